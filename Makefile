@@ -1,10 +1,121 @@
-# Pagoda - top-level Makefile (skeleton; the kernel build lands next).
+# Pagoda: the whole build in one file, read top to bottom.
+#
+#   make            build/kernel.elf and build/pagoda.iso
+#   make run        boot in QEMU on this terminal (GRAPHIC=1: VGA console too)
+#   make test       build everything, run every test, end with "N passed, N failed"
+#   make qemu-gdb   boot paused, waiting for gdb on $(GDBPORT)
+#   make gdb        attach gdb (in another terminal)
+#   make clean      remove build/
+#
+# A missing tool is installed by tools/setup.sh (apt-get; sudo when not root).
+
 BUILD    := build
 HOST_CC  := gcc
 MUSL_CC  := musl-gcc
+CC       := gcc
+LD       := ld
+NASM     := nasm
+QEMU     := qemu-system-x86_64
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+# ---- tools -----------------------------------------------------------------
+# Order-only: runs every time (it only checks files) but never forces a rebuild.
+.PHONY: setup
+setup:
+	@tools/setup.sh
+
+# ---- kernel ----------------------------------------------------------------
+KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -MD \
+	-ffreestanding -fno-builtin -nostdlib -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
+	-mgeneral-regs-only -mno-sse -mno-mmx -mno-80387 \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-strict-aliasing -I.
+KERNEL_LDFLAGS := -n -nostdlib -z max-page-size=0x1000 -z noexecstack -T linker.ld
+
+KERNEL_C   := $(wildcard kernel/*.c mm/*.c tests/ktest/*.c)
+KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
+KERNEL_OBJ := $(KERNEL_ASM:%.asm=$(BUILD)/%.o) $(KERNEL_C:%.c=$(BUILD)/%.o)
+
+$(BUILD)/%.o: %.c | setup
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.asm boot/boot.inc | setup
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	@$(NASM) -f elf64 -I. $< -o $@
+
+# Two links: the first, with an empty symbol table, tells the addresses; the
+# second carries the table (linker.ld keeps .text from moving between them).
+$(BUILD)/ksyms0.c: tools/gen_ksyms.sh
+	@mkdir -p $(BUILD)
+	tools/gen_ksyms.sh > $@
+$(BUILD)/kernel.tmp.elf: $(KERNEL_OBJ) $(BUILD)/ksyms0.o linker.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/ksyms0.o
+$(BUILD)/ksyms.c: $(BUILD)/kernel.tmp.elf tools/gen_ksyms.sh
+	tools/gen_ksyms.sh $< > $@
+$(BUILD)/ksyms0.o $(BUILD)/ksyms.o: $(BUILD)/%.o: $(BUILD)/%.c
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(BUILD)/kernel.elf: $(BUILD)/kernel.tmp.elf $(BUILD)/ksyms.o
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/ksyms.o
+	@nm -n $< | grep -i ' t ' > $(BUILD)/syms.1; nm -n $@ | grep -i ' t ' > $(BUILD)/syms.2; \
+	  cmp -s $(BUILD)/syms.1 $(BUILD)/syms.2 || { echo "ksyms: text moved between links"; rm -f $@; exit 1; }
+	objdump -d -M intel -S $@ > $(BUILD)/kernel.asm 2>/dev/null
+
+# ---- ramdisk and ISO -------------------------------------------------------
+INITRD_FILES :=
+$(BUILD)/initrd.cpio: tools/mkinitrd.sh $(INITRD_FILES) | setup
+	tools/mkinitrd.sh $@ $(INITRD_FILES) $(EXTRA)
+
+$(BUILD)/pagoda.iso: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio iso/grub.cfg
+	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
+	cp $(BUILD)/kernel.elf $(BUILD)/initrd.cpio $(BUILD)/isodir/boot/
+	cp iso/grub.cfg $(BUILD)/isodir/boot/grub/
+	grub-mkrescue -o $@ $(BUILD)/isodir 2> $(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 .PHONY: all
-all:
+all: $(BUILD)/pagoda.iso
 
+# ---- running ---------------------------------------------------------------
+# TCG only (no KVM on these machines). SMEP/SMAP are offered so the kernel
+# uses them; isa-debug-exit lets the kernel end QEMU with a status.
+MEM      ?= 128M
+QEMU_CPU ?= qemu64,+smep,+smap,+pdpe1gb
+QEMU_ARGS := -machine pc -cpu $(QEMU_CPU) -m $(MEM) -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom $(BUILD)/pagoda.iso -boot d
+GDBPORT  ?= $(shell expr `id -u` % 5000 + 25000)
+ifeq ($(GRAPHIC),1)
+RUN_ARGS := -display curses -serial file:$(BUILD)/serial.log -fw_cfg name=opt/pagoda/cmdline,string=vga
+else
+RUN_ARGS := -display none -serial mon:stdio
+endif
+
+.PHONY: run qemu-gdb gdb
+run: $(BUILD)/pagoda.iso | setup
+	@echo "Booting Pagoda (quit: Ctrl-A X)"
+	$(QEMU) $(QEMU_ARGS) $(RUN_ARGS) || true
+
+qemu-gdb: $(BUILD)/pagoda.iso | setup
+	@echo "QEMU paused; gdb stub on port $(GDBPORT). In another terminal: make gdb GDBPORT=$(GDBPORT)"
+	$(QEMU) $(QEMU_ARGS) $(RUN_ARGS) -S -gdb tcp::$(GDBPORT) || true
+
+gdb: | setup
+	gdb -q -ex "file $(BUILD)/kernel.elf" -ex "target remote localhost:$(GDBPORT)" -x tools/gdb/pagoda.gdb
+
+# ---- tests -----------------------------------------------------------------
+.PHONY: test
+test: all | setup
+	python3 tests/run.py
+
+.PHONY: clean
+clean:
+	rm -rf $(BUILD)
+
+-include $(KERNEL_OBJ:.o=.d)
+
+# ---- user-space library (lib/) --------------------------------------------
 -include lib/malloc.mk
 -include lib/gc.mk

@@ -1,0 +1,4 @@
+#ifndef PAGODA_IDT_H
+#define PAGODA_IDT_H
+void idt_init(void);
+#endif

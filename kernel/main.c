@@ -1,0 +1,52 @@
+/*
+ * kmain: the boot sequence, one step per line, in dependency order.
+ * boot/entry64.asm calls it on the boot stack with interrupts off, the
+ * temporary page tables of boot/boot_paging.asm, and GRUB's arguments.
+ */
+#include "cmdline.h"
+#include "gdt.h"
+#include "idt.h"
+#include "ktest.h"
+#include "multiboot2.h"
+#include "panic.h"
+#include "printk.h"
+#include "serial.h"
+#include "timer.h"
+#include "vga.h"
+#include "x86.h"
+
+static void banner(void)
+{
+	printk("\nPagoda: a teaching kernel for virtual memory (CS:APP chapter 9)\n");
+	printk("command line: %s\n", cmdline_full());
+}
+
+static void idle(void)
+{
+	for (;;)
+		sti_hlt();
+}
+
+void kmain(uint32_t magic, paddr_t mbi)
+{
+	serial_init();
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		panic("bad multiboot2 magic %x", magic);
+	mb2_parse(mbi);                   /* copy GRUB's info out before memory is reused */
+	cmdline_init(boot_info.cmdline);
+	banner();
+	mb2_print_mmap();
+	gdt_init();                       /* TSS and IST stacks before any exception can come */
+	idt_init();
+	vga_init();
+	console_use_vga(cmdline_has("vga"));
+	timer_init();
+	sti();
+	printk("boot: reached kmain tail at tick %lu\n", timer_ticks());
+
+	const char *test = cmdline_get("test");
+	if (test)
+		ktest_run(test);
+	printk("Pagoda is idle (no user programs yet).\n");
+	idle();
+}

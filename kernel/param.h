@@ -1,0 +1,12 @@
+/* Every tunable of the kernel, in one place. */
+#ifndef PAGODA_PARAM_H
+#define PAGODA_PARAM_H
+
+#define HZ 100                    /* timer ticks per second */
+#define TIMESLICE_TICKS 5         /* a process runs at most this many ticks before preemption */
+#define KSTACK_PAGES 4            /* kernel stack per process (16 KiB), plus a guard page */
+#define NPROC_MAX 256             /* most processes alive at once */
+#define NFILE_PER_PROC 32         /* file descriptors per process */
+#define ARG_MAX_BYTES (128 * 1024) /* argv + envp strings, as Linux's minimum */
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * The tick: the 8254 PIT on IRQ 0 through the 8259 PIC, at HZ per second.
+ *
+ * Why the PIT and not the LAPIC timer: the PIT counts a fixed 1.193182 MHz
+ * clock, so HZ needs no calibration loop, and QEMU's PIT follows the virtual
+ * clock, so under `-icount` the tick stays deterministic. Pagoda runs one
+ * CPU, so the per-CPU LAPIC timer buys nothing yet. The PIC is remapped to
+ * vectors 32..47 (out of the CPU's exception range) and every line but the
+ * ones we use is masked.
+ */
+#include "timer.h"
+#include "param.h"
+#include "sched_hooks.h"
+#include "serial.h"
+#include "x86.h"
+
+enum {
+	PIC1_CMD = 0x20, PIC1_DATA = 0x21, PIC2_CMD = 0xa0, PIC2_DATA = 0xa1,
+	PIC_EOI = 0x20,
+	PIT_CH0 = 0x40, PIT_CMD = 0x43,
+	PIT_HZ = 1193182,
+	IRQ_TIMER = 0, IRQ_COM1 = 4,
+};
+
+static volatile uint64_t ticks;
+static uint16_t pic_mask = 0xffff;
+
+static void pic_init(void)
+{
+	outb(PIC1_CMD, 0x11);     /* ICW1: init, expect ICW4 */
+	outb(PIC2_CMD, 0x11);
+	outb(PIC1_DATA, 32);      /* ICW2: vector offsets */
+	outb(PIC2_DATA, 40);
+	outb(PIC1_DATA, 4);       /* ICW3: slave on IRQ 2 */
+	outb(PIC2_DATA, 2);
+	outb(PIC1_DATA, 1);       /* ICW4: 8086 mode */
+	outb(PIC2_DATA, 1);
+	outb(PIC1_DATA, pic_mask & 0xff);
+	outb(PIC2_DATA, pic_mask >> 8);
+}
+
+void pic_unmask(unsigned irq)
+{
+	pic_mask &= ~(1u << irq);
+	if (irq >= 8)
+		pic_mask &= ~(1u << 2);   /* the cascade line */
+	outb(PIC1_DATA, pic_mask & 0xff);
+	outb(PIC2_DATA, pic_mask >> 8);
+}
+
+static void pit_init(void)
+{
+	uint16_t divisor = PIT_HZ / HZ;
+	outb(PIT_CMD, 0x34);      /* channel 0, lo/hi byte, mode 2 (rate generator) */
+	outb(PIT_CH0, divisor & 0xff);
+	outb(PIT_CH0, divisor >> 8);
+}
+
+void timer_init(void)
+{
+	pic_init();
+	pit_init();
+	pic_unmask(IRQ_TIMER);
+}
+
+uint64_t timer_ticks(void)
+{
+	return ticks;
+}
+
+uint64_t timer_ns(void)
+{
+	return ticks * (1000000000ull / HZ);
+}
+
+static void pic_eoi(unsigned irq)
+{
+	if (irq >= 8)
+		outb(PIC2_CMD, PIC_EOI);
+	outb(PIC1_CMD, PIC_EOI);
+}
+
+void irq_dispatch(unsigned irq, struct trapframe *tf)
+{
+	pic_eoi(irq);   /* before a possible context switch, so the next tick can come */
+	if (irq == IRQ_TIMER) {
+		ticks++;
+		sched_tick(tf);
+	} else if (irq == IRQ_COM1) {
+		console_rx_interrupt();
+	}
+}

@@ -1,0 +1,49 @@
+/*
+ * Tests that must fail. `test=all` skips them; tests/run.py boots each one by
+ * name and expects the failure it provokes (exit status, log pattern), which
+ * proves the harness cannot mistake a failure, a panic or a hang for a pass.
+ */
+#include "../../kernel/ktest.h"
+#include "../../kernel/panic.h"
+
+KTEST_SELFCHECK(selfcheck_fail)
+{
+	int two = 2;
+	KT_EQ(two + two, 5);
+}
+
+KTEST_SELFCHECK(selfcheck_panic)
+{
+	panic("deliberate panic from selfcheck_panic");
+}
+
+KTEST_SELFCHECK(selfcheck_hang)
+{
+	for (;;)
+		__asm__ volatile("hlt");
+}
+
+KTEST_SELFCHECK(selfcheck_null_deref)
+{
+	volatile int *p = NULL;
+	*p = 1;
+}
+
+/* Recursion with a frame too large to be optimised into a loop: runs off the
+ * bottom of the boot stack into its guard page. The CPU cannot push the #PF
+ * frame there, so it raises #DF, which runs on its own IST stack. */
+static volatile int depth_limit = 1 << 30;   /* volatile: the compiler cannot see it never stops */
+
+static int recurse(int n)
+{
+	volatile char frame[512];
+	frame[0] = (char)n;
+	if (n > depth_limit)
+		return 0;
+	return recurse(n + 1) + frame[0];
+}
+
+KTEST_SELFCHECK(selfcheck_stack_overflow)
+{
+	recurse(0);
+}

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Pagoda's test harness: `make test` runs this after building everything.
+
+Every suite prints one `PASS name` / `FAIL name (why)` line per case; the
+run ends with `N passed, N failed` and exits non-zero on any failure,
+timeout or panic. Suites:
+
+  ktest       boot once with test=all: every in-kernel unit test
+  selfcheck   boots that must fail (failing ktest, panic, NULL dereference,
+              stack overflow, hang): each passes only if the failure is seen
+  gdb         gdb in batch mode against a paused QEMU: break kmain, bt
+  lib         the host-side library suites (make test-malloc, make test-gc)
+
+Usage: tests/run.py [SUITE...]   (default: all suites)
+Logs of every boot go to build/test-logs/.
+"""
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import pagoda_qemu as pq  # noqa: E402
+
+ISO = os.path.join(ROOT, "build", "pagoda.iso")
+LOGS = os.path.join(ROOT, "build", "test-logs")
+BOOT_TIMEOUT = 120
+
+
+class Tally:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def record(self, ok, name, why=""):
+        if ok:
+            self.passed += 1
+            print("PASS %s" % name)
+        else:
+            self.failed += 1
+            print("FAIL %s (%s)" % (name, why))
+        sys.stdout.flush()
+
+
+def log_path(name):
+    return os.path.join(LOGS, name + ".log")
+
+
+def describe(boot):
+    if boot.timed_out:
+        return "timed out"
+    return {pq.EXIT_PASS: "exit: pass", pq.EXIT_FAIL: "exit: tests failed",
+            pq.EXIT_PANIC: "exit: kernel panic", 0: "QEMU exited 0: triple fault or reset"}.get(
+                boot.status, "QEMU exit status %s" % boot.status)
+
+
+def suite_ktest(t):
+    b = pq.boot(ISO, "test=all", timeout=BOOT_TIMEOUT, log_path=log_path("ktest"))
+    results = re.findall(r"^(PASS|FAIL) (\S+)(.*)$", b.log, re.M)
+    for verdict, name, rest in results:
+        t.record(verdict == "PASS", "ktest/" + name, rest.strip(" ()"))
+    clean = b.status == pq.EXIT_PASS and results and all(v == "PASS" for v, _, _ in results)
+    consistent = clean or (b.status == pq.EXIT_FAIL and any(v == "FAIL" for v, _, _ in results))
+    t.record(consistent, "ktest/boot", "%s; see %s" % (describe(b), log_path("ktest")))
+    print("timing: QEMU start to kmain %.2f s, to ktest completion %.2f s"
+          % (b.t_kmain or -1, b.t_total))
+
+
+# name, what must happen: (expected exit status or "timeout", log patterns)
+SELFCHECKS = [
+    ("selfcheck_fail", pq.EXIT_FAIL, [r"FAIL selfcheck_fail \(.*two \+ two == 5: got 0x4 vs 0x5"]),
+    ("selfcheck_panic", pq.EXIT_PANIC, [r"PANIC: deliberate panic", r"RAX [0-9a-f]{16}",
+                                        r"backtrace:\n(.*\n)*.*ktest_fn_selfcheck_panic"]),
+    ("selfcheck_null_deref", pq.EXIT_PANIC, [r"#PF page fault", r"CR2 0000000000000000",
+                                             r"NULL pointer dereference"]),
+    ("selfcheck_stack_overflow", pq.EXIT_PANIC, [r"#DF double fault", r"kernel stack overflow"]),
+    ("selfcheck_hang", "timeout", []),
+]
+
+
+def suite_selfcheck(t):
+    for name, want, patterns in SELFCHECKS:
+        timeout = 15 if want == "timeout" else BOOT_TIMEOUT
+        b = pq.boot(ISO, "test=" + name, timeout=timeout, log_path=log_path(name))
+        got = "timeout" if b.timed_out else b.status
+        missing = [p for p in patterns if not re.search(p, b.log)]
+        ok = got == want and not missing
+        why = "expected %s, got %s" % (want, describe(b)) if got != want else "log lacks %r" % missing
+        t.record(ok, "selfcheck/" + name, why + "; see " + log_path(name))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def suite_gdb(t):
+    port = free_port()
+    qemu = subprocess.Popen(pq.qemu_command(ISO, "gdbtest", gdb_port=port, paused=True),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        cmd = ["gdb", "-q", "-batch", "-nx",
+               "-ex", "file build/kernel.elf",
+               "-ex", "target remote 127.0.0.1:%d" % port,
+               "-x", "tools/gdb/pagoda.gdb",
+               "-ex", "break kmain", "-ex", "continue", "-ex", "bt",
+               "-ex", "next", "-ex", "info registers rip"] + GDB_EXTRA
+        out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120).stdout
+    except subprocess.TimeoutExpired:
+        out = "gdb timed out"
+    finally:
+        qemu.kill()
+        qemu.wait()
+    with open(log_path("gdb"), "w") as f:
+        f.write(out)
+    t.record(re.search(r"^#0\s+kmain \(magic=920085129", out, re.M) is not None,
+             "gdb/break_kmain_backtrace", "no '#0 kmain' frame; see " + log_path("gdb"))
+    t.record(re.search(r"^rip\s+0x\w+\s+0x\w+ <kmain\+\d+>", out, re.M) is not None,
+             "gdb/next_stays_in_kmain", "rip not in kmain after next; see " + log_path("gdb"))
+    for name, pattern in GDB_CHECKS:
+        t.record(re.search(pattern, out, re.M) is not None, "gdb/" + name,
+                 "missing %r; see %s" % (pattern, log_path("gdb")))
+
+
+# Extra gdb commands and the output they must produce (the page-walk tools).
+GDB_EXTRA = []
+GDB_CHECKS = []
+
+
+def suite_lib(t):
+    for target, fragment in (("test-malloc", "lib/malloc.mk"), ("test-gc", "lib/gc.mk")):
+        if not os.path.exists(os.path.join(ROOT, fragment)):
+            t.record(False, "lib/" + target, fragment + " is missing")
+            continue
+        try:
+            p = subprocess.run(["make", "-s", target], cwd=ROOT, capture_output=True, text=True,
+                               timeout=600)
+            out, status = p.stdout + p.stderr, p.returncode
+        except subprocess.TimeoutExpired as e:
+            out, status = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or ""), "timeout"
+        with open(log_path(target), "w") as f:
+            f.write(out)
+        results = re.findall(r"^(PASS|FAIL) (\S+)(.*)$", out, re.M)
+        for verdict, name, rest in results:
+            t.record(verdict == "PASS", "lib/" + name, rest.strip(" :()"))
+        t.record(status == 0 and results != [], "lib/" + target,
+                 "make %s exited %s with %d results; see %s" % (target, status, len(results),
+                                                                log_path(target)))
+
+
+SUITES = {"ktest": suite_ktest, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "lib": suite_lib}
+
+
+def main():
+    os.makedirs(LOGS, exist_ok=True)
+    names = sys.argv[1:] or list(SUITES)
+    t = Tally()
+    start = time.monotonic()
+    for name in names:
+        print("== %s" % name)
+        sys.stdout.flush()
+        SUITES[name](t)
+    print("test time: %.1f s" % (time.monotonic() - start))
+    print("%d passed, %d failed" % (t.passed, t.failed))
+    return 1 if t.failed or not t.passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

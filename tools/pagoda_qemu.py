@@ -1,0 +1,85 @@
+"""Boot Pagoda under QEMU (TCG) headless and collect what happened.
+
+Shared by tests/run.py and tools/pagoda-run. The kernel command line is
+passed through QEMU's fw_cfg (file "opt/pagoda/cmdline"), which the kernel
+appends to GRUB's, so every boot can use the same ISO.
+"""
+import os
+import select
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# isa-debug-exit statuses (kernel/qemu.h): QEMU exits with (value << 1) | 1.
+EXIT_PASS = 33
+EXIT_FAIL = 35
+EXIT_PANIC = 37
+
+
+class Boot:
+    """The outcome of one boot."""
+
+    def __init__(self):
+        self.status = None        # QEMU's exit status, None on timeout
+        self.timed_out = False
+        self.log = ""
+        self.t_kmain = None       # seconds from QEMU start to the kernel's first line
+        self.t_total = None       # seconds from QEMU start to QEMU's exit
+
+
+def qemu_command(iso, cmdline, mem="128M", cpu="qemu64,+smep,+smap,+pdpe1gb",
+                 icount=False, gdb_port=None, paused=False):
+    cmd = ["qemu-system-x86_64", "-machine", "pc", "-cpu", cpu, "-m", mem,
+           "-no-reboot", "-display", "none", "-serial", "stdio", "-monitor", "none",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+           "-cdrom", iso, "-boot", "d"]
+    if cmdline:
+        cmd += ["-fw_cfg", "name=opt/pagoda/cmdline,string=" + cmdline.replace(",", ",,")]
+    if icount:
+        cmd += ["-icount", "shift=0"]
+    if gdb_port:
+        cmd += ["-gdb", "tcp:127.0.0.1:%d" % gdb_port]
+    if paused:
+        cmd += ["-S"]
+    return cmd
+
+
+def boot(iso, cmdline, timeout=60, log_path=None, echo=None, **kw):
+    """Run QEMU until it exits or `timeout` seconds pass. `echo`, if given, is
+    a file object that receives the serial output as it arrives."""
+    result = Boot()
+    start = time.monotonic()
+    proc = subprocess.Popen(qemu_command(iso, cmdline, **kw), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    chunks = []
+    fd = proc.stdout.fileno()
+    while True:
+        left = timeout - (time.monotonic() - start)
+        if left <= 0:
+            result.timed_out = True
+            proc.kill()
+            break
+        ready, _, _ = select.select([fd], [], [], min(left, 0.5))
+        if not ready:
+            continue
+        data = os.read(fd, 65536)
+        if not data:
+            break
+        text = data.decode("utf-8", "replace")
+        chunks.append(text)
+        if echo:
+            echo.write(text)
+            echo.flush()
+        if result.t_kmain is None and "Pagoda:" in "".join(chunks[-2:]):
+            result.t_kmain = time.monotonic() - start
+    proc.wait()
+    result.t_total = time.monotonic() - start
+    result.status = None if result.timed_out else proc.returncode
+    result.log = "".join(chunks).replace("\r\n", "\n")
+    if log_path:
+        os.makedirs(os.path.dirname(log_path), exist_ok=True)
+        with open(log_path, "w") as f:
+            f.write(result.log)
+    return result
