@@ -14,11 +14,12 @@ struct tss {
 	uint32_t reserved0;
 	uint64_t rsp[3];
 	uint64_t reserved1;
-	uint64_t ist[8];   /* ist[0] unused: IST indices start at 1 */
+	uint64_t ist[7];   /* ist[n - 1] is the stack for IST index n */
 	uint64_t reserved2;
 	uint16_t reserved3;
 	uint16_t iomap_base;
 } __attribute__((packed));
+_Static_assert(sizeof(struct tss) == 104, "the 64-bit TSS is 104 bytes");
 
 enum { IST_STACK_SIZE = 4 * PAGE_SIZE };
 
@@ -67,7 +68,7 @@ void gdt_init(void)
 	gdt[SEL_UDATA >> 3] = segment(false, 3);
 	gdt[SEL_UCODE >> 3] = segment(true, 3);
 	for (int i = 1; i <= 2; i++)
-		tss.ist[i] = (uintptr_t)ist_stacks[i] + sizeof(ist_stacks[i]);
+		tss.ist[i - 1] = (uintptr_t)ist_stacks[i] + sizeof(ist_stacks[i]);
 	tss.iomap_base = sizeof(tss);   /* no I/O permission bitmap: ring 3 gets no ports */
 	set_tss_descriptor(SEL_TSS >> 3);
 	load_segments();

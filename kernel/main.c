@@ -4,6 +4,7 @@
  * temporary page tables of boot/boot_paging.asm, and GRUB's arguments.
  */
 #include "cmdline.h"
+#include "debug.h"
 #include "gdt.h"
 #include "idt.h"
 #include "ktest.h"
@@ -11,9 +12,15 @@
 #include "panic.h"
 #include "printk.h"
 #include "serial.h"
+#include "string.h"
 #include "timer.h"
 #include "vga.h"
 #include "x86.h"
+#include "../mm/frame.h"
+#include "../mm/kmap.h"
+
+bool debug_vm;
+bool trace_faults;
 
 static void banner(void)
 {
@@ -34,11 +41,16 @@ void kmain(uint32_t magic, paddr_t mbi)
 		panic("bad multiboot2 magic %x", magic);
 	mb2_parse(mbi);                   /* copy GRUB's info out before memory is reused */
 	cmdline_init(boot_info.cmdline);
+	debug_vm = cmdline_has("debug_vm") || cmdline_has("test");
+	trace_faults = cmdline_has("trace") && !strcmp(cmdline_get("trace"), "fault");
 	banner();
 	mb2_print_mmap();
 	gdt_init();                       /* TSS and IST stacks before any exception can come */
 	idt_init();
-	vga_init();
+	frame_init();                     /* needs the memory map; boot tables still in use */
+	kmap_init();                      /* our own page tables: from here on, W^X and guards */
+	frame_print_stats();
+	vga_init();                       /* uses the direct map */
 	console_use_vga(cmdline_has("vga"));
 	timer_init();
 	sti();

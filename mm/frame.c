@@ -1,0 +1,246 @@
+/*
+ * Physical frames: one struct page per 4 KiB of RAM, and the free list.
+ *
+ *   pages[] (in the direct map, placed in the first free RAM that fits)
+ *   +-------+-------+-------+-------+----
+ *   | pfn 0 | pfn 1 | pfn 2 | pfn 3 | ...      pa_to_page(pa) = &pages[pa >> 12]
+ *   +-------+-------+-------+-------+----
+ *   free_list -> page <-> page <-> page        LIFO: the most recently freed frame,
+ *                                              still warm in the cache, goes out first
+ * Invariants (checked by frame_check()):
+ *   - stats.free + sum(stats.by_use[u] for u != FREE, RESERVED) == stats.total
+ *   - a page is on the free list  <=>  use == FRAME_FREE  <=>  refcount == 0 (for managed frames)
+ *   - reserved frames (below 1 MiB, the kernel image, modules, pages[] itself,
+ *     holes in the memory map) are never on the free list and never freed.
+ *
+ * Callers: the page-table code (tables), the fault handler and fork (user
+ * frames, with refcounts for copy-on-write), kheap (slabs), kernel stacks.
+ */
+#include "frame.h"
+#include "../kernel/debug.h"
+#include "../kernel/multiboot2.h"
+#include "../kernel/panic.h"
+#include "../kernel/printk.h"
+#include "../kernel/string.h"
+
+extern char __kernel_end[];
+
+static struct page *pages;
+static uint64_t npages;          /* entries in pages[]: frames up to the highest usable RAM */
+static struct page *free_list;
+static struct frame_stats stats;
+
+static const char *const use_names[FRAME_NUSES] = {
+	"free", "reserved", "user", "page tables", "kernel heap", "kernel stacks",
+};
+
+struct page *pa_to_page(paddr_t pa)
+{
+	kassert((pa >> PAGE_SHIFT) < npages);
+	return &pages[pa >> PAGE_SHIFT];
+}
+
+paddr_t page_to_pa(const struct page *p)
+{
+	return (paddr_t)(p - pages) << PAGE_SHIFT;
+}
+
+static void free_list_push(struct page *p)
+{
+	p->prev = NULL;
+	p->next = free_list;
+	if (free_list)
+		free_list->prev = p;
+	free_list = p;
+}
+
+static void free_list_unlink(struct page *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		free_list = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	p->next = p->prev = NULL;
+}
+
+/* ---- boot-time intake of the memory map ---- */
+
+static paddr_t highest_usable(void)
+{
+	paddr_t top = 0;
+	for (int i = 0; i < boot_info.nmmap; i++) {
+		const struct mb2_region *r = &boot_info.mmap[i];
+		if (r->type == MB2_MMAP_AVAILABLE && r->base + r->length > top)
+			top = r->base + r->length;
+	}
+	return top < DIRECT_MAP_MAX ? top : DIRECT_MAP_MAX;
+}
+
+static bool overlaps(paddr_t a, paddr_t a_end, paddr_t b, paddr_t b_end)
+{
+	return a < b_end && b < a_end;
+}
+
+/* Frames that must never be handed out (the page array is added once placed). */
+static bool frame_is_reserved(paddr_t pa)
+{
+	paddr_t end = pa + PAGE_SIZE;
+	if (pa < (1ul << 20))
+		return true;   /* BIOS data, EBDA, VGA, option ROMs */
+	if (overlaps(pa, end, 1ul << 20, kva_to_pa(__kernel_end)))
+		return true;
+	for (int i = 0; i < boot_info.nmodules; i++)
+		if (overlaps(pa, end, page_round_down(boot_info.modules[i].start), page_round_up(boot_info.modules[i].end)))
+			return true;
+	if (pages && overlaps(pa, end, kva_to_pa(pages), page_round_up(kva_to_pa(pages + npages))))
+		return true;
+	return false;
+}
+
+/* The first available run of RAM, outside every reserved range, that holds pages[]. */
+static paddr_t place_page_array(size_t bytes)
+{
+	for (int i = 0; i < boot_info.nmmap; i++) {
+		const struct mb2_region *r = &boot_info.mmap[i];
+		if (r->type != MB2_MMAP_AVAILABLE)
+			continue;
+		for (paddr_t pa = page_round_up(r->base); pa + bytes <= r->base + r->length; pa += PAGE_SIZE) {
+			paddr_t q = pa;
+			while (q < pa + bytes && !frame_is_reserved(q))
+				q += PAGE_SIZE;
+			if (q >= pa + bytes)
+				return pa;
+			pa = q;   /* skip past the reserved frame */
+		}
+	}
+	panic("no room for the page array (%lu bytes)", (uint64_t)bytes);
+}
+
+static void take_region(const struct mb2_region *r)
+{
+	paddr_t end = r->base + r->length;
+	if (end > npages << PAGE_SHIFT)
+		end = npages << PAGE_SHIFT;
+	for (paddr_t pa = page_round_up(r->base); pa + PAGE_SIZE <= end; pa += PAGE_SIZE) {
+		struct page *p = &pages[pa >> PAGE_SHIFT];
+		if (frame_is_reserved(pa) || p->use == FRAME_FREE)
+			continue;
+		p->use = FRAME_FREE;
+		p->refcount = 0;
+		free_list_push(p);
+		stats.total++;
+		stats.free++;
+	}
+}
+
+void frame_init(void)
+{
+	npages = highest_usable() >> PAGE_SHIFT;
+	size_t bytes = page_round_up(npages * sizeof(struct page));
+	pages = pa_to_kva(place_page_array(bytes));
+	for (uint64_t i = 0; i < npages; i++)
+		pages[i] = (struct page){ .use = FRAME_RESERVED };
+	for (int i = 0; i < boot_info.nmmap; i++)
+		if (boot_info.mmap[i].type == MB2_MMAP_AVAILABLE)
+			take_region(&boot_info.mmap[i]);
+}
+
+/* ---- allocation: the fast path pops the free list ---- */
+
+static void account(struct page *p, enum frame_use use)
+{
+	p->use = use;
+	p->refcount = 1;
+	p->count = 0;
+	p->slab_class = 0;
+	p->slab_free = NULL;
+	stats.free--;
+	stats.by_use[use]++;
+}
+
+paddr_t frame_alloc(enum frame_use use)
+{
+	struct page *p = free_list;
+	if (!p)
+		return 0;
+	free_list_unlink(p);
+	account(p, use);
+	return page_to_pa(p);
+}
+
+paddr_t frame_alloc_zeroed(enum frame_use use)
+{
+	paddr_t pa = frame_alloc(use);
+	if (pa)
+		memset(pa_to_kva(pa), 0, PAGE_SIZE);
+	return pa;
+}
+
+/* Slow path for the few callers that need physically contiguous memory:
+ * a linear scan of pages[] for n free frames in a row. */
+paddr_t frame_alloc_contig(size_t n, enum frame_use use)
+{
+	uint64_t run = 0;
+	for (uint64_t i = 0; i < npages; i++) {
+		run = pages[i].use == FRAME_FREE ? run + 1 : 0;
+		if (run < n)
+			continue;
+		for (uint64_t k = i + 1 - n; k <= i; k++) {
+			free_list_unlink(&pages[k]);
+			account(&pages[k], use);
+		}
+		return (paddr_t)(i + 1 - n) << PAGE_SHIFT;
+	}
+	return 0;
+}
+
+void frame_get(paddr_t pa)
+{
+	struct page *p = pa_to_page(pa);
+	kassert(p->use != FRAME_FREE && p->use != FRAME_RESERVED);
+	p->refcount++;
+}
+
+void frame_put(paddr_t pa)
+{
+	struct page *p = pa_to_page(pa);
+	if (p->use == FRAME_RESERVED)
+		panic("frame_put: frame %lx is reserved (kernel, module or BIOS memory)", pa);
+	if (p->use == FRAME_FREE || p->refcount == 0)
+		panic("frame_put: double free of frame %lx", pa);
+	if (--p->refcount)
+		return;
+	stats.by_use[p->use]--;
+	stats.free++;
+	p->use = FRAME_FREE;
+	if (debug_vm)
+		memset(pa_to_kva(pa), POISON_BYTE, PAGE_SIZE);   /* junk: catches use after free */
+	free_list_push(p);
+}
+
+/* ---- counters ---- */
+
+void frame_get_stats(struct frame_stats *s)
+{
+	*s = stats;
+}
+
+uint64_t frame_free_count(void)
+{
+	return stats.free;
+}
+
+paddr_t frame_max_pa(void)
+{
+	return npages << PAGE_SHIFT;
+}
+
+void frame_print_stats(void)
+{
+	printk("frames: %lu total (%lu MiB), %lu free", stats.total, stats.total >> 8, stats.free);
+	for (int u = FRAME_USER; u < FRAME_NUSES; u++)
+		printk(", %lu %s", stats.by_use[u], use_names[u]);
+	printk("\n");
+}

@@ -1,0 +1,57 @@
+#ifndef PAGODA_FRAME_H
+#define PAGODA_FRAME_H
+
+#include "layout.h"
+
+/* What a frame is used for; kept in struct page so counters stay exact. */
+enum frame_use {
+	FRAME_FREE = 0,
+	FRAME_RESERVED,   /* kernel image, modules, BIOS, the page array: never allocated */
+	FRAME_USER,       /* mapped into a user address space */
+	FRAME_PAGETABLE,  /* a PML4, PDPT, PD or PT */
+	FRAME_KHEAP,      /* kmalloc slabs and large kmalloc runs */
+	FRAME_KSTACK,     /* kernel stacks */
+	FRAME_NUSES,
+};
+
+/*
+ * One per physical frame (Linux: struct page). refcount counts the mappings
+ * and kernel references that keep the frame alive; the last frame_put()
+ * frees it. Room is left for what later chapters need (an LRU list, a swap
+ * slot) in the list links.
+ */
+struct page {
+	uint32_t refcount;
+	uint8_t use;          /* enum frame_use */
+	uint8_t slab_class;   /* kheap: size class of a slab frame; 0xff = large run head */
+	uint16_t count;       /* page table: present entries; slab: objects in use; run: length */
+	struct page *next, *prev;   /* free list, or the kheap's partial-slab list */
+	void *slab_free;      /* kheap: first free object in this slab */
+};
+
+void frame_init(void);
+void frame_print_stats(void);
+
+/* Returns a frame with refcount 1 (owned by the caller), or 0 when memory is
+ * exhausted. Contents are undefined unless _zeroed. */
+paddr_t frame_alloc(enum frame_use use);
+paddr_t frame_alloc_zeroed(enum frame_use use);
+/* n physically contiguous frames, each with refcount 1; 0 if no such run. */
+paddr_t frame_alloc_contig(size_t n, enum frame_use use);
+
+void frame_get(paddr_t pa);   /* one more reference */
+void frame_put(paddr_t pa);   /* drop one; frees the frame at zero */
+
+struct page *pa_to_page(paddr_t pa);
+paddr_t page_to_pa(const struct page *p);
+
+struct frame_stats {
+	uint64_t total;              /* frames managed (usable RAM above the kernel) */
+	uint64_t free;
+	uint64_t by_use[FRAME_NUSES];
+};
+void frame_get_stats(struct frame_stats *s);
+uint64_t frame_free_count(void);
+paddr_t frame_max_pa(void);     /* end of the highest usable RAM */
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * Four-level page tables: the only code that reads or writes a page-table
+ * entry's format (besides ptdump, which only reads through pt_walk).
+ *
+ *   root (PML4) --> PDPT --> PD --> PT --> 4 KiB frame
+ *       |            \--> 1 GiB page (PS)
+ *       |                    \--> 2 MiB page (PS)
+ *       slots 256..511: the kernel half, the same PDPTs in every address space
+ *
+ * Invariants:
+ *   - a table frame's struct page count == its number of present entries;
+ *   - an intermediate table below the root is freed when its last entry is
+ *     cleared, so a walk never meets an empty table (pt_check_empty_tables);
+ *   - all TLB invalidation goes through tlb_flush_page / tlb_flush_all.
+ */
+#include "pagetable.h"
+#include "frame.h"
+#include "../kernel/errno.h"
+#include "../kernel/panic.h"
+#include "../kernel/string.h"
+#include "../kernel/x86.h"
+
+/* Intermediate entries are as permissive as possible: the leaf decides. */
+#define PT_TABLE_FLAGS (PTE_P | PTE_W | PTE_U)
+
+pte_t *kernel_root;   /* the kernel's template (mm/kmap.c builds it) */
+
+static pte_t *table_of(pte_t entry) { return pa_to_kva(pte_addr(entry)); }
+static struct page *table_page(pte_t *slot) { return pa_to_page(kva_to_pa(slot) & PAGE_MASK); }
+
+void tlb_flush_page(uintptr_t va)
+{
+	invlpg(va);
+}
+
+void tlb_flush_all(void)
+{
+	write_cr3(read_cr3());   /* drops every non-global translation */
+}
+
+/* Free tables on the walk's path that have become empty, bottom up. */
+static void prune(struct pt_walk *w, int from_level)
+{
+	for (int l = from_level; l < PT_LEVELS; l++) {
+		struct page *t = table_page(w->slot[l]);
+		if (t->count)
+			return;
+		paddr_t table_pa = page_to_pa(t);
+		*w->slot[l + 1] = 0;
+		table_page(w->slot[l + 1])->count--;
+		frame_put(table_pa);
+	}
+}
+
+int pt_walk(pte_t *root, uintptr_t va, int stop_level, bool create, struct pt_walk *w)
+{
+	w->slot[PT_LEVELS] = &root[pt_index(va, PT_LEVELS)];
+	w->level = PT_LEVELS;
+	for (int l = PT_LEVELS; l > stop_level; l--) {
+		pte_t *e = w->slot[l];
+		if (pte_present(*e) && pte_huge(*e))
+			return 0;
+		if (!pte_present(*e)) {
+			if (!create)
+				return 0;
+			paddr_t t = frame_alloc_zeroed(FRAME_PAGETABLE);
+			if (!t) {
+				prune(w, l);
+				return -ENOMEM;
+			}
+			*e = make_pte(t, PT_TABLE_FLAGS);
+			table_page(e)->count++;
+		}
+		w->slot[l - 1] = &table_of(*e)[pt_index(va, l - 1)];
+		w->level = l - 1;
+	}
+	return 0;
+}
+
+static int map_at_level(pte_t *root, uintptr_t va, paddr_t pa, int level, uint64_t flags)
+{
+	struct pt_walk w;
+	int err = pt_walk(root, va, level, true, &w);
+	if (err)
+		return err;
+	kassert(w.level == level);
+	kassert(!pte_present(*w.slot[level]));
+	*w.slot[level] = make_pte(pa, flags | PTE_P);
+	table_page(w.slot[level])->count++;
+	return 0;
+}
+
+int pt_map(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags)
+{
+	return map_at_level(root, va, pa, 1, flags);
+}
+
+int pt_map_huge(pte_t *root, uintptr_t va, paddr_t pa, int level, uint64_t flags)
+{
+	kassert(level == 2 || level == 3);
+	kassert((va & (level_size(level) - 1)) == 0 && (pa & (level_size(level) - 1)) == 0);
+	return map_at_level(root, va, pa, level, flags | PTE_PS);
+}
+
+/* The present 4 KiB leaf for va, with its walk; NULL if there is none. */
+static pte_t *leaf_4k(pte_t *root, uintptr_t va, struct pt_walk *w)
+{
+	pt_walk(root, va, 1, false, w);
+	if (w->level != 1 || !pte_present(*w->slot[1]))
+		return NULL;
+	return w->slot[1];
+}
+
+pte_t pt_unmap(pte_t *root, uintptr_t va)
+{
+	struct pt_walk w;
+	pte_t *e = leaf_4k(root, va, &w);
+	if (!e)
+		return 0;
+	pte_t old = *e;
+	*e = 0;
+	table_page(e)->count--;
+	tlb_flush_page(va);
+	prune(&w, 1);
+	return old;
+}
+
+pte_t pt_protect(pte_t *root, uintptr_t va, uint64_t flags)
+{
+	struct pt_walk w;
+	pte_t *e = leaf_4k(root, va, &w);
+	if (!e)
+		return 0;
+	pte_t old = *e;
+	*e = make_pte(pte_addr(old), flags | PTE_P);
+	tlb_flush_page(va);
+	return old;
+}
+
+pte_t *pt_lookup(pte_t *root, uintptr_t va, int *level)
+{
+	struct pt_walk w;
+	pt_walk(root, va, 1, false, &w);
+	pte_t *e = w.slot[w.level];
+	if (!pte_present(*e) || (w.level > 1 && !pte_huge(*e)))
+		return NULL;
+	*level = w.level;
+	return e;
+}
+
+bool pt_translate(pte_t *root, uintptr_t va, paddr_t *pa)
+{
+	int level;
+	pte_t *e = pt_lookup(root, va, &level);
+	if (!e)
+		return false;
+	uint64_t offset_mask = level_size(level) - 1;
+	*pa = (pte_addr(*e) & ~offset_mask) | (va & offset_mask);
+	return true;
+}
+
+/* ---- traversal ---- */
+
+static void traverse_table(pte_t *table, int level, uintptr_t base, uintptr_t start, uintptr_t end,
+			   const struct pt_visitor *v)
+{
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		uintptr_t va = base + i * level_size(level);
+		if (level == PT_LEVELS && i >= PT_ENTRIES / 2)
+			va |= 0xffff000000000000ul;   /* sign-extend: the kernel half */
+		uintptr_t va_end = va + level_size(level);
+		if (!pte_present(table[i]) || va_end - 1 < start || va >= end)
+			continue;
+		if (level == 1 || pte_huge(table[i])) {
+			if (v->leaf)
+				v->leaf(va, &table[i], level, v->arg);
+			continue;
+		}
+		traverse_table(table_of(table[i]), level - 1, va, start, end, v);
+		if (v->table && va >= start && va_end - 1 <= end - 1)
+			v->table(va, &table[i], level - 1, v->arg);
+	}
+}
+
+void pt_traverse(pte_t *root, uintptr_t start, uintptr_t end, const struct pt_visitor *v)
+{
+	traverse_table(root, PT_LEVELS, 0, start, end, v);
+}
+
+/* ---- whole address spaces ---- */
+
+pte_t *pt_create_root(void)
+{
+	paddr_t pa = frame_alloc_zeroed(FRAME_PAGETABLE);
+	if (!pa)
+		return NULL;
+	pte_t *root = pa_to_kva(pa);
+	for (int i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
+		root[i] = kernel_root[i];   /* shared kernel half */
+	return root;
+}
+
+static void put_leaf_frame(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	(void)va, (void)level, (void)arg;
+	frame_put(pte_addr(*slot));
+	*slot = 0;
+}
+
+static void free_table(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	(void)va, (void)level, (void)arg;
+	frame_put(pte_addr(*slot));
+	*slot = 0;
+}
+
+void pt_destroy(pte_t *root)
+{
+	struct pt_visitor v = { put_leaf_frame, free_table, NULL };
+	pt_traverse(root, 0, USER_TOP, &v);
+	frame_put(kva_to_pa(root));
+}

@@ -1,0 +1,61 @@
+#ifndef PAGODA_PAGETABLE_H
+#define PAGODA_PAGETABLE_H
+
+#include "pte.h"
+
+/*
+ * The result of one walk: slot[l] points at the level-l entry on the way to
+ * va, for l from PT_LEVELS down to `level`, the last level reached (1 for a
+ * full walk, 2 or 3 at a huge-page leaf, or where a non-present entry
+ * stopped a non-creating walk).
+ */
+struct pt_walk {
+	pte_t *slot[PT_LEVELS + 1];
+	int level;
+};
+
+/* THE page-table walker: every function below, the fault handler, fork and
+ * ptdump stand on it. Walks root toward va down to stop_level. With create,
+ * missing intermediate tables are allocated (zeroed); returns -ENOMEM if one
+ * cannot be, having freed any it made. Never creates below a huge leaf. */
+int pt_walk(pte_t *root, uintptr_t va, int stop_level, bool create, struct pt_walk *w);
+
+/* Map one 4 KiB page va -> pa with flags (PTE_P implied). va must be unmapped.
+ * The frame's reference passes to the page table (the caller's is not taken).
+ * Returns 0 or -ENOMEM (nothing changed). */
+int pt_map(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags);
+/* Map a 2 MiB (level 2) or 1 GiB (level 3) page; kernel direct map only. */
+int pt_map_huge(pte_t *root, uintptr_t va, paddr_t pa, int level, uint64_t flags);
+/* Clear va's 4 KiB entry and flush it from the TLB; tables left empty are
+ * freed. Returns the old entry (0 if none): the caller drops the frame's
+ * reference if it held one. */
+pte_t pt_unmap(pte_t *root, uintptr_t va);
+/* Replace the flags of va's present 4 KiB entry (address kept); flushes.
+ * Returns the old entry, or 0 if va was not mapped. */
+pte_t pt_protect(pte_t *root, uintptr_t va, uint64_t flags);
+/* The physical address va translates to, at any page size; false if unmapped. */
+bool pt_translate(pte_t *root, uintptr_t va, paddr_t *pa);
+/* The leaf entry for va (4 KiB, 2 MiB or 1 GiB), or NULL; *level gets its level. */
+pte_t *pt_lookup(pte_t *root, uintptr_t va, int *level);
+
+/* Visit every present leaf in [start, end) in address order, then (post-
+ * order) every table below the root that lies wholly in the range.
+ * `leaf` and `table` may be NULL. */
+struct pt_visitor {
+	void (*leaf)(uintptr_t va, pte_t *slot, int level, void *arg);
+	void (*table)(uintptr_t va, pte_t *slot, int level, void *arg);  /* slot: the entry pointing at the table */
+	void *arg;
+};
+void pt_traverse(pte_t *root, uintptr_t start, uintptr_t end, const struct pt_visitor *v);
+
+/* A new root: empty user half, kernel half shared with the kernel template.
+ * NULL when out of memory. */
+pte_t *pt_create_root(void);
+/* Free every table of the user half and drop one reference on every user
+ * frame mapped there; then the root itself. */
+void pt_destroy(pte_t *root);
+
+void tlb_flush_page(uintptr_t va);
+void tlb_flush_all(void);
+
+#endif
