@@ -1,0 +1,69 @@
+# user/user.mk: the user land and the differential test programs.
+#
+# Included by the top-level Makefile, which defines BUILD and MUSL_CC.
+#
+#   make user-progs       every program as a static musl binary, flat in
+#                         build/user/bin/ (init, sh, runner, one per test),
+#                         plus the data file build/user/bin/notelf
+#   make test-user-host   run every test twice on the host Linux (the second
+#                         time without ASLR), check the two outputs match and
+#                         the exit status is 0; record build/user/expect/NAME.out
+#
+# For the ramdisk: USER_BINS (programs) and USER_DATA (data files) all go to
+# /bin/<base name>. USER_TESTS is the list of test names for the harness.
+
+USER_CC      := $(MUSL_CC)
+USER_CFLAGS  := -static -O2 -Wall -Wextra -Werror -std=gnu11 -Itests
+USER_BIN_DIR := $(BUILD)/user/bin
+USER_EXPECT  := $(BUILD)/user/expect
+
+USER_PROGS     := init sh runner
+USER_TEST_SRC  := $(sort $(wildcard tests/proc/*.c tests/sys/*.c tests/vm/*.c))
+USER_TESTS     := $(notdir $(basename $(USER_TEST_SRC)))
+USER_BINS      := $(addprefix $(USER_BIN_DIR)/,$(USER_PROGS) $(USER_TESTS))
+USER_DATA      := $(USER_BIN_DIR)/notelf
+
+# One rule per source directory; the output directory is flat, so test base
+# names must be unique (checked below).
+USER_DUPES := $(sort $(foreach n,$(USER_TESTS),$(if $(filter-out 1,$(words $(filter $(n),$(USER_TESTS)))),$(n))))
+ifneq ($(USER_DUPES),)
+$(error user.mk: test names used twice: $(USER_DUPES))
+endif
+
+$(USER_BIN_DIR)/%: user/%.c tests/testlib.h
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+$(USER_BIN_DIR)/%: tests/%.c tests/testlib.h
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+$(USER_BIN_DIR)/%: tests/proc/%.c tests/testlib.h
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+$(USER_BIN_DIR)/%: tests/sys/%.c tests/testlib.h
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+$(USER_BIN_DIR)/%: tests/vm/%.c tests/testlib.h
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+# notelf: a text file that is not an ELF image (execve must say ENOEXEC).
+# Executable, so that the host answers ENOEXEC rather than EACCES.
+$(USER_BIN_DIR)/notelf: user/user.mk
+	@mkdir -p $(dir $@)
+	@printf 'this is a text file, not an ELF executable\n' > $@
+	@chmod 755 $@
+
+.PHONY: user-progs test-user-host
+user-progs: $(USER_BINS) $(USER_DATA)
+
+test-user-host: user-progs
+	python3 tests/host_check.py --bin $(USER_BIN_DIR) --expect $(USER_EXPECT) $(USER_TESTS)
