@@ -20,8 +20,12 @@
 #include "../kernel/string.h"
 #include "../kernel/x86.h"
 
-/* Intermediate entries are as permissive as possible: the leaf decides. */
-#define PT_TABLE_FLAGS (PTE_P | PTE_W | PTE_U)
+/* Intermediate entries are as permissive as possible so the leaf decides;
+ * but no kernel-half table carries U, so user access stops at the top. */
+static uint64_t table_flags(uintptr_t va)
+{
+	return va >= KERNEL_HALF_START ? PTE_P | PTE_W : PTE_P | PTE_W | PTE_U;
+}
 
 pte_t *kernel_root;   /* the kernel's template (mm/kmap.c builds it) */
 
@@ -68,7 +72,7 @@ int pt_walk(pte_t *root, uintptr_t va, int stop_level, bool create, struct pt_wa
 				prune(w, l);
 				return -ENOMEM;
 			}
-			*e = make_pte(t, PT_TABLE_FLAGS);
+			*e = make_pte(t, table_flags(va));
 			table_page(e)->count++;
 		}
 		w->slot[l - 1] = &table_of(*e)[pt_index(va, l - 1)];

@@ -64,9 +64,21 @@ def suite_ktest(t):
         t.record(verdict == "PASS", "ktest/" + name, rest.strip(" ()"))
     clean = b.status == pq.EXIT_PASS and results and all(v == "PASS" for v, _, _ in results)
     consistent = clean or (b.status == pq.EXIT_FAIL and any(v == "FAIL" for v, _, _ in results))
+    for name, pattern in KTEST_LOG_CHECKS:
+        t.record(re.search(pattern, b.log, re.M) is not None, "ktest/" + name,
+                 "log lacks %r" % pattern)
     t.record(consistent, "ktest/boot", "%s; see %s" % (describe(b), log_path("ktest")))
     print("timing: QEMU start to kmain %.2f s, to ktest completion %.2f s"
           % (b.t_kmain or -1, b.t_total))
+
+
+# What the ktest boot must print besides PASS lines (boot banner, dumps).
+KTEST_LOG_CHECKS = [
+    ("log_memory_map", r"^  \[0000000000100000-\w+\] +\d+ KiB  available$"),
+    ("log_frame_counters", r"^frames: \d+ total \(\d+ MiB\), \d+ free, 0 user, \d+ page tables"),
+    ("log_ptdump_va", r"^  PT  \[\s*\d+\] at pa \w+ = \w+  P - - - - . - - G -\n  => physical address"),
+    ("log_ptdump_space", r"^  ffffffff801\w+-\w+ r-x kernel .*\n  \w+-\w+ r-- kernel .*NX"),
+]
 
 
 # name, what must happen: (expected exit status or "timeout", log patterns)
@@ -78,6 +90,7 @@ SELFCHECKS = [
                                              r"NULL pointer dereference"]),
     ("selfcheck_stack_overflow", pq.EXIT_PANIC, [r"#DF double fault", r"kernel stack overflow"]),
     ("selfcheck_hang", "timeout", []),
+    ("selfcheck_double_free", pq.EXIT_PANIC, [r"double free of frame"]),
 ]
 
 
@@ -129,8 +142,13 @@ def suite_gdb(t):
 
 
 # Extra gdb commands and the output they must produce (the page-walk tools).
-GDB_EXTRA = []
-GDB_CHECKS = []
+GDB_EXTRA = ["-ex", "break frame_print_stats", "-ex", "continue",   # after kmap_init
+             "-ex", "pagewalk &kmain", "-ex", "pagewalk 0", "-ex", "ptdump 0xffffffff80000000 0xffffffffffffffff"]
+GDB_CHECKS = [
+    ("pagewalk_kernel_text", r"PT  \[\s*\d+\] at pa \w+ = \w+  P - - - - \S - - G -\n  => physical address 10\w{4}"),
+    ("pagewalk_null_unmapped", r"PML4\[  0\] at pa \w+ = 0000000000000000 .*\n  => not mapped"),
+    ("ptdump_text_rx_data_rw_nx", r"ffffffff801\w+-ffffffff801\w+ r-x kernel(.*\n)*.*rw- kernel"),
+]
 
 
 def suite_lib(t):

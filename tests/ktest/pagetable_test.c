@@ -1,0 +1,130 @@
+/* The page-table module on scratch roots and on the live address space. */
+#include "../../kernel/ktest.h"
+#include "../../kernel/string.h"
+#include "../../kernel/x86.h"
+#include "../../mm/frame.h"
+#include "../../mm/kmap.h"
+#include "../../mm/pagetable.h"
+#include "../../mm/pf_error.h"
+#include "../../kernel/trap.h"
+
+static uint64_t table_frames(void)
+{
+	struct frame_stats s;
+	frame_get_stats(&s);
+	return s.by_use[FRAME_PAGETABLE];
+}
+
+/* A user address whose PML4, PDPT, PD and PT slots are all unused. */
+#define FRESH_VA 0x00007f123456a000ul
+
+KTEST(pt_map_creates_every_level_and_unmap_frees_them)
+{
+	uint64_t tables = table_frames(), free = frame_free_count();
+	pte_t *root = pt_create_root();
+	KT_ASSERT(root);
+	paddr_t frame = frame_alloc(FRAME_USER);
+	KT_EQ(pt_map(root, FRESH_VA, frame, PTE_W | PTE_U), 0);
+	KT_EQ(table_frames(), tables + 4);   /* root + PDPT + PD + PT */
+	paddr_t pa;
+	KT_ASSERT(pt_translate(root, FRESH_VA + 0x123, &pa));
+	KT_EQ(pa, frame + 0x123);
+	pte_t old = pt_unmap(root, FRESH_VA);
+	KT_EQ(pte_addr(old), frame);
+	KT_ASSERT(!pt_translate(root, FRESH_VA, &pa));
+	KT_EQ(table_frames(), tables + 1);   /* empty PT, PD, PDPT freed; root stays */
+	KT_EQ(root[pt_index(FRESH_VA, 4)], 0);
+	frame_put(pte_addr(old));
+	pt_destroy(root);
+	KT_EQ(table_frames(), tables);
+	KT_EQ(frame_free_count(), free);
+}
+
+KTEST(pt_neighbours_share_tables)
+{
+	uint64_t tables = table_frames();
+	pte_t *root = pt_create_root();
+	paddr_t a = frame_alloc(FRAME_USER), b = frame_alloc(FRAME_USER);
+	KT_EQ(pt_map(root, FRESH_VA, a, PTE_U), 0);
+	KT_EQ(pt_map(root, FRESH_VA + PAGE_SIZE, b, PTE_U), 0);
+	KT_EQ(table_frames(), tables + 4);
+	frame_put(pte_addr(pt_unmap(root, FRESH_VA)));
+	KT_EQ(table_frames(), tables + 4);   /* the PT still holds b */
+	pt_destroy(root);                     /* drops b's reference too */
+	KT_EQ(table_frames(), tables);
+}
+
+KTEST(pt_protect_is_seen_by_a_fresh_walk)
+{
+	pte_t *root = pt_create_root();
+	paddr_t f = frame_alloc(FRAME_USER);
+	KT_EQ(pt_map(root, FRESH_VA, f, PTE_W | PTE_U | PTE_NX), 0);
+	pte_t old = pt_protect(root, FRESH_VA, PTE_U);
+	KT_ASSERT(old & PTE_W);
+	int level;
+	pte_t *e = pt_lookup(root, FRESH_VA, &level);
+	KT_ASSERT(e);
+	KT_EQ(level, 1);
+	KT_EQ(*e & (PTE_W | PTE_NX | PTE_U | PTE_P), PTE_U | PTE_P);
+	KT_EQ(pte_addr(*e), f);
+	KT_EQ(pt_protect(root, FRESH_VA + PAGE_SIZE, PTE_U), 0);   /* unmapped: nothing */
+	pt_destroy(root);
+}
+
+KTEST(pt_unmap_of_nothing_is_harmless)
+{
+	pte_t *root = pt_create_root();
+	uint64_t tables = table_frames();
+	KT_EQ(pt_unmap(root, FRESH_VA), 0);
+	KT_EQ(table_frames(), tables);
+	pt_destroy(root);
+}
+
+KTEST(pt_translate_through_huge_direct_map)
+{
+	paddr_t pa;
+	KT_ASSERT(pt_translate(kernel_root, (uintptr_t)pa_to_kva(0x1234567), &pa));
+	KT_EQ(pa, 0x1234567);
+	int level;
+	KT_ASSERT(pt_lookup(kernel_root, (uintptr_t)pa_to_kva(0x1234567), &level));
+	KT_EQ(level, cpu_has_1g_pages ? 3 : 2);
+}
+
+KTEST(pt_kernel_half_is_shared)
+{
+	pte_t *root = pt_create_root();
+	for (int i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
+		KT_EQ(root[i], kernel_root[i]);
+	for (int i = 0; i < PT_ENTRIES / 2; i++)
+		KT_EQ(root[i], 0);
+	pt_destroy(root);
+}
+
+/* On the live page tables: a mapping made with pt_map is usable at once,
+ * and after pt_unmap (which flushes the TLB entry) the access faults. */
+static void touch(void *va) { *(volatile uint64_t *)va = 0x1234; }
+
+KTEST(pt_live_map_use_unmap_faults)
+{
+	uintptr_t va = 0xffffffffc0000000ul;   /* kernel half, unused: no SMAP rules apply */
+	paddr_t f = frame_alloc_zeroed(FRAME_KHEAP);
+	KT_EQ(pt_map(kernel_root, va, f, PTE_W | PTE_NX), 0);
+	touch((void *)va);
+	KT_EQ(*(uint64_t *)pa_to_kva(f), 0x1234);   /* same frame, seen through the direct map */
+	pt_unmap(kernel_root, va);
+	struct ktest_trap t;
+	KT_ASSERT(ktest_expect_trap(touch, (void *)va, &t));
+	KT_EQ(t.tf.vector, T_PF);
+	KT_EQ(t.cr2, va);
+	frame_put(f);
+}
+
+KTEST(pt_kernel_tables_have_no_user_bit)
+{
+	extern char __text_start[];
+	struct pt_walk w;
+	pt_walk(kernel_root, (uintptr_t)__text_start, 1, false, &w);
+	KT_EQ(w.level, 1);
+	for (int l = PT_LEVELS; l >= 1; l--)
+		KT_EQ(*w.slot[l] & PTE_U, 0);
+}
