@@ -1,0 +1,329 @@
+/* malloc_debug.c - the debug layer: CS:APP 9.11's memory bugs, caught.
+ *
+ * A layer on top of the core, not a mode inside it: every debug block is an
+ * ordinary core block with a record in front and a canary behind.
+ *
+ *   | struct dbg (64 B) | front canary (16 B) | payload (size B) | tail canary (16 B) |
+ *   ^ d->base (core block)                     ^ p, what the program sees
+ *
+ * What each bug looks like to this layer:
+ *   double free        the record says FREED (the block waits in quarantine,
+ *                      so its record is still there to be read);
+ *   invalid free       p is outside the heap, or no record says LIVE for p;
+ *   overflow/underflow a canary byte changed (checked at free, realloc and exit);
+ *   use after free     freed payloads are filled with POISON and kept in a
+ *                      FIFO quarantine; a changed byte is found when the block
+ *                      leaves the quarantine for reuse, or at exit;
+ *   leak               blocks still on the live list at exit.
+ * Each finding prints one "pagoda malloc: <bug> ..." line naming the block,
+ * its size, its allocation number and the caller's return address (give it to
+ * `addr2line -e PROGRAM`); all but leaks then abort().
+ *
+ * Invariants: every live block is on the live list with magic LIVE ^ p; every
+ * quarantined block is on the quarantine FIFO with magic FREED ^ p and its
+ * payload all POISON; q_bytes/q_count describe the FIFO. (Mixing the magic
+ * with the address makes a stale copy of a record elsewhere not match.)
+ */
+#include "include/pagoda_malloc.h"
+#include "malloc_internal.h"
+#include "malloc_report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    DBG_FRONT = 80, /* record + front canary: keeps the payload 16-aligned */
+    CANARY_BYTES = 16,
+    CANARY = 0xca,
+    POISON = 0xdd, /* freed */
+    JUNK = 0xab,   /* allocated, not yet written: makes uninitialised reads visible */
+    QUARANTINE_BYTES = 1 << 20,
+    QUARANTINE_BLOCKS = 1024,
+};
+static const uint64_t LIVE = 0x4c4956454c495645ull, FREED = 0x4652454544465245ull;
+
+struct dbg {
+    uint64_t magic;
+    size_t size;
+    uint64_t seq; /* allocation number, from 1 */
+    void *caller, *free_caller;
+    char *base;
+    struct dbg *prev, *next; /* live list (both links) or quarantine FIFO (next) */
+};
+_Static_assert(sizeof(struct dbg) + CANARY_BYTES == DBG_FRONT, "debug record size");
+
+static struct {
+    bool started;
+    uint64_t seq;
+    struct dbg *live;
+    struct dbg *q_head, *q_tail; /* oldest, newest */
+    size_t q_bytes, q_count;
+} dbg;
+
+static char *payload(struct dbg *d) { return (char *)d + DBG_FRONT; }
+static struct dbg *dbg_of(const void *p) { return (struct dbg *)((char *)p - DBG_FRONT); }
+
+static __attribute__((noreturn)) void die(void) { abort(); }
+
+/* ---- the live list ---------------------------------------------------------- */
+
+static void live_push(struct dbg *d)
+{
+    d->prev = NULL;
+    d->next = dbg.live;
+    if (dbg.live)
+        dbg.live->prev = d;
+    dbg.live = d;
+}
+
+static void live_remove(struct dbg *d)
+{
+    if (d->prev)
+        d->prev->next = d->next;
+    else
+        dbg.live = d->next;
+    if (d->next)
+        d->next->prev = d->prev;
+}
+
+/* The live block whose payload contains p, for "points into block ..." hints. */
+static struct dbg *live_enclosing(const char *p)
+{
+    for (struct dbg *d = dbg.live; d; d = d->next)
+        if (p >= payload(d) && p < payload(d) + d->size)
+            return d;
+    return NULL;
+}
+
+/* ---- canaries and poison ----------------------------------------------------- */
+
+/* Index of the first byte in [p, p+n) that is not `byte`, or n. */
+static size_t first_changed(const char *p, size_t n, int byte)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)p[i] != byte)
+            return i;
+    return n;
+}
+
+static void check_canaries(struct dbg *d, const char *when)
+{
+    char *p = payload(d);
+    size_t i = first_changed(p - CANARY_BYTES, CANARY_BYTES, CANARY);
+    if (i < CANARY_BYTES) {
+        mm_report("pagoda malloc: heap buffer underflow: %zu byte(s) before block %p "
+                  "(%zu bytes, allocation #%lu by %p) were overwritten; found at %s",
+                  CANARY_BYTES - i, (void *)p, d->size, (unsigned long)d->seq, d->caller, when);
+        die();
+    }
+    i = first_changed(p + d->size, CANARY_BYTES, CANARY);
+    if (i < CANARY_BYTES) {
+        mm_report("pagoda malloc: heap buffer overflow: write %zu byte(s) past the end of "
+                  "block %p (%zu bytes, allocation #%lu by %p); found at %s",
+                  i + 1, (void *)p, d->size, (unsigned long)d->seq, d->caller, when);
+        die();
+    }
+}
+
+static void check_poison(struct dbg *d, const char *when)
+{
+    size_t i = first_changed(payload(d), d->size, POISON);
+    if (i < d->size) {
+        mm_report("pagoda malloc: use after free: block %p (%zu bytes, allocation #%lu by %p, "
+                  "freed by %p) was written at offset %zu after it was freed; found at %s",
+                  (void *)payload(d), d->size, (unsigned long)d->seq, d->caller,
+                  d->free_caller, i, when);
+        die();
+    }
+    check_canaries(d, when);
+}
+
+/* ---- the quarantine ------------------------------------------------------------ */
+
+/* The oldest freed block is finally reused: check nobody wrote to it. */
+static void quarantine_evict(void)
+{
+    struct dbg *d = dbg.q_head;
+    dbg.q_head = d->next;
+    if (!dbg.q_head)
+        dbg.q_tail = NULL;
+    dbg.q_bytes -= d->size;
+    dbg.q_count--;
+    check_poison(d, "reuse");
+    d->magic = 0;
+    mm_free(d->base);
+}
+
+static void quarantine_push(struct dbg *d)
+{
+    d->next = NULL;
+    if (dbg.q_tail)
+        dbg.q_tail->next = d;
+    else
+        dbg.q_head = d;
+    dbg.q_tail = d;
+    dbg.q_bytes += d->size;
+    dbg.q_count++;
+    while (dbg.q_count > QUARANTINE_BLOCKS || (dbg.q_bytes > QUARANTINE_BYTES && dbg.q_count > 1))
+        quarantine_evict();
+}
+
+/* ---- finding the record for a pointer the program hands back --------------------- */
+
+static __attribute__((noreturn)) void bad_pointer(const char *op, const char *p, void *caller)
+{
+    struct dbg *in = mm_owns(p) ? live_enclosing(p) : NULL;
+    if (in)
+        mm_report("pagoda malloc: invalid %s of %p (by %p): never returned by malloc; it "
+                  "points %td bytes into block %p (%zu bytes, allocation #%lu by %p)",
+                  op, (void *)p, caller, p - payload(in), (void *)payload(in), in->size,
+                  (unsigned long)in->seq, in->caller);
+    else
+        mm_report("pagoda malloc: invalid %s of %p (by %p): never returned by malloc (%s)", op,
+                  (void *)p, caller, mm_owns(p) ? "not the start of any live block"
+                                                : "not in the heap");
+    die();
+}
+
+static struct dbg *lookup(const char *op, const void *ptr, void *caller)
+{
+    const char *p = ptr;
+    if (!mm_owns(p) || !mm_owns(p - DBG_FRONT) || (uintptr_t)p % ALIGN)
+        bad_pointer(op, p, caller);
+    struct dbg *d = dbg_of(p);
+    if (d->magic == (FREED ^ (uintptr_t)p)) {
+        mm_report("pagoda malloc: double free: %s of block %p (%zu bytes, allocation #%lu "
+                  "by %p) by %p, already freed by %p",
+                  op, (void *)p, d->size, (unsigned long)d->seq, d->caller, caller,
+                  d->free_caller);
+        die();
+    }
+    if (d->magic != (LIVE ^ (uintptr_t)p))
+        bad_pointer(op, p, caller);
+    check_canaries(d, op);
+    return d;
+}
+
+/* ---- allocation and release --------------------------------------------------------- */
+
+static void at_exit(void)
+{
+    mm_debug_check();
+    mm_debug_report_leaks();
+}
+
+static void *dbg_alloc(size_t align, size_t size, void *caller)
+{
+    if (!dbg.started) {
+        dbg.started = true;
+        atexit(at_exit);
+    }
+    size_t gap = align > ALIGN ? align : 0;
+    if (size > SIZE_MAX / 2 - DBG_FRONT - CANARY_BYTES - gap) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    size_t need = DBG_FRONT + size + CANARY_BYTES + gap;
+    char *base = gap ? mm_memalign(align, need) : mm_malloc(need);
+    if (!base)
+        return NULL;
+    char *p = (char *)align_up((uintptr_t)base + DBG_FRONT, align > ALIGN ? align : ALIGN);
+    struct dbg *d = dbg_of(p);
+    *d = (struct dbg){.magic = LIVE ^ (uintptr_t)p, .size = size, .seq = ++dbg.seq,
+                      .caller = caller, .base = base};
+    memset(p - CANARY_BYTES, CANARY, CANARY_BYTES);
+    memset(p, JUNK, size);
+    memset(p + size, CANARY, CANARY_BYTES);
+    live_push(d);
+    return p;
+}
+
+static void dbg_release(struct dbg *d, void *caller)
+{
+    live_remove(d);
+    d->magic = FREED ^ (uintptr_t)payload(d);
+    d->free_caller = caller;
+    memset(payload(d), POISON, d->size);
+    quarantine_push(d);
+}
+
+void *mm_debug_malloc(size_t size) { return dbg_alloc(ALIGN, size, __builtin_return_address(0)); }
+
+void *mm_debug_memalign(size_t align, size_t size)
+{
+    if (align == 0 || (align & (align - 1))) {
+        errno = EINVAL;
+        return NULL;
+    }
+    return dbg_alloc(align, size, __builtin_return_address(0));
+}
+
+void *mm_debug_calloc(size_t nmemb, size_t size)
+{
+    size_t bytes;
+    if (__builtin_mul_overflow(nmemb, size, &bytes)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    void *p = dbg_alloc(ALIGN, bytes, __builtin_return_address(0));
+    if (p)
+        memset(p, 0, bytes);
+    return p;
+}
+
+void mm_debug_free(void *p)
+{
+    if (p)
+        dbg_release(lookup("free", p, __builtin_return_address(0)), __builtin_return_address(0));
+}
+
+/* Always moves the block, so that a stale pointer to the old copy is caught
+ * by the quarantine like any use after free. */
+void *mm_debug_realloc(void *p, size_t size)
+{
+    void *caller = __builtin_return_address(0);
+    if (!p)
+        return dbg_alloc(ALIGN, size, caller);
+    struct dbg *d = lookup("realloc", p, caller);
+    if (size == 0) {
+        dbg_release(d, caller);
+        return NULL;
+    }
+    char *q = dbg_alloc(ALIGN, size, caller);
+    if (!q)
+        return NULL;
+    memcpy(q, p, d->size < size ? d->size : size);
+    dbg_release(d, caller);
+    return q;
+}
+
+size_t mm_debug_usable_size(const void *p)
+{
+    return p ? lookup("malloc_usable_size", p, __builtin_return_address(0))->size : 0;
+}
+
+/* ---- whole-heap checks --------------------------------------------------------------- */
+
+int mm_debug_check(void)
+{
+    int n = 0;
+    for (struct dbg *d = dbg.live; d; d = d->next, n++)
+        check_canaries(d, "check");
+    for (struct dbg *d = dbg.q_head; d; d = d->next, n++)
+        check_poison(d, "check");
+    return n;
+}
+
+size_t mm_debug_report_leaks(void)
+{
+    size_t n = 0, bytes = 0;
+    for (struct dbg *d = dbg.live; d; d = d->next, n++) {
+        bytes += d->size;
+        mm_report("pagoda malloc: leak: %zu bytes at %p, allocation #%lu by %p", d->size,
+                  (void *)payload(d), (unsigned long)d->seq, d->caller);
+    }
+    if (n)
+        mm_report("pagoda malloc: %zu block(s), %zu bytes leaked", n, bytes);
+    return n;
+}

@@ -1,0 +1,148 @@
+/* malloc_small.c - small requests (<= 128 bytes): size-class slabs.
+ *
+ * This is CS:APP 9.9.14's "simple segregated storage" - every slab holds slots
+ * of one size, a slot has no header, the size is known from the address - with
+ * one change that lets it give memory back: free slots are listed per slab,
+ * not per class, and each slab counts its used slots. A slab whose last slot
+ * is freed goes to a pool of empty slabs that any class can reuse, so memory
+ * freed by one size is not stuck there (binary2-bal frees thousands of
+ * 112-byte blocks and then asks for 128-byte ones).
+ *
+ *   avail[c] -> slab <-> slab <-> ...   class-c slabs with at least one free slot
+ *   empty    -> slab <-> slab <-> ...   slabs with no slot in use (cls == 0)
+ *   a full slab is on no list; its first free() puts it back on avail[c].
+ *
+ * The slot format and the O(1) take/give are in malloc_internal.h; this file
+ * is the slow side: finding a slab for a class, and moving slabs between lists.
+ *
+ * Invariants (verified by heapcheck.c):
+ *   S1 a slab is on avail[cls] iff cls != 0 and used < slots(cls);
+ *      it is on the empty list iff cls == 0 (and then used == 0);
+ *   S2 used + |free list| + (never-used slots past fresh) == slots(cls);
+ *   S3 free-list offsets lie below fresh, are multiples of the slot size, no repeats;
+ *   S4 a slab with cls != 0 and used == 0 is the only slab on its avail list:
+ *      each class keeps one empty slab rather than refilling a slab for every
+ *      malloc/free pair, but no more than one.
+ *   S5 slabs and descriptors are carved in step: limit == nslabs * SLAB_BYTES.
+ */
+#include "malloc_internal.h"
+
+struct small_heap small;
+const uint8_t small_slots[NSMALL + 1] = {0, 64, 32, 21, 16, 12, 10, 9, 8};
+
+void small_init(void)
+{
+    small = (struct small_heap){
+        .base = mem_region_lo(MEM_SLABS),
+        .meta = (struct slab *)mem_region_lo(MEM_SLAB_META),
+        .empty = SLAB_NIL,
+    };
+}
+
+/* ---- doubly linked slab lists (links are slab numbers) ------------------ */
+
+static void list_push(struct slab **head, struct slab *s)
+{
+    s->prev = SLAB_NIL;
+    s->next = *head ? slab_no(*head) : SLAB_NIL;
+    if (*head)
+        (*head)->prev = slab_no(s);
+    *head = s;
+}
+
+static void list_remove(struct slab **head, struct slab *s)
+{
+    if (s->prev != SLAB_NIL)
+        slab_at(s->prev)->next = s->next;
+    else
+        *head = s->next != SLAB_NIL ? slab_at(s->next) : NULL;
+    if (s->next != SLAB_NIL)
+        slab_at(s->next)->prev = s->prev;
+}
+
+static struct slab *empty_pop(void)
+{
+    if (small.empty == SLAB_NIL)
+        return NULL;
+    struct slab *s = slab_at(small.empty), *head = s;
+    list_remove(&head, s);
+    small.empty = head ? slab_no(head) : SLAB_NIL;
+    return s;
+}
+
+static void empty_push(struct slab *s)
+{
+    struct slab *head = small.empty != SLAB_NIL ? slab_at(small.empty) : NULL;
+    s->cls = 0;
+    list_push(&head, s);
+    small.empty = slab_no(head);
+}
+
+/* ---- moving slabs between lists ----------------------------------------- */
+
+/* s, the head of its avail list, just handed out its last slot. */
+void small_avail_pop(struct slab *s) { list_remove(&small.avail[s->cls], s); }
+
+/* s just got a free slot back after being full. A kept empty slab at the head
+ * (S4) is released first: the class is no longer down to one slab. */
+void small_avail_push(struct slab *s)
+{
+    struct slab *head = small.avail[s->cls];
+    if (head && head->used == 0) {
+        list_remove(&small.avail[s->cls], head);
+        empty_push(head);
+    }
+    list_push(&small.avail[s->cls], s);
+}
+
+/* s just became empty. Keep it if it is its class's only slab (S4), so that a
+ * program doing malloc/free/malloc/free of one size does not recycle a slab
+ * on every call; otherwise any class may have it. */
+void small_release(struct slab *s)
+{
+    if (s->prev == SLAB_NIL && s->next == SLAB_NIL)
+        return;
+    list_remove(&small.avail[s->cls], s);
+    empty_push(s);
+}
+
+/* ---- getting a slab for a class ------------------------------------------ */
+
+/* A new slab from the end of the region, and its descriptor (S5). */
+static struct slab *slab_carve(void)
+{
+    if (mem_region_sbrk(MEM_SLABS, SLAB_BYTES) == (void *)-1)
+        return NULL;
+    if (mem_region_sbrk(MEM_SLAB_META, sizeof(struct slab)) == (void *)-1) {
+        mem_region_sbrk(MEM_SLABS, -SLAB_BYTES);
+        return NULL;
+    }
+    small.limit += SLAB_BYTES;
+    return slab_at(small.nslabs++);
+}
+
+static struct slab *slab_new(unsigned cls)
+{
+    struct slab *s = empty_pop();
+    if (!s)
+        s = slab_carve();
+    if (!s)
+        return NULL;
+    s->cls = (uint8_t)cls;
+    s->used = 0;
+    s->free = SLOT_NIL;
+    s->fresh = 0; /* slots are chained only as they are freed, never up front */
+    list_push(&small.avail[cls], s);
+    return s;
+}
+
+/* The fast path found avail[cls] empty (or size was 0). NULL when no slab can
+ * be had: the caller then serves the request from the boundary-tag heap. */
+void *small_alloc_slow(size_t size)
+{
+    unsigned cls = small_class(size ? size : 1);
+    struct slab *s = small.avail[cls];
+    if (!s)
+        s = slab_new(cls);
+    return s ? slab_take(s) : NULL;
+}
