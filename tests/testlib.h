@@ -209,6 +209,11 @@ static inline uintptr_t sys_brk(uintptr_t want)
 	return (uintptr_t)syscall(SYS_brk, want);
 }
 
+static inline long sys_gettid(void)
+{
+	return syscall(SYS_gettid);
+}
+
 /* map_anon: a private anonymous mapping the test needs in order to run; a
  * failure is a setup failure, not a case. */
 static inline char *map_anon(size_t len, int prot)

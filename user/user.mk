@@ -17,7 +17,8 @@ USER_CFLAGS  := -static -O2 -Wall -Wextra -Werror -std=gnu11 -Itests
 USER_BIN_DIR := $(BUILD)/user/bin
 USER_EXPECT  := $(BUILD)/user/expect
 
-USER_PROGS     := init sh runner
+# Every user/NAME.c is a program (init, sh, and the tools the kernel side adds).
+USER_PROGS     := $(notdir $(basename $(wildcard user/*.c))) runner
 USER_TEST_SRC  := $(sort $(wildcard tests/proc/*.c tests/sys/*.c tests/vm/*.c))
 USER_TESTS     := $(notdir $(basename $(USER_TEST_SRC)))
 USER_BINS      := $(addprefix $(USER_BIN_DIR)/,$(USER_PROGS) $(USER_TESTS))
