@@ -36,14 +36,14 @@ KERNEL_LDFLAGS := -n -nostdlib -z max-page-size=0x1000 -z noexecstack -T linker.
 
 KERNEL_C   := $(wildcard kernel/*.c mm/*.c tests/ktest/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
-KERNEL_OBJ := $(KERNEL_ASM:%.asm=$(BUILD)/%.o) $(KERNEL_C:%.c=$(BUILD)/%.o)
+KERNEL_OBJ := $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o) $(KERNEL_C:%.c=$(BUILD)/%.o)
 
 $(BUILD)/%.o: %.c | setup
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/%.o: %.asm boot/boot.inc | setup
+$(BUILD)/%.asm.o: %.asm boot/boot.inc | setup
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
 	@$(NASM) -f elf64 -I. $< -o $@
@@ -65,8 +65,12 @@ $(BUILD)/kernel.elf: $(BUILD)/kernel.tmp.elf $(BUILD)/ksyms.o
 	  cmp -s $(BUILD)/syms.1 $(BUILD)/syms.2 || { echo "ksyms: text moved between links"; rm -f $@; exit 1; }
 	objdump -d -M intel -S $@ > $(BUILD)/kernel.asm 2>/dev/null
 
-# ---- ramdisk and ISO -------------------------------------------------------
-INITRD_FILES :=
+# ---- user programs and the ramdisk -----------------------------------------
+# user/user.mk builds init, the shell, tools and the test programs as static
+# musl binaries into build/user/bin; all of them go into the ramdisk's /bin.
+include user/user.mk
+
+INITRD_FILES := $(USER_BINS) $(USER_DATA)
 $(BUILD)/initrd.cpio: tools/mkinitrd.sh $(INITRD_FILES) | setup
 	tools/mkinitrd.sh $@ $(INITRD_FILES) $(EXTRA)
 
@@ -114,7 +118,7 @@ test: all | setup
 clean:
 	rm -rf $(BUILD)
 
--include $(KERNEL_OBJ:.o=.d)
+-include $(KERNEL_C:%.c=$(BUILD)/%.d)
 
 # ---- user-space library (lib/) --------------------------------------------
 -include lib/malloc.mk

@@ -5,6 +5,12 @@
  */
 #include "cmdline.h"
 #include "debug.h"
+#include "file.h"
+#include "percpu.h"
+#include "proc.h"
+#include "qemu.h"
+#include "ramfs.h"
+#include "rtc.h"
 #include "gdt.h"
 #include "idt.h"
 #include "ktest.h"
@@ -18,6 +24,10 @@
 #include "x86.h"
 #include "../mm/frame.h"
 #include "../mm/kmap.h"
+#include "../mm/mm.h"
+
+void syscall_init(void);
+long exec_first_program(const char *words);
 
 bool debug_vm;
 bool trace_faults;
@@ -28,10 +38,23 @@ static void banner(void)
 	printk("command line: %s\n", cmdline_full());
 }
 
-static void idle(void)
+/* The first process: pid 1 runs the init= program (default /bin/init). */
+static void start_init(const char *words)
 {
-	for (;;)
-		sti_hlt();
+	struct proc *init = proc_alloc("init");
+	if (!init)
+		panic("cannot allocate the first process");
+	file_init(init);
+	cpu0.current = init;   /* exec works on the current process */
+	long err = exec_first_program(words && *words ? words : "/bin/init");
+	cpu0.current = idle_proc;
+	mm_activate(NULL);
+	if (err) {
+		printk("pagoda: cannot run init '%s': error %ld\n", words ? words : "/bin/init", err);
+		qemu_exit(QEMU_EXIT_FAIL);
+	}
+	printk("boot: starting init (pid %d) at tick %lu\n", init->pid, timer_ticks());
+	proc_start_user(init);
 }
 
 void kmain(uint32_t magic, paddr_t mbi)
@@ -52,6 +75,12 @@ void kmain(uint32_t magic, paddr_t mbi)
 	frame_print_stats();
 	vga_init();                       /* uses the direct map */
 	console_use_vga(cmdline_has("vga"));
+	rtc_init();
+	ramfs_init();
+	percpu_init();
+	proc_init();                      /* the boot thread becomes the idle process */
+	syscall_init();
+	console_init();                   /* COM1 input interrupt */
 	timer_init();
 	sti();
 	printk("boot: reached kmain tail at tick %lu\n", timer_ticks());
@@ -59,6 +88,6 @@ void kmain(uint32_t magic, paddr_t mbi)
 	const char *test = cmdline_get("test");
 	if (test)
 		ktest_run(test);
-	printk("Pagoda is idle (no user programs yet).\n");
-	idle();
+	start_init(cmdline_get("init"));
+	idle_loop();
 }

@@ -17,7 +17,10 @@
 #include "panic.h"
 #include "printk.h"
 #include "timer.h"
+#include "proc.h"
 #include "x86.h"
+#include "../mm/fault.h"
+#include "../mm/layout.h"
 #include "../mm/pf_error.h"
 
 static const char *const exception_names[32] = {
@@ -88,6 +91,19 @@ static void report(const struct trapframe *tf, uint64_t cr2)
 	printk("%s", buf);
 }
 
+/* A fault in copy_*_user on a user address: resolve it like the user's own
+ * access would be (demand zero, COW); true if the copy can be retried. If
+ * not, the caller's extable_fixup makes the copy return -EFAULT. */
+static bool uaccess_fault(struct trapframe *tf, uint64_t cr2)
+{
+	struct proc *p = current_proc();
+	if (!extable_contains(tf->rip) || cr2 >= USER_TOP || !p->mm)
+		return false;
+	struct fault f = { .addr = cr2, .error = tf->error | PF_USER, .pid = p->pid };
+	p->minflt++;
+	return handle_page_fault(p->mm, &f) == FAULT_HANDLED;
+}
+
 /* A kernel-mode exception. #BP is reported and execution continues after the
  * int3 (it is a trap, not a fault); everything else is fatal unless a fixup
  * or a ktest claims it. */
@@ -99,6 +115,8 @@ static void kernel_exception(struct trapframe *tf)
 		report(tf, 0);
 		return;
 	}
+	if (tf->vector == T_PF && uaccess_fault(tf, cr2))
+		return;
 	if (extable_fixup(tf))
 		return;
 	if (ktest_catch(tf, cr2))   /* does not return when a test claims it */
@@ -120,8 +138,9 @@ void trap(struct trapframe *tf)
 			user_exception(tf);
 		else
 			kernel_exception(tf);
-		return;
-	}
-	if (tf->vector != T_SPURIOUS)
+	} else if (tf->vector != T_SPURIOUS) {
 		interrupt(tf);
+	}
+	if (tf_from_user(tf))
+		deliver_pending();   /* a kill takes effect on the way back to ring 3 */
 }

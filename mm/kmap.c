@@ -67,6 +67,14 @@ static void map_section(char *start, char *end, uint64_t flags, const char *name
 			map_or_panic(pt_map(kernel_root, va, kva_to_pa((void *)va), flags | PTE_G), name);
 }
 
+/* Create the PDPT under a kernel-half PML4 slot now, so that every address
+ * space created later shares it (pagetable.c never frees these). */
+static void pin_kernel_slot(uintptr_t va)
+{
+	struct pt_walk w;
+	map_or_panic(pt_walk(kernel_root, va, PT_LEVELS - 1, true, &w), "a kernel PML4 slot");
+}
+
 static void enable_protection_features(void)
 {
 	uint64_t cr4 = read_cr4() | CR4_PGE;
@@ -85,6 +93,7 @@ void kmap_init(void)
 	map_section(__text_start, __text_end, 0, ".text");
 	map_section(__rodata_start, __rodata_end, PTE_NX, ".rodata");
 	map_section(__data_start, __data_end, PTE_W | PTE_NX, ".data/.bss");
+	pin_kernel_slot(KSTACK_BASE);   /* before any user root copies the kernel half */
 	write_cr3(kva_to_pa(kernel_root));
 	enable_protection_features();
 	printk("kmap: kernel page tables at %lx; direct map in %s pages; SMEP %s, SMAP %s\n",

@@ -7,6 +7,10 @@
  *  0xffffffff80000000 |  .data .bss), W^X           |  KERNEL_VMA + physical address
  *                     +-----------------------------+
  *                     |           unused            |
+ *  0xffffff0000000000 | kernel stacks, each with an |  KSTACK_BASE (PML4 slot 510)
+ *                     | unmapped guard page below   |
+ *                     +-----------------------------+
+ *                     |           unused            |
  *                     +-----------------------------+
  *                     | direct map: all physical    |  pa_to_kva(pa) = DIRECT_MAP_BASE + pa
  *  0xffff800000000000 | memory, RW, NX, global      |  (PML4 slot 256)
@@ -50,9 +54,11 @@
 #define DIRECT_MAP_BASE 0xffff800000000000ul
 #define DIRECT_MAP_MAX (64ul << 30)            /* we map at most 64 GiB of RAM */
 #define KERNEL_HALF_START 0xffff800000000000ul
+#define KSTACK_BASE 0xffffff0000000000ul        /* kernel stacks with guard pages */
 #define USER_TOP 0x00007ffffffff000ul          /* first byte above user space */
 #define USER_MIN 0x0000000000001000ul          /* lowest mappable user page */
-#define MMAP_BASE 0x00007f0000000000ul         /* mmap areas are placed below this */
+#define MMAP_BASE 0x00007ffff0000000ul         /* mmap areas are placed below this */
+#define ELF_ET_DYN_BASE 0x0000555555554000ul   /* where static-PIE programs load, as Linux */
 #define STACK_TOP USER_TOP                     /* the stack's highest page ends here */
 #define STACK_LIMIT (8ul << 20)                /* RLIMIT_STACK, as Linux's default */
 

@@ -29,6 +29,9 @@ static uint64_t table_flags(uintptr_t va)
 
 pte_t *kernel_root;   /* the kernel's template (mm/kmap.c builds it) */
 
+/* Flushing page by page beats a full CR3 reload only for small ranges. */
+enum { TLB_SINGLE_FLUSH_MAX = 32 };
+
 static pte_t *table_of(pte_t entry) { return pa_to_kva(pte_addr(entry)); }
 static struct page *table_page(pte_t *slot) { return pa_to_page(kva_to_pa(slot) & PAGE_MASK); }
 
@@ -42,12 +45,19 @@ void tlb_flush_all(void)
 	write_cr3(read_cr3());   /* drops every non-global translation */
 }
 
+/* The kernel half's PDPTs are shared by every root (copied into each at
+ * creation), so they must outlive any emptiness: never free them. */
+static bool table_pinned(uintptr_t va, int table_level)
+{
+	return table_level == PT_LEVELS - 1 && va >= KERNEL_HALF_START;
+}
+
 /* Free tables on the walk's path that have become empty, bottom up. */
 static void prune(struct pt_walk *w, int from_level)
 {
 	for (int l = from_level; l < PT_LEVELS; l++) {
 		struct page *t = table_page(w->slot[l]);
-		if (t->count)
+		if (t->count || table_pinned(w->va, l))
 			return;
 		paddr_t table_pa = page_to_pa(t);
 		*w->slot[l + 1] = 0;
@@ -60,6 +70,7 @@ int pt_walk(pte_t *root, uintptr_t va, int stop_level, bool create, struct pt_wa
 {
 	w->slot[PT_LEVELS] = &root[pt_index(va, PT_LEVELS)];
 	w->level = PT_LEVELS;
+	w->va = va;
 	for (int l = PT_LEVELS; l > stop_level; l--) {
 		pte_t *e = w->slot[l];
 		if (pte_present(*e) && pte_huge(*e))
@@ -181,7 +192,7 @@ static void traverse_table(pte_t *table, int level, uintptr_t base, uintptr_t st
 			continue;
 		}
 		traverse_table(table_of(table[i]), level - 1, va, start, end, v);
-		if (v->table && va >= start && va_end - 1 <= end - 1)
+		if (v->table)
 			v->table(va, &table[i], level - 1, v->arg);
 	}
 }
@@ -204,23 +215,81 @@ pte_t *pt_create_root(void)
 	return root;
 }
 
-static void put_leaf_frame(uintptr_t va, pte_t *slot, int level, void *arg)
+/* ---- ranges ---- */
+
+struct unmap_ctx {
+	void (*put)(paddr_t pa, pte_t old, void *arg);
+	void *arg;
+	uint64_t pages;
+};
+
+static void unmap_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 {
-	(void)va, (void)level, (void)arg;
-	frame_put(pte_addr(*slot));
+	struct unmap_ctx *c = arg;
+	pte_t old = *slot;
+	kassert(level == 1);
 	*slot = 0;
+	table_page(slot)->count--;
+	if (c->pages++ < TLB_SINGLE_FLUSH_MAX)
+		tlb_flush_page(va);
+	if (c->put)
+		c->put(pte_addr(old), old, c->arg);
 }
 
-static void free_table(uintptr_t va, pte_t *slot, int level, void *arg)
+/* Post-order: by the time a table is visited, its entries in range are gone. */
+static void prune_table(uintptr_t va, pte_t *slot, int level, void *arg)
 {
-	(void)va, (void)level, (void)arg;
+	(void)arg;
+	struct page *t = pa_to_page(pte_addr(*slot));
+	if (t->count || table_pinned(va, level))
+		return;
 	frame_put(pte_addr(*slot));
 	*slot = 0;
+	table_page(slot)->count--;
+}
+
+uint64_t pt_unmap_range(pte_t *root, uintptr_t start, uintptr_t end, void (*put)(paddr_t, pte_t, void *), void *arg)
+{
+	struct unmap_ctx c = { put, arg, 0 };
+	struct pt_visitor v = { unmap_leaf, prune_table, &c };
+	pt_traverse(root, start, end, &v);
+	if (c.pages > TLB_SINGLE_FLUSH_MAX)
+		tlb_flush_all();
+	return c.pages;
+}
+
+struct protect_ctx {
+	uint64_t (*flags_for)(pte_t old, void *arg);
+	void *arg;
+	uint64_t pages;
+};
+
+static void protect_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	struct protect_ctx *c = arg;
+	kassert(level == 1);
+	*slot = make_pte(pte_addr(*slot), c->flags_for(*slot, c->arg) | PTE_P);
+	if (c->pages++ < TLB_SINGLE_FLUSH_MAX)
+		tlb_flush_page(va);
+}
+
+void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*flags_for)(pte_t old, void *arg), void *arg)
+{
+	struct protect_ctx c = { flags_for, arg, 0 };
+	struct pt_visitor v = { protect_leaf, NULL, &c };
+	pt_traverse(root, start, end, &v);
+	if (c.pages > TLB_SINGLE_FLUSH_MAX)
+		tlb_flush_all();
+}
+
+static void put_frame(paddr_t pa, pte_t old, void *arg)
+{
+	(void)old, (void)arg;
+	frame_put(pa);
 }
 
 void pt_destroy(pte_t *root)
 {
-	struct pt_visitor v = { put_leaf_frame, free_table, NULL };
-	pt_traverse(root, 0, USER_TOP, &v);
+	pt_unmap_range(root, 0, USER_TOP, put_frame, NULL);
 	frame_put(kva_to_pa(root));
 }

@@ -12,6 +12,7 @@
 struct pt_walk {
 	pte_t *slot[PT_LEVELS + 1];
 	int level;
+	uintptr_t va;
 };
 
 /* THE page-table walker: every function below, the fault handler, fork and
@@ -38,9 +39,9 @@ bool pt_translate(pte_t *root, uintptr_t va, paddr_t *pa);
 /* The leaf entry for va (4 KiB, 2 MiB or 1 GiB), or NULL; *level gets its level. */
 pte_t *pt_lookup(pte_t *root, uintptr_t va, int *level);
 
-/* Visit every present leaf in [start, end) in address order, then (post-
- * order) every table below the root that lies wholly in the range.
- * `leaf` and `table` may be NULL. */
+/* Visit every present leaf in [start, end) in address order and, after its
+ * entries, every table below the root that the walk descended into (with the
+ * entry pointing at it). `leaf` and `table` may be NULL. */
 struct pt_visitor {
 	void (*leaf)(uintptr_t va, pte_t *slot, int level, void *arg);
 	void (*table)(uintptr_t va, pte_t *slot, int level, void *arg);  /* slot: the entry pointing at the table */
@@ -51,6 +52,16 @@ void pt_traverse(pte_t *root, uintptr_t start, uintptr_t end, const struct pt_vi
 /* A new root: empty user half, kernel half shared with the kernel template.
  * NULL when out of memory. */
 pte_t *pt_create_root(void);
+/* Clear every 4 KiB leaf in [start, end), calling put(pa, old entry, arg)
+ * for each (put may be NULL), free tables left empty, flush the TLB.
+ * Returns the number of pages unmapped. */
+uint64_t pt_unmap_range(pte_t *root, uintptr_t start, uintptr_t end, void (*put)(paddr_t pa, pte_t old, void *arg),
+			void *arg);
+/* Set every present leaf in [start, end) to flags_for(old entry) (address
+ * kept, PTE_P implied) and flush the TLB. */
+void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*flags_for)(pte_t old, void *arg),
+		      void *arg);
+
 /* Free every table of the user half and drop one reference on every user
  * frame mapped there; then the root itself. */
 void pt_destroy(pte_t *root);

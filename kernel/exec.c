@@ -1,0 +1,327 @@
+/*
+ * execve(2): replace the calling process's program, in four named steps.
+ *
+ *   copy_strings      argv and envp into the kernel (E2BIG, EFAULT)
+ *   elf_check         the file is a static x86-64 ELF program (ENOEXEC)
+ *   load_segments     a fresh address space with one area per PT_LOAD
+ *                     segment; no page is read yet: the first touch of each
+ *                     page faults it in from the ramdisk (demand paging)
+ *   build_user_stack  the System V ABI initial stack: argc, argv, envp, auxv
+ *   commit_exec       the point of no return: switch to the new space, free
+ *                     the old one, reset registers, signals and fds
+ *
+ * Until commit_exec nothing of the caller has changed, so every failure
+ * returns an error to the old program intact.
+ *
+ * The initial stack (System V x86-64 ABI, figure 3.9), highest address first:
+ *   STACK_TOP -> 8 zero bytes | execfn, envp and argv strings | "x86_64" |
+ *                16 random bytes (AT_RANDOM) | padding to 16 |
+ *                auxv pairs, AT_NULL | NULL | envp[] | NULL | argv[] | argc  <- rsp
+ */
+#include "elf.h"
+#include "errno.h"
+#include "file.h"
+#include "gdt.h"
+#include "linux_abi.h"
+#include "proc.h"
+#include "ramfs.h"
+#include "string.h"
+#include "uaccess.h"
+#include "x86.h"
+#include "../mm/frame.h"
+#include "../mm/kheap.h"
+#include "../mm/mm.h"
+#include "../mm/pagetable.h"
+
+enum { MAX_STRINGS = 4096, STACK_EXPAND = 128 * 1024 };
+
+struct exec_args {
+	char *buf;          /* argv strings then envp strings, each NUL-terminated */
+	size_t used;
+	int argc, envc;
+};
+
+/* ---- step 1: argv and envp ---- */
+
+static long copy_string_array(struct exec_args *a, uintptr_t uarray, int *count)
+{
+	*count = 0;
+	if (!uarray)
+		return 0;
+	for (;; (*count)++) {
+		uintptr_t ustr;
+		if (copy_from_user(&ustr, uarray + *count * sizeof(uintptr_t), sizeof(ustr)))
+			return -EFAULT;
+		if (!ustr)
+			return 0;
+		if (a->argc + a->envc + *count >= MAX_STRINGS)
+			return -E2BIG;
+		long len = strncpy_from_user(a->buf + a->used, ustr, ARG_MAX_BYTES - a->used);
+		if (len == -ENAMETOOLONG)
+			return -E2BIG;
+		if (len < 0)
+			return len;
+		a->used += len + 1;
+	}
+}
+
+static long copy_strings(struct exec_args *a, uintptr_t uargv, uintptr_t uenvp)
+{
+	a->buf = kmalloc(ARG_MAX_BYTES);
+	if (!a->buf)
+		return -ENOMEM;
+	long err = copy_string_array(a, uargv, &a->argc);
+	if (!err)
+		err = copy_string_array(a, uenvp, &a->envc);
+	return err;
+}
+
+/* ---- step 3: segments become areas ---- */
+
+static uint64_t segment_vm_flags(uint32_t p_flags)
+{
+	return (p_flags & PF_R ? VM_READ : 0) | (p_flags & PF_W ? VM_WRITE : 0) | (p_flags & PF_X ? VM_EXEC : 0);
+}
+
+static int load_segments(struct mm *mm, const struct ramfs_file *rf, const struct elf_image *img)
+{
+	for (int i = 0; i < img->ehdr->e_phnum; i++) {
+		const struct elf64_phdr *ph = &img->phdrs[i];
+		if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
+			continue;
+		uintptr_t va = ph->p_vaddr + img->bias;
+		uintptr_t start = page_round_down(va), end = page_round_up(va + ph->p_memsz);
+		struct vma *v = vma_alloc(start, end, segment_vm_flags(ph->p_flags), VMA_FILE);
+		if (!v || vma_unmap_range(mm, start, end)) {   /* a later segment wins a shared page */
+			kfree(v);
+			return -ENOMEM;
+		}
+		v->vm_file = rf;
+		v->vm_pgoff = ph->p_offset - (va - start);
+		v->file_end = va + ph->p_filesz;
+		vma_insert(mm, v);
+	}
+	mm->start_brk = mm->brk = page_round_up(img->end);
+	return 0;
+}
+
+/* ---- step 4: the initial stack ---- */
+
+/* Write bytes into mm (not the active space) at va, mapping pages as needed. */
+static int mm_write(struct mm *mm, struct vma *v, uintptr_t va, const void *src, size_t n)
+{
+	while (n) {
+		uintptr_t page = page_round_down(va);
+		size_t k = PAGE_SIZE - (va - page) < n ? PAGE_SIZE - (va - page) : n;
+		paddr_t pa;
+		if (!pt_translate(mm->pgd, page, &pa)) {
+			pa = frame_alloc_zeroed(FRAME_USER);
+			if (!pa || pt_map(mm->pgd, page, pa, vma_pte_flags(v) | PTE_W)) {
+				if (pa)
+					frame_put(pa);
+				return -ENOMEM;
+			}
+		}
+		memcpy((char *)pa_to_kva(pa) + (va - page), src, k);
+		va += k;
+		src = (const char *)src + k;
+		n -= k;
+	}
+	return 0;
+}
+
+static uint64_t random_state;
+
+static uint64_t random_u64(void)
+{
+	random_state ^= rdtsc();
+	random_state ^= random_state << 13;   /* xorshift64 */
+	random_state ^= random_state >> 7;
+	random_state ^= random_state << 17;
+	return random_state;
+}
+
+struct stack_builder {
+	struct mm *mm;
+	struct vma *vma;
+	uintptr_t sp;
+	int err;
+};
+
+/* Push bytes below sp; returns their address. */
+static uintptr_t push_bytes(struct stack_builder *b, const void *src, size_t n)
+{
+	b->sp -= n;
+	if (!b->err)
+		b->err = mm_write(b->mm, b->vma, b->sp, src, n);
+	return b->sp;
+}
+
+static void push_word(struct stack_builder *b, uint64_t w)
+{
+	push_bytes(b, &w, sizeof(w));
+}
+
+/* The argc/argv/envp/auxv block, lowest address first, in a kernel buffer. */
+static uint64_t *make_vectors(const struct exec_args *a, uintptr_t strings, const uint64_t (*auxv)[2], size_t nauxv,
+			      size_t *words)
+{
+	*words = 1 + a->argc + 1 + a->envc + 1 + 2 * nauxv;
+	uint64_t *vec = kmalloc(*words * sizeof(uint64_t));
+	if (!vec)
+		return NULL;
+	size_t w = 0, off = 0;
+	vec[w++] = a->argc;
+	for (int k = 0; k < 2; k++) {
+		int n = k ? a->envc : a->argc;
+		for (int i = 0; i < n; i++) {
+			vec[w++] = strings + off;
+			off += strlen(a->buf + off) + 1;
+		}
+		vec[w++] = 0;
+	}
+	memcpy(&vec[w], auxv, nauxv * sizeof(*auxv));
+	return vec;
+}
+
+static int build_user_stack(struct mm *mm, const struct exec_args *a, const struct elf_image *img,
+			    const char *path, uintptr_t *sp_out)
+{
+	size_t need = page_round_up(a->used + 4096) + STACK_EXPAND;
+	uint64_t flags = VM_READ | VM_WRITE | VM_GROWSDOWN | (img->exec_stack ? VM_EXEC : 0);
+	struct vma *v = vma_alloc(STACK_TOP - need, STACK_TOP, flags, VMA_STACK);
+	if (!v)
+		return -ENOMEM;
+	vma_insert(mm, v);
+	mm->start_stack = STACK_TOP;
+	struct stack_builder b = { mm, v, STACK_TOP, 0 };
+	push_word(&b, 0);
+	uintptr_t execfn = push_bytes(&b, path, strlen(path) + 1);
+	uintptr_t strings = push_bytes(&b, a->buf, a->used);
+	uintptr_t platform = push_bytes(&b, "x86_64", 7);
+	uint64_t rnd[2] = { random_u64(), random_u64() };
+	uintptr_t random = push_bytes(&b, rnd, sizeof(rnd));
+	uint32_t cpu[4];
+	cpuid(1, 0, cpu);
+	const uint64_t auxv[][2] = {
+		{ AT_PHDR, img->phdr_va }, { AT_PHENT, sizeof(struct elf64_phdr) }, { AT_PHNUM, img->ehdr->e_phnum },
+		{ AT_PAGESZ, PAGE_SIZE }, { AT_BASE, 0 }, { AT_FLAGS, 0 }, { AT_ENTRY, img->entry },
+		{ AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 }, { AT_SECURE, 0 },
+		{ AT_HWCAP, cpu[3] }, { AT_CLKTCK, HZ }, { AT_PLATFORM, platform }, { AT_RANDOM, random },
+		{ AT_EXECFN, execfn }, { AT_NULL, 0 },
+	};
+	size_t words;
+	uint64_t *vec = make_vectors(a, strings, auxv, ARRAY_SIZE(auxv), &words);
+	if (!vec)
+		return -ENOMEM;
+	b.sp = (b.sp - words * sizeof(uint64_t)) & ~15ul;   /* rsp is 16-byte aligned at _start */
+	if (!b.err)
+		b.err = mm_write(mm, v, b.sp, vec, words * sizeof(uint64_t));
+	kfree(vec);
+	*sp_out = b.sp;
+	return b.err;
+}
+
+/* ---- step 5: commit ---- */
+
+static void commit_exec(struct proc *p, struct mm *mm, const struct elf_image *img, uintptr_t sp, const char *path)
+{
+	struct mm *old = p->mm;
+	p->mm = mm;
+	mm_activate(mm);
+	if (old)
+		mm_destroy(old);
+	files_close_on_exec(p);
+	for (int s = 1; s < NSIG; s++)
+		if (p->sigactions[s].handler != SIG_IGN)
+			p->sigactions[s] = (struct k_sigaction){ 0 };
+	proc_set_name(p, path);
+	p->fs_base = 0;
+	wrmsr(MSR_FS_BASE, 0);
+	*p->tf = (struct trapframe){ .rip = img->entry, .rsp = sp, .rflags = 0x202, .cs = SEL_UCODE, .ss = SEL_UDATA };
+}
+
+/* The checks and steps before the point of no return. */
+static long prepare_exec(const char *path, const struct exec_args *args, struct mm **mm_out, struct elf_image *img,
+			 uintptr_t *sp)
+{
+	const struct ramfs_file *rf = ramfs_lookup(path);
+	if (!rf)
+		return -ENOENT;
+	if ((rf->mode & S_IFMT) != S_IFREG)
+		return -EACCES;
+	long err = elf_check(rf->data, rf->size, img);
+	if (err)
+		return err;
+	struct mm *mm = mm_create();
+	if (!mm)
+		return -ENOMEM;
+	err = load_segments(mm, rf, img);
+	if (!err)
+		err = build_user_stack(mm, args, img, path, sp);
+	if (err) {
+		mm_destroy(mm);
+		return err;
+	}
+	*mm_out = mm;
+	return 0;
+}
+
+static long exec_program(const char *path, const struct exec_args *args)
+{
+	struct mm *mm;
+	struct elf_image img;
+	uintptr_t sp;
+	long err = prepare_exec(path, args, &mm, &img, &sp);
+	if (err)
+		return err;
+	commit_exec(current_proc(), mm, &img, sp, path);
+	return 0;
+}
+
+long sys_execve(uintptr_t upath, uintptr_t uargv, uintptr_t uenvp)
+{
+	char path[256];
+	long err = user_path(upath, path, sizeof(path));
+	if (err)
+		return err;
+	struct exec_args args = { 0 };
+	err = copy_strings(&args, uargv, uenvp);
+	if (!err)
+		err = exec_program(path, &args);
+	kfree(args.buf);
+	return err;
+}
+
+/* The first program, from the kernel: words is "PATH ARG..." (the init=
+ * command-line value). Runs in the context of the process that will be init. */
+long exec_first_program(const char *words)
+{
+	struct exec_args args = { .buf = kmalloc(ARG_MAX_BYTES) };
+	char path[256] = "";
+	if (!args.buf)
+		return -ENOMEM;
+	for (const char *w = words; *w;) {
+		while (*w == ' ')
+			w++;
+		const char *e = w;
+		while (*e && *e != ' ')
+			e++;
+		if (e == w || args.used + (e - w) + 1 >= ARG_MAX_BYTES)
+			break;
+		memcpy(args.buf + args.used, w, e - w);
+		args.buf[args.used + (e - w)] = 0;
+		if (!args.argc)
+			strlcpy(path, args.buf, sizeof(path) < (size_t)(e - w + 1) ? sizeof(path) : (size_t)(e - w + 1));
+		args.used += e - w + 1;
+		args.argc++;
+		w = e;
+	}
+	static const char env[] = "HOME=/\0PATH=/bin\0TERM=vt100";   /* three strings */
+	memcpy(args.buf + args.used, env, sizeof(env));
+	args.used += sizeof(env);
+	args.envc = 3;
+	long err = exec_program(path, &args);
+	kfree(args.buf);
+	return err;
+}

@@ -1,0 +1,226 @@
+/*
+ * The Linux x86-64 user ABI that Pagoda implements, in one place: syscall
+ * numbers (arch/x86/entry/syscalls/syscall_64.tbl), flags and structures as
+ * the man pages give them. errno values are in errno.h.
+ */
+#ifndef PAGODA_LINUX_ABI_H
+#define PAGODA_LINUX_ABI_H
+
+#include "types.h"
+
+/* ---- syscall numbers (syscall(2)) ---- */
+enum {
+	__NR_read = 0, __NR_write = 1, __NR_open = 2, __NR_close = 3, __NR_stat = 4, __NR_fstat = 5,
+	__NR_lstat = 6, __NR_poll = 7, __NR_lseek = 8, __NR_mmap = 9, __NR_mprotect = 10, __NR_munmap = 11,
+	__NR_brk = 12, __NR_rt_sigaction = 13, __NR_rt_sigprocmask = 14, __NR_ioctl = 16,
+	__NR_pread64 = 17, __NR_readv = 19, __NR_writev = 20, __NR_access = 21, __NR_pipe = 22,
+	__NR_sched_yield = 24, __NR_madvise = 28, __NR_dup = 32, __NR_dup2 = 33, __NR_nanosleep = 35,
+	__NR_getpid = 39, __NR_clone = 56, __NR_fork = 57, __NR_vfork = 58, __NR_execve = 59,
+	__NR_exit = 60, __NR_wait4 = 61, __NR_kill = 62, __NR_uname = 63, __NR_fcntl = 72,
+	__NR_getcwd = 79, __NR_chdir = 80, __NR_readlink = 89, __NR_umask = 95, __NR_gettimeofday = 96,
+	__NR_getrlimit = 97, __NR_getrusage = 98, __NR_sysinfo = 99, __NR_times = 100,
+	__NR_getuid = 102, __NR_getgid = 104, __NR_setuid = 105, __NR_setgid = 106, __NR_geteuid = 107,
+	__NR_getegid = 108, __NR_setpgid = 109, __NR_getppid = 110, __NR_getpgrp = 111, __NR_setsid = 112,
+	__NR_getpgid = 121, __NR_getsid = 124, __NR_sigaltstack = 131, __NR_prctl = 157,
+	__NR_arch_prctl = 158, __NR_setrlimit = 160, __NR_gettid = 186, __NR_tkill = 200,
+	__NR_time = 201, __NR_futex = 202, __NR_getdents64 = 217, __NR_set_tid_address = 218,
+	__NR_clock_gettime = 228, __NR_clock_getres = 229, __NR_clock_nanosleep = 230,
+	__NR_exit_group = 231, __NR_tgkill = 234, __NR_openat = 257, __NR_newfstatat = 262,
+	__NR_readlinkat = 267, __NR_faccessat = 269, __NR_pipe2 = 293, __NR_prlimit64 = 302,
+	__NR_getrandom = 318, __NR_statx = 332, __NR_rseq = 334,
+	NR_SYSCALLS = 512,
+	/* Pagoda's own, above Linux's range: VM counters for user/vmstat, user/maps. */
+	__NR_pagoda_vmstat = 1000, __NR_pagoda_maps = 1001,
+};
+
+/* ---- mmap(2), mprotect(2) ---- */
+#define PROT_NONE 0x0
+#define PROT_READ 0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC 0x4
+#define PROT_GROWSDOWN 0x01000000
+#define PROT_GROWSUP 0x02000000
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_GROWSDOWN 0x0100
+#define MAP_DENYWRITE 0x0800
+#define MAP_EXECUTABLE 0x1000
+#define MAP_LOCKED 0x2000
+#define MAP_NORESERVE 0x4000
+#define MAP_POPULATE 0x8000
+#define MAP_NONBLOCK 0x10000
+#define MAP_STACK 0x20000
+#define MAP_HUGETLB 0x40000
+#define MAP_SYNC 0x80000
+#define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_UNINITIALIZED 0x4000000
+#define MAP_FAILED ((uintptr_t)-1)
+
+/* ---- open(2) ---- */
+#define O_RDONLY 0
+#define O_WRONLY 1
+#define O_RDWR 2
+#define O_ACCMODE 3
+#define O_CREAT 0100
+#define O_EXCL 0200
+#define O_TRUNC 01000
+#define O_APPEND 02000
+#define O_DIRECTORY 0200000
+#define O_CLOEXEC 02000000
+#define AT_FDCWD (-100)
+#define AT_EMPTY_PATH 0x1000
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define FD_CLOEXEC 1
+
+/* ---- stat(2): struct stat for x86-64 ---- */
+#define S_IFMT 0170000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFREG 0100000
+struct linux_stat {
+	uint64_t st_dev, st_ino, st_nlink;
+	uint32_t st_mode, st_uid, st_gid, pad0;
+	uint64_t st_rdev;
+	int64_t st_size, st_blksize, st_blocks;
+	uint64_t st_atime_sec, st_atime_nsec, st_mtime_sec, st_mtime_nsec, st_ctime_sec, st_ctime_nsec;
+	int64_t reserved[3];
+};
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+	char d_name[];
+};
+#define DT_CHR 2
+#define DT_DIR 4
+#define DT_REG 8
+
+struct iovec {
+	uintptr_t iov_base;
+	size_t iov_len;
+};
+
+/* ---- ioctl(2) on terminals ---- */
+#define TCGETS 0x5401
+#define TCSETS 0x5402
+#define TCSETSW 0x5403
+#define TCSETSF 0x5404
+#define TIOCGPGRP 0x540f
+#define TIOCSPGRP 0x5410
+#define TIOCGWINSZ 0x5413
+struct winsize {
+	uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+struct termios {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t c_line, c_cc[19];
+	uint32_t c_ispeed, c_ospeed;   /* struct termios2 tail; glibc/musl use the first 36 bytes */
+};
+
+/* ---- signals (signal(7)) ---- */
+enum {
+	SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7, SIGFPE = 8,
+	SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15,
+	SIGSTKFLT = 16, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22,
+	SIGURG = 23, SIGXCPU = 24, SIGXFSZ = 25, SIGVTALRM = 26, SIGPROF = 27, SIGWINCH = 28, SIGIO = 29,
+	SIGPWR = 30, SIGSYS = 31, NSIG = 65,
+};
+#define SIG_DFL 0
+#define SIG_IGN 1
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+struct k_sigaction {
+	uintptr_t handler;
+	uint64_t flags;
+	uintptr_t restorer;
+	uint64_t mask;
+};
+
+/* ---- wait4(2): status encoding ---- */
+#define WNOHANG 1
+#define WUNTRACED 2
+#define WCONTINUED 8
+#define __WALL 0x40000000
+#define __WCLONE 0x80000000
+static inline int wstatus_exited(int code) { return (code & 0xff) << 8; }
+static inline int wstatus_signaled(int sig, bool core) { return (sig & 0x7f) | (core ? 0x80 : 0); }
+
+/* ---- clone(2) flags musl's fork/vfork use ---- */
+#define CLONE_VM 0x00000100
+#define CLONE_VFORK 0x00004000
+#define CSIGNAL 0x000000ff
+
+/* ---- arch_prctl(2) ---- */
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+/* ---- time ---- */
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+struct timespec {
+	int64_t tv_sec, tv_nsec;
+};
+struct timeval {
+	int64_t tv_sec, tv_usec;
+};
+
+/* ---- getrusage(2), sysinfo(2), uname(2), rlimits ---- */
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD 1
+struct rusage {
+	struct timeval ru_utime, ru_stime;
+	int64_t ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt, ru_nswap, ru_inblock,
+		ru_oublock, ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw;
+};
+struct sysinfo {
+	int64_t uptime;
+	uint64_t loads[3];
+	uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	uint16_t procs, pad;
+	uint64_t totalhigh, freehigh;
+	uint32_t mem_unit;
+	char _f[4];
+};
+struct utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+#define RLIMIT_STACK 3
+#define RLIMIT_NOFILE 7
+#define RLIMIT_AS 9
+#define RLIM_INFINITY (~0ul)
+struct rlimit {
+	uint64_t rlim_cur, rlim_max;
+};
+
+/* ---- auxiliary vector (getauxval(3)) ---- */
+enum {
+	AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
+	AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15,
+	AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31,
+};
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * Process creation and lookup. Processes are kmalloc'd (no fixed table) and
+ * kept on one list, all_procs; pids count up from 1 and are not reused.
+ *
+ * A new process's kernel stack is prepared so that the first switch_to into
+ * it "returns" into proc_first_entry, which leaves through trap_return with
+ * the registers in p->tf: that is how fork's child and init start in ring 3.
+ *
+ *   kstack_top -> +------------------+
+ *                 | struct trapframe |  <- p->tf (user registers)
+ *                 +------------------+
+ *                 | proc_first_entry |  return address for switch_to's ret
+ *                 | rbp rbx r12..r15 |  zeros, popped by switch_to
+ *   saved_rsp --> +------------------+
+ */
+#include "proc.h"
+#include "file.h"
+#include "gdt.h"
+#include "panic.h"
+#include "percpu.h"
+#include "string.h"
+#include "timer.h"
+#include "../mm/kheap.h"
+#include "../mm/kstack.h"
+
+struct proc *idle_proc;
+static struct proc *all_procs;
+static int next_pid = 1;
+static int nprocs;
+
+struct proc *current_proc(void)
+{
+	return cpu0.current;
+}
+
+void proc_init(void)
+{
+	static struct proc idle;
+	extern char boot_stack_top[];
+	idle.pid = 0;
+	idle.state = PROC_RUNNING;
+	strlcpy(idle.name, "idle", sizeof(idle.name));
+	idle.kstack_top = (uintptr_t)boot_stack_top;
+	idle_proc = &idle;
+	cpu0.current = &idle;
+	cpu0.kstack_top = idle.kstack_top;
+}
+
+void proc_set_name(struct proc *p, const char *path)
+{
+	const char *base = path;
+	for (const char *s = path; *s; s++)
+		if (*s == '/' && s[1])
+			base = s + 1;
+	strlcpy(p->name, base, sizeof(p->name));
+}
+
+struct proc *proc_alloc(const char *name)
+{
+	if (nprocs >= NPROC_MAX)
+		return NULL;
+	struct proc *p = kzalloc(sizeof(*p));
+	if (!p)
+		return NULL;
+	p->kstack_top = kstack_alloc();
+	if (!p->kstack_top) {
+		kfree(p);
+		return NULL;
+	}
+	p->pid = next_pid++;
+	p->state = PROC_SLEEPING;   /* not runnable until proc_start_user */
+	p->start_tick = timer_ticks();
+	proc_set_name(p, name);
+	p->tf = (struct trapframe *)(p->kstack_top - sizeof(struct trapframe));
+	p->all_next = all_procs;
+	all_procs = p;
+	nprocs++;
+	return p;
+}
+
+void proc_start_user(struct proc *p)
+{
+	extern char proc_first_entry[];
+	uint64_t *sp = (uint64_t *)p->tf;
+	*--sp = (uintptr_t)proc_first_entry;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;
+	p->saved_rsp = (uintptr_t)sp;
+	sched_make_runnable(p);
+}
+
+void proc_free(struct proc *p)
+{
+	struct proc **pp = &all_procs;
+	while (*pp != p)
+		pp = &(*pp)->all_next;
+	*pp = p->all_next;
+	nprocs--;
+	kstack_free(p->kstack_top);
+	kfree(p);
+}
+
+struct proc *proc_find(int pid)
+{
+	for (struct proc *p = all_procs; p; p = p->all_next)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+int proc_count(void)
+{
+	return nprocs;
+}
+
+/* Timed sleepers: called every tick. */
+void proc_wake_timed(uint64_t now)
+{
+	for (struct proc *p = all_procs; p; p = p->all_next)
+		if (p->state == PROC_SLEEPING && p->wake_tick && p->wake_tick <= now) {
+			p->wake_tick = 0;
+			p->wait_channel = NULL;
+			sched_make_runnable(p);
+		}
+}
+
+/* Every process sleeping on channel becomes runnable. */
+void wakeup(const void *channel)
+{
+	for (struct proc *p = all_procs; p; p = p->all_next)
+		if (p->state == PROC_SLEEPING && p->wait_channel == channel) {
+			p->wait_channel = NULL;
+			p->wake_tick = 0;
+			sched_make_runnable(p);
+		}
+}

@@ -1,0 +1,131 @@
+/*
+ * A few /proc files, generated as text when opened, in Linux's formats so
+ * the same program reads them on both systems:
+ *   /proc/self/maps, /proc/PID/maps    one line per area (proc(5))
+ *   /proc/self/smaps, /proc/PID/smaps  each area with its Size and Rss
+ *   /proc/vmstat                       fault counters (pgfault as Linux,
+ *                                      the rest named pagoda_*)
+ *   /proc/meminfo                      MemTotal, MemFree
+ */
+#include "errno.h"
+#include "file.h"
+#include "printk.h"
+#include "proc.h"
+#include "ramfs.h"
+#include "string.h"
+#include "../mm/frame.h"
+#include "../mm/kheap.h"
+#include "../mm/mm.h"
+
+enum { TEXT_MAX = 16384 };
+
+struct text {
+	char *buf;
+	size_t len;
+};
+
+static void emit(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emit(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(t->buf + t->len, TEXT_MAX - t->len, fmt, ap);
+	va_end(ap);
+	t->len += (size_t)n < TEXT_MAX - t->len ? (size_t)n : TEXT_MAX - t->len - 1;
+}
+
+static const char *vma_name(const struct vma *v)
+{
+	static char path[80];
+	if (v->kind == VMA_HEAP)
+		return "[heap]";
+	if (v->kind == VMA_STACK)
+		return "[stack]";
+	if (v->kind == VMA_FILE) {
+		snprintf(path, sizeof(path), "/%s", v->vm_file->name);
+		return path;
+	}
+	return "";
+}
+
+static void maps_line(struct text *t, const struct vma *v)
+{
+	char head[128];
+	int n = snprintf(head, sizeof(head), "%08lx-%08lx %c%c%c%c %08lx 00:00 %lu", v->vm_start, v->vm_end,
+			 v->vm_flags & VM_READ ? 'r' : '-', v->vm_flags & VM_WRITE ? 'w' : '-',
+			 v->vm_flags & VM_EXEC ? 'x' : '-', v->vm_flags & VM_SHARED ? 's' : 'p',
+			 v->kind == VMA_FILE ? v->vm_pgoff : 0, v->kind == VMA_FILE ? v->vm_file->ino : 0ul);
+	const char *name = vma_name(v);
+	emit(t, "%s%*s%s\n", head, *name ? 73 - n : 0, "", name);
+}
+
+static void gen_maps(struct text *t, struct proc *p, bool smaps)
+{
+	for (struct vma *v = p->mm->vma_list; v; v = v->next) {
+		maps_line(t, v);
+		if (smaps)
+			emit(t, "Size:           %8lu kB\nRss:            %8lu kB\n", (v->vm_end - v->vm_start) >> 10,
+			     mm_resident_pages(p->mm, v->vm_start, v->vm_end) * 4);
+	}
+}
+
+static void gen_vmstat(struct text *t)
+{
+	const struct vm_counters *c = &vm_global;
+	emit(t, "pgfault %lu\npgfree %lu\n", c->faults, c->pages_freed);
+	emit(t, "pagoda_demand_zero %lu\npagoda_file_fills %lu\npagoda_shared_fills %lu\n", c->demand_zero,
+	     c->file_fills, c->shared_fills);
+	emit(t, "pagoda_cow_copies %lu\npagoda_cow_reuses %lu\npagoda_stack_grows %lu\npagoda_segv %lu\n",
+	     c->cow_copies, c->cow_reuses, c->stack_grows, c->segv);
+	emit(t, "pagoda_free_frames %lu\n", frame_free_count());
+}
+
+static void gen_meminfo(struct text *t)
+{
+	struct frame_stats s;
+	frame_get_stats(&s);
+	emit(t, "MemTotal:       %8lu kB\nMemFree:        %8lu kB\n", s.total * 4, s.free * 4);
+	emit(t, "PageTables:     %8lu kB\nKernelStack:    %8lu kB\n", s.by_use[FRAME_PAGETABLE] * 4,
+	     s.by_use[FRAME_KSTACK] * 4);
+}
+
+/* "/proc/self/x" or "/proc/123/x": the process and the x. */
+static struct proc *proc_of(const char *path, const char **rest)
+{
+	const char *p = path + 6;
+	struct proc *self = current_proc();
+	if (!strncmp(p, "self/", 5)) {
+		*rest = p + 5;
+		return self;
+	}
+	int pid = 0;
+	while (*p >= '0' && *p <= '9')
+		pid = pid * 10 + (*p++ - '0');
+	*rest = p + 1;
+	struct proc *q = *p == '/' ? proc_find(pid) : NULL;
+	return q && q->mm ? q : NULL;
+}
+
+char *procfs_generate(const char *path, size_t *len, int *err)
+{
+	struct text t = { kmalloc(TEXT_MAX), 0 };
+	if (!t.buf) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	const char *rest;
+	struct proc *p;
+	if (!strcmp(path, "/proc/vmstat")) {
+		gen_vmstat(&t);
+	} else if (!strcmp(path, "/proc/meminfo")) {
+		gen_meminfo(&t);
+	} else if ((p = proc_of(path, &rest)) && (!strcmp(rest, "maps") || !strcmp(rest, "smaps"))) {
+		gen_maps(&t, p, rest[0] == 's');
+	} else {
+		kfree(t.buf);
+		*err = -ENOENT;
+		return NULL;
+	}
+	*len = t.len;
+	return t.buf;
+}

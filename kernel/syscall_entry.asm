@@ -1,0 +1,84 @@
+; The `syscall` instruction lands here (MSR_LSTAR), with interrupts off
+; (MSR_FMASK clears IF), RCX = user RIP, R11 = user RFLAGS, and RSP still the
+; user's. We switch to the process's kernel stack (from the per-CPU area via
+; GS), build the same struct trapframe that trapentry.asm builds, and call
+; syscall_dispatch(tf) in kernel/syscall.c.
+;
+; Return: sysretq when the saved RIP is a canonical user address; otherwise
+; (or when execve/signals changed things sysret cannot express) through
+; iretq. sysretq with a non-canonical RCX would raise #GP in ring 0 on the
+; user's stack -- the classic sysret hole -- so it is never tried.
+
+%define SEL_UDATA (0x20 | 3)
+%define SEL_UCODE (0x28 | 3)
+%define TF_SYSCALL 0x100
+%define PERCPU_KSTACK_TOP 0
+%define PERCPU_USER_RSP 8
+
+global syscall_entry
+extern syscall_dispatch
+extern trap_return
+
+section .text
+syscall_entry:
+    swapgs
+    mov [gs:PERCPU_USER_RSP], rsp
+    mov rsp, [gs:PERCPU_KSTACK_TOP]
+    push SEL_UDATA                  ; ss
+    push qword [gs:PERCPU_USER_RSP] ; rsp
+    push r11                        ; rflags
+    push SEL_UCODE                  ; cs
+    push rcx                        ; rip
+    push 0                          ; error code
+    push TF_SYSCALL                 ; vector
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rdi, rsp
+    cld
+    call syscall_dispatch
+
+    ; sysret only if RIP is below the canonical hole and CS/SS are the usual.
+    mov rcx, [rsp + 17*8]           ; tf->rip
+    mov rax, rcx
+    shr rax, 47
+    jnz .iret
+    cmp qword [rsp + 18*8], SEL_UCODE
+    jne .iret
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11                         ; overwritten below
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx                         ; overwritten below
+    pop rbx
+    pop rax
+    add rsp, 16                     ; vector, error
+    pop rcx                         ; rip
+    add rsp, 8                      ; cs
+    pop r11                         ; rflags
+    pop rsp                         ; user rsp (ss is implied by sysret)
+    swapgs
+    o64 sysret
+
+.iret:
+    jmp trap_return

@@ -1,0 +1,17 @@
+#ifndef PAGODA_UACCESS_H
+#define PAGODA_UACCESS_H
+#include "types.h"
+
+/* The one way the kernel reads or writes user memory. Each checks that the
+ * whole range lies in areas of the current process that allow the access
+ * (so a bad pointer has no partial effect), then copies; a page that is not
+ * present yet (demand zero, COW) is faulted in on the way. Returns 0, or
+ * -EFAULT. */
+long copy_from_user(void *dst, uintptr_t src, size_t n);
+long copy_to_user(uintptr_t dst, const void *src, size_t n);
+long clear_user(uintptr_t dst, size_t n);
+/* Copies a NUL-terminated string of at most max-1 chars; returns its length,
+ * -EFAULT, or -ENAMETOOLONG if no NUL came within max bytes. */
+long strncpy_from_user(char *dst, uintptr_t src, size_t max);
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * The page-fault handler: CS:APP 9.3.4 (page faults), 9.5 (protection) and
+ * 9.8 (memory mapping, copy-on-write), top-down.
+ *
+ *   handle_page_fault
+ *     1. decode the error code
+ *     2. user access above user space         -> SEGV_MAPERR "kernel address"
+ *     3. find_vma; below the stack: grow it    -> SEGV_MAPERR "outside any VMA"
+ *     4. access_error(vma, access)              -> SEGV_ACCERR "write to read-only VMA", ...
+ *     5. resolve:
+ *          present, write, not writable -> do_wp_page: cow_reuse (last reference)
+ *                                                      or cow_copy
+ *          not present, file area       -> do_file_page    (ELF page from the ramdisk)
+ *          not present, shared area     -> do_shared_page  (the shared object's frame)
+ *          not present, otherwise       -> do_anonymous_page (demand-zero page)
+ *
+ * Each branch names its case, bumps its counter, and under trace=fault prints
+ * one line. Policy (signal, -EFAULT, panic) is kernel/trap.c's business.
+ */
+#include "fault.h"
+#include "frame.h"
+#include "kheap.h"
+#include "pagetable.h"
+#include "pf_error.h"
+#include "../kernel/debug.h"
+#include "../kernel/errno.h"
+#include "../kernel/printk.h"
+#include "../kernel/ramfs.h"
+#include "../kernel/string.h"
+
+/* Linux's stack_guard_gap: the stack may not grow within this of the area below. */
+#define STACK_GUARD_GAP (256 * PAGE_SIZE)
+
+/* Every case has a counter, per process and system-wide. */
+static void count(uint64_t *mine, uint64_t *global)
+{
+	(*mine)++;
+	(*global)++;
+}
+
+static enum fault_result done(struct fault *f, enum fault_result r, const char *case_name)
+{
+	f->case_name = case_name;
+	if (trace_faults) {
+		struct pf_error e = pf_decode(f->error);
+		printk("fault: pid %d addr %016lx %s%s -> %s\n", f->pid, f->addr,
+		       e.instr ? "exec" : e.write ? "write" : "read", e.present ? " (present)" : "", case_name);
+	}
+	return r;
+}
+
+/* ---- step 3: the stack, the one area that grows on a fault ---- */
+
+int expand_stack(struct mm *mm, struct vma *v, uintptr_t addr)
+{
+	(void)mm;
+	addr = page_round_down(addr);
+	if (addr < STACK_TOP - STACK_LIMIT)
+		return -ENOMEM;   /* past RLIMIT_STACK */
+	if (v->prev && addr < v->prev->vm_end + STACK_GUARD_GAP)
+		return -ENOMEM;   /* would run into the area below */
+	v->vm_start = addr;   /* keys change: reinsert */
+	avl_remove(&mm->vmas, &v->node);
+	v->node.key = addr;
+	avl_insert(&mm->vmas, &v->node);
+	return 0;
+}
+
+/* ---- step 4: does the area allow this access? (x86: write implies read,
+ * and any permission implies read, since pages cannot be execute-only) ---- */
+
+static const char *access_error(const struct vma *v, struct pf_error e)
+{
+	if (e.write && !(v->vm_flags & VM_WRITE))
+		return "write to read-only VMA";
+	if (e.instr && !(v->vm_flags & VM_EXEC))
+		return "execute from NX page (VMA not executable)";
+	if (!(v->vm_flags & VM_PROT_MASK))
+		return "access to PROT_NONE VMA";
+	return NULL;
+}
+
+/* ---- step 5: the resolvers ---- */
+
+static uint64_t private_flags(const struct vma *v)
+{
+	uint64_t flags = vma_pte_flags(v);
+	return v->vm_flags & VM_WRITE ? flags | PTE_W : flags;   /* a private page owned alone */
+}
+
+static enum fault_result map_new_frame(struct mm *mm, struct fault *f, paddr_t pa, uint64_t flags)
+{
+	if (pt_map(mm->pgd, page_round_down(f->addr), pa, flags)) {
+		frame_put(pa);
+		return done(f, FAULT_OOM, "out of memory for a page table");
+	}
+	return FAULT_HANDLED;
+}
+
+/* CS:APP 9.8: "demand-zero page" */
+static enum fault_result do_anonymous_page(struct mm *mm, struct vma *v, struct fault *f)
+{
+	paddr_t pa = frame_alloc_zeroed(FRAME_USER);
+	if (!pa)
+		return done(f, FAULT_OOM, "out of memory for a demand-zero page");
+	count(&mm->stat.demand_zero, &vm_global.demand_zero);
+	enum fault_result r = map_new_frame(mm, f, pa, private_flags(v));
+	return r == FAULT_HANDLED ? done(f, r, "demand-zero page") : r;
+}
+
+/* CS:APP 9.8: an area backed by a regular file (the ELF image in the ramdisk).
+ * Each process gets its own copy of the page (private mapping). */
+static enum fault_result do_file_page(struct mm *mm, struct vma *v, struct fault *f)
+{
+	paddr_t pa = frame_alloc_zeroed(FRAME_USER);
+	if (!pa)
+		return done(f, FAULT_OOM, "out of memory for a file page");
+	uintptr_t page = page_round_down(f->addr);
+	uintptr_t file_stop = v->file_end < page + PAGE_SIZE ? v->file_end : page + PAGE_SIZE;
+	if (file_stop > page) {
+		uint64_t off = v->vm_pgoff + (page - v->vm_start);
+		uint64_t n = file_stop - page;
+		if (off < v->vm_file->size) {
+			if (n > v->vm_file->size - off)
+				n = v->vm_file->size - off;
+			memcpy(pa_to_kva(pa), v->vm_file->data + off, n);
+		}
+	}
+	count(&mm->stat.file_fills, &vm_global.file_fills);
+	enum fault_result r = map_new_frame(mm, f, pa, private_flags(v));
+	return r == FAULT_HANDLED ? done(f, r, "file page (ELF segment from the ramdisk)") : r;
+}
+
+/* CS:APP 9.8.1: a shared object: every sharer maps the same frame. */
+static enum fault_result do_shared_page(struct mm *mm, struct vma *v, struct fault *f)
+{
+	size_t idx = v->vm_pgoff + ((f->addr - v->vm_start) >> PAGE_SHIFT);
+	paddr_t *slot = &v->shm->pages[idx];
+	if (!*slot && !(*slot = frame_alloc_zeroed(FRAME_USER)))
+		return done(f, FAULT_OOM, "out of memory for a shared page");
+	frame_get(*slot);   /* the page table's reference; the object keeps its own */
+	count(&mm->stat.shared_fills, &vm_global.shared_fills);
+	enum fault_result r = map_new_frame(mm, f, *slot, vma_pte_flags(v));
+	return r == FAULT_HANDLED ? done(f, r, "shared page") : r;
+}
+
+/* CS:APP 9.8.2: write to a private copy-on-write page. */
+static enum fault_result do_wp_page(struct mm *mm, struct vma *v, struct fault *f, pte_t *pte)
+{
+	uintptr_t page = page_round_down(f->addr);
+	paddr_t old = pte_addr(*pte);
+	if (v->vm_flags & VM_SHARED) {   /* shared pages are never copied */
+		pt_protect(mm->pgd, page, vma_pte_flags(v));
+		return done(f, FAULT_HANDLED, "shared page made writable");
+	}
+	if (pa_to_page(old)->refcount == 1) {   /* cow_reuse: nobody else has it any more */
+		pt_protect(mm->pgd, page, private_flags(v));
+		count(&mm->stat.cow_reuses, &vm_global.cow_reuses);
+		return done(f, FAULT_HANDLED, "copy-on-write: reuse (last reference)");
+	}
+	paddr_t copy = frame_alloc(FRAME_USER);   /* cow_copy */
+	if (!copy)
+		return done(f, FAULT_OOM, "out of memory for a copy-on-write copy");
+	memcpy(pa_to_kva(copy), pa_to_kva(old), PAGE_SIZE);
+	*pte = make_pte(copy, private_flags(v) | PTE_P);
+	tlb_flush_page(page);
+	frame_put(old);
+	count(&mm->stat.cow_copies, &vm_global.cow_copies);
+	return done(f, FAULT_HANDLED, "copy-on-write: copy");
+}
+
+static enum fault_result resolve(struct mm *mm, struct vma *v, struct fault *f, struct pf_error e)
+{
+	int level;
+	pte_t *pte = pt_lookup(mm->pgd, f->addr, &level);
+	if (pte && e.write && !(*pte & PTE_W))
+		return do_wp_page(mm, v, f, pte);
+	if (pte) {   /* another CPU-visible change already fixed it (stale TLB) */
+		tlb_flush_page(f->addr);
+		return done(f, FAULT_HANDLED, "spurious (already mapped)");
+	}
+	if (v->kind == VMA_FILE)
+		return do_file_page(mm, v, f);
+	if (v->shm)
+		return do_shared_page(mm, v, f);
+	return do_anonymous_page(mm, v, f);
+}
+
+enum fault_result handle_page_fault(struct mm *mm, struct fault *f)
+{
+	struct pf_error e = pf_decode(f->error);
+	count(&mm->stat.faults, &vm_global.faults);
+	if (f->addr >= USER_TOP) {
+		count(&mm->stat.segv, &vm_global.segv);
+		return done(f, FAULT_SEGV_MAPERR, "user access to the kernel half");
+	}
+	struct vma *v = find_vma(mm, f->addr);
+	if (v && v->vm_start > f->addr && (v->vm_flags & VM_GROWSDOWN)) {
+		if (expand_stack(mm, v, f->addr) == 0)
+			count(&mm->stat.stack_grows, &vm_global.stack_grows);
+		else
+			v = NULL;
+	}
+	if (!v || v->vm_start > f->addr) {
+		count(&mm->stat.segv, &vm_global.segv);
+		return done(f, FAULT_SEGV_MAPERR, "outside any VMA");
+	}
+	const char *denied = access_error(v, e);
+	if (denied) {
+		count(&mm->stat.segv, &vm_global.segv);
+		return done(f, FAULT_SEGV_ACCERR, denied);
+	}
+	return resolve(mm, v, f, e);
+}

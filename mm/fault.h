@@ -1,0 +1,26 @@
+#ifndef PAGODA_FAULT_H
+#define PAGODA_FAULT_H
+#include "mm.h"
+
+/* What the VM made of a page fault. kernel/trap.c decides what follows. */
+enum fault_result {
+	FAULT_HANDLED,       /* the page is there now: retry the instruction */
+	FAULT_SEGV_MAPERR,   /* no area at the address (Linux SEGV_MAPERR) */
+	FAULT_SEGV_ACCERR,   /* an area is there but forbids the access (SEGV_ACCERR) */
+	FAULT_OOM,           /* no frame to resolve it with */
+};
+
+struct fault {
+	uintptr_t addr;          /* CR2 */
+	uint64_t error;          /* the #PF error code, with PF_USER set for user copies */
+	int pid;                 /* for the trace line */
+	const char *case_name;   /* out: the CS:APP case taken ("demand-zero page", ...) */
+};
+
+/* Classify and resolve one page fault in mm. */
+enum fault_result handle_page_fault(struct mm *mm, struct fault *f);
+
+/* Grow the stack area v down to cover addr (page aligned). 0 or -ENOMEM. */
+int expand_stack(struct mm *mm, struct vma *v, uintptr_t addr);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * struct mm: one process's private address space (CS:APP 9.2, 9.4): a page
+ * table root plus the areas that say what may be mapped.
+ *
+ * mm_dup is fork's half of copy-on-write (CS:APP 9.8.2): page tables are
+ * copied, frames are not. Each private writable page becomes read-only in
+ * both spaces with its frame's refcount raised; the first write in either
+ * space faults and mm/fault.c copies (or, once unshared, reuses) the frame.
+ * Shared areas keep their pages writable in both.
+ */
+#include "mm.h"
+#include "frame.h"
+#include "kheap.h"
+#include "pagetable.h"
+#include "../kernel/string.h"
+#include "../kernel/x86.h"
+
+struct vm_counters vm_global;
+
+struct mm *mm_create(void)
+{
+	struct mm *mm = kzalloc(sizeof(*mm));
+	if (!mm)
+		return NULL;
+	mm->pgd = pt_create_root();
+	if (!mm->pgd) {
+		kfree(mm);
+		return NULL;
+	}
+	mm->mmap_base = MMAP_BASE;
+	return mm;
+}
+
+void mm_activate(struct mm *mm)
+{
+	extern pte_t *kernel_root;
+	write_cr3(kva_to_pa(mm ? mm->pgd : kernel_root));
+}
+
+struct cow_ctx {
+	struct mm *child;
+	const struct vma *vma;
+	int err;
+};
+
+/* One present page of the parent: share its frame with the child. */
+static void share_page(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	struct cow_ctx *c = arg;
+	(void)level;
+	if (c->err)
+		return;
+	bool cow = !(c->vma->vm_flags & VM_SHARED);
+	if (cow)
+		*slot &= ~PTE_W;   /* both sides now fault on write: copy-on-write */
+	frame_get(pte_addr(*slot));
+	c->err = pt_map(c->child->pgd, va, pte_addr(*slot), pte_flags(*slot) & ~(PTE_P | PTE_A | PTE_D));
+	if (c->err)
+		frame_put(pte_addr(*slot));
+}
+
+static struct vma *vma_clone(const struct vma *v)
+{
+	struct vma *c = kmalloc(sizeof(*c));
+	if (!c)
+		return NULL;
+	*c = *v;
+	if (c->shm)
+		c->shm->refcount++;
+	return c;
+}
+
+struct mm *mm_dup(struct mm *parent)
+{
+	struct mm *child = mm_create();
+	if (!child)
+		return NULL;
+	child->start_brk = parent->start_brk;
+	child->brk = parent->brk;
+	child->start_stack = parent->start_stack;
+	child->mmap_base = parent->mmap_base;
+	struct cow_ctx c = { child, NULL, 0 };
+	for (struct vma *v = parent->vma_list; v && !c.err; v = v->next) {
+		struct vma *copy = vma_clone(v);
+		if (!copy) {
+			c.err = -1;
+			break;
+		}
+		vma_insert(child, copy);
+		c.vma = v;
+		struct pt_visitor visit = { share_page, NULL, &c };
+		pt_traverse(parent->pgd, v->vm_start, v->vm_end, &visit);
+	}
+	tlb_flush_all();   /* the parent's pages just lost W */
+	if (c.err) {
+		mm_destroy(child);
+		return NULL;
+	}
+	return child;
+}
+
+void mm_destroy(struct mm *mm)
+{
+	vma_unmap_range(mm, 0, USER_TOP);   /* splits nothing: cannot fail */
+	pt_destroy(mm->pgd);
+	kfree(mm);
+}
+
+static void count_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	(void)va, (void)slot, (void)level;
+	(*(uint64_t *)arg)++;
+}
+
+uint64_t mm_resident_pages(struct mm *mm, uintptr_t start, uintptr_t end)
+{
+	uint64_t n = 0;
+	struct pt_visitor v = { count_leaf, NULL, &n };
+	pt_traverse(mm->pgd, start, end, &v);
+	return n;
+}

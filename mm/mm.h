@@ -1,0 +1,104 @@
+/*
+ * A process address space (Linux struct mm_struct) and its areas (struct
+ * vm_area_struct; CS:APP calls them "areas" or "segments").
+ */
+#ifndef PAGODA_MM_H
+#define PAGODA_MM_H
+
+#include "pte.h"
+#include "vma_tree.h"
+
+/* vm_flags */
+#define VM_READ 0x1ul
+#define VM_WRITE 0x2ul
+#define VM_EXEC 0x4ul
+#define VM_SHARED 0x8ul
+#define VM_GROWSDOWN 0x100ul   /* the stack: grows down on a fault just below it */
+#define VM_PROT_MASK (VM_READ | VM_WRITE | VM_EXEC)
+
+/* What backs an area's pages when they are first touched. */
+enum vma_kind {
+	VMA_ANON,    /* demand-zero (private) or a shared anonymous object (VM_SHARED) */
+	VMA_FILE,    /* an ELF segment: bytes from the ramdisk file, zero past file_end */
+	VMA_HEAP,    /* the brk area: demand-zero */
+	VMA_STACK,   /* the user stack: demand-zero, VM_GROWSDOWN */
+};
+
+struct ramfs_file;
+
+/* Anonymous MAP_SHARED memory: the frames every sharer maps, by page index.
+ * It holds one reference on each frame; each VMA using it holds one on it. */
+struct shm_object {
+	uint32_t refcount;
+	size_t npages;
+	paddr_t pages[];
+};
+
+struct vma {
+	uintptr_t vm_start, vm_end;   /* [vm_start, vm_end), page aligned */
+	uint64_t vm_flags;            /* VM_READ | VM_WRITE | VM_EXEC | VM_SHARED | VM_GROWSDOWN */
+	enum vma_kind kind;
+	const struct ramfs_file *vm_file;   /* VMA_FILE: the program file */
+	uint64_t vm_pgoff;            /* VMA_FILE: file offset (bytes) shown at vm_start;
+	                                 shared anon: page index in shm of vm_start */
+	uintptr_t file_end;           /* VMA_FILE: bytes at or above this address are zero (bss) */
+	struct shm_object *shm;       /* VM_SHARED anonymous backing */
+	struct avl_node node;         /* in mm->vmas, keyed by vm_start */
+	struct vma *prev, *next;      /* address order */
+};
+
+struct vm_counters {
+	uint64_t faults;          /* every page fault taken (Linux ru_minflt; no major faults yet) */
+	uint64_t demand_zero;     /* anonymous page zero-filled on first touch */
+	uint64_t file_fills;      /* ELF page filled from the ramdisk */
+	uint64_t shared_fills;    /* shared anonymous page found or created */
+	uint64_t cow_copies;      /* write to a shared COW page: copied */
+	uint64_t cow_reuses;      /* write to a COW page no longer shared: made writable */
+	uint64_t stack_grows;     /* faults that extended the stack area */
+	uint64_t segv;            /* faults that ended in SIGSEGV */
+	uint64_t pages_freed;     /* frames released by munmap/brk/exit */
+};
+
+struct mm {
+	pte_t *pgd;                   /* PML4, in the direct map */
+	struct avl_tree vmas;
+	struct vma *vma_list;         /* lowest area first */
+	uintptr_t start_brk, brk;     /* heap area [start_brk, page_up(brk)) */
+	uintptr_t start_stack;        /* initial stack pointer region (top of stack) */
+	uintptr_t mmap_base;          /* mmap placement searches down from here */
+	struct vm_counters stat;
+};
+
+extern struct vm_counters vm_global;   /* system-wide totals */
+
+/* ---- mm.c ---- */
+struct mm *mm_create(void);                      /* NULL on -ENOMEM */
+struct mm *mm_dup(struct mm *parent);            /* fork: areas copied, pages COW-shared; NULL on -ENOMEM */
+void mm_destroy(struct mm *mm);                  /* frees everything; mm must not be active */
+void mm_activate(struct mm *mm);                 /* load CR3 (NULL: the kernel's tables) */
+uint64_t mm_resident_pages(struct mm *mm, uintptr_t start, uintptr_t end);
+
+/* ---- vma.c ---- */
+/* The first area with vm_end > addr (Linux semantics), or NULL. O(log n). */
+struct vma *find_vma(struct mm *mm, uintptr_t addr);
+/* The area containing addr, or NULL. */
+struct vma *vma_lookup(struct mm *mm, uintptr_t addr);
+struct vma *vma_alloc(uintptr_t start, uintptr_t end, uint64_t flags, enum vma_kind kind);
+void vma_insert(struct mm *mm, struct vma *v);   /* v must not overlap any area */
+/* Split v at addr (vm_start < addr < vm_end): v keeps the low part; the new
+ * high part is returned (and inserted), or NULL on -ENOMEM (nothing changed). */
+struct vma *split_vma(struct mm *mm, struct vma *v, uintptr_t addr);
+/* Merge v with its neighbours where they are adjacent and alike; returns
+ * the area that now holds v's range. */
+struct vma *vma_merge(struct mm *mm, struct vma *v);
+/* Remove [start, end) from the address space: areas trimmed, split or
+ * removed, their pages unmapped and frames released. 0 or -ENOMEM. */
+int vma_unmap_range(struct mm *mm, uintptr_t start, uintptr_t end);
+/* Is [start, end) free of areas? */
+bool vma_range_free(struct mm *mm, uintptr_t start, uintptr_t end);
+/* Check the area invariants; prints and returns false on a violation. */
+bool vma_check(struct mm *mm);
+void vma_free(struct vma *v);
+uint64_t vma_pte_flags(const struct vma *v);     /* the PTE bits a page of v gets */
+
+#endif

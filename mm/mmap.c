@@ -1,0 +1,306 @@
+/*
+ * mmap, munmap, mprotect (CS:APP 9.8.4), with Linux's checks in Linux's
+ * order, so every error matches what the same call gets on Linux:
+ *
+ *   mmap:     offset not page aligned -> EINVAL; (file: bad fd -> EBADF)
+ *             len 0 -> EINVAL; len rounds past the top -> ENOMEM
+ *             get_unmapped_area: len > TASK_SIZE -> ENOMEM; MAP_FIXED and
+ *               unaligned -> EINVAL; MAP_FIXED beyond the top -> ENOMEM;
+ *               MAP_FIXED_NOREPLACE over an area -> EEXIST; no room -> ENOMEM
+ *             MAP_TYPE neither SHARED nor PRIVATE -> EINVAL
+ *             overcommit: more than all of RAM, writable private -> ENOMEM
+ *   munmap:   unaligned, out of range, or len 0 -> EINVAL; holes are fine
+ *   mprotect: unaligned -> EINVAL; len 0 -> 0; wraps -> ENOMEM; bad prot
+ *             bits -> EINVAL; a hole anywhere -> ENOMEM (areas before the
+ *             hole keep the new protection, as on Linux)
+ */
+#include "mmap.h"
+#include "fault.h"
+#include "frame.h"
+#include "kheap.h"
+#include "pagetable.h"
+#include "../kernel/errno.h"
+#include "../kernel/file.h"
+#include "../kernel/linux_abi.h"
+#include "../kernel/proc.h"
+#include "../kernel/ramfs.h"
+
+#define TASK_SIZE USER_TOP
+#define MMAP_MIN_ADDR 0x10000ul          /* vm.mmap_min_addr */
+#define STACK_GUARD_GAP (256 * PAGE_SIZE)
+
+static struct mm *current_mm(void)
+{
+	return current_proc()->mm;
+}
+
+uint64_t prot_to_vm_flags(unsigned long prot)
+{
+	return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) | (prot & PROT_EXEC ? VM_EXEC : 0);
+}
+
+/* The lowest address an area may start at when placed below `next`:
+ * the stack keeps a guard gap beneath it. */
+static uintptr_t gap_end(const struct vma *next)
+{
+	if (!next)
+		return TASK_SIZE;
+	if ((next->vm_flags & VM_GROWSDOWN) && next->vm_start > STACK_GUARD_GAP)
+		return next->vm_start - STACK_GUARD_GAP;
+	return next->vm_start;
+}
+
+static struct vma *last_vma(struct mm *mm)
+{
+	struct vma *v = mm->vma_list;
+	while (v && v->next)
+		v = v->next;
+	return v;
+}
+
+/* A hint is taken if [addr, addr + len) is free, inside user space and
+ * clear of the stack's guard gap. */
+static bool range_usable(struct mm *mm, uintptr_t addr, size_t len)
+{
+	if (addr < MMAP_MIN_ADDR || addr > TASK_SIZE - len)
+		return false;
+	return addr + len <= gap_end(find_vma(mm, addr));
+}
+
+/* Top-down search (Linux arch_get_unmapped_area_topdown): the highest gap
+ * below mmap_base that holds len bytes, walking the areas downwards. */
+static uintptr_t search_top_down(struct mm *mm, size_t len)
+{
+	struct vma *next = NULL, *prev = last_vma(mm);
+	for (;;) {
+		uintptr_t lo = prev && prev->vm_end > MMAP_MIN_ADDR ? prev->vm_end : MMAP_MIN_ADDR;
+		uintptr_t hi = gap_end(next) < mm->mmap_base ? gap_end(next) : mm->mmap_base;
+		if (hi > lo && hi - lo >= len)
+			return hi - len;
+		if (!prev)
+			return 0;
+		next = prev;
+		prev = prev->prev;
+	}
+}
+
+static long get_unmapped_area(struct mm *mm, uintptr_t addr, size_t len, unsigned long flags)
+{
+	if (len > TASK_SIZE)
+		return -ENOMEM;
+	if (flags & MAP_FIXED) {
+		if (addr > TASK_SIZE - len)
+			return -ENOMEM;
+		if (!page_aligned(addr))
+			return -EINVAL;
+		return (long)addr;
+	}
+	if (addr) {
+		addr = page_round_up(addr);
+		if (range_usable(mm, addr, len))
+			return (long)addr;
+	}
+	uintptr_t a = search_top_down(mm, len);
+	return a ? (long)a : -ENOMEM;
+}
+
+/* Linux's heuristic overcommit: refuse a commitment larger than all RAM. */
+static bool enough_memory(size_t len)
+{
+	struct frame_stats s;
+	frame_get_stats(&s);
+	return (len >> PAGE_SHIFT) <= s.total;
+}
+
+static bool accountable(uint64_t vm_flags, unsigned long flags)
+{
+	if (flags & MAP_NORESERVE)
+		return false;
+	return (vm_flags & VM_SHARED) || (vm_flags & VM_WRITE);
+}
+
+static struct shm_object *shm_create(size_t len)
+{
+	size_t npages = len >> PAGE_SHIFT;
+	struct shm_object *shm = kzalloc(sizeof(*shm) + npages * sizeof(paddr_t));
+	if (shm) {
+		shm->refcount = 1;
+		shm->npages = npages;
+	}
+	return shm;
+}
+
+/* Backing for a file mapping: a private copy-on-write view of a ramdisk file. */
+static long file_backing(struct vma *v, int fd, uint64_t off, unsigned long flags)
+{
+	struct file *f = fd >= 0 && fd < NFILE_PER_PROC ? current_proc()->files[fd] : NULL;
+	if (!f)
+		return -EBADF;
+	if (f->type != FILE_RAMFS)
+		return -ENODEV;
+	if ((flags & MAP_TYPE) == MAP_SHARED && (v->vm_flags & VM_WRITE))
+		return -EACCES;   /* the ramdisk is read-only */
+	v->kind = VMA_FILE;
+	v->vm_file = f->rf;
+	v->vm_pgoff = off;
+	v->file_end = off >= f->rf->size ? v->vm_start : v->vm_start + (f->rf->size - off);
+	if (v->file_end < v->vm_start)
+		v->file_end = USER_TOP;
+	v->vm_flags &= ~VM_SHARED;   /* read-only shared == private: nobody can write it */
+	return 0;
+}
+
+static long map_type_flags(unsigned long flags, uint64_t *vm_flags)
+{
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED_VALIDATE:
+		if (flags & MAP_ANONYMOUS)
+			return -EINVAL;   /* as Linux: validation is for file mappings */
+		*vm_flags |= VM_SHARED;
+		return 0;
+	case MAP_SHARED:
+		if (*vm_flags & VM_GROWSDOWN)
+			return -EINVAL;
+		*vm_flags |= VM_SHARED;
+		return 0;
+	case MAP_PRIVATE:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags, int fd, uint64_t off)
+{
+	struct mm *mm = current_mm();
+	if (!(flags & MAP_ANONYMOUS) && (fd < 0 || fd >= NFILE_PER_PROC || !current_proc()->files[fd]))
+		return -EBADF;
+	if (!len)
+		return -EINVAL;
+	if (!(flags & MAP_FIXED) && addr && addr < MMAP_MIN_ADDR)
+		addr = MMAP_MIN_ADDR;
+	len = page_round_up(len);
+	if (!len)
+		return -ENOMEM;
+	if (flags & MAP_FIXED_NOREPLACE)
+		flags |= MAP_FIXED;
+	long where = get_unmapped_area(mm, addr, len, flags);
+	if (where < 0)
+		return where;
+	addr = (uintptr_t)where;
+	if ((flags & MAP_FIXED_NOREPLACE) && !vma_range_free(mm, addr, addr + len))
+		return -EEXIST;
+	uint64_t vm_flags = prot_to_vm_flags(prot) | (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0);
+	long err = map_type_flags(flags, &vm_flags);
+	if (err)
+		return err;
+	if (accountable(vm_flags, flags) && !enough_memory(len))
+		return -ENOMEM;
+	struct vma *v = vma_alloc(addr, addr + len, vm_flags, VMA_ANON);
+	if (!v)
+		return -ENOMEM;
+	if (!(flags & MAP_ANONYMOUS))
+		err = file_backing(v, fd, off, flags);
+	else if (vm_flags & VM_SHARED)
+		err = (v->shm = shm_create(len)) ? 0 : -ENOMEM;
+	if (!err && (flags & MAP_FIXED))
+		err = vma_unmap_range(mm, addr, addr + len);   /* MAP_FIXED replaces what was there */
+	if (err) {
+		vma_free(v);
+		return err;
+	}
+	vma_insert(mm, v);
+	vma_merge(mm, v);
+	return (long)addr;
+}
+
+long sys_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags, int fd, uint64_t off)
+{
+	if (off & (PAGE_SIZE - 1))
+		return -EINVAL;
+	return do_mmap(addr, len, prot, flags, fd, off);
+}
+
+long do_munmap(uintptr_t start, size_t len)
+{
+	if (!page_aligned(start) || start > TASK_SIZE || len > TASK_SIZE - start)
+		return -EINVAL;
+	len = page_round_up(len);
+	if (!len)
+		return -EINVAL;
+	return vma_unmap_range(current_mm(), start, start + len);
+}
+
+long sys_munmap(uintptr_t start, size_t len)
+{
+	return do_munmap(start, len);
+}
+
+/* The PTE bits an existing page keeps after mprotect. Private writable
+ * pages are left read-only: the next write faults, and do_wp_page makes the
+ * page writable (reuse) or copies it if it is still COW-shared. */
+static uint64_t protect_flags(pte_t old, void *arg)
+{
+	(void)old;
+	const struct vma *v = arg;
+	return vma_pte_flags(v);
+}
+
+static int mprotect_vma(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t end, uint64_t newflags)
+{
+	if (v->vm_start < start && !(v = split_vma(mm, v, start)))
+		return -ENOMEM;
+	if (v->vm_end > end && !split_vma(mm, v, end))
+		return -ENOMEM;
+	v->vm_flags = (v->vm_flags & ~VM_PROT_MASK) | newflags;
+	pt_protect_range(mm->pgd, v->vm_start, v->vm_end, protect_flags, v);
+	return 0;
+}
+
+long do_mprotect(uintptr_t start, size_t len, unsigned long prot)
+{
+	struct mm *mm = current_mm();
+	unsigned long grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+	prot &= ~grows;
+	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP))
+		return -EINVAL;
+	if (!page_aligned(start))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	len = page_round_up(len);
+	uintptr_t end = start + len;
+	if (end <= start)
+		return -ENOMEM;
+	if (prot & ~(unsigned long)(PROT_READ | PROT_WRITE | PROT_EXEC | 0x8 /* PROT_SEM */))
+		return -EINVAL;
+	uint64_t newflags = prot_to_vm_flags(prot);
+	for (uintptr_t at = start; at < end;) {
+		struct vma *v = find_vma(mm, at);
+		if (!v || v->vm_start > at)
+			return -ENOMEM;   /* a hole: areas before it keep their new protection */
+		uintptr_t stop = v->vm_end < end ? v->vm_end : end;
+		int err = mprotect_vma(mm, v, at, stop, newflags);
+		if (err)
+			return err;
+		at = stop;
+	}
+	for (struct vma *v = find_vma(mm, start); v && v->vm_start < end; v = v->next)
+		v = vma_merge(mm, v);
+	return 0;
+}
+
+long sys_mprotect(uintptr_t start, size_t len, unsigned long prot)
+{
+	return do_mprotect(start, len, prot);
+}
+
+long sys_madvise(uintptr_t start, size_t len, int advice)
+{
+	(void)advice;
+	if (!page_aligned(start))
+		return -EINVAL;
+	if (start + page_round_up(len) < start)
+		return -EINVAL;
+	return 0;
+}

@@ -1,0 +1,220 @@
+/*
+ * The areas of an address space (Linux VMAs; CS:APP's "areas").
+ *
+ *   mm->vmas (AVL tree by vm_start) ---- find_vma(addr) in O(log n)
+ *   mm->vma_list: [text] <-> [data] <-> [heap] <-> ... <-> [mmap] <-> [stack]
+ *
+ * Invariants (vma_check):
+ *   - areas are page-aligned, half-open [vm_start, vm_end), non-empty,
+ *     sorted and non-overlapping, all below USER_TOP;
+ *   - the tree and the list hold the same areas;
+ *   - two neighbours that touch and have equal flags and backing are merged
+ *     (after every operation that calls vma_merge).
+ * Nothing is mapped in the page tables outside an area.
+ */
+#include "mm.h"
+#include "frame.h"
+#include "kheap.h"
+#include "pagetable.h"
+#include "../kernel/errno.h"
+#include "../kernel/panic.h"
+#include "../kernel/printk.h"
+#include "../kernel/string.h"
+
+static struct vma *node_vma(struct avl_node *n)
+{
+	return n ? (struct vma *)((char *)n - __builtin_offsetof(struct vma, node)) : NULL;
+}
+
+struct vma *find_vma(struct mm *mm, uintptr_t addr)
+{
+	struct vma *v = node_vma(avl_floor(&mm->vmas, addr));
+	if (v && v->vm_end > addr)
+		return v;
+	return v ? v->next : mm->vma_list;
+}
+
+struct vma *vma_lookup(struct mm *mm, uintptr_t addr)
+{
+	struct vma *v = find_vma(mm, addr);
+	return v && v->vm_start <= addr ? v : NULL;
+}
+
+bool vma_range_free(struct mm *mm, uintptr_t start, uintptr_t end)
+{
+	struct vma *v = find_vma(mm, start);
+	return !v || v->vm_start >= end;
+}
+
+struct vma *vma_alloc(uintptr_t start, uintptr_t end, uint64_t flags, enum vma_kind kind)
+{
+	struct vma *v = kzalloc(sizeof(*v));
+	if (!v)
+		return NULL;
+	v->vm_start = start;
+	v->vm_end = end;
+	v->vm_flags = flags;
+	v->kind = kind;
+	return v;
+}
+
+static void shm_put(struct shm_object *shm)
+{
+	if (!shm || --shm->refcount)
+		return;
+	for (size_t i = 0; i < shm->npages; i++)
+		if (shm->pages[i])
+			frame_put(shm->pages[i]);
+	kfree(shm);
+}
+
+void vma_free(struct vma *v)
+{
+	shm_put(v->shm);
+	kfree(v);
+}
+
+void vma_insert(struct mm *mm, struct vma *v)
+{
+	struct vma *prev = node_vma(avl_floor(&mm->vmas, v->vm_start));
+	kassert(!prev || prev->vm_end <= v->vm_start);
+	v->node.key = v->vm_start;
+	avl_insert(&mm->vmas, &v->node);
+	v->prev = prev;
+	v->next = prev ? prev->next : mm->vma_list;
+	kassert(!v->next || v->next->vm_start >= v->vm_end);
+	if (v->next)
+		v->next->prev = v;
+	if (prev)
+		prev->next = v;
+	else
+		mm->vma_list = v;
+}
+
+static void vma_remove(struct mm *mm, struct vma *v)
+{
+	avl_remove(&mm->vmas, &v->node);
+	if (v->prev)
+		v->prev->next = v->next;
+	else
+		mm->vma_list = v->next;
+	if (v->next)
+		v->next->prev = v->prev;
+}
+
+struct vma *split_vma(struct mm *mm, struct vma *v, uintptr_t addr)
+{
+	kassert(v->vm_start < addr && addr < v->vm_end && page_aligned(addr));
+	struct vma *hi = kmalloc(sizeof(*hi));
+	if (!hi)
+		return NULL;
+	*hi = *v;
+	hi->vm_start = addr;
+	if (v->kind == VMA_FILE)
+		hi->vm_pgoff += addr - v->vm_start;
+	if (v->shm) {
+		hi->vm_pgoff += (addr - v->vm_start) >> PAGE_SHIFT;
+		v->shm->refcount++;
+	}
+	v->vm_end = addr;
+	vma_insert(mm, hi);
+	return hi;
+}
+
+/* Can b follow a directly (same flags and a continuous backing)? */
+static bool mergeable(const struct vma *a, const struct vma *b)
+{
+	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags || a->kind != b->kind)
+		return false;
+	if (a->kind == VMA_FILE)
+		return a->vm_file == b->vm_file && a->vm_pgoff + (a->vm_end - a->vm_start) == b->vm_pgoff &&
+		       a->file_end == b->file_end;
+	if (a->shm || b->shm)
+		return a->shm == b->shm && a->vm_pgoff + ((a->vm_end - a->vm_start) >> PAGE_SHIFT) == b->vm_pgoff;
+	return true;
+}
+
+/* b is absorbed into a (its left neighbour). */
+static void absorb(struct mm *mm, struct vma *a, struct vma *b)
+{
+	vma_remove(mm, b);
+	a->vm_end = b->vm_end;
+	vma_free(b);
+}
+
+struct vma *vma_merge(struct mm *mm, struct vma *v)
+{
+	if (v->next && mergeable(v, v->next))
+		absorb(mm, v, v->next);
+	if (v->prev && mergeable(v->prev, v)) {
+		struct vma *prev = v->prev;
+		absorb(mm, prev, v);
+		return prev;
+	}
+	return v;
+}
+
+static void put_user_frame(paddr_t pa, pte_t old, void *arg)
+{
+	(void)old;
+	((struct mm *)arg)->stat.pages_freed++;
+	vm_global.pages_freed++;
+	frame_put(pa);
+}
+
+int vma_unmap_range(struct mm *mm, uintptr_t start, uintptr_t end)
+{
+	struct vma *v = find_vma(mm, start);
+	if (v && v->vm_start < start && v->vm_end > start && !(v = split_vma(mm, v, start)))
+		return -ENOMEM;
+	struct vma *last = find_vma(mm, end - 1);
+	if (last && last->vm_start < end && last->vm_end > end && !split_vma(mm, last, end))
+		return -ENOMEM;
+	while (v && v->vm_start < end) {
+		struct vma *next = v->next;
+		pt_unmap_range(mm->pgd, v->vm_start, v->vm_end, put_user_frame, mm);
+		vma_remove(mm, v);
+		vma_free(v);
+		v = next;
+	}
+	return 0;
+}
+
+uint64_t vma_pte_flags(const struct vma *v)
+{
+	uint64_t f = 0;
+	if (v->vm_flags & VM_PROT_MASK)
+		f |= PTE_U;   /* PROT_NONE pages stay present but kernel-only: user access faults */
+	if ((v->vm_flags & VM_WRITE) && (v->vm_flags & VM_SHARED))
+		f |= PTE_W;   /* private pages get W from the fault handler, page by page (COW) */
+	if (!(v->vm_flags & VM_EXEC))
+		f |= PTE_NX;
+	return f;
+}
+
+static bool check_fail(const char *what, const struct vma *v)
+{
+	printk("vma_check: %s at [%lx, %lx)\n", what, v ? v->vm_start : 0, v ? v->vm_end : 0);
+	return false;
+}
+
+bool vma_check(struct mm *mm)
+{
+	size_t n = 0;
+	int height;
+	for (struct vma *v = mm->vma_list; v; v = v->next, n++) {
+		if (!page_aligned(v->vm_start) || !page_aligned(v->vm_end) || v->vm_start >= v->vm_end)
+			return check_fail("unaligned or empty area", v);
+		if (v->vm_end > USER_TOP)
+			return check_fail("area above USER_TOP", v);
+		if (v->next && (v->next->vm_start < v->vm_end || v->next->prev != v))
+			return check_fail("areas overlap or list broken", v);
+		if (v->next && mergeable(v, v->next))
+			return check_fail("mergeable neighbours left apart", v);
+		if (find_vma(mm, v->vm_start) != v || vma_lookup(mm, v->vm_end - 1) != v)
+			return check_fail("tree lookup disagrees with the list", v);
+	}
+	if (n != mm->vmas.count || !avl_check(&mm->vmas, &height))
+		return check_fail("tree and list differ, or the tree is unbalanced", NULL);
+	return true;
+}
