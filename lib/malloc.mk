@@ -1,0 +1,97 @@
+# lib/malloc.mk - the user-space allocator (issue 7), included by the top-level
+# Makefile, which defines BUILD, HOST_CC and MUSL_CC.
+#
+#   make host-malloc    build/host/libpagoda_malloc.a (core + debug layer, no
+#                       malloc/free names) and build/host/mdriver; headers are
+#                       lib/include/pagoda_malloc.h (API) and lib/memlib.h
+#   make user-malloc    the same with musl-gcc: build/user/libpagoda_malloc.a
+#                       (core + debug layer + the libc shim that defines malloc,
+#                       free, ...), build/user/mdriver and the programs below,
+#                       static, replacing musl's malloc everywhere
+#   make test-malloc    unit tests under ASan+UBSan, shadow-model stress, one
+#                       test per debug detector, the driver over generated and
+#                       CS:APP traces (host and musl builds); PASS/FAIL lines
+#   make bench-malloc   the eleven *-bal traces, ours vs glibc in one run
+#
+# Linking the allocator into a static musl program so that it replaces musl's
+# malloc:  musl-gcc -static prog.o $(MALLOC_USER_LDLIBS)
+# (-u malloc makes the linker take the shim from the archive before libc.a's
+# strdup, printf, ... ask for a malloc.)
+#
+# ---- inside Pagoda ----------------------------------------------------------
+# MALLOC_USER_BINS go on the ramdisk (as /bin/<name>), and MALLOC_USER_TRACES
+# under /traces/. Each command exits 0 on success, non-zero on failure:
+#   malloc_selftest                     brk-backed heap, replacement of musl's
+#                                       malloc (strdup, asprintf, fopen, memstream),
+#                                       mmap'd blocks, a 200k-op stress with checks
+#   mdriver -S                          "C library calls reach the Pagoda allocator"
+#   mdriver -c /traces/short1-bal.rep /traces/short2-bal.rep
+#                                       correctness with mm_checkheap after every op
+#   mdriver -v /traces/*-bal.rep        every trace: correctness, utilisation, speed
+#   malloc_debugtest clean              exits 0, prints nothing
+#   PAGODA_MALLOC_DEBUG=1 malloc_debugtest double_free   (and invalid_free,
+#       interior_free, overflow, underflow, use_after_free, use_after_free_reuse)
+#                                       must print "pagoda malloc: <bug>" and abort
+#                                       (non-zero status: SIGABRT)
+# (PAGODA_MALLOC_DEBUG needs an environment; without it the test program takes
+#  --debug as its first argument, which sets the variable and re-executes itself.)
+
+MALLOC_CORE_SRC := lib/malloc.c lib/malloc_small.c lib/malloc_fits.c lib/malloc_huge.c \
+	lib/heapcheck.c lib/malloc_debug.c lib/malloc_report.c lib/memlib.c
+MALLOC_SHIM_SRC := lib/malloc_libc.c
+MALLOC_DRIVER_SRC := lib/mdriver/mdriver.c lib/mdriver/trace.c lib/mdriver/shadow.c
+MALLOC_HDRS := lib/include/pagoda_malloc.h lib/malloc_internal.h lib/malloc_report.h lib/memlib.h \
+	lib/mdriver/trace.h lib/mdriver/shadow.h
+
+MALLOC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-strict-aliasing -Ilib
+MALLOC_HOST := $(BUILD)/host
+MALLOC_USER := $(BUILD)/user
+MALLOC_TRACES := ../shared/traces/malloclab
+MALLOC_GEN := $(BUILD)/traces/gen
+MALLOC_BAL := amptjp cccp cp-decl expr coalescing random random2 binary binary2 realloc realloc2
+
+MALLOC_HOST_OBJ := $(MALLOC_CORE_SRC:%.c=$(MALLOC_HOST)/malloc/%.o)
+MALLOC_USER_OBJ := $(MALLOC_CORE_SRC:%.c=$(MALLOC_USER)/malloc/%.o) \
+	$(MALLOC_SHIM_SRC:%.c=$(MALLOC_USER)/malloc/%.o)
+MALLOC_ASAN_OBJ := $(MALLOC_CORE_SRC:%.c=$(MALLOC_HOST)/malloc-asan/%.o)
+
+MALLOC_USER_BINS := $(MALLOC_USER)/mdriver $(MALLOC_USER)/malloc_selftest \
+	$(MALLOC_USER)/malloc_debugtest
+MALLOC_USER_LDLIBS := -Wl,-u,malloc $(MALLOC_USER)/libpagoda_malloc.a
+
+# ---- object files: one pattern rule per output tree --------------------------
+$(MALLOC_HOST)/malloc/%.o: %.c $(MALLOC_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(MALLOC_CFLAGS) -c $< -o $@
+
+$(MALLOC_HOST)/malloc-asan/%.o: %.c $(MALLOC_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(MALLOC_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-fno-omit-frame-pointer -c $< -o $@
+
+$(MALLOC_USER)/malloc/%.o: %.c $(MALLOC_HDRS)
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(MALLOC_CFLAGS) -c $< -o $@
+
+# ---- libraries and driver ----------------------------------------------------
+$(MALLOC_HOST)/libpagoda_malloc.a: $(MALLOC_HOST_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(MALLOC_USER)/libpagoda_malloc.a: $(MALLOC_USER_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(MALLOC_HOST)/mdriver: $(MALLOC_DRIVER_SRC:%.c=$(MALLOC_HOST)/malloc/%.o) $(MALLOC_HOST)/libpagoda_malloc.a
+	$(HOST_CC) -o $@ $^
+
+$(MALLOC_USER)/mdriver: $(MALLOC_DRIVER_SRC:%.c=$(MALLOC_USER)/malloc/%.o) $(MALLOC_USER)/libpagoda_malloc.a
+	$(MUSL_CC) -static -o $@ $(filter %.o,$^) $(MALLOC_USER_LDLIBS)
+
+$(MALLOC_USER)/malloc_selftest: $(MALLOC_USER)/malloc/tests/lib/malloc/selftest.o $(MALLOC_USER)/libpagoda_malloc.a
+	$(MUSL_CC) -static -o $@ $< $(MALLOC_USER_LDLIBS)
+
+$(MALLOC_USER)/malloc_debugtest: $(MALLOC_USER)/malloc/tests/lib/malloc/debugtest.o $(MALLOC_USER)/libpagoda_malloc.a
+	$(MUSL_CC) -static -o $@ $< $(MALLOC_USER_LDLIBS)
+
+.PHONY: host-malloc user-malloc
+host-malloc: $(MALLOC_HOST)/libpagoda_malloc.a $(MALLOC_HOST)/mdriver
+user-malloc: $(MALLOC_USER)/libpagoda_malloc.a $(MALLOC_USER_BINS)
