@@ -114,6 +114,10 @@ gdb: | setup
 test: all | setup
 	python3 tests/run.py
 
+.PHONY: print-user-tests
+print-user-tests:
+	@echo $(USER_TESTS)
+
 .PHONY: clean
 clean:
 	rm -rf $(BUILD)

@@ -2,7 +2,7 @@
 #include "fwcfg.h"
 #include "string.h"
 
-static char line[1024];
+static char line[4096];
 
 void cmdline_init(const char *grub_cmdline)
 {
@@ -20,7 +20,7 @@ const char *cmdline_full(void)
 /* init= swallows the rest of the line, so stop scanning there. */
 const char *cmdline_get(const char *key)
 {
-	static char value[512];
+	static char value[4096];
 	const char *found = NULL;
 	size_t klen = strlen(key);
 	for (const char *p = line; *p;) {

@@ -245,13 +245,13 @@ static void commit_exec(struct proc *p, struct mm *mm, const struct elf_image *i
 static long prepare_exec(const char *path, const struct exec_args *args, struct mm **mm_out, struct elf_image *img,
 			 uintptr_t *sp)
 {
-	const struct ramfs_file *rf = ramfs_lookup(path);
-	if (!rf)
-		return -ENOENT;
+	const struct ramfs_file *rf;
+	long err = ramfs_resolve(path, &rf);
+	if (err)
+		return err;
 	if ((rf->mode & S_IFMT) != S_IFREG)
 		return -EACCES;
-	long err = elf_check(rf->data, rf->size, img);
-	if (err)
+	if ((err = elf_check(rf->data, rf->size, img)))
 		return err;
 	struct mm *mm = mm_create();
 	if (!mm)

@@ -15,6 +15,7 @@
 #include "string.h"
 #include "uaccess.h"
 #include "../mm/kheap.h"
+#include "../mm/layout.h"
 
 struct file *file_get(struct file *f)
 {
@@ -128,21 +129,43 @@ static int normalise(const char *path, char *out, size_t size)
 	return 0;
 }
 
-long user_path(uintptr_t upath, char *out, size_t size)
+/* A user path, made absolute relative to dirfd (AT_FDCWD: "/"), normalised. */
+long user_path_at(int dirfd, uintptr_t upath, char *out, size_t size)
 {
-	char raw[256];
-	long len = strncpy_from_user(raw, upath, sizeof(raw));
+	char raw[256 + 64];
+	long len = strncpy_from_user(raw + 64, upath, 256);
 	if (len < 0)
 		return len;
 	if (len == 0)
 		return -ENOENT;
-	return normalise(raw, out, size);
+	const char *path = raw + 64;
+	if (raw[64] != '/' && dirfd != AT_FDCWD) {
+		struct file *d = fd_file(dirfd);
+		if (!d)
+			return -EBADF;
+		if (d->type != FILE_DIR)
+			return -ENOTDIR;
+		size_t n = strlen(d->rf->name);
+		if (n + 2 > 64)
+			return -ENAMETOOLONG;
+		char *p = raw + 64 - n - 2;
+		p[0] = '/';
+		memcpy(p + 1, d->rf->name, n);
+		p[n + 1] = '/';
+		path = p;
+	}
+	return normalise(path, out, size);
 }
 
-static long do_open(uintptr_t upath, int flags)
+long user_path(uintptr_t upath, char *out, size_t size)
+{
+	return user_path_at(AT_FDCWD, upath, out, size);
+}
+
+static long do_open(int dirfd, uintptr_t upath, int flags)
 {
 	char path[256];
-	long err = user_path(upath, path, sizeof(path));
+	long err = user_path_at(dirfd, upath, path, sizeof(path));
 	if (err)
 		return err;
 	if (!strncmp(path, "/proc/", 6)) {
@@ -163,9 +186,12 @@ static long do_open(uintptr_t upath, int flags)
 			file_put(f);
 		return fd;
 	}
-	const struct ramfs_file *rf = ramfs_lookup(path);
-	if (!rf)
-		return (flags & O_CREAT) ? -EROFS : -ENOENT;
+	const struct ramfs_file *rf;
+	err = ramfs_resolve(path, &rf);
+	if (err == -ENOENT && (flags & O_CREAT))
+		return -EROFS;
+	if (err)
+		return err;
 	bool is_dir = (rf->mode & S_IFMT) == S_IFDIR;
 	if ((flags & O_CREAT) && (flags & O_EXCL))
 		return -EEXIST;
@@ -186,18 +212,13 @@ static long do_open(uintptr_t upath, int flags)
 long sys_open(uintptr_t path, int flags, int mode)
 {
 	(void)mode;
-	return do_open(path, flags);
+	return do_open(AT_FDCWD, path, flags);
 }
 
 long sys_openat(int dirfd, uintptr_t path, int flags, int mode)
 {
 	(void)mode;
-	char first;
-	if (copy_from_user(&first, path, 1))
-		return -EFAULT;
-	if (first != '/' && dirfd != AT_FDCWD && !fd_file(dirfd))
-		return -EBADF;
-	return do_open(path, flags);
+	return do_open(dirfd, path, flags);
 }
 
 long sys_close(int fd)
@@ -249,11 +270,20 @@ static long file_write(struct file *f, uintptr_t buf, size_t n)
  * for readv/writev. */
 #define RW_MAX 0x7ffff000ul
 
+/* Linux's access_ok: the range lies below the top of user space (checked
+ * even for 0 bytes, so a kernel pointer is EFAULT whatever the count). */
+static bool access_ok(uintptr_t addr, size_t n)
+{
+	return addr <= USER_TOP && n <= USER_TOP - addr;
+}
+
 long sys_read(int fd, uintptr_t buf, size_t n)
 {
 	struct file *f = fd_file(fd);
 	if (!f)
 		return -EBADF;
+	if (!access_ok(buf, n))
+		return -EFAULT;
 	return file_read(f, buf, n > RW_MAX ? RW_MAX : n);
 }
 
@@ -262,7 +292,33 @@ long sys_write(int fd, uintptr_t buf, size_t n)
 	struct file *f = fd_file(fd);
 	if (!f)
 		return -EBADF;
+	if (!access_ok(buf, n))
+		return -EFAULT;
 	return file_write(f, buf, n > RW_MAX ? RW_MAX : n);
+}
+
+enum { IOV_MAX = 1024, IOV_BATCH = 16 };
+
+/* Linux's import_iovec: every vector is checked before any byte moves; a
+ * negative length (or a total past SSIZE_MAX) is EINVAL, a range outside
+ * user space EFAULT. */
+static long check_iov(uintptr_t uiov, int iovcnt)
+{
+	struct iovec iov[IOV_BATCH];
+	uint64_t total = 0;
+	for (int i = 0; i < iovcnt; i += IOV_BATCH) {
+		int k = iovcnt - i < IOV_BATCH ? iovcnt - i : IOV_BATCH;
+		if (copy_from_user(iov, uiov + i * sizeof(struct iovec), k * sizeof(struct iovec)))
+			return -EFAULT;
+		for (int j = 0; j < k; j++) {
+			if ((int64_t)iov[j].iov_len < 0 || iov[j].iov_len > INT64_MAX - total)
+				return -EINVAL;
+			total += iov[j].iov_len;
+			if (!access_ok(iov[j].iov_base, iov[j].iov_len))
+				return -EFAULT;
+		}
+	}
+	return 0;
 }
 
 static long do_iov(int fd, uintptr_t uiov, int iovcnt, bool write)
@@ -270,17 +326,18 @@ static long do_iov(int fd, uintptr_t uiov, int iovcnt, bool write)
 	struct file *f = fd_file(fd);
 	if (!f)
 		return -EBADF;
-	if (iovcnt < 0 || iovcnt > 1024)
+	if (iovcnt < 0 || iovcnt > IOV_MAX)
 		return -EINVAL;
-	struct iovec iov[16];
+	long err = check_iov(uiov, iovcnt);
+	if (err)
+		return err;
+	struct iovec iov[IOV_BATCH];
 	long total = 0;
-	for (int i = 0; i < iovcnt; i += 16) {
-		int k = iovcnt - i < 16 ? iovcnt - i : 16;
+	for (int i = 0; i < iovcnt; i += IOV_BATCH) {
+		int k = iovcnt - i < IOV_BATCH ? iovcnt - i : IOV_BATCH;
 		if (copy_from_user(iov, uiov + i * sizeof(struct iovec), k * sizeof(struct iovec)))
 			return total ? total : -EFAULT;
 		for (int j = 0; j < k; j++) {
-			if ((int64_t)iov[j].iov_len < 0)
-				return -EINVAL;
 			if (!iov[j].iov_len)
 				continue;
 			long r = write ? file_write(f, iov[j].iov_base, iov[j].iov_len)
@@ -351,18 +408,24 @@ long sys_fstat(int fd, uintptr_t ustat)
 	return copy_to_user(ustat, &st, sizeof(st));
 }
 
-long sys_stat(uintptr_t upath, uintptr_t ustat)
+static long stat_at(int dirfd, uintptr_t upath, uintptr_t ustat)
 {
 	char path[256];
-	long err = user_path(upath, path, sizeof(path));
+	long err = user_path_at(dirfd, upath, path, sizeof(path));
 	if (err)
 		return err;
-	const struct ramfs_file *rf = ramfs_lookup(path);
-	if (!rf)
-		return -ENOENT;
+	const struct ramfs_file *rf;
+	err = ramfs_resolve(path, &rf);
+	if (err)
+		return err;
 	struct linux_stat st;
 	fill_stat(&st, NULL, rf);
 	return copy_to_user(ustat, &st, sizeof(st));
+}
+
+long sys_stat(uintptr_t upath, uintptr_t ustat)
+{
+	return stat_at(AT_FDCWD, upath, ustat);
 }
 
 long sys_newfstatat(int dirfd, uintptr_t upath, uintptr_t ustat, int flags)
@@ -372,7 +435,7 @@ long sys_newfstatat(int dirfd, uintptr_t upath, uintptr_t ustat, int flags)
 	char first = 0;
 	if ((flags & AT_EMPTY_PATH) && !copy_from_user(&first, upath, 1) && first == 0)
 		return sys_fstat(dirfd, ustat);
-	return sys_stat(upath, ustat);
+	return stat_at(dirfd, upath, ustat);   /* no symlinks: NOFOLLOW changes nothing */
 }
 
 long sys_access(uintptr_t upath, int mode)
@@ -383,8 +446,9 @@ long sys_access(uintptr_t upath, int mode)
 		return err;
 	if (mode & ~7)
 		return -EINVAL;
-	if (!ramfs_lookup(path))
-		return -ENOENT;
+	const struct ramfs_file *rf;
+	if ((err = ramfs_resolve(path, &rf)))
+		return err;
 	return (mode & 2) ? -EROFS : 0;
 }
 
@@ -411,8 +475,8 @@ long sys_getdents64(int fd, uintptr_t buf, size_t n)
 	if (f->type != FILE_DIR)
 		return -ENOTDIR;
 	size_t done = 0;
-	for (const struct ramfs_file *e; (e = ramfs_dir_entry(f->rf, f->offset));) {
-		const char *name = base_name(e->name);
+	for (const struct ramfs_file *e; (e = f->offset < 2 ? f->rf : ramfs_dir_entry(f->rf, f->offset - 2));) {
+		const char *name = f->offset == 0 ? "." : f->offset == 1 ? ".." : base_name(e->name);
 		size_t reclen = (sizeof(struct linux_dirent64) + strlen(name) + 1 + 7) & ~7ul;
 		if (done + reclen > n)
 			return done ? (long)done : -EINVAL;
@@ -422,7 +486,7 @@ long sys_getdents64(int fd, uintptr_t buf, size_t n)
 		d->d_ino = e->ino;
 		d->d_off = (int64_t)f->offset + 1;
 		d->d_reclen = reclen;
-		d->d_type = (e->mode & S_IFMT) == S_IFDIR ? DT_DIR : DT_REG;
+		d->d_type = (e->mode & S_IFMT) == S_IFDIR ? DT_DIR : DT_REG;   /* . and .. are e = dir */
 		strlcpy(d->d_name, name, reclen - sizeof(*d));
 		if (copy_to_user(buf + done, rec, reclen))
 			return -EFAULT;

@@ -27,6 +27,7 @@ void files_close_on_exec(struct proc *p);
 
 /* A path from user space, normalised to an absolute one. 0 or -errno. */
 long user_path(uintptr_t upath, char *out, size_t size);
+long user_path_at(int dirfd, uintptr_t upath, char *out, size_t size);
 
 /* console.c */
 long console_read(uintptr_t buf, size_t n);

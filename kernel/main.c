@@ -34,8 +34,8 @@ bool trace_faults;
 
 static void banner(void)
 {
-	printk("\nPagoda: a teaching kernel for virtual memory (CS:APP chapter 9)\n");
-	printk("command line: %s\n", cmdline_full());
+	pr_info("\nPagoda: a teaching kernel for virtual memory (CS:APP chapter 9)\n");
+	pr_info("command line: %s\n", cmdline_full());
 }
 
 /* The first process: pid 1 runs the init= program (default /bin/init). */
@@ -53,7 +53,7 @@ static void start_init(const char *words)
 		printk("pagoda: cannot run init '%s': error %ld\n", words ? words : "/bin/init", err);
 		qemu_exit(QEMU_EXIT_FAIL);
 	}
-	printk("boot: starting init (pid %d) at tick %lu\n", init->pid, timer_ticks());
+	pr_info("boot: starting init (pid %d) at tick %lu\n", init->pid, timer_ticks());
 	proc_start_user(init);
 }
 
@@ -64,6 +64,7 @@ void kmain(uint32_t magic, paddr_t mbi)
 		panic("bad multiboot2 magic %x", magic);
 	mb2_parse(mbi);                   /* copy GRUB's info out before memory is reused */
 	cmdline_init(boot_info.cmdline);
+	console_quiet = cmdline_has("quiet");
 	debug_vm = cmdline_has("debug_vm") || cmdline_has("test");
 	trace_faults = cmdline_has("trace") && !strcmp(cmdline_get("trace"), "fault");
 	banner();
@@ -83,7 +84,7 @@ void kmain(uint32_t magic, paddr_t mbi)
 	console_init();                   /* COM1 input interrupt */
 	timer_init();
 	sti();
-	printk("boot: reached kmain tail at tick %lu\n", timer_ticks());
+	pr_info("boot: reached kmain tail at tick %lu\n", timer_ticks());
 
 	const char *test = cmdline_get("test");
 	if (test)

@@ -80,13 +80,13 @@ const char *mb2_region_type(uint32_t type)
 
 void mb2_print_mmap(void)
 {
-	printk("memory map from %s:\n", boot_info.loader[0] ? boot_info.loader : "the boot loader");
+	pr_info("memory map from %s:\n", boot_info.loader[0] ? boot_info.loader : "the boot loader");
 	for (int i = 0; i < boot_info.nmmap; i++) {
 		const struct mb2_region *r = &boot_info.mmap[i];
-		printk("  [%016lx-%016lx] %8lu KiB  %s\n", r->base, r->base + r->length - 1, r->length >> 10,
+		pr_info("  [%016lx-%016lx] %8lu KiB  %s\n", r->base, r->base + r->length - 1, r->length >> 10,
 		       mb2_region_type(r->type));
 	}
 	for (int i = 0; i < boot_info.nmodules; i++)
-		printk("  module %s at [%08lx-%08lx]\n", boot_info.modules[i].name, boot_info.modules[i].start,
+		pr_info("  module %s at [%08lx-%08lx]\n", boot_info.modules[i].name, boot_info.modules[i].start,
 		       boot_info.modules[i].end);
 }

@@ -178,12 +178,29 @@ void console_write(const char *s, size_t n)
 	irq_restore(irq);
 }
 
-void printk(const char *fmt, ...)
+static void vprintk(const char *fmt, va_list ap)
 {
 	char buf[512];
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	console_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+void printk(const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	vprintk(fmt, ap);
 	va_end(ap);
-	console_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+bool console_quiet;
+
+void pr_info(const char *fmt, ...)
+{
+	if (console_quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
 }

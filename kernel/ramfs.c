@@ -10,6 +10,7 @@
  * names normalised (no leading "./" or "/").
  */
 #include "ramfs.h"
+#include "errno.h"
 #include "linux_abi.h"
 #include "multiboot2.h"
 #include "panic.h"
@@ -76,7 +77,7 @@ void ramfs_init(void)
 		const struct mb2_module *m = &boot_info.modules[i];
 		parse_cpio(pa_to_kva(m->start), pa_to_kva(m->end));
 	}
-	printk("ramfs: %lu files in the initial ramdisk\n", (uint64_t)nfiles - 1);
+	pr_info("ramfs: %lu files in the initial ramdisk\n", (uint64_t)nfiles - 1);
 }
 
 const struct ramfs_file *ramfs_lookup(const char *path)
@@ -90,6 +91,25 @@ const struct ramfs_file *ramfs_lookup(const char *path)
 		if (strlen(files[i].name) == n && !strncmp(files[i].name, path, n))
 			return &files[i];
 	return NULL;
+}
+
+int ramfs_resolve(const char *path, const struct ramfs_file **out)
+{
+	char prefix[64];
+	for (const char *s = path + 1; (s = strchr(s, '/')); s++) {
+		size_t n = s - path;
+		if (n >= sizeof(prefix))
+			return -ENAMETOOLONG;
+		memcpy(prefix, path, n);
+		prefix[n] = 0;
+		const struct ramfs_file *f = ramfs_lookup(prefix);
+		if (!f)
+			return -ENOENT;
+		if ((f->mode & S_IFMT) != S_IFDIR)
+			return -ENOTDIR;
+	}
+	*out = ramfs_lookup(path);
+	return *out ? 0 : -ENOENT;
 }
 
 /* Is name directly inside the directory named dir? */

@@ -15,6 +15,9 @@ struct ramfs_file {
 void ramfs_init(void);   /* parse the cpio module GRUB loaded */
 /* Look up an absolute, normalised path ("/bin/sh", "/", "/bin"). NULL if absent. */
 const struct ramfs_file *ramfs_lookup(const char *path);
+/* The same, with Linux's errors: -ENOTDIR when a leading component is a
+ * file, -ENOENT when something is missing. */
+int ramfs_resolve(const char *path, const struct ramfs_file **out);
 /* The i-th entry directly inside directory dir (a path like "/bin"), or NULL. */
 const struct ramfs_file *ramfs_dir_entry(const struct ramfs_file *dir, size_t i);
 size_t ramfs_count(void);

@@ -239,8 +239,8 @@ paddr_t frame_max_pa(void)
 
 void frame_print_stats(void)
 {
-	printk("frames: %lu total (%lu MiB), %lu free", stats.total, stats.total >> 8, stats.free);
+	pr_info("frames: %lu total (%lu MiB), %lu free", stats.total, stats.total >> 8, stats.free);
 	for (int u = FRAME_USER; u < FRAME_NUSES; u++)
-		printk(", %lu %s", stats.by_use[u], use_names[u]);
-	printk("\n");
+		pr_info(", %lu %s", stats.by_use[u], use_names[u]);
+	pr_info("\n");
 }

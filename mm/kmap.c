@@ -96,7 +96,7 @@ void kmap_init(void)
 	pin_kernel_slot(KSTACK_BASE);   /* before any user root copies the kernel half */
 	write_cr3(kva_to_pa(kernel_root));
 	enable_protection_features();
-	printk("kmap: kernel page tables at %lx; direct map in %s pages; SMEP %s, SMAP %s\n",
+	pr_info("kmap: kernel page tables at %lx; direct map in %s pages; SMEP %s, SMAP %s\n",
 	       kva_to_pa(kernel_root), cpu_has_1g_pages ? "1 GiB" : "2 MiB", cpu_has_smep ? "on" : "absent",
 	       cpu_has_smap ? "on" : "absent");
 }

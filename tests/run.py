@@ -172,7 +172,95 @@ def suite_lib(t):
                                                                 log_path(target)))
 
 
-SUITES = {"ktest": suite_ktest, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "lib": suite_lib}
+# ---- user programs: the same binary on the host Linux and on Pagoda --------
+
+BIN = os.path.join(ROOT, "build", "user", "bin")
+USER_TIMEOUT = 600
+
+
+def user_tests():
+    """Test names from user/user.mk (make prints them)."""
+    out = subprocess.run(["make", "-s", "--no-print-directory", "print-user-tests"], cwd=ROOT,
+                         capture_output=True, text=True).stdout.split()
+    return out
+
+
+def run_on_host(name):
+    try:
+        p = subprocess.run(["./" + name], cwd=BIN, capture_output=True, text=True, timeout=120)
+        return p.stdout, p.returncode
+    except subprocess.TimeoutExpired:
+        return "", "timeout"
+
+
+def pagoda_sections(log):
+    """{name: (output lines, status, freeram_before, freeram_after)} from runner markers;
+    kernel diagnostics ("pagoda: ...") are kept apart from the program's output."""
+    sections, diags = {}, {}
+    for m in re.finditer(r"^@@@ begin (\S+)\n(.*?)^@@@ end \1 status=(-?\d+) freeram_before=(\d+) "
+                         r"freeram_after=(\d+)$", log, re.M | re.S):
+        lines = m.group(2).splitlines()
+        diags[m.group(1)] = [l for l in lines if l.startswith("pagoda: ")]
+        out = [l for l in lines if not l.startswith("pagoda: ")]
+        sections[m.group(1)] = (out, int(m.group(3)), int(m.group(4)), int(m.group(5)))
+    return sections, diags
+
+
+def host_status(code):
+    """subprocess's return code as a raw wait status (negative = signal)."""
+    if code == "timeout":
+        return None
+    return (-code) & 0x7f if code < 0 else code << 8
+
+
+def keyed(lines):
+    """Lines as (case name, n-th use of that name) -> line, in order."""
+    seen, out = {}, []
+    for line in lines:
+        name = line.split(":")[0].strip().replace(" ", "_") or "line"
+        seen[name] = seen.get(name, 0) + 1
+        out.append(((name, seen[name]), line))
+    return out
+
+
+def compare_test(t, name, host_out, host_code, section):
+    """One case per line of the host's output, matched by case name."""
+    out, status, before, after = section
+    got = dict(keyed(out))
+    for (case, n), line in keyed(host_out.splitlines()):
+        label = case if n == 1 else "%s#%d" % (case, n)
+        t.record(got.get((case, n)) == line, "user/%s/%s" % (name, label),
+                 "host %r, pagoda %r" % (line, got.get((case, n))))
+    extra = [l for k, l in keyed(out) if k not in dict(keyed(host_out.splitlines()))]
+    if extra:
+        t.record(False, "user/%s/extra_output" % name, "only on Pagoda: %r" % extra[:3])
+    t.record(status == host_status(host_code), "user/%s/exit_status" % name,
+             "host status %s, pagoda %s" % (host_status(host_code), status))
+    t.record(before == after, "user/%s/no_frame_leak" % name,
+             "free memory %d bytes before, %d after" % (before, after))
+
+
+def suite_user(t):
+    names = user_tests()
+    if not names:
+        t.record(False, "user/list", "make print-user-tests listed nothing")
+        return
+    b = pq.boot(ISO, "quiet debug_vm init=/bin/init /bin/runner " + " ".join(names), timeout=USER_TIMEOUT,
+                log_path=log_path("user"))
+    sections, _ = pagoda_sections(b.log)
+    for name in names:
+        host_out, host_code = run_on_host(name)
+        if name not in sections:
+            t.record(False, "user/%s" % name, "no complete run in the Pagoda log (%s); see %s"
+                     % (describe(b), log_path("user")))
+            continue
+        compare_test(t, name, host_out, host_code, sections[name])
+    t.record(b.status == pq.EXIT_PASS, "user/boot", "%s; see %s" % (describe(b), log_path("user")))
+    print("timing: user suite boot %.1f s" % b.t_total)
+
+
+SUITES = {"ktest": suite_ktest, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user,
+          "lib": suite_lib}
 
 
 def main():

@@ -49,10 +49,10 @@ static void program_path(char *buf, size_t len, const char *argv0, const char *n
 /* exec_child: runs in the child; only returns by exiting 127. */
 static void exec_child(const char *path, const char *name)
 {
-	char *argv[] = { (char *)name, NULL };
+	char *argv[] = { (char *)path, NULL };   /* a full path, so tests can exec themselves */
 
 	execve(path, argv, child_env);
-	printf("runner: execve %s failed (errno %d)\n", path, errno);
+	printf("runner: execve %s (%s) failed (errno %d)\n", path, name, errno);
 	fflush(stdout);
 	_exit(127);
 }
