@@ -132,20 +132,20 @@ struct use {
 };
 
 static const struct use reads[] = {
-	{ "write", use_write }, { "writev_array", use_writev_array },
-	{ "writev_base", use_writev_base }, { "open", use_open, 1 },
+	{ "write", use_write, 0 }, { "writev_array", use_writev_array, 0 },
+	{ "writev_base", use_writev_base, 0 }, { "open", use_open, 1 },
 	{ "stat", use_stat, 1 }, { "access", use_access, 1 },
-	{ "execve", use_execve, 1 }, { "nanosleep", use_nanosleep },
-	{ "sigprocmask_set", use_sigprocmask },
+	{ "execve", use_execve, 1 }, { "nanosleep", use_nanosleep, 0 },
+	{ "sigprocmask_set", use_sigprocmask, 0 },
 };
 
 static const struct use writes[] = {
-	{ "read", use_read }, { "readv_base", use_readv_base },
-	{ "fstat", use_fstat }, { "clock_gettime", use_clock },
-	{ "uname", use_uname }, { "getcwd", use_getcwd },
-	{ "sysinfo", use_sysinfo }, { "getrusage", use_getrusage },
-	{ "arch_prctl_get_fs", use_arch_prctl },
-	{ "sigaction_old", use_sigaction_old }, { "wait4_status", use_wait4 },
+	{ "read", use_read, 0 }, { "readv_base", use_readv_base, 0 },
+	{ "fstat", use_fstat, 0 }, { "clock_gettime", use_clock, 0 },
+	{ "uname", use_uname, 0 }, { "getcwd", use_getcwd, 0 },
+	{ "sysinfo", use_sysinfo, 0 }, { "getrusage", use_getrusage, 0 },
+	{ "arch_prctl_get_fs", use_arch_prctl, 0 },
+	{ "sigaction_old", use_sigaction_old, 0 }, { "wait4_status", use_wait4, 0 },
 };
 
 static void run_matrix(const struct use *uses, size_t n, int nkinds)
