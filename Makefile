@@ -58,7 +58,8 @@ $(BUILD)/kernel.tmp.elf: $(KERNEL_OBJ) $(BUILD)/ksyms0.o linker.ld
 $(BUILD)/ksyms.c: $(BUILD)/kernel.tmp.elf tools/gen_ksyms.sh
 	tools/gen_ksyms.sh $< > $@
 $(BUILD)/ksyms0.o $(BUILD)/ksyms.o: $(BUILD)/%.o: $(BUILD)/%.c
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 $(BUILD)/kernel.elf: $(BUILD)/kernel.tmp.elf $(BUILD)/ksyms.o
 	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/ksyms.o
 	@nm -n $< | grep -i ' t ' > $(BUILD)/syms.1; nm -n $@ | grep -i ' t ' > $(BUILD)/syms.2; \
@@ -71,7 +72,16 @@ $(BUILD)/kernel.elf: $(BUILD)/kernel.tmp.elf $(BUILD)/ksyms.o
 include user/user.mk
 
 INITRD_FILES := $(USER_BINS) $(USER_DATA)
-$(BUILD)/initrd.cpio: tools/mkinitrd.sh $(INITRD_FILES) | setup
+
+# `make run EXTRA="prog1 prog2"` adds your programs; the list is remembered in
+# a file that changes only when EXTRA does, so the ramdisk is rebuilt then.
+$(BUILD)/extra.list: FORCE
+	@mkdir -p $(BUILD)
+	@echo "$(EXTRA)" | cmp -s - $@ || echo "$(EXTRA)" > $@
+.PHONY: FORCE
+FORCE:
+
+$(BUILD)/initrd.cpio: tools/mkinitrd.sh $(INITRD_FILES) $(EXTRA) $(BUILD)/extra.list | setup
 	tools/mkinitrd.sh $@ $(INITRD_FILES) $(EXTRA)
 
 $(BUILD)/pagoda.iso: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio iso/grub.cfg
@@ -92,14 +102,18 @@ QEMU_ARGS := -machine pc -cpu $(QEMU_CPU) -m $(MEM) -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom $(BUILD)/pagoda.iso -boot d
 GDBPORT  ?= $(shell expr `id -u` % 5000 + 25000)
 ifeq ($(GRAPHIC),1)
-RUN_ARGS := -display curses -serial file:$(BUILD)/serial.log -fw_cfg name=opt/pagoda/cmdline,string=vga
+CMDLINE  += vga
+RUN_ARGS := -display curses -serial file:$(BUILD)/serial.log
 else
 RUN_ARGS := -display none -serial mon:stdio
+endif
+ifneq ($(strip $(CMDLINE)),)
+RUN_ARGS += -fw_cfg name=opt/pagoda/cmdline,string="$(strip $(CMDLINE))"
 endif
 
 .PHONY: run qemu-gdb gdb
 run: $(BUILD)/pagoda.iso | setup
-	@echo "Booting Pagoda (quit: Ctrl-A X)"
+	@echo "Booting Pagoda (quit: Ctrl-A X; kernel command line additions: '$(CMDLINE)')"
 	$(QEMU) $(QEMU_ARGS) $(RUN_ARGS) || true
 
 qemu-gdb: $(BUILD)/pagoda.iso | setup

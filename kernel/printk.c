@@ -70,7 +70,7 @@ static int64_t arg_signed(va_list *ap, int longs)
 	return va_arg(*ap, int);
 }
 
-static const char *parse_spec(const char *f, struct spec *sp)
+static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 {
 	*sp = (struct spec){ 0 };
 	for (;; f++) {
@@ -80,6 +80,14 @@ static const char *parse_spec(const char *f, struct spec *sp)
 			sp->left = true;
 		else
 			break;
+	}
+	if (*f == '*') {   /* width from the argument list */
+		sp->width = va_arg(*ap, int);
+		if (sp->width < 0) {
+			sp->left = true;
+			sp->width = -sp->width;
+		}
+		f++;
 	}
 	while (*f >= '0' && *f <= '9')
 		sp->width = sp->width * 10 + (*f++ - '0');
@@ -140,7 +148,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			continue;
 		}
 		struct spec sp;
-		fmt = parse_spec(fmt + 1, &sp);
+		fmt = parse_spec(fmt + 1, &sp, &args);
 		if (!*fmt)
 			break;
 		format_one(&o, *fmt++, &sp, &args);

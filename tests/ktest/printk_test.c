@@ -26,6 +26,7 @@ KTEST(printk_width_and_padding)
 	KT_ASSERT(formats_as("   42|42   |00042|-0042", "%5d|%-5d|%05d|%05d", 42, 42, 42, -42));
 	KT_ASSERT(formats_as("0000beef", "%08x", 0xbeef));
 	KT_ASSERT(formats_as("  ab|x", "%4s|%c", "ab", 'x'));
+	KT_ASSERT(formats_as("   7|7  |end", "%*d|%-*d|%s", 4, 7, 3, 7, "end"));   /* regression: procfs maps */
 }
 
 KTEST(printk_pointer_and_null_string)
