@@ -244,6 +244,25 @@ static inline char *unmapped_page(void)
 	return p;
 }
 
+/* reserve: a window of n pages that nothing else uses, mapped PROT_NONE so
+ * that its neighbourhood stays fixed; tests place MAP_FIXED mappings inside
+ * it, and an access that strays onto a reserved page faults. */
+static inline char *reserve(size_t pages)
+{
+	return map_anon(pages * PAGE, PROT_NONE);
+}
+
+/* place: a private anonymous RW mapping of n pages at exactly p. */
+static inline char *place(char *p, size_t pages, int prot)
+{
+	long r = sys_mmap((uintptr_t)p, pages * PAGE, prot,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+
+	if (r != (long)p)
+		setup_fail("mmap fixed");
+	return p;
+}
+
 /* ---- children ---------------------------------------------------------- */
 
 /* reap: wait for pid and return its raw status (setup failure if the wait
