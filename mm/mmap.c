@@ -96,7 +96,7 @@ static long get_unmapped_area(struct mm *mm, uintptr_t addr, size_t len, unsigne
 		return (long)addr;
 	}
 	if (addr) {
-		addr = page_round_up(addr);
+		addr = page_round_down(addr);   /* x86's arch_get_unmapped_area_topdown */
 		if (range_usable(mm, addr, len))
 			return (long)addr;
 	}
