@@ -439,6 +439,15 @@ static inline int check(const char *p, size_t len, int seed)
 	return 1;
 }
 
+/* check_bytes: every byte of p is c. */
+static inline int check_bytes(const char *p, size_t len, char c)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != c)
+			return 0;
+	return 1;
+}
+
 static inline int all_zero(const char *p, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
