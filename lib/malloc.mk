@@ -95,3 +95,45 @@ $(MALLOC_USER)/malloc_debugtest: $(MALLOC_USER)/malloc/tests/lib/malloc/debugtes
 .PHONY: host-malloc user-malloc
 host-malloc: $(MALLOC_HOST)/libpagoda_malloc.a $(MALLOC_HOST)/mdriver
 user-malloc: $(MALLOC_USER)/libpagoda_malloc.a $(MALLOC_USER_BINS)
+
+# ---- tests ---------------------------------------------------------------------
+MALLOC_TEST_DIR := tests/lib/malloc
+MALLOC_ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+
+$(MALLOC_HOST)/malloc-asan/unit: $(MALLOC_HOST)/malloc-asan/$(MALLOC_TEST_DIR)/unit.o $(MALLOC_ASAN_OBJ)
+	$(HOST_CC) $(MALLOC_ASAN_FLAGS) -o $@ $^
+
+$(MALLOC_HOST)/malloc-asan/stress: $(MALLOC_HOST)/malloc-asan/$(MALLOC_TEST_DIR)/stress.o $(MALLOC_ASAN_OBJ)
+	$(HOST_CC) $(MALLOC_ASAN_FLAGS) -o $@ $^
+
+# glibc program with the shim: the debug layer replaces glibc's malloc by interposition
+$(MALLOC_HOST)/malloc_debugtest: $(MALLOC_HOST)/malloc/$(MALLOC_TEST_DIR)/debugtest.o \
+		$(MALLOC_HOST)/malloc/lib/malloc_libc.o $(MALLOC_HOST)/libpagoda_malloc.a
+	$(HOST_CC) -o $@ $^
+
+$(MALLOC_GEN)/.stamp: tools/gentrace.py
+	python3 tools/gentrace.py --seed 1 --out $(MALLOC_GEN)
+	@touch $@
+
+MALLOC_TEST_BINS := $(MALLOC_HOST)/malloc-asan/unit $(MALLOC_HOST)/malloc-asan/stress \
+	$(MALLOC_HOST)/malloc_debugtest $(MALLOC_HOST)/mdriver $(MALLOC_USER_BINS) $(MALLOC_GEN)/.stamp
+
+.PHONY: test-malloc
+test-malloc: $(MALLOC_TEST_BINS)
+	@timeout 170 python3 $(MALLOC_TEST_DIR)/run.py
+
+# ---- benchmark -------------------------------------------------------------------
+# The eleven *-bal traces: the CS:APP set when ../shared exists, else the
+# generated analogues. Ours and glibc's malloc in the same run, best of 9.
+MALLOC_BENCH_SET = $(if $(wildcard $(MALLOC_TRACES)/binary2-bal.rep),\
+	$(MALLOC_BAL:%=$(MALLOC_TRACES)/%-bal.rep),\
+	$(filter-out %short1-bal.rep %short2-bal.rep,$(sort $(wildcard $(MALLOC_GEN)/gen-*-bal.rep))))
+
+.PHONY: bench-malloc
+bench-malloc: $(MALLOC_HOST)/mdriver $(MALLOC_GEN)/.stamp
+	@if [ -f $(MALLOC_TRACES)/binary2-bal.rep ]; then \
+	  echo "bench-malloc: the CS:APP set ($(MALLOC_TRACES)), host, ours vs glibc in the same run"; \
+	else \
+	  echo "bench-malloc: the generated set ($(MALLOC_GEN); $(MALLOC_TRACES) not found), host, ours vs glibc"; \
+	fi
+	@$(MALLOC_HOST)/mdriver -l -p 9 $(MALLOC_BENCH_SET)

@@ -207,18 +207,20 @@ static struct dbg *lookup(const char *op, const void *ptr, void *caller)
 
 /* ---- allocation and release --------------------------------------------------------- */
 
-static void at_exit(void)
+/* At exit: check every block once more and list the leaks. A destructor, not
+ * atexit(): in a static musl program atexit() links musl's internal calloc
+ * (for its 33rd handler), and with it a second allocator on the break. */
+static __attribute__((destructor)) void at_exit(void)
 {
+    if (!dbg.started)
+        return;
     mm_debug_check();
     mm_debug_report_leaks();
 }
 
 static void *dbg_alloc(size_t align, size_t size, void *caller)
 {
-    if (!dbg.started) {
-        dbg.started = true;
-        atexit(at_exit);
-    }
+    dbg.started = true;
     size_t gap = align > ALIGN ? align : 0;
     if (size > SIZE_MAX / 2 - DBG_FRONT - CANARY_BYTES - gap) {
         errno = ENOMEM;

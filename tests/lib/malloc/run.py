@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""run.py - the malloc test suite (`make test-malloc` builds everything, then runs this).
+
+Prints one `PASS name` / `FAIL name: reason` line per case and exits non-zero
+if any failed. Every program runs under a timeout. Cases:
+
+  malloc/unit/*            host unit tests under ASan+UBSan (unit.c)
+  malloc/stress            2,000,000 random operations against a shadow model, ASan+UBSan
+  malloc/debug-{host,user}/<bug>
+                           each debug-mode detector fires on its bug (debugtest.c),
+                           on glibc (shim interposed) and in the static musl build
+  malloc/selftest/*        the musl build on the real brk, replacing musl's malloc
+  malloc/replaces-musl/*   no musl malloc code in the user binaries; mdriver -S says yes
+  malloc/mdriver-{host,user}/{gen,csapp}/<trace>
+                           the driver's correctness checks on the generated traces
+                           (always) and on ../shared/traces/malloclab (when present),
+                           with mm_checkheap after every operation on the small ones
+  malloc/trace-errors/*    malformed traces: an error with the line number, exit 1, no crash
+  malloc/two-line-header/* the two-number header variant is accepted
+"""
+import os
+import re
+import signal
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+BUILD = os.path.join(ROOT, "build")
+HOST, USER = os.path.join(BUILD, "host"), os.path.join(BUILD, "user")
+GEN = os.path.join(BUILD, "traces", "gen")
+BAD = os.path.join(BUILD, "traces", "bad")
+CSAPP = os.path.normpath(os.path.join(ROOT, "..", "shared", "traces", "malloclab"))
+BAL = ["amptjp", "cccp", "cp-decl", "expr", "coalescing", "random", "random2", "binary",
+       "binary2", "realloc", "realloc2"]
+
+passed = failed = 0
+
+
+def record(ok, name, why=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("PASS %s" % name)
+    else:
+        failed += 1
+        print("FAIL %s: %s" % (name, why))
+    sys.stdout.flush()
+
+
+def run(cmd, env=None, timeout=120):
+    """(status, output): status is the exit code, -N for signal N, or 'timeout'."""
+    full = dict(os.environ)
+    full.pop("PAGODA_MALLOC_DEBUG", None)
+    full.update(env or {})
+    try:
+        p = subprocess.run(cmd, cwd=ROOT, env=full, capture_output=True, text=True,
+                           errors="replace", timeout=timeout)
+        return p.returncode, p.stdout + p.stderr
+    except subprocess.TimeoutExpired:
+        return "timeout", ""
+
+
+def forward(cmd, prefix, timeout=120):
+    """Run a program that prints its own PASS/FAIL lines; pass them on."""
+    status, out = run(cmd, timeout=timeout)
+    lines = re.findall(r"^(PASS|FAIL) (\S+)(.*)$", out, re.M)
+    for verdict, name, rest in lines:
+        record(verdict == "PASS", name, rest.strip(" :"))
+    if status != 0 and not any(v == "FAIL" for v, _, _ in lines):
+        record(False, prefix, "exit status %s; output tail: %s" % (status, out[-400:]))
+
+
+# ---- debug detectors ------------------------------------------------------
+
+ABORT = -signal.SIGABRT
+DEBUG_CASES = [  # bug, expected status, patterns that must all appear
+    ("clean", 0, []),
+    ("double_free", ABORT, [r"pagoda malloc: double free: free of block 0x\w+ \(24 bytes"]),
+    ("invalid_free", ABORT, [r"pagoda malloc: invalid free of 0x\w+ .*never returned by malloc "
+                             r"\(not in the heap\)"]),
+    ("interior_free", ABORT, [r"pagoda malloc: invalid free .* points 16 bytes into block "
+                              r"0x\w+ \(64 bytes"]),
+    ("overflow", ABORT, [r"pagoda malloc: heap buffer overflow: write 1 byte\(s\) past the end "
+                         r"of block 0x\w+ \(24 bytes"]),
+    ("underflow", ABORT, [r"pagoda malloc: heap buffer underflow: .* before block 0x\w+ "
+                          r"\(24 bytes"]),
+    ("use_after_free", ABORT, [r"pagoda malloc: use after free: block 0x\w+ \(32 bytes.* "
+                               r"written at offset 3 .*found at check"]),
+    ("use_after_free_reuse", ABORT, [r"pagoda malloc: use after free: block 0x\w+ \(32 bytes.* "
+                                     r"written at offset 3 .*found at reuse"]),
+    ("realloc_invalid", ABORT, [r"pagoda malloc: invalid realloc of 0x\w+"]),
+    ("leak", 0, [r"pagoda malloc: leak: 100 bytes at 0x\w+, allocation #1 by 0x\w+",
+                 r"pagoda malloc: leak: 7 bytes", r"2 block\(s\), 107 bytes leaked"]),
+]
+
+
+def debug_case(flavour, prog, bug, want_status, patterns, argv_prefix=(), env=None):
+    name = "malloc/debug-%s/%s" % (flavour, bug)
+    status, out = run([prog] + list(argv_prefix) + [bug],
+                      env={"PAGODA_MALLOC_DEBUG": "1"} if env is None else env, timeout=60)
+    if status != want_status:
+        return record(False, name, "exit status %s, expected %s; output: %s"
+                      % (status, want_status, out.strip()[-300:]))
+    missing = [p for p in patterns if not re.search(p, out)]
+    if missing:
+        return record(False, name, "output lacks /%s/; got: %s" % (missing[0], out.strip()[-300:]))
+    if not patterns and "pagoda malloc" in out:
+        return record(False, name, "unexpected report: %s" % out.strip()[-300:])
+    record(True, name)
+
+
+def suite_debug():
+    for flavour, prog in (("host", os.path.join(HOST, "malloc_debugtest")),
+                          ("user", os.path.join(USER, "malloc_debugtest"))):
+        for bug, want, patterns in DEBUG_CASES:
+            debug_case(flavour, prog, bug, want, patterns)
+        # No variable: the debug layer is off, a leak goes unreported.
+        debug_case(flavour, prog, "leak", 0, [], env={})
+    # --debug sets the variable itself (for shells without environments).
+    debug_case("user-reexec", os.path.join(USER, "malloc_debugtest"), "double_free", ABORT,
+               DEBUG_CASES[1][2], argv_prefix=["--debug"], env={})
+
+
+# ---- replacement of musl's malloc -----------------------------------------------
+
+MUSL_MALLOC_SYMBOLS = re.compile(r" (__libc_malloc_impl|__malloc_alloc_meta|__simple_malloc|"
+                                 r"__malloc_donate|alloc_slot|__libc_free)$", re.M)
+
+
+def suite_replacement():
+    for prog in ("mdriver", "malloc_selftest", "malloc_debugtest"):
+        path = os.path.join(USER, prog)
+        status, out = run(["nm", path])
+        found = MUSL_MALLOC_SYMBOLS.findall(out)
+        ok = status == 0 and not found and re.search(r" T malloc$", out, re.M) \
+            and re.search(r" T mm_malloc$", out, re.M)
+        record(bool(ok), "malloc/replaces-musl/%s" % prog,
+               "nm status %s, musl malloc symbols %s" % (status, found))
+    status, out = run([os.path.join(USER, "mdriver"), "-S"])
+    record(status == 0 and ": yes" in out, "malloc/replaces-musl/mdriver_selfcheck", out.strip())
+    status, out = run([os.path.join(HOST, "mdriver"), "-S"])
+    record(status == 1 and ": no" in out, "malloc/host-mdriver-keeps-glibc",
+           "host mdriver must not replace glibc (its -l measures glibc): %s" % out.strip())
+
+
+# ---- the trace driver -------------------------------------------------------------
+
+SMALL_TRACES = re.compile(r"short|coalescing|realloc|prog1|binary-")
+
+
+def driver_set(flavour, driver, label, files):
+    """Correctness pass over a set; -c (check after every op) on the small traces."""
+    small = [f for f in files if SMALL_TRACES.search(os.path.basename(f))]
+    for args, subset in ((["-p", "0"], files), (["-p", "0", "-c"], small)):
+        status, out = run([driver] + args + subset, timeout=150)
+        rows = dict(re.findall(r"^(\S+\.rep)\s+(yes|no)\s", out, re.M))
+        tag = "-checkheap" if "-c" in args else ""
+        for f in subset:
+            base = os.path.basename(f)
+            errors = [l for l in out.splitlines() if l.startswith("mdriver:") and base in l]
+            record(rows.get(base) == "yes", "malloc/mdriver-%s/%s/%s%s" % (flavour, label, base, tag),
+                   "; ".join(errors)[:300] or "status %s" % status)
+
+
+def suite_driver():
+    gen = sorted(os.path.join(GEN, f) for f in os.listdir(GEN) if f.endswith(".rep"))
+    have_csapp = os.path.isdir(CSAPP)
+    csapp = [os.path.join(CSAPP, t + "-bal.rep") for t in BAL + ["short1", "short2"]]
+    if not have_csapp:
+        print("note: %s does not exist: CS:APP trace cases skipped (generated traces run)" % CSAPP)
+    for flavour, driver in (("host", os.path.join(HOST, "mdriver")),
+                            ("user", os.path.join(USER, "mdriver"))):
+        driver_set(flavour, driver, "gen", gen)
+        if have_csapp:
+            driver_set(flavour, driver, "csapp", csapp)
+
+
+# ---- malformed traces and the two-line header ------------------------------------------
+
+BAD_TRACES = [  # name, content, pattern expected in the error
+    ("unknown_op", "100\n2\n3\n1\na 0 10\nx 1 10\nf 0\n", r"unknown_op\.rep:6: expected an operation"),
+    ("id_out_of_range", "100\n2\n2\n1\na 5 10\nf 5\n", r":5: id 5 out of range"),
+    ("missing_size", "100\n2\n1\n1\na 0", r":5: 'a 0' needs a size"),
+    ("bad_size", "100\n2\n2\n1\na 0 ten\nf 0\n", r":5: 'a 0' needs a size"),
+    ("too_few_ops", "100\n2\n4\n1\na 0 10\nf 0\n", r":7: the file ends after 2 of the 4"),
+    ("too_many_ops", "100\n2\n2\n1\na 0 10\nf 0\na 1 10\n", r":7: unexpected 'a' after the last"),
+    ("bad_header", "100\n2\n3\nx\n", r":4: header must be 4 numbers .* found 3 before 'x'"),
+    ("three_number_header", "100 2 3\na 0 1\n", r":2: header must be 4 numbers .* found 3"),
+    ("empty_file", "", r":1: header must be"),
+    ("free_unallocated", "100\n2\n1\n1\nf 1\n", r":5: 'f' of id 1, which is not allocated"),
+    ("realloc_unallocated", "100\n2\n1\n1\nr 1 5\n", r":5: 'r' of id 1, which is not allocated"),
+    ("double_alloc", "100\n2\n2\n1\na 0 10\na 0 10\n", r":6: id 0 allocated again"),
+    ("huge_counts", "1\n999999999999\n1\n1\n", r":\d+: header asks for"),
+    ("binary_garbage", "\x7fELF\x02\x01\x01\x00\x00\xff\xfe\n\x01", r":1: header must be"),
+]
+
+
+def suite_trace_errors():
+    os.makedirs(BAD, exist_ok=True)
+    for flavour, driver in (("host", os.path.join(HOST, "mdriver")),
+                            ("user", os.path.join(USER, "mdriver"))):
+        for name, text, pattern in BAD_TRACES:
+            path = os.path.join(BAD, name + ".rep")
+            with open(path, "w", encoding="latin-1") as f:
+                f.write(text)
+            status, out = run([driver, "-p", "0", path], timeout=30)
+            ok = status == 1 and re.search(pattern, out)
+            record(bool(ok), "malloc/trace-errors/%s/%s" % (flavour, name),
+                   "status %s, output: %s" % (status, out.strip()[-200:]))
+        status, out = run([driver, "-p", "0", os.path.join(BAD, "no-such-file.rep")])
+        record(status == 1 and "cannot open" in out, "malloc/trace-errors/%s/missing_file" % flavour,
+               "status %s, output: %s" % (status, out.strip()[-200:]))
+
+
+def two_line_copy(src, dst):
+    with open(src) as f:
+        tok = f.read().split("\n")
+    with open(dst, "w") as f:  # drop heap size and weight: "ids\nops\n"
+        f.write("\n".join([tok[1], tok[2]] + tok[4:]))
+
+
+def suite_two_line_header():
+    sources = [os.path.join(GEN, "gen-random-bal.rep")]
+    if os.path.isdir(CSAPP):
+        sources.append(os.path.join(CSAPP, "binary2-bal.rep"))
+    for src in sources:
+        dst = os.path.join(BAD, "two-line-" + os.path.basename(src))
+        two_line_copy(src, dst)
+        status, out = run([os.path.join(HOST, "mdriver"), "-p", "0", "-v", dst])
+        ok = status == 0 and "2-number header" in out and re.search(r"\.rep\s+yes", out)
+        record(bool(ok), "malloc/two-line-header/%s" % os.path.basename(src),
+               "status %s: %s" % (status, out.strip()[-200:]))
+
+
+def main():
+    forward([os.path.join(HOST, "malloc-asan", "unit")], "malloc/unit")
+    forward([os.path.join(HOST, "malloc-asan", "stress"), "2000000"], "malloc/stress", timeout=150)
+    suite_debug()
+    forward([os.path.join(USER, "malloc_selftest")], "malloc/selftest")
+    suite_replacement()
+    suite_driver()
+    suite_trace_errors()
+    suite_two_line_header()
+    print("malloc tests: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
