@@ -59,14 +59,23 @@ static inline uintptr_t round_up(uintptr_t x, uintptr_t a) { return (x + a - 1) 
 
 /* ---- reservations and the real break ------------------------------------ */
 
+static void *map_anon(size_t len, int extra_flags)
+{
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | extra_flags,
+                   -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* A kernel that does not know MAP_NORESERVE gets a second try without it. */
 static void reserve(struct region *r, size_t want)
 {
     for (size_t len = want; len >= (1ul << 20); len /= 2) {
-        void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (p != MAP_FAILED) {
+        char *p = map_anon(len, MAP_NORESERVE);
+        if (!p)
+            p = map_anon(len, 0);
+        if (p) {
             r->lo = r->brk = p;
-            r->max = r->lo + len;
+            r->max = p + len;
             return;
         }
     }
@@ -177,9 +186,8 @@ void *mem_map(size_t len)
     if (len > SIZE_MAX / 2)
         return NULL;
     size_t total = round_up(len + MEM_MAP_HEADER, PAGE);
-    struct mapping *m = mmap(NULL, total, PROT_READ | PROT_WRITE,
-                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
+    struct mapping *m = map_anon(total, 0);
+    if (!m)
         return NULL;
     *m = (struct mapping){.next = mem.maps, .prev = NULL, .len = total, .magic = MAP_MAGIC};
     if (mem.maps)
