@@ -20,7 +20,7 @@
 #
 # ---- inside Pagoda ----------------------------------------------------------
 # MALLOC_USER_BINS go on the ramdisk (as /bin/<name>), and MALLOC_USER_TRACES
-# under /traces/. Each command exits 0 on success, non-zero on failure:
+# under /traces/ (file names kept). Each command exits 0 on success, non-zero on failure:
 #   malloc_selftest                     brk-backed heap, replacement of musl's
 #                                       malloc (strdup, asprintf, fopen, memstream),
 #                                       mmap'd blocks, a 200k-op stress with checks
@@ -58,6 +58,12 @@ MALLOC_ASAN_OBJ := $(MALLOC_CORE_SRC:%.c=$(MALLOC_HOST)/malloc-asan/%.o)
 MALLOC_USER_BINS := $(MALLOC_USER)/mdriver $(MALLOC_USER)/malloc_selftest \
 	$(MALLOC_USER)/malloc_debugtest
 MALLOC_USER_LDLIBS := -Wl,-u,malloc $(MALLOC_USER)/libpagoda_malloc.a
+# Traces for the ramdisk's /traces/: the generated set always, the CS:APP set
+# when ../shared has it (copied into the image at build time, never into the repo).
+MALLOC_GEN_NAMES := prog1 prog2 prog3 prog4 coalescing random random2 binary binary2 \
+	realloc realloc2 short1 short2
+MALLOC_USER_TRACES := $(MALLOC_GEN_NAMES:%=$(MALLOC_GEN)/gen-%-bal.rep) \
+	$(wildcard $(MALLOC_TRACES)/*-bal.rep)
 
 # ---- object files: one pattern rule per output tree --------------------------
 $(MALLOC_HOST)/malloc/%.o: %.c $(MALLOC_HDRS)
@@ -114,6 +120,7 @@ $(MALLOC_HOST)/malloc_debugtest: $(MALLOC_HOST)/malloc/$(MALLOC_TEST_DIR)/debugt
 $(MALLOC_GEN)/.stamp: tools/gentrace.py
 	python3 tools/gentrace.py --seed 1 --out $(MALLOC_GEN)
 	@touch $@
+$(MALLOC_GEN_NAMES:%=$(MALLOC_GEN)/gen-%-bal.rep): $(MALLOC_GEN)/.stamp ;
 
 MALLOC_TEST_BINS := $(MALLOC_HOST)/malloc-asan/unit $(MALLOC_HOST)/malloc-asan/stress \
 	$(MALLOC_HOST)/malloc_debugtest $(MALLOC_HOST)/mdriver $(MALLOC_USER_BINS) $(MALLOC_GEN)/.stamp
