@@ -128,6 +128,16 @@ gdb: | setup
 test: all | setup
 	python3 tests/run.py
 
+# ---- benchmarks (bench/README.md) --------------------------------------------
+$(BUILD)/bench/vmcost: bench/vmcost.c | setup
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
+
+.PHONY: bench-vm
+bench-vm: all $(BUILD)/bench/vmcost
+	@tools/setup.sh --bench
+	python3 bench/vmcost_compare.py
+
 .PHONY: print-user-tests
 print-user-tests:
 	@echo $(USER_TESTS)

@@ -97,3 +97,16 @@ size_t strlcpy(char *dst, const char *src, size_t size)
 	}
 	return n;
 }
+
+/* Whole 4 KiB pages, eight bytes at a time: the demand-zero and COW paths. */
+void page_zero(void *dst)
+{
+	size_t n = 4096 / 8;
+	__asm__ volatile("rep stosq" : "+D"(dst), "+c"(n) : "a"(0ul) : "memory");
+}
+
+void page_copy(void *dst, const void *src)
+{
+	size_t n = 4096 / 8;
+	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+}

@@ -16,5 +16,7 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 char *strstr(const char *hay, const char *needle);
 size_t strlcpy(char *dst, const char *src, size_t size);
+void page_zero(void *dst);                    /* one 4 KiB page */
+void page_copy(void *dst, const void *src);   /* one 4 KiB page */
 
 #endif

@@ -161,7 +161,7 @@ static enum fault_result do_wp_page(struct mm *mm, struct vma *v, struct fault *
 	paddr_t copy = frame_alloc(FRAME_USER);   /* cow_copy */
 	if (!copy)
 		return done(f, FAULT_OOM, "out of memory for a copy-on-write copy");
-	memcpy(pa_to_kva(copy), pa_to_kva(old), PAGE_SIZE);
+	page_copy(pa_to_kva(copy), pa_to_kva(old));
 	*pte = make_pte(copy, private_flags(v) | PTE_P);
 	tlb_flush_page(page);
 	frame_put(old);

@@ -174,7 +174,7 @@ paddr_t frame_alloc_zeroed(enum frame_use use)
 {
 	paddr_t pa = frame_alloc(use);
 	if (pa)
-		memset(pa_to_kva(pa), 0, PAGE_SIZE);
+		page_zero(pa_to_kva(pa));
 	return pa;
 }
 

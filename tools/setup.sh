@@ -23,6 +23,12 @@ packages=(
   "make:/usr/bin/make"
 )
 
+# `setup.sh --bench` also wants a Linux kernel image to compare against
+# (bench/vmcost_compare.py boots it under the same QEMU).
+if [ "${1:-}" = "--bench" ] && ! ls /boot/vmlinuz-* >/dev/null 2>&1; then
+  packages+=("linux-image-cloud-amd64:/boot/vmlinuz-missing")
+fi
+
 missing=()
 for entry in "${packages[@]}"; do
   pkg=${entry%%:*}

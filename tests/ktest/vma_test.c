@@ -1,0 +1,58 @@
+/* The AVL index and the VMA operations (find, split, merge, unmap). */
+#include "../../kernel/ktest.h"
+#include "../../mm/frame.h"
+#include "../../mm/kheap.h"
+#include "../../mm/mm.h"
+#include "../../mm/vma_tree.h"
+
+KTEST(vma_tree_stays_balanced)
+{
+	enum { N = 1000 };
+	static struct avl_node nodes[N];
+	struct avl_tree t = { 0 };
+	int h;
+	for (int i = 0; i < N; i++) {   /* ascending keys: the worst case for a plain BST */
+		nodes[i].key = (uintptr_t)i * 4096;
+		avl_insert(&t, &nodes[i]);
+	}
+	KT_ASSERT(avl_check(&t, &h));
+	KT_ASSERT(h <= 15);   /* 1.44 log2(1000) ~ 14.4 */
+	KT_EQ(avl_floor(&t, 4096 * 500 + 7)->key, 4096 * 500);
+	KT_EQ(avl_floor(&t, 0)->key, 0);
+	for (int i = 0; i < N; i += 2)
+		avl_remove(&t, &nodes[i]);
+	KT_ASSERT(avl_check(&t, &h));
+	KT_EQ(t.count, N / 2);
+	KT_EQ(avl_floor(&t, 4096 * 500)->key, 4096 * 499);
+}
+
+static struct vma *add(struct mm *mm, uintptr_t start, uintptr_t end, uint64_t flags)
+{
+	struct vma *v = vma_alloc(start, end, flags, VMA_ANON);
+	vma_insert(mm, v);
+	return v;
+}
+
+KTEST(vma_find_split_merge_unmap)
+{
+	uint64_t free = frame_free_count();
+	struct mm *mm = mm_create();
+	add(mm, 0x10000, 0x20000, VM_READ);
+	struct vma *b = add(mm, 0x30000, 0x40000, VM_READ | VM_WRITE);
+	KT_EQ(find_vma(mm, 0x5000)->vm_start, 0x10000);
+	KT_EQ(find_vma(mm, 0x20000)->vm_start, 0x30000);   /* in the hole: the next area */
+	KT_ASSERT(!vma_lookup(mm, 0x20000));
+	KT_ASSERT(!find_vma(mm, 0x40000));
+	struct vma *hi = split_vma(mm, b, 0x38000);
+	KT_EQ(hi->vm_start, 0x38000);
+	KT_EQ(b->vm_end, 0x38000);
+	KT_ASSERT(vma_merge(mm, b) == b);   /* b and hi are alike: one area again */
+	KT_EQ(b->vm_end, 0x40000);
+	KT_EQ(mm->vmas.count, 2);
+	KT_EQ(vma_unmap_range(mm, 0x18000, 0x34000), 0);   /* trims both, spans the hole */
+	KT_EQ(vma_lookup(mm, 0x17000)->vm_end, 0x18000);
+	KT_EQ(find_vma(mm, 0x18000)->vm_start, 0x34000);
+	KT_ASSERT(vma_check(mm));
+	mm_destroy(mm);
+	KT_EQ(frame_free_count(), free);
+}
