@@ -127,14 +127,14 @@ MALLOC_TEST_BINS := $(MALLOC_HOST)/malloc-asan/unit $(MALLOC_HOST)/malloc-asan/s
 
 .PHONY: test-malloc
 test-malloc: $(MALLOC_TEST_BINS)
-	@timeout 170 python3 $(MALLOC_TEST_DIR)/run.py
+	@MALLOC_TRACES=$(MALLOC_TRACES) timeout 170 python3 $(MALLOC_TEST_DIR)/run.py
 
 # ---- benchmark -------------------------------------------------------------------
 # The eleven *-bal traces: the CS:APP set when ../shared exists, else the
 # generated analogues. Ours and glibc's malloc in the same run, best of 9.
 MALLOC_BENCH_SET = $(if $(wildcard $(MALLOC_TRACES)/binary2-bal.rep),\
 	$(MALLOC_BAL:%=$(MALLOC_TRACES)/%-bal.rep),\
-	$(filter-out %short1-bal.rep %short2-bal.rep,$(sort $(wildcard $(MALLOC_GEN)/gen-*-bal.rep))))
+	$(filter-out %short1-bal.rep %short2-bal.rep,$(MALLOC_GEN_NAMES:%=$(MALLOC_GEN)/gen-%-bal.rep)))
 
 .PHONY: bench-malloc
 bench-malloc: $(MALLOC_HOST)/mdriver $(MALLOC_GEN)/.stamp

@@ -29,7 +29,8 @@ BUILD = os.path.join(ROOT, "build")
 HOST, USER = os.path.join(BUILD, "host"), os.path.join(BUILD, "user")
 GEN = os.path.join(BUILD, "traces", "gen")
 BAD = os.path.join(BUILD, "traces", "bad")
-CSAPP = os.path.normpath(os.path.join(ROOT, "..", "shared", "traces", "malloclab"))
+CSAPP = os.environ.get("MALLOC_TRACES") or os.path.normpath(
+    os.path.join(ROOT, "..", "shared", "traces", "malloclab"))
 BAL = ["amptjp", "cccp", "cp-decl", "expr", "coalescing", "random", "random2", "binary",
        "binary2", "realloc", "realloc2"]
 
