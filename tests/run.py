@@ -240,6 +240,36 @@ def compare_test(t, name, host_out, host_code, section):
              "free memory %d bytes before, %d after" % (before, after))
 
 
+# Kernel diagnostic lines a test must produce on Pagoda, in order (the
+# program's own output is compared with Linux's; these lines are Pagoda's).
+DIAGNOSTICS = {
+    "crash": [
+        r"SIGSEGV at 0000000000000000 .*read, page not present: outside any VMA \(likely a NULL pointer",
+        r"SIGSEGV at 0000000000000010 .*write, page not present: outside any VMA \(likely a NULL pointer",
+        r"write, protection violation: write to read-only VMA",
+        r"write, protection violation: write to read-only VMA",
+        r"exec, protection violation: execute from NX page",
+        r"exec, .*execute from NX page",
+        r"exec, protection violation: execute from NX page",
+        r"outside any VMA \(just below the stack: stack overflow\?\)",
+        r"SIGSEGV at ffff800000000000 .*user access to the kernel half",
+        r"SIGSEGV: #GP general protection .*non-canonical",
+        r"read, page not present: access to PROT_NONE VMA",
+        r"read, page not present: outside any VMA$",
+        r"SIGFPE: #DE divide error",
+        r"SIGILL: #UD invalid opcode",
+    ],
+}
+
+
+def check_diagnostics(t, name, lines):
+    want = DIAGNOSTICS.get(name, [])
+    for i, pattern in enumerate(want):
+        got = lines[i] if i < len(lines) else None
+        t.record(got is not None and re.search(pattern, got) is not None,
+                 "user/%s/diagnostic_%d" % (name, i + 1), "want %r, got %r" % (pattern, got))
+
+
 def suite_user(t):
     names = user_tests()
     if not names:
@@ -247,7 +277,7 @@ def suite_user(t):
         return
     b = pq.boot(ISO, "quiet debug_vm init=/bin/init /bin/runner " + " ".join(names), timeout=USER_TIMEOUT,
                 log_path=log_path("user"))
-    sections, _ = pagoda_sections(b.log)
+    sections, diags = pagoda_sections(b.log)
     for name in names:
         host_out, host_code = run_on_host(name)
         if name not in sections:
@@ -255,11 +285,47 @@ def suite_user(t):
                      % (describe(b), log_path("user")))
             continue
         compare_test(t, name, host_out, host_code, sections[name])
+        check_diagnostics(t, name, diags.get(name, []))
     t.record(b.status == pq.EXIT_PASS, "user/boot", "%s; see %s" % (describe(b), log_path("user")))
     print("timing: user suite boot %.1f s" % b.t_total)
 
 
-SUITES = {"ktest": suite_ktest, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user,
+# ---- Pagoda-only behaviour, with explicit assertions --------------------------
+
+def suite_pagoda(t):
+    """Out-of-memory kills; the fault trace and counters of the README demos."""
+    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner memhog", timeout=300, log_path=log_path("oom"))
+    sections, diags = pagoda_sections(b.log)
+    hog = sections.get("memhog")
+    t.record(hog is not None and hog[1] == 9, "pagoda/oom_kills_with_sigkill",
+             "memhog status %r" % (hog[1] if hog else "missing",))
+    t.record(any("killed (SIGKILL): out of memory" in l for l in diags.get("memhog", [])),
+             "pagoda/oom_console_line", "no 'killed (SIGKILL): out of memory' line")
+    t.record(hog is not None and hog[2] == hog[3], "pagoda/oom_frees_everything",
+             "free memory before/after %r" % (hog[2:] if hog else "missing",))
+
+    b = pq.boot(ISO, "quiet trace=fault init=/bin/init /bin/runner demo_lazy demo_cow vmstat",
+                timeout=120, log_path=log_path("demos"))
+    sections, _ = pagoda_sections(b.log)
+    trace = {n: "\n".join(sections.get(n, ([], 0, 0, 0))[0]) for n in ("demo_lazy", "demo_cow")}
+    t.record(len(re.findall(r"write -> demand-zero page", trace["demo_lazy"])) >= 4,
+             "pagoda/trace_demand_zero", "fewer than 4 demand-zero trace lines for demo_lazy")
+    t.record("copy-on-write: copy" in trace["demo_cow"] and "copy-on-write: reuse" in trace["demo_cow"],
+             "pagoda/trace_cow", "demo_cow's trace lacks a COW copy and a COW reuse")
+    for name in ("demo_lazy", "demo_cow"):
+        sec = sections.get(name)
+        t.record(sec is not None and sec[1] == 0 and sec[2] == sec[3], "pagoda/%s_runs_clean" % name,
+                 "status/free memory %r" % (sec[1:] if sec else "missing",))
+    vm = "\n".join(sections.get("vmstat", ([], 0, 0, 0))[0])
+    counts = {k: int(v) for k, v in re.findall(r"^(\w+) (\d+)$", vm, re.M)}
+    t.record(counts.get("pagoda_cow_copies", 0) >= 1 and counts.get("pagoda_demand_zero", 0) >= 4
+             and counts.get("pgfault", 0) >= counts.get("pagoda_demand_zero", 0), "pagoda/vmstat_counters",
+             "counters %r" % counts)
+    print("vmstat after the demos: " + ", ".join("%s=%d" % kv for kv in counts.items()))
+    t.record(b.status == pq.EXIT_PASS, "pagoda/demos_boot", describe(b))
+
+
+SUITES = {"ktest": suite_ktest, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user, "pagoda": suite_pagoda,
           "lib": suite_lib}
 
 
