@@ -1,10 +1,9 @@
 /* leak: memory comes back. Each loop maps, touches and releases far more than
  * a 128 MiB machine could hold if anything stayed behind: 64 MiB twenty times
- * in the process and in twenty children, the break grown by 16 MiB and shrunk,
- * a 32 MiB
- * process forked twenty times with the child writing every page (twenty COW
- * copies), 8 MiB of shared memory, mprotect splitting, and exec. On Pagoda the runner
- * also compares free memory before and after.
+ * in the process and in twenty children, the break grown by 16 MiB and shrunk
+ * twenty times, a 32 MiB process forked twenty times with the child writing
+ * every page (twenty COW copies), 8 MiB of shared memory, mprotect splitting
+ * and exec. On Pagoda the runner also compares free memory before and after.
  */
 #include "testlib.h"
 
