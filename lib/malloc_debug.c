@@ -107,6 +107,14 @@ static size_t first_changed(const char *p, size_t n, int byte)
     return n;
 }
 
+/* One past the last byte in [p, p+n) that is not `byte`, or 0. */
+static size_t changed_extent(const char *p, size_t n, int byte)
+{
+    while (n > 0 && (unsigned char)p[n - 1] == byte)
+        n--;
+    return n;
+}
+
 static void check_canaries(struct dbg *d, const char *when)
 {
     char *p = payload(d);
@@ -117,11 +125,11 @@ static void check_canaries(struct dbg *d, const char *when)
                   CANARY_BYTES - i, (void *)p, d->size, (unsigned long)d->seq, d->caller, when);
         die();
     }
-    i = first_changed(p + d->size, CANARY_BYTES, CANARY);
-    if (i < CANARY_BYTES) {
+    i = changed_extent(p + d->size, CANARY_BYTES, CANARY);
+    if (i > 0) {
         mm_report("pagoda malloc: heap buffer overflow: write %zu byte(s) past the end of "
                   "block %p (%zu bytes, allocation #%lu by %p); found at %s",
-                  i + 1, (void *)p, d->size, (unsigned long)d->seq, d->caller, when);
+                  i, (void *)p, d->size, (unsigned long)d->seq, d->caller, when);
         die();
     }
 }

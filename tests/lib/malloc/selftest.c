@@ -12,6 +12,10 @@
  *   aligned_apis             memalign, aligned_alloc, posix_memalign, usable size
  *   huge_block_is_mapped     1 MiB lies outside the break, in a mapping
  *   stress_200k              200,000 random malloc/realloc/free with patterns
+ *   foreign_brk_move         another allocator moves the break (as musl's internal
+ *                            one would): the heap stops growing, requests go to
+ *                            mappings instead, nothing breaks; once the break is
+ *                            back, the heap grows again
  *   checkheap_clean          mm_checkheap() == 0 at the end
  */
 #define _GNU_SOURCE
@@ -133,6 +137,35 @@ static void stress(void)
     report("stress_200k", ok, "a payload changed, or an allocation failed");
 }
 
+static void foreign_brk_move(void)
+{
+    enum { N = 200, SIZE = 250000 }; /* below the mapping threshold: a heap block */
+    static char *p[N];
+    char *kbrk = (char *)syscall(SYS_brk, 0);
+    bool moved = (char *)syscall(SYS_brk, kbrk + 4096) == kbrk + 4096, outside = false, ok = true;
+    for (int i = 0; ok && i < N && !outside; i++) {
+        p[i] = malloc(SIZE);
+        ok = p[i] && mm_owns(p[i]);
+        outside = ok && (p[i] < mem_heap_lo() || p[i] >= mem_heap_hi());
+    }
+    for (int i = 0; i < N; i++) {
+        free(p[i]);
+        p[i] = NULL;
+    }
+    syscall(SYS_brk, kbrk); /* give the break back */
+    char *grown = NULL;
+    for (int i = 0; i < N; i++) /* until the heap has to grow once more */
+        if ((p[i] = malloc(SIZE)) && (char *)syscall(SYS_brk, 0) > kbrk) {
+            grown = p[i];
+            break;
+        }
+    ok = ok && grown && grown >= mem_heap_lo() && grown < mem_heap_hi();
+    for (int i = 0; i < N; i++)
+        free(p[i]);
+    report("foreign_brk_move", moved && outside && ok && mm_checkheap(0) == 0,
+           "no fallback to mappings, or the heap did not grow again");
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -142,6 +175,7 @@ int main(int argc, char **argv)
     aligned_apis();
     huge_block_is_mapped();
     stress();
+    foreign_brk_move();
     report("checkheap_clean", mm_checkheap(0) == 0, "mm_checkheap found problems");
     printf("malloc_selftest: %s\n", failed ? "FAILED" : "all passed");
     return failed ? 1 : 0;
