@@ -170,6 +170,7 @@ int main(int argc, char **argv)
 {
     long ops = argc > 1 ? atol(argv[1]) : 2000000;
     rng_state = (argc > 2 ? strtoull(argv[2], NULL, 0) : 1) * 0x9e3779b97f4a7c15ull + 1;
+    setvbuf(stdout, NULL, _IOLBF, 0);
     mem_init(MEM_ARENA);
     mm_init();
     for (step = 0; step < ops; step++) {

@@ -1,6 +1,7 @@
 /* unit.c - host unit tests of the allocator core, one behaviour each, built
  * with -fsanitize=address,undefined. Every test starts from a fresh heap
- * (mm_init) in a private arena and ends with mm_checkheap() == 0.
+ * (mm_init) in a private arena, runs in its own process (fork), and ends with
+ * mm_checkheap() == 0.
  * Prints "PASS malloc/unit/<name>" or "FAIL malloc/unit/<name>: file:line: what".
  */
 #include "include/pagoda_malloc.h"
@@ -329,19 +330,35 @@ static const struct {
     {"double_free_large_aborts", double_free_large_aborts},
 };
 
+/* Run one test in a child process, so that a crash (an abort from the
+ * allocator, an ASan report) fails that test alone. */
+static bool run_one(const char *name, void (*fn)(void))
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        mm_init();
+        fn();
+        if (!failure && strncmp(name, "checkheap_sees", 14) && mm_checkheap(0))
+            failure = "mm_checkheap found problems after the test";
+        printf("%s malloc/unit/%s%s%s\n", failure ? "FAIL" : "PASS", name, failure ? ": " : "",
+               failure ? failure : "");
+        fflush(stdout);
+        _exit(failure ? 1 : 0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (WIFSIGNALED(status))
+        printf("FAIL malloc/unit/%s: killed by signal %d\n", name, WTERMSIG(status));
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 int main(void)
 {
     int failed = 0;
+    setvbuf(stdout, NULL, _IOLBF, 0);
     mem_init(MEM_ARENA);
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        failure = NULL;
-        mm_init();
-        tests[i].fn();
-        if (!failure && strncmp(tests[i].name, "checkheap_sees", 14) && mm_checkheap(0))
-            failure = "mm_checkheap found problems after the test";
-        printf("%s malloc/unit/%s%s%s\n", failure ? "FAIL" : "PASS", tests[i].name,
-               failure ? ": " : "", failure ? failure : "");
-        failed += failure != NULL;
-    }
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
+        failed += !run_one(tests[i].name, tests[i].fn);
     return failed ? 1 : 0;
 }
