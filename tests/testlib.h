@@ -423,6 +423,19 @@ static inline char *prog_path(char *buf, const char *argv0, const char *name)
 	return buf;
 }
 
+/* self_exe: the path of this program: argv0 itself when it contains '/',
+ * else /bin/argv0 (a name the shell found in /bin). Tests open and re-execute
+ * themselves through it, so they work whatever the current directory is. */
+static inline const char *self_exe(const char *argv0)
+{
+	static char path[PATH_LEN];
+
+	if (strchr(argv0, '/'))
+		return argv0;
+	snprintf(path, sizeof path, "/bin/%s", argv0);
+	return path;
+}
+
 /* fill / check: a byte pattern that depends on the offset and a seed, so a
  * page that moved or was shared by mistake shows up. */
 static inline void fill(char *p, size_t len, int seed)

@@ -8,6 +8,9 @@
 #   make test-user-host   run every test twice on the host Linux (the second
 #                         time without ASLR), check the two outputs match and
 #                         the exit status is 0; record build/user/expect/NAME.out
+#   make check-user-syscalls   the same, plus a run under strace -f checking
+#                         that each test uses only syscalls Pagoda implements
+#                         (about a minute: not part of test-user-host)
 #
 # For the ramdisk: USER_BINS (programs) and USER_DATA (data files) all go to
 # /bin/<base name>. USER_TESTS is the list of test names for the harness.
@@ -63,8 +66,11 @@ $(USER_BIN_DIR)/notelf: user/user.mk
 	@printf 'this is a text file, not an ELF executable\n' > $@
 	@chmod 755 $@
 
-.PHONY: user-progs test-user-host
+.PHONY: user-progs test-user-host check-user-syscalls
 user-progs: $(USER_BINS) $(USER_DATA)
 
 test-user-host: user-progs
 	python3 tests/host_check.py --bin $(USER_BIN_DIR) --expect $(USER_EXPECT) $(USER_TESTS)
+
+check-user-syscalls: user-progs
+	python3 tests/host_check.py --strace --bin $(USER_BIN_DIR) --expect $(USER_EXPECT) $(USER_TESTS)

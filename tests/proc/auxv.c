@@ -126,6 +126,6 @@ int main(int argc, char **argv)
 		return layout(argc, argv);
 	required_entries();
 	values();
-	run_layout(argv[0]);
+	run_layout(self_exe(argv[0]));
 	return 0;
 }

@@ -207,7 +207,7 @@ static void exec_other(void)
 
 int main(int argc, char **argv)
 {
-	self = argv[0];
+	self = self_exe(argv[0]);
 	if (argc > 2)
 		return helper(argc, argv);
 	show_images();

@@ -177,7 +177,7 @@ static void status_destinations(void)
 	show_rc("wait4_efault_child_was_reaped", wait4(a, NULL, WNOHANG, NULL));
 }
 
-static void vfork_cases(char *self)
+static void vfork_cases(const char *self)
 {
 	char *argv[] = { "exit_status", "--exit", "17", NULL };
 	char path[PATH_LEN];
@@ -210,6 +210,6 @@ int main(int argc, char **argv)
 	fork_tree();
 	orphans();
 	status_destinations();
-	vfork_cases(argv[0]);
+	vfork_cases(self_exe(argv[0]));
 	return 0;
 }

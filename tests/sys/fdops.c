@@ -90,7 +90,7 @@ static void writev_cases(void)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	self = argv[0];
+	self = self_exe(argv[0]);
 	dup_cases();
 	fork_inherits();
 	fflush(stdout);

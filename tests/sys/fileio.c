@@ -124,7 +124,7 @@ static void close_cases(void)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	self = argv[0];
+	self = self_exe(argv[0]);
 	open_cases();
 	openat_cases();
 	read_cases();

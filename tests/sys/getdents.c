@@ -97,6 +97,6 @@ int main(int argc, char **argv)
 
 	(void)argc;
 	listing(prog_dir(argv[0]), slash ? slash + 1 : argv[0]);
-	not_a_dir(argv[0]);
+	not_a_dir(self_exe(argv[0]));
 	return 0;
 }

@@ -15,7 +15,7 @@ static long do_ioctl(int fd, unsigned long req, void *arg)
 int main(int argc, char **argv)
 {
 	char buf[128];
-	int fd = open(argv[0], O_RDONLY);
+	int fd = open(self_exe(argv[0]), O_RDONLY);
 	int dir = open(prog_dir(argv[0]), O_RDONLY | O_DIRECTORY);
 	long a, b;
 	int ea, eb;

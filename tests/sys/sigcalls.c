@@ -131,6 +131,6 @@ int main(int argc, char **argv)
 		return check_inherited(1);
 	action_cases();
 	mask_cases();
-	inheritance(argv[0]);
+	inheritance(self_exe(argv[0]));
 	return 0;
 }

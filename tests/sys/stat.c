@@ -93,7 +93,7 @@ static void access_cases(void)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	self = argv[0];
+	self = self_exe(argv[0]);
 	prog_path(notelf, self, "notelf");
 	stat_cases();
 	fstatat_cases();

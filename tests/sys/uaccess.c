@@ -185,7 +185,7 @@ static void getdents_case(const char *self)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	file_fd = open(argv[0], O_RDONLY);
+	file_fd = open(self_exe(argv[0]), O_RDONLY);
 	make_kinds();
 	run_matrix(reads, ARRAY_SIZE(reads), nkinds_read);
 	run_matrix(writes, ARRAY_SIZE(writes), nkinds_write);

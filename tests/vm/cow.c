@@ -222,7 +222,7 @@ int main(int argc, char **argv)
 	child_mprotects();
 	generations();
 	repeated_forks();
-	kernel_writes(argv[0]);
+	kernel_writes(self_exe(argv[0]));
 	protections_inherited();
 	large_region();
 	return 0;

@@ -125,7 +125,7 @@ static void cow_targets(void)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	self = argv[0];
+	self = self_exe(argv[0]);
 	file_reads();
 	struct_writes();
 	kernel_reads_fresh();

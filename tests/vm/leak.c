@@ -136,6 +136,6 @@ int main(int argc, char **argv)
 	fork_big_loop();
 	shared_loop();
 	mprotect_loop();
-	exec_loop(argv[0]);
+	exec_loop(self_exe(argv[0]));
 	return 0;
 }
