@@ -71,7 +71,15 @@ $(BUILD)/kernel.elf: $(BUILD)/kernel.tmp.elf $(BUILD)/ksyms.o
 # musl binaries into build/user/bin; all of them go into the ramdisk's /bin.
 include user/user.mk
 
-INITRD_FILES := $(USER_BINS) $(USER_DATA)
+# One program built as a static PIE with the host's gcc (glibc), to show
+# the loader relocating an ET_DYN image (musl-gcc here cannot make one).
+PIE_BIN := $(BUILD)/user/pie/demo_lazy_pie
+$(PIE_BIN): user/demo_lazy.c | setup
+	@mkdir -p $(dir $@)
+	@echo "  GCC-PIE $<"
+	@$(HOST_CC) -static-pie -fPIE -O2 $< -o $@
+
+INITRD_FILES := $(USER_BINS) $(USER_DATA) $(PIE_BIN)
 
 # `make run EXTRA="prog1 prog2"` adds your programs; the list is remembered in
 # a file that changes only when EXTRA does, so the ramdisk is rebuilt then.

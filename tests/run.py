@@ -304,6 +304,10 @@ def suite_pagoda(t):
     t.record(hog is not None and hog[2] == hog[3], "pagoda/oom_frees_everything",
              "free memory before/after %r" % (hog[2:] if hog else "missing",))
 
+    b = pq.boot(ISO, "quiet init=/bin/demo_lazy_pie", timeout=60, log_path=log_path("pie"))
+    t.record(b.status == pq.EXIT_PASS and "first touches: 4 faults" in b.log, "pagoda/static_pie_runs",
+             "%s; see %s" % (describe(b), log_path("pie")))
+
     b = pq.boot(ISO, "quiet trace=fault init=/bin/init /bin/runner demo_lazy demo_cow vmstat",
                 timeout=120, log_path=log_path("demos"))
     sections, _ = pagoda_sections(b.log)
@@ -325,7 +329,67 @@ def suite_pagoda(t):
     t.record(b.status == pq.EXIT_PASS, "pagoda/demos_boot", describe(b))
 
 
+# ---- the interactive shell and tools/pagoda-run ------------------------------
+
+def suite_shell(t):
+    """Boot to the shell, type at it through the serial port, read the screen."""
+    import select
+    start = time.monotonic()
+    proc = subprocess.Popen(pq.qemu_command(ISO, "quiet"), stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    seen = ""
+
+    def wait_for(text, timeout=30):
+        nonlocal seen
+        end = time.monotonic() + timeout
+        while text not in seen and time.monotonic() < end:
+            if select.select([proc.stdout], [], [], 0.5)[0]:
+                seen += os.read(proc.stdout.fileno(), 65536).decode("utf-8", "replace")
+        return text in seen
+
+    def type_line(line):
+        for ch in line + "\r":
+            proc.stdin.write(ch.encode())
+            proc.stdin.flush()
+            time.sleep(0.01)
+
+    try:
+        t.record(wait_for("pagoda$ "), "shell/prompt", "no prompt; got %r" % seen[-300:])
+        print("timing: QEMU start to shell prompt %.2f s" % (time.monotonic() - start))
+        type_line("ls")
+        t.record(wait_for("runner") and wait_for("pagoda$ ", 10), "shell/ls_lists_ramdisk", seen[-300:])
+        seen = ""
+        type_line("crash bogux\x7fs")   # a typo fixed with backspace (DEL): runs "crash bogus"
+        t.record(wait_for("[exit 2]"), "shell/runs_program_with_backspace", seen[-300:])
+        type_line("crash null_read")
+        t.record(wait_for("[killed by SIGSEGV]"), "shell/reports_killing_signal", seen[-300:])
+        t.record("likely a NULL pointer dereference" in seen, "shell/kernel_diagnostic_line", seen[-300:])
+        type_line("help")
+        t.record(wait_for("ls"), "shell/help", seen[-300:])
+    finally:
+        proc.kill()
+        proc.wait()
+    with open(log_path("shell"), "w") as f:
+        f.write(seen)
+
+
+def suite_tools(t):
+    run = os.path.join(ROOT, "tools", "pagoda-run")
+    bin_ = lambda n: os.path.join(BIN, n)
+    cases = [("exit_status_passes_through", [bin_("exit_status")], 0),
+             ("killed_is_128_plus_signal", [bin_("crash"), "null_read"], 128 + 11),
+             ("timeout_is_124", ["--timeout", "8", bin_("preempt")], None)]
+    for name, args, want in cases:
+        if want is None:   # a program that never ends: a shell waiting for input
+            args = ["--timeout", "8", bin_("sh")]
+            want = 124
+        p = subprocess.run([run] + args, capture_output=True, text=True, timeout=120)
+        t.record(p.returncode == want, "tools/pagoda_run_" + name,
+                 "exit %d, wanted %d; output %r" % (p.returncode, want, (p.stdout + p.stderr)[-200:]))
+
+
 SUITES = {"ktest": suite_ktest, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user, "pagoda": suite_pagoda,
+          "shell": suite_shell, "tools": suite_tools,
           "lib": suite_lib}
 
 
