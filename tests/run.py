@@ -388,7 +388,19 @@ def suite_tools(t):
                  "exit %d, wanted %d; output %r" % (p.returncode, want, (p.stdout + p.stderr)[-200:]))
 
 
-SUITES = {"ktest": suite_ktest, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user, "pagoda": suite_pagoda,
+def suite_ktest_plain_cpu(t):
+    """The same ktests on a CPU without SMEP, SMAP or 1 GiB pages: the
+    kernel's fallback paths (2 MiB direct map, no stac/clac)."""
+    b = pq.boot(ISO, "test=all", timeout=BOOT_TIMEOUT, log_path=log_path("ktest-plain"), cpu="qemu64")
+    results = re.findall(r"^(PASS|FAIL) (\S+)", b.log, re.M)
+    failed = [n for v, n in results if v == "FAIL"]
+    t.record(b.status == pq.EXIT_PASS and results and not failed, "ktest_plain_cpu/all",
+             "%s; failed: %s" % (describe(b), failed))
+    t.record("direct map in 2 MiB pages; SMEP absent, SMAP absent" in b.log, "ktest_plain_cpu/fallbacks_used",
+             "boot log does not show the 2 MiB / no-SMEP path")
+
+
+SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user, "pagoda": suite_pagoda,
           "shell": suite_shell, "tools": suite_tools,
           "lib": suite_lib}
 
