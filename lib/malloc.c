@@ -26,8 +26,8 @@
  * Why 1 KiB slabs with descriptors out of line? A descriptor inside the slab
  * would take slot space (1008 / 128 = 7 slots instead of 8). A small slab
  * keeps the cost of a half-used slab low when a class has few blocks
- * (realloc2-bal keeps a single 16-byte block alive: a 4 KiB slab would cost 12
- * points of utilisation there, 1 KiB costs 3).
+ * (realloc2-bal keeps a single 16-byte block next to a 28 KB one: a 4 KiB slab
+ * would cost about 12 points of utilisation there; 1 KiB + 16 B costs 3.5).
  *
  * Speed. The fast path of malloc is the pop of a slot from the head slab of
  * an exact-size class (small_class(size) indexes the array directly), of free
