@@ -1,0 +1,101 @@
+/* gc_check.c: gc_check_heap, the heap walker that checks every invariant
+ * written at the top of gc_internal.h (the collector's mm_checkheap).
+ *
+ * It prints the first few violations on stderr and returns how many it found.
+ * Tests call it after collections; it is slow (visits every page and every
+ * free object) and never runs on its own.
+ */
+#include <stdio.h>
+#include "gc_internal.h"
+
+static unsigned problems;
+
+static void complain(const char *what, const void *where)
+{
+	if (problems++ < 8)
+		fprintf(stderr, "gc_check_heap: %s at %p\n", what, where);
+}
+
+static void check_small(struct gc_block *b)
+{
+	if (block_of((uintptr_t)b->start) != b)
+		complain("small block not mapped to its header", b->start);
+	if (b->size == 0 || b->n != GC_PAGE / b->size || G.class_size[b->cls] != b->size)
+		complain("small block with inconsistent size", b->start);
+	for (uint32_t i = b->n; i < 256; i++)
+		if (mark_test(b, i))
+			complain("mark bit past the last object", b->start);
+}
+
+static void check_large(struct gc_block *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (block_of((uintptr_t)heap_page_header(b, i)->start) != b)
+			complain("large object page not mapped to its head", b->start);
+}
+
+static void check_free_run(struct gc_block *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct gc_block *t = heap_page_header(b, i);
+		if (t->kind != BLOCK_FREE || block_of((uintptr_t)t->start) != t)
+			complain("free run page not free or not mapped to itself", t->start);
+	}
+}
+
+static void check_chunk(struct gc_chunk *c)
+{
+	if ((uintptr_t)c->base < G.lo || (uintptr_t)c->base + c->npages * GC_PAGE > G.hi)
+		complain("chunk outside heap bounds", c->base);
+	for (size_t i = 0; i < c->npages;) {
+		struct gc_block *b = &c->hdr[i];
+		if (b->kind == BLOCK_SMALL)
+			check_small(b);
+		else if (b->kind == BLOCK_LARGE)
+			check_large(b);
+		else
+			check_free_run(b);
+		size_t step = b->kind == BLOCK_SMALL ? 1 : b->n;
+		if (step == 0 || i + step > c->npages) {
+			complain("block runs past its chunk", b->start);
+			return;
+		}
+		i += step;
+	}
+}
+
+static void check_free_lists(void)
+{
+	for (int a = 0; a < 2; a++)
+		for (unsigned c = 0; c < G.nclasses; c++)
+			for (void **p = G.free[a][c]; p; p = *p) {
+				struct gc_block *b = block_of((uintptr_t)p);
+				if (!b || b->kind != BLOCK_SMALL || b->cls != c || b->atomic != a) {
+					complain("free-list object in the wrong block", p);
+					break;
+				}
+				if ((uintptr_t)p != (uintptr_t)b->start + small_index(b, (uintptr_t)p) * (uintptr_t)b->size)
+					complain("free-list entry not an object start", p);
+				for (uint32_t w = 1; !a && w < b->size / sizeof(void *); w++)
+					if (p[w])
+						complain("free object not zero", p);
+			}
+}
+
+static void check_runs(void)
+{
+	for (unsigned bin = 0; bin < GC_RUN_BINS; bin++)
+		for (struct gc_block *r = G.runs[bin]; r; r = r->next)
+			if (r->kind != BLOCK_FREE || (bin < GC_RUN_BINS - 1 && r->n != bin + 1))
+				complain("free run in the wrong bin", r->start);
+}
+
+int gc_check_heap(void)
+{
+	problems = 0;
+	for (struct gc_chunk *c = G.chunks; c; c = c->next)
+		check_chunk(c);
+	check_free_lists();
+	check_runs();
+	return (int)problems;
+}

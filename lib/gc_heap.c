@@ -1,0 +1,194 @@
+/* gc_heap.c: the GC heap's pages, their side headers, the address→block map
+ * and the free-page runs.
+ *
+ * Owns: G.chunks, G.map, G.runs, G.lo/G.hi, G.heap_bytes.
+ *
+ *   G.map (in bss)          leaf (mmap'd, 2 MiB, 2^18 entries)
+ *   [addr >> 30] ─────────▶ [(addr >> 12) & 0x3ffff] ─────▶ struct gc_block
+ *
+ * Chunks come from mmap(MAP_PRIVATE|MAP_ANONYMOUS), never from malloc, and
+ * are never returned; their headers live in a second mapping so that object
+ * pages hold nothing but objects.
+ *
+ * Invariants:
+ *   - every page of every chunk has a map entry; a leaf entry is NULL exactly
+ *     when its page belongs to no chunk;
+ *   - a free run is n >= 1 consecutive pages of one chunk, all with kind
+ *     BLOCK_FREE; it is in bin min(n, 33) - 1; runs are not coalesced between
+ *     collections (sweep_reclaim rebuilds the bins, merged, in address order);
+ *   - G.heap_bytes == sum of chunk sizes; it only grows.
+ *
+ * Growth: a new chunk is max(request, 1 MiB, heap/8). Small steps keep the
+ * peak heap close to what the growth policy in gc_collect.c asks for; 1 MiB
+ * keeps the number of chunks (and map updates) small.
+ *
+ * Callers: gc_alloc.c (pages for blocks and large objects), gc_sweep.c (runs).
+ */
+#include <string.h>
+#include <sys/mman.h>
+#include "gc_internal.h"
+
+enum { MIN_CHUNK_PAGES = 256, LEAF_ENTRIES = 1 << GC_MAP_LEAF_BITS };
+
+static void *map_anon(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static size_t round_page(size_t n)
+{
+	return (n + GC_PAGE - 1) & ~(size_t)(GC_PAGE - 1);
+}
+
+/* Point the map entry of the page at addr to b, creating the leaf if needed. */
+static int map_set(char *addr, struct gc_block *b)
+{
+	uintptr_t a = (uintptr_t)addr;
+	struct gc_block ***top = &G.map[a >> (GC_PAGE_SHIFT + GC_MAP_LEAF_BITS)];
+	if (!*top) {
+		*top = map_anon(LEAF_ENTRIES * sizeof(struct gc_block *));
+		if (!*top)
+			return -1;
+	}
+	(*top)[(a >> GC_PAGE_SHIFT) & (LEAF_ENTRIES - 1)] = b;
+	return 0;
+}
+
+struct gc_block *heap_page_header(struct gc_block *b, size_t i)
+{
+	return b + i;   /* headers of one chunk are one array */
+}
+
+static unsigned run_bin(size_t npages)
+{
+	return npages < GC_RUN_BINS ? (unsigned)npages - 1 : GC_RUN_BINS - 1;
+}
+
+void heap_free_run(struct gc_block *head, size_t npages)
+{
+	head->kind = BLOCK_FREE;
+	head->n = (uint32_t)npages;
+	unsigned bin = run_bin(npages);
+	head->next = G.runs[bin];
+	G.runs[bin] = head;
+}
+
+void heap_reset_runs(void)
+{
+	memset(G.runs, 0, sizeof G.runs);
+}
+
+/* Unlink the first run of at least npages: exact bins first, smallest first,
+ * then first fit in the last bin. */
+static struct gc_block *take_run(size_t npages)
+{
+	for (unsigned bin = run_bin(npages); bin < GC_RUN_BINS - 1; bin++) {
+		struct gc_block *r = G.runs[bin];
+		if (r) {
+			G.runs[bin] = r->next;
+			return r;
+		}
+	}
+	for (struct gc_block **pp = &G.runs[GC_RUN_BINS - 1]; *pp; pp = &(*pp)->next) {
+		struct gc_block *r = *pp;
+		if (r->n >= npages) {
+			*pp = r->next;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+/* npages consecutive free pages, still marked FREE (the caller sets the
+ * kind), or NULL when no run is long enough. */
+struct gc_block *heap_alloc_pages(size_t npages)
+{
+	struct gc_block *r = take_run(npages);
+	if (!r)
+		return NULL;
+	if (r->n > npages)
+		heap_free_run(heap_page_header(r, npages), r->n - npages);
+	r->n = (uint32_t)npages;
+	r->next = NULL;
+	return r;
+}
+
+static struct gc_chunk *chunk_create(size_t npages)
+{
+	char *base = map_anon(npages * GC_PAGE);
+	if (!base)
+		return NULL;
+	size_t meta = round_page(sizeof(struct gc_block) * (npages + 1));
+	struct gc_chunk *c = map_anon(meta);
+	if (!c) {
+		munmap(base, npages * GC_PAGE);
+		return NULL;
+	}
+	c->base = base;
+	c->npages = npages;
+	c->hdr = (struct gc_block *)c + 1;   /* sizeof(*c) <= one header */
+	for (size_t i = 0; i < npages; i++) {
+		c->hdr[i].start = base + i * GC_PAGE;
+		c->hdr[i].kind = BLOCK_FREE;
+		c->hdr[i].zeroed = 1;
+	}
+	return c;
+}
+
+static int chunk_map(struct gc_chunk *c)
+{
+	for (size_t i = 0; i < c->npages; i++)
+		if (map_set(c->hdr[i].start, &c->hdr[i]))
+			return -1;
+	uintptr_t lo = (uintptr_t)c->base, hi = lo + c->npages * GC_PAGE;
+	if (!G.chunks || lo < G.lo)
+		G.lo = lo;
+	if (!G.chunks || hi > G.hi)
+		G.hi = hi;
+	return 0;
+}
+
+/* Add a chunk of at least npages pages to the heap as one free run. */
+int heap_grow(size_t npages)
+{
+	size_t want = G.heap_bytes / GC_PAGE / 8;
+	if (want < MIN_CHUNK_PAGES)
+		want = MIN_CHUNK_PAGES;
+	if (want < npages)
+		want = npages;
+	struct gc_chunk *c = chunk_create(want);
+	if (!c || chunk_map(c))
+		return -1;
+	c->next = G.chunks;
+	G.chunks = c;
+	G.heap_bytes += want * GC_PAGE;
+	if (G.heap_bytes > G.peak_heap_bytes)
+		G.peak_heap_bytes = G.heap_bytes;
+	heap_free_run(c->hdr, want);
+	return 0;
+}
+
+/* Tail pages of a large object map to its head, so an interior pointer
+ * anywhere in it finds the header in one lookup. */
+void heap_map_large(struct gc_block *head, size_t npages)
+{
+	for (size_t i = 1; i < npages; i++)
+		map_set(heap_page_header(head, i)->start, head);
+}
+
+void heap_unmap_large(struct gc_block *head)
+{
+	for (size_t i = 1; i < head->n; i++) {
+		struct gc_block *t = heap_page_header(head, i);
+		map_set(t->start, t);
+		t->kind = BLOCK_FREE;
+	}
+	head->kind = BLOCK_FREE;
+}
+
+void heap_init(void)
+{
+	G.lo = G.hi = 0;
+	heap_reset_runs();
+}

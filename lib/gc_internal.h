@@ -1,0 +1,189 @@
+/* gc_internal.h: the collector's shared state, block headers and the
+ * address→block map. Only lib/gc_*.c include it.
+ *
+ * The heap is a list of chunks, each an mmap'd run of 4 KiB pages, with one
+ * 64-byte header per page kept OUTSIDE the page (in a second mmap), so objects
+ * carry no header and the mark bits of a block sit together:
+ *
+ *   chunk:   | page 0 | page 1 | page 2 ... |        (objects only)
+ *   headers: [ hdr 0  | hdr 1  | hdr 2  ... ]       (struct gc_block each)
+ *   map:     page address → header, two levels like a page table:
+ *            map[addr >> 30][(addr >> 12) & 0x3ffff]
+ *
+ * A page is the head of exactly one of
+ *   BLOCK_SMALL  n objects of one size class (size <= GC_SMALL_MAX),
+ *   BLOCK_LARGE  one object over n pages,
+ *   BLOCK_FREE   a run of n free pages,
+ * or a tail page of a LARGE object or a FREE run. Walking a chunk's headers
+ * from page 0 by steps of (SMALL ? 1 : n) visits exactly the heads.
+ *
+ * Invariants (checked by gc_check_heap in tests):
+ *   - map[page] == &hdr[page] except for the tail pages of a live LARGE
+ *     object, whose entries point at the object's head header; pages outside
+ *     every chunk map to NULL;
+ *   - G.lo <= every chunk address < G.hi;
+ *   - an object on a free list lies in a SMALL block of that list's class and
+ *     atomicity; its first word is the link, the rest is zero unless atomic;
+ *   - a SMALL block is on at most one sweep list, and only between the end of
+ *     a collection and its lazy sweep;
+ *   - mark bits mean "reachable at the last collection" until the next one
+ *     clears them; bits past n are zero.
+ */
+#ifndef PAGODA_GC_INTERNAL_H
+#define PAGODA_GC_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "include/pagoda_gc.h"
+
+enum {
+	GC_PAGE_SHIFT = 12,
+	GC_PAGE = 1 << GC_PAGE_SHIFT,
+	GC_GRANULE = 16,                 /* alignment and size-class step */
+	GC_SMALL_MAX = GC_PAGE / 2,      /* larger objects get whole pages */
+	GC_MAX_CLASSES = 64,
+	GC_MAP_LEAF_BITS = 18,           /* one leaf maps 1 GiB */
+	GC_MAP_TOP_BITS = 47 - GC_PAGE_SHIFT - GC_MAP_LEAF_BITS,
+	GC_MAX_ROOTS = 64,
+	GC_RUN_BINS = 33,                /* free runs of 1..32 pages, then one list */
+};
+
+enum block_kind { BLOCK_FREE, BLOCK_SMALL, BLOCK_LARGE };
+
+/* One per page; the hot fields of the mark loop come first. */
+struct gc_block {
+	char *start;              /* the page's address; never changes */
+	uint64_t mark[4];         /* SMALL: bit i = object i marked; LARGE: bit 0 */
+	struct gc_block *next;    /* sweep list or free-run bin */
+	uint32_t size;            /* SMALL: object size; LARGE: bytes asked for */
+	uint32_t inv;             /* SMALL: ceil(2^32 / size), index by multiply */
+	uint32_t n;               /* SMALL: objects; LARGE, FREE: pages */
+	uint8_t kind;             /* enum block_kind */
+	uint8_t atomic;           /* objects hold no pointers: never scanned */
+	uint8_t cls;              /* SMALL: size class */
+	uint8_t zeroed;           /* the page is all zero (fresh from mmap) */
+};
+_Static_assert(sizeof(struct gc_block) == 64, "a header is one cache line");
+
+struct gc_chunk {
+	char *base;
+	size_t npages;
+	struct gc_block *hdr;     /* hdr[i] describes base + i pages */
+	struct gc_chunk *next;
+};
+
+struct mark_entry { uintptr_t *lo, *hi; };
+struct root_range { uintptr_t *lo, *hi; };
+
+struct gc_state {
+	/* allocation fast path */
+	size_t fast_max;                          /* GC_SMALL_MAX, or 0 in leak mode */
+	void *free[2][GC_MAX_CLASSES];            /* [atomic][class] free lists */
+	uint8_t class_of[GC_SMALL_MAX / GC_GRANULE + 1]; /* granules → class */
+	uint32_t class_size[GC_MAX_CLASSES];
+	unsigned nclasses;
+
+	/* heap */
+	uintptr_t lo, hi;                         /* bounds of all chunks */
+	struct gc_chunk *chunks;
+	struct gc_block *runs[GC_RUN_BINS];       /* free runs by length */
+	struct gc_block *sweep[2][GC_MAX_CLASSES];/* blocks to sweep lazily */
+	size_t heap_bytes, peak_heap_bytes;
+
+	/* policy and statistics */
+	size_t allocd;                            /* bytes since last collection */
+	uint64_t total_allocd;
+	size_t live_bytes, live_objects;
+	unsigned growth_percent;
+	int disabled;
+	int initialized;
+	int find_leak;
+	int trace;                                /* PAGODA_GC_TRACE set */
+	uint64_t collections;
+	uint64_t pause_last, pause_max, pause_total;
+	uint64_t overflows, leaks_reported;
+
+	/* mark stack */
+	struct mark_entry *ms_base, *ms_top, *ms_end;
+	size_t ms_cap, ms_limit;
+	int ms_overflowed;
+
+	/* roots */
+	uintptr_t *stack_base;
+	uintptr_t *data_lo, *data_hi;
+	struct root_range roots[GC_MAX_ROOTS];
+	unsigned nroots;
+
+	struct gc_block **map[1ul << GC_MAP_TOP_BITS];
+};
+
+/* The one instance. It lies in bss and is excluded from the root scan:
+ * its free lists would otherwise keep every free object "reachable". */
+extern struct gc_state G;
+
+/* The exact "is this word a heap pointer?" test: heap bounds, then the map. */
+static inline struct gc_block *block_of(uintptr_t p)
+{
+	if (p - G.lo >= G.hi - G.lo)
+		return NULL;
+	struct gc_block **leaf = G.map[p >> (GC_PAGE_SHIFT + GC_MAP_LEAF_BITS)];
+	if (!leaf)
+		return NULL;
+	return leaf[(p >> GC_PAGE_SHIFT) & ((1ul << GC_MAP_LEAF_BITS) - 1)];
+}
+
+/* Index of the object containing p in a SMALL block. Exact for offsets below
+ * one page: the multiply's error is below off/2^32 < 1/size. */
+static inline uint32_t small_index(const struct gc_block *b, uintptr_t p)
+{
+	return (uint32_t)(((uint64_t)(p - (uintptr_t)b->start) * b->inv) >> 32);
+}
+
+static inline int mark_test(const struct gc_block *b, uint32_t i)
+{
+	return (b->mark[i >> 6] >> (i & 63)) & 1;
+}
+
+/* gc_heap.c */
+void heap_init(void);
+struct gc_block *heap_alloc_pages(size_t npages);   /* NULL: no free run */
+int heap_grow(size_t npages);                        /* 0 on success */
+void heap_free_run(struct gc_block *head, size_t npages);
+void heap_reset_runs(void);
+void heap_map_large(struct gc_block *head, size_t npages);
+void heap_unmap_large(struct gc_block *head);
+struct gc_block *heap_page_header(struct gc_block *b, size_t i);
+
+/* gc_mark.c */
+void mark_init(void);
+void mark_clear_all(void);
+void mark_range(uintptr_t *lo, uintptr_t *hi);
+void mark_drain(void);
+void mark_recover_overflow(void);
+
+/* gc_roots.c */
+void roots_init(void);
+void roots_mark_all(void);
+
+/* gc_sweep.c */
+void sweep_reclaim(void);
+size_t sweep_block(struct gc_block *b);
+
+/* gc_collect.c */
+void collect_now(void);
+int collect_is_due(void);
+
+/* gc_alloc.c */
+void alloc_init_classes(void);
+void gc_ensure_init(void);
+
+/* gc_leak.c */
+void leak_record(void *p, size_t size, const char *file, int line, void *ret);
+void leak_forget(void *p);
+void leak_report_unmarked(void);
+void leak_install_exit_report(void);
+
+/* gc_check.c */
+int gc_check_heap(void);
+
+#endif

@@ -1,0 +1,208 @@
+/* gc_mark.c: marking, with an explicit mark stack and overflow recovery.
+ *
+ * Owns: the mark stack G.ms_* and every block's mark bits during a collection.
+ *
+ *   mark stack (mmap'd):  [lo,hi) [lo,hi) ... [lo,hi)  ← G.ms_top
+ *                          ranges of words still to scan
+ *
+ * Marking is depth-first without recursion: pop a range, look at every word
+ * in it, and for a word that points into an unmarked object set its mark bit
+ * and push the object's words. A long linked list therefore keeps the stack
+ * one entry deep however long it is. Large ranges are scanned 4 KiB at a time
+ * (the rest is pushed back first), so a big pointer array does not flood the
+ * stack either.
+ *
+ * Overflow: when the stack is full a push is dropped and G.ms_overflowed is
+ * set; the object is already marked but its children may not be. Recovery
+ * (after the stack drains) rescans every marked object in the heap, which
+ * marks every child of a marked object; it repeats until a round ends without
+ * overflow. Each round marks at least the children of everything marked, so it
+ * terminates. The stack is doubled first unless a test capped it.
+ *
+ * Invariants:
+ *   - G.ms_base <= G.ms_top <= G.ms_end;
+ *   - every object on the stack is marked; an object is pushed at most once
+ *     per collection (only when its bit goes from 0 to 1), except by recovery;
+ *   - when marking ends without overflow, every object reachable from a
+ *     scanned root has its bit set.
+ *
+ * Callers: gc_roots.c (roots), gc_collect.c (clear, drain, recover).
+ */
+#include <string.h>
+#include <sys/mman.h>
+#include "gc_internal.h"
+
+enum {
+	MS_DEFAULT = 1 << 16,      /* entries: 1 MiB */
+	MS_MAX = 1 << 24,
+	SCAN_CHUNK = GC_PAGE / sizeof(uintptr_t),
+	PREFETCH_DEPTH = 8,        /* power of two: the FIFO index is a mask */
+};
+
+static int stack_map(size_t entries)
+{
+	if (G.ms_base)
+		munmap(G.ms_base, G.ms_cap * sizeof(struct mark_entry));
+	void *p = mmap(NULL, entries * sizeof(struct mark_entry), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		G.ms_base = NULL;
+		return -1;
+	}
+	G.ms_base = G.ms_top = p;
+	G.ms_cap = entries;
+	G.ms_end = G.ms_base + entries;
+	return 0;
+}
+
+void mark_init(void)
+{
+	stack_map(G.ms_limit ? G.ms_limit : MS_DEFAULT);
+}
+
+void gc_set_mark_stack_limit(size_t entries)
+{
+	G.ms_limit = entries;
+	if (G.initialized)
+		stack_map(entries ? entries : MS_DEFAULT);
+}
+
+void mark_clear_all(void)
+{
+	for (struct gc_chunk *c = G.chunks; c; c = c->next)
+		for (size_t i = 0; i < c->npages; i++)
+			memset(c->hdr[i].mark, 0, sizeof c->hdr[i].mark);
+}
+
+/* ---- the mark loop (the collector's hot path) --------------------------- */
+
+static inline __attribute__((always_inline)) void push(struct mark_entry **top, uintptr_t *lo,
+							 uintptr_t *hi)
+{
+	if (*top == G.ms_end) {
+		G.ms_overflowed = 1;
+		return;
+	}
+	(*top)->lo = lo;
+	(*top)->hi = hi;
+	(*top)++;
+}
+
+/* Mark what each word of [p, end) points into; push newly marked objects. */
+static inline __attribute__((always_inline)) void scan_words(uintptr_t *p, uintptr_t *end,
+							       struct mark_entry **top)
+{
+	uintptr_t lo = G.lo, span = G.hi - G.lo;
+	for (; p < end; p++) {
+		uintptr_t w = *p;
+		if (w - lo >= span)
+			continue;
+		struct gc_block *b = block_of(w);
+		if (!b)
+			continue;
+		if (b->kind == BLOCK_SMALL) {
+			uint32_t i = small_index(b, w);
+			uint64_t bit = 1ull << (i & 63), *word = &b->mark[i >> 6];
+			if (i >= b->n || (*word & bit))
+				continue;
+			*word |= bit;
+			if (b->atomic)
+				continue;
+			uintptr_t *obj = (uintptr_t *)(b->start + (size_t)i * b->size);
+			push(top, obj, obj + b->size / sizeof(uintptr_t));
+		} else if (b->kind == BLOCK_LARGE && !(b->mark[0] & 1)) {
+			b->mark[0] = 1;
+			if (!b->atomic) {
+				uintptr_t *obj = (uintptr_t *)b->start;
+				push(top, obj, obj + (size_t)b->n * GC_PAGE / sizeof(uintptr_t));
+			}
+		}
+	}
+}
+
+/* Scan one range (a root, or an object during recovery). */
+void mark_range(uintptr_t *lo, uintptr_t *hi)
+{
+	struct mark_entry *top = G.ms_top;
+	scan_words(lo, hi, &top);
+	G.ms_top = top;
+}
+
+/* Pop and scan until the stack is empty.
+ *
+ * Popped ranges wait in a small FIFO, with their first line prefetched,
+ * before being scanned: with plain LIFO order the object just pushed is
+ * scanned at once and its cache miss is paid in full; the FIFO gives each
+ * miss PREFETCH_DEPTH scans to arrive (Garner, Blackburn and Frampton's
+ * "edge order" buffer). Order does not matter to marking. */
+void mark_drain(void)
+{
+	struct mark_entry fifo[PREFETCH_DEPTH];
+	unsigned head = 0, count = 0;
+	struct mark_entry *top = G.ms_top;
+	for (;;) {
+		while (count < PREFETCH_DEPTH && top != G.ms_base) {
+			struct mark_entry e = *--top;
+			if ((size_t)(e.hi - e.lo) > SCAN_CHUNK) {
+				top->lo = e.lo + SCAN_CHUNK;   /* the rest stays on the stack */
+				top++;
+				e.hi = e.lo + SCAN_CHUNK;
+			}
+			__builtin_prefetch(e.lo);
+			fifo[(head + count++) % PREFETCH_DEPTH] = e;
+		}
+		if (count == 0)
+			break;
+		struct mark_entry e = fifo[head];
+		head = (head + 1) % PREFETCH_DEPTH;
+		count--;
+		scan_words(e.lo, e.hi, &top);
+	}
+	G.ms_top = top;
+}
+
+/* ---- overflow recovery (the slow path) ----------------------------------- */
+
+static void rescan_block(struct gc_block *b)
+{
+	if (b->atomic)
+		return;
+	if (b->kind == BLOCK_LARGE) {
+		if (b->mark[0] & 1) {
+			uintptr_t *obj = (uintptr_t *)b->start;
+			mark_range(obj, obj + (size_t)b->n * GC_PAGE / sizeof(uintptr_t));
+			mark_drain();
+		}
+		return;
+	}
+	for (uint32_t i = 0; i < b->n; i++) {
+		if (!mark_test(b, i))
+			continue;
+		uintptr_t *obj = (uintptr_t *)(b->start + (size_t)i * b->size);
+		mark_range(obj, obj + b->size / sizeof(uintptr_t));
+		mark_drain();
+	}
+}
+
+static void rescan_heap(void)
+{
+	for (struct gc_chunk *c = G.chunks; c; c = c->next) {
+		for (size_t i = 0; i < c->npages;) {
+			struct gc_block *b = &c->hdr[i];
+			if (b->kind != BLOCK_FREE)
+				rescan_block(b);
+			i += b->kind == BLOCK_SMALL ? 1 : b->n;
+		}
+	}
+}
+
+void mark_recover_overflow(void)
+{
+	while (G.ms_overflowed) {
+		G.ms_overflowed = 0;
+		G.overflows++;
+		if (!G.ms_limit && G.ms_cap < MS_MAX)
+			stack_map(G.ms_cap * 2);
+		rescan_heap();
+	}
+}
