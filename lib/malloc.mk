@@ -28,13 +28,17 @@
 #   mdriver -c /traces/short1-bal.rep /traces/short2-bal.rep
 #                                       correctness with mm_checkheap after every op
 #   mdriver -v /traces/*-bal.rep        every trace: correctness, utilisation, speed
+#                                       (list the files if the shell cannot glob;
+#                                       -p 1 shortens the timing under emulation)
 #   malloc_debugtest clean              exits 0, prints nothing
+#   PAGODA_MALLOC_DEBUG=1 malloc_debugtest leak   exits 0 after listing 2 leaks
 #   PAGODA_MALLOC_DEBUG=1 malloc_debugtest double_free   (and invalid_free,
 #       interior_free, overflow, underflow, use_after_free, use_after_free_reuse)
 #                                       must print "pagoda malloc: <bug>" and abort
 #                                       (non-zero status: SIGABRT)
 # (PAGODA_MALLOC_DEBUG needs an environment; without it the test program takes
-#  --debug as its first argument, which sets the variable and re-executes itself.)
+#  --debug as its first argument, which sets the variable and re-executes itself
+#  through /proc/self/exe or else argv[0], so give it by its full path.)
 
 MALLOC_CORE_SRC := lib/malloc.c lib/malloc_small.c lib/malloc_fits.c lib/malloc_huge.c \
 	lib/heapcheck.c lib/malloc_debug.c lib/malloc_report.c lib/memlib.c
