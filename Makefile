@@ -43,7 +43,7 @@ $(BUILD)/%.o: %.c | setup
 	@echo "  CC      $<"
 	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/%.asm.o: %.asm boot/boot.inc | setup
+$(BUILD)/%.asm.o: %.asm boot/boot.inc kernel/trapframe.inc | setup
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
 	@$(NASM) -f elf64 -I. $< -o $@

@@ -521,15 +521,21 @@ long sys_ioctl(int fd, unsigned long cmd, uintptr_t arg)
 	return -EINVAL;
 }
 
-long sys_dup(int fd)
+/* A new descriptor for fd's file, the lowest free one >= lowest. */
+static long dup_from(int fd, int lowest)
 {
 	struct file *f = fd_file(fd);
 	if (!f)
 		return -EBADF;
-	int nfd = fd_install(f, 0, false);
+	int nfd = fd_install(f, lowest, false);
 	if (nfd >= 0)
 		file_get(f);
 	return nfd;
+}
+
+long sys_dup(int fd)
+{
+	return dup_from(fd, 0);
 }
 
 long sys_dup2(int oldfd, int newfd)
@@ -562,14 +568,8 @@ long sys_fcntl(int fd, int cmd, uint64_t arg)
 		return 0;
 	case F_GETFL: return f->flags & ~O_CLOEXEC;
 	case F_SETFL: return 0;
-	case F_DUPFD: {
-		if (arg >= NFILE_PER_PROC)
-			return -EINVAL;
-		int nfd = fd_install(f, (int)arg, false);
-		if (nfd >= 0)
-			file_get(f);
-		return nfd;
-	}
+	case F_DUPFD:
+		return arg >= NFILE_PER_PROC ? -EINVAL : dup_from(fd, (int)arg);
 	default: return -EINVAL;
 	}
 }

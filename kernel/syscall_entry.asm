@@ -15,6 +15,8 @@
 %define PERCPU_KSTACK_TOP 0
 %define PERCPU_USER_RSP 8
 
+%include "kernel/trapframe.inc"
+
 global syscall_entry
 extern syscall_dispatch
 extern trap_return
@@ -31,21 +33,7 @@ syscall_entry:
     push rcx                        ; rip
     push 0                          ; error code
     push TF_SYSCALL                 ; vector
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GPRS
     mov rdi, rsp
     cld
     call syscall_dispatch

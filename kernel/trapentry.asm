@@ -6,6 +6,8 @@
 ; From user mode, swapgs makes GS point at the per-CPU area; from kernel
 ; mode GS already does.
 
+%include "kernel/trapframe.inc"
+
 global trap_vectors
 global trap_return
 extern trap
@@ -32,21 +34,7 @@ VECTOR v
 %endrep
 
 trap_common:
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GPRS
     test qword [rsp + 18 * 8], 3    ; tf->cs: did we come from ring 3?
     jz .kernel
     swapgs
@@ -60,21 +48,7 @@ trap_return:                        ; also the first return to user mode of a ne
     cli                             ; no interrupt between swapgs and iretq
     swapgs
 .restore:
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GPRS
     add rsp, 16                     ; vector and error code
     iretq
 
