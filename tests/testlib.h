@@ -398,6 +398,16 @@ static inline void sleep_ms(long ms)
 		;
 }
 
+/* wait_gone: wait until pid, no longer our child (an orphan), has been reaped
+ * by its new parent, so a test never ends with a process of its own still
+ * holding memory (the runner compares free memory after each test). */
+static inline void wait_gone(pid_t pid)
+{
+	/* bounded: a host whose reaper is slow must not hang the test */
+	for (int i = 0; i < 5000 && kill(pid, 0) == 0; i++)
+		sleep_ms(1);
+}
+
 /* ---- where the program lives ------------------------------------------- */
 
 /* prog_dir: the directory of argv[0] ("/bin" when argv[0] has no slash). */

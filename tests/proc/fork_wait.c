@@ -12,7 +12,7 @@ struct board {
 	int child_ppid;		/* getppid() as the child sees it */
 	int orphan_ready;
 	int orphan_reparented;
-	int flag;
+	int orphan_pid;
 };
 
 static struct board *board;
@@ -144,6 +144,7 @@ static int orphan_middle(void *arg)
 
 	(void)arg;
 	if (pid == 0) {
+		board->orphan_pid = getpid();
 		board->orphan_ready = 1;
 		while (getppid() == middle)
 			sleep_ms(2);
@@ -160,6 +161,7 @@ static void orphans(void)
 	wait_for(&board->orphan_reparented, 1);
 	show_yes("orphan_reparented", board->orphan_reparented);
 	show_rc("orphan_not_our_child", wait4(-1, NULL, WNOHANG, NULL));
+	wait_gone(board->orphan_pid);
 }
 
 static void status_destinations(void)

@@ -142,18 +142,21 @@ static void outlives_parent(void)
 	pid_t pid = fork_flushed();
 
 	if (pid == 0) {
+		pid_t middle = getpid();
 		pid_t g = fork();
 		if (g == 0) {
-			while (getppid() == pid)
+			while (getppid() == middle)
 				sleep_ms(2);
 			s[0] = 99;
 			_exit(0);
 		}
+		s[1] = g;
 		_exit(0);
 	}
 	reap(pid);
 	wait_for(&s[0], 99);
 	show_yes("orphan_writes_shared", s[0] == 99);
+	wait_gone(s[1]);
 }
 
 int main(void)
