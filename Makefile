@@ -79,7 +79,13 @@ $(PIE_BIN): user/demo_lazy.c | setup
 	@echo "  GCC-PIE $<"
 	@$(HOST_CC) -static-pie -fPIE -O2 $< -o $@
 
-INITRD_FILES := $(USER_BINS) $(USER_DATA) $(PIE_BIN)
+# The user-space library (lib/): host builds, tests and benchmarks, and the
+# musl builds of its programs and traces for the ramdisk.
+include lib/malloc.mk
+include lib/gc.mk
+
+INITRD_FILES := $(USER_BINS) $(USER_DATA) $(PIE_BIN) $(MALLOC_USER_BINS)
+INITRD_TRACES := $(MALLOC_USER_TRACES)
 
 # `make run EXTRA="prog1 prog2"` adds your programs; the list is remembered in
 # a file that changes only when EXTRA does, so the ramdisk is rebuilt then.
@@ -89,8 +95,8 @@ $(BUILD)/extra.list: FORCE
 .PHONY: FORCE
 FORCE:
 
-$(BUILD)/initrd.cpio: tools/mkinitrd.sh $(INITRD_FILES) $(EXTRA) $(BUILD)/extra.list | setup
-	tools/mkinitrd.sh $@ $(INITRD_FILES) $(EXTRA)
+$(BUILD)/initrd.cpio: tools/mkinitrd.sh $(INITRD_FILES) $(INITRD_TRACES) $(EXTRA) $(BUILD)/extra.list | setup
+	tools/mkinitrd.sh $@ $(INITRD_FILES) $(EXTRA) --dir traces $(INITRD_TRACES)
 
 $(BUILD)/pagoda.iso: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio iso/grub.cfg
 	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
@@ -156,6 +162,3 @@ clean:
 
 -include $(KERNEL_C:%.c=$(BUILD)/%.d)
 
-# ---- user-space library (lib/) --------------------------------------------
--include lib/malloc.mk
--include lib/gc.mk

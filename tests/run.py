@@ -400,8 +400,45 @@ def suite_ktest_plain_cpu(t):
              "boot log does not show the 2 MiB / no-SMEP path")
 
 
+# ---- lib/ inside Pagoda: the same musl binaries the lib suite runs on the host --
+
+def ramdisk_traces():
+    out = subprocess.run(["cpio", "-it"], stdin=open(os.path.join(ROOT, "build", "initrd.cpio"), "rb"),
+                         capture_output=True, text=True).stdout.split()
+    return ["/" + f for f in out if f.startswith("traces/") and f.endswith(".rep")]
+
+
+def boot_program(words, name, timeout=300):
+    return pq.boot(ISO, "quiet init=" + words, timeout=timeout, log_path=log_path(name))
+
+
+def suite_lib_pagoda(t):
+    traces = ramdisk_traces()
+    b = boot_program("/bin/mdriver -v -p 1 " + " ".join(traces), "mdriver", timeout=600)
+    rows = dict(re.findall(r"^(\S+\.rep)\s+(yes|no)\s", b.log, re.M))
+    for path in traces:
+        name = os.path.basename(path)
+        t.record(rows.get(name) == "yes", "lib_pagoda/mdriver/" + name, "correctness: %s" % rows.get(name))
+    t.record(b.status == pq.EXIT_PASS, "lib_pagoda/mdriver_exit", describe(b))
+    m = re.search(r"^malloc: avg_util=(\S+)", b.log, re.M)
+    print("mdriver inside Pagoda: avg_util=%s over %d traces" % (m.group(1) if m else "?", len(traces)))
+    for words, name in (("/bin/malloc_selftest", "malloc_selftest"), ("/bin/mdriver -S", "mdriver_libc_calls")):
+        b = boot_program(words, name)
+        t.record(b.status == pq.EXIT_PASS, "lib_pagoda/" + name, "%s; see %s" % (describe(b), log_path(name)))
+    for bug, message in (("double_free", "pagoda malloc: double free"),
+                         ("invalid_free", "pagoda malloc: invalid free"),
+                         ("overflow", "pagoda malloc: heap buffer overflow"),
+                         ("use_after_free", "pagoda malloc: use after free")):
+        b = boot_program("/bin/malloc_debugtest --debug " + bug, "malloc_debug_" + bug)
+        t.record(message in b.log and "init killed by signal" in b.log, "lib_pagoda/malloc_debug_" + bug,
+                 "want %r and a fatal signal; see %s" % (message, log_path("malloc_debug_" + bug)))
+    b = boot_program("/bin/malloc_debugtest --debug leak", "malloc_debug_leak")
+    t.record("2 block(s), 107 bytes leaked" in b.log and b.status == pq.EXIT_PASS, "lib_pagoda/malloc_debug_leak",
+             "see " + log_path("malloc_debug_leak"))
+
+
 SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user, "pagoda": suite_pagoda,
-          "shell": suite_shell, "tools": suite_tools,
+          "shell": suite_shell, "tools": suite_tools, "lib_pagoda": suite_lib_pagoda,
           "lib": suite_lib}
 
 
