@@ -108,6 +108,11 @@ struct proc *proc_find(int pid)
 	return NULL;
 }
 
+struct proc *proc_first(void)
+{
+	return all_procs;
+}
+
 int proc_count(void)
 {
 	return nprocs;

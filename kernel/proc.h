@@ -59,6 +59,7 @@ struct proc *proc_alloc(const char *name);  /* new process with a kernel stack; 
 void proc_free(struct proc *p);             /* after wait4 reaped it */
 struct proc *proc_find(int pid);
 int proc_count(void);
+struct proc *proc_first(void);              /* every process: follow all_next */
 void proc_set_name(struct proc *p, const char *path);
 /* Make p, whose tf is filled in, start running in user mode when scheduled. */
 void proc_start_user(struct proc *p);

@@ -289,15 +289,14 @@ long sys_rt_sigprocmask(int how, uintptr_t uset, uintptr_t uold, size_t setsize)
 static long kill_all(int sig)
 {
 	long sent = 0;
-	for (int pid = 2; pid < 1 << 20 && sent < proc_count(); pid++) {
-		struct proc *p = proc_find(pid);
-		if (!p)
+	for (struct proc *p = proc_first(); p; p = p->all_next) {
+		if (p->pid <= 1 || p == current_proc() || p->state == PROC_ZOMBIE)
 			continue;
 		sent++;
-		if (p != current_proc() && sig)
+		if (sig)
 			force_sig(p, sig);
 	}
-	return sent > 1 ? 0 : -ESRCH;
+	return sent ? 0 : -ESRCH;
 }
 
 long sys_kill(int pid, int sig)

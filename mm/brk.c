@@ -15,22 +15,13 @@
 #include "mm.h"
 #include "../kernel/proc.h"
 
-#define STACK_GUARD_GAP (256 * PAGE_SIZE)
-
-static uintptr_t vm_start_gap(const struct vma *v)
-{
-	if ((v->vm_flags & VM_GROWSDOWN) && v->vm_start > STACK_GUARD_GAP)
-		return v->vm_start - STACK_GUARD_GAP;
-	return v->vm_start;
-}
-
 static bool brk_may_grow(struct mm *mm, uintptr_t oldbrk, uintptr_t newbrk)
 {
 	struct frame_stats s;
 	if (newbrk > USER_TOP || newbrk < oldbrk)
 		return false;
 	struct vma *next = find_vma(mm, oldbrk);
-	if (next && newbrk + PAGE_SIZE > vm_start_gap(next))
+	if (next && newbrk + PAGE_SIZE > vma_start_gap(next))
 		return false;
 	frame_get_stats(&s);
 	return ((newbrk - mm->start_brk) >> PAGE_SHIFT) <= s.total;

@@ -28,9 +28,6 @@
 #include "../kernel/ramfs.h"
 #include "../kernel/string.h"
 
-/* Linux's stack_guard_gap: the stack may not grow within this of the area below. */
-#define STACK_GUARD_GAP (256 * PAGE_SIZE)
-
 /* Every case has a counter, per process and system-wide. */
 static void count(uint64_t *mine, uint64_t *global)
 {
@@ -53,16 +50,12 @@ static enum fault_result done(struct fault *f, enum fault_result r, const char *
 
 int expand_stack(struct mm *mm, struct vma *v, uintptr_t addr)
 {
-	(void)mm;
 	addr = page_round_down(addr);
 	if (addr < STACK_TOP - STACK_LIMIT)
 		return -ENOMEM;   /* past RLIMIT_STACK */
 	if (v->prev && addr < v->prev->vm_end + STACK_GUARD_GAP)
 		return -ENOMEM;   /* would run into the area below */
-	v->vm_start = addr;   /* keys change: reinsert */
-	avl_remove(&mm->vmas, &v->node);
-	v->node.key = addr;
-	avl_insert(&mm->vmas, &v->node);
+	vma_move_start(mm, v, addr);
 	return 0;
 }
 

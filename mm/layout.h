@@ -61,6 +61,8 @@
 #define ELF_ET_DYN_BASE 0x0000555555554000ul   /* where static-PIE programs load, as Linux */
 #define STACK_TOP USER_TOP                     /* the stack's highest page ends here */
 #define STACK_LIMIT (8ul << 20)                /* RLIMIT_STACK, as Linux's default */
+#define STACK_GUARD_GAP (256 * PAGE_SIZE)      /* Linux's stack_guard_gap: nothing is mapped
+                                                  this close below the stack */
 
 static inline uintptr_t page_round_down(uintptr_t a) { return a & PAGE_MASK; }
 static inline uintptr_t page_round_up(uintptr_t a) { return (a + PAGE_SIZE - 1) & PAGE_MASK; }

@@ -94,6 +94,11 @@ struct vma *vma_merge(struct mm *mm, struct vma *v);
 /* Remove [start, end) from the address space: areas trimmed, split or
  * removed, their pages unmapped and frames released. 0 or -ENOMEM. */
 int vma_unmap_range(struct mm *mm, uintptr_t start, uintptr_t end);
+/* Where the free space below v ends: v's start, less the guard gap when v
+ * is the stack (USER_TOP when v is NULL). */
+uintptr_t vma_start_gap(const struct vma *v);
+/* Move v's start (the stack growing down); v's neighbours must allow it. */
+void vma_move_start(struct mm *mm, struct vma *v, uintptr_t start);
 /* Is [start, end) free of areas? */
 bool vma_range_free(struct mm *mm, uintptr_t start, uintptr_t end);
 /* Check the area invariants; prints and returns false on a violation. */

@@ -27,7 +27,6 @@
 
 #define TASK_SIZE USER_TOP
 #define MMAP_MIN_ADDR 0x10000ul          /* vm.mmap_min_addr */
-#define STACK_GUARD_GAP (256 * PAGE_SIZE)
 
 static struct mm *current_mm(void)
 {
@@ -37,17 +36,6 @@ static struct mm *current_mm(void)
 uint64_t prot_to_vm_flags(unsigned long prot)
 {
 	return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) | (prot & PROT_EXEC ? VM_EXEC : 0);
-}
-
-/* The lowest address an area may start at when placed below `next`:
- * the stack keeps a guard gap beneath it. */
-static uintptr_t gap_end(const struct vma *next)
-{
-	if (!next)
-		return TASK_SIZE;
-	if ((next->vm_flags & VM_GROWSDOWN) && next->vm_start > STACK_GUARD_GAP)
-		return next->vm_start - STACK_GUARD_GAP;
-	return next->vm_start;
 }
 
 static struct vma *last_vma(struct mm *mm)
@@ -64,7 +52,7 @@ static bool range_usable(struct mm *mm, uintptr_t addr, size_t len)
 {
 	if (addr < MMAP_MIN_ADDR || addr > TASK_SIZE - len)
 		return false;
-	return addr + len <= gap_end(find_vma(mm, addr));
+	return addr + len <= vma_start_gap(find_vma(mm, addr));
 }
 
 /* Top-down search (Linux arch_get_unmapped_area_topdown): the highest gap
@@ -74,7 +62,7 @@ static uintptr_t search_top_down(struct mm *mm, size_t len)
 	struct vma *next = NULL, *prev = last_vma(mm);
 	for (;;) {
 		uintptr_t lo = prev && prev->vm_end > MMAP_MIN_ADDR ? prev->vm_end : MMAP_MIN_ADDR;
-		uintptr_t hi = gap_end(next) < mm->mmap_base ? gap_end(next) : mm->mmap_base;
+		uintptr_t hi = vma_start_gap(next) < mm->mmap_base ? vma_start_gap(next) : mm->mmap_base;
 		if (hi > lo && hi - lo >= len)
 			return hi - len;
 		if (!prev)

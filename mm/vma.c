@@ -40,6 +40,24 @@ struct vma *vma_lookup(struct mm *mm, uintptr_t addr)
 	return v && v->vm_start <= addr ? v : NULL;
 }
 
+uintptr_t vma_start_gap(const struct vma *v)
+{
+	if (!v)
+		return USER_TOP;
+	if ((v->vm_flags & VM_GROWSDOWN) && v->vm_start > STACK_GUARD_GAP)
+		return v->vm_start - STACK_GUARD_GAP;
+	return v->vm_start;
+}
+
+void vma_move_start(struct mm *mm, struct vma *v, uintptr_t start)
+{
+	kassert(page_aligned(start) && start < v->vm_end && (!v->prev || v->prev->vm_end <= start));
+	avl_remove(&mm->vmas, &v->node);   /* the key changes */
+	v->vm_start = start;
+	v->node.key = start;
+	avl_insert(&mm->vmas, &v->node);
+}
+
 bool vma_range_free(struct mm *mm, uintptr_t start, uintptr_t end)
 {
 	struct vma *v = find_vma(mm, start);
