@@ -6,6 +6,7 @@
  * its parent. wait4 in the parent collects the status, adds the child's
  * resource usage to its own "children" totals, and frees the zombie.
  */
+#include "debug.h"
 #include "errno.h"
 #include "file.h"
 #include "linux_abi.h"
@@ -15,6 +16,7 @@
 #include "string.h"
 #include "timer.h"
 #include "uaccess.h"
+#include "../mm/audit.h"
 #include "../mm/frame.h"
 #include "../mm/mm.h"
 
@@ -98,6 +100,8 @@ static int reap(struct proc *p, struct proc *c, int *status, struct rusage *ru)
 	*status = c->exit_status;
 	int pid = c->pid;
 	proc_free(c);
+	if (debug_vm)
+		frame_audit();
 	return pid;
 }
 

@@ -91,6 +91,8 @@ SELFCHECKS = [
     ("selfcheck_stack_overflow", pq.EXIT_PANIC, [r"#DF double fault", r"kernel stack overflow"]),
     ("selfcheck_hang", "timeout", []),
     ("selfcheck_double_free", pq.EXIT_PANIC, [r"double free of frame"]),
+    ("selfcheck_frame_audit_finds_leak", pq.EXIT_PANIC,
+     [r"frame_audit: frame \w+ has refcount 1 but 0 references", r"1 frames with a wrong reference count"]),
 ]
 
 

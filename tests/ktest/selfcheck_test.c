@@ -47,3 +47,13 @@ KTEST_SELFCHECK(selfcheck_stack_overflow)
 {
 	recurse(0);
 }
+
+/* A user frame that nothing maps: frame_audit must call it a leak. */
+#include "../../mm/audit.h"
+#include "../../mm/frame.h"
+
+KTEST_SELFCHECK(selfcheck_frame_audit_finds_leak)
+{
+	frame_alloc(FRAME_USER);
+	frame_audit();
+}

@@ -1,0 +1,86 @@
+/*
+ * frame_audit: the refcount invariant of copy-on-write, checked whole.
+ *
+ *   for every frame in use by user space:
+ *       refcount == (number of PTEs mapping it, over all address spaces)
+ *                 + (1 if a shared-memory object holds it)
+ *
+ * A refcount too high is a leak (the frame would never be freed); too low a
+ * use-after-free waiting to happen. Runs under `debug_vm` (every test boot)
+ * each time a process is reaped, so every test exercises it.
+ */
+#include "audit.h"
+#include "frame.h"
+#include "kheap.h"
+#include "mm.h"
+#include "pagetable.h"
+#include "../kernel/panic.h"
+#include "../kernel/printk.h"
+#include "../kernel/proc.h"
+#include "../kernel/string.h"
+
+struct audit {
+	uint32_t *refs;        /* expected references, by pfn */
+	uint64_t npfn;
+};
+
+static void count_mapping(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	(void)va, (void)level;
+	struct audit *a = arg;
+	a->refs[pte_addr(*slot) >> PAGE_SHIFT]++;
+}
+
+/* A shared object holds one reference per frame, however many areas use it:
+ * count it at its first area only (the first in process order). */
+static void count_shm(struct audit *a, struct shm_object *shm, struct shm_object **seen, size_t *nseen)
+{
+	for (size_t i = 0; i < *nseen; i++)
+		if (seen[i] == shm)
+			return;
+	if (*nseen < 256)
+		seen[(*nseen)++] = shm;
+	for (size_t i = 0; i < shm->npages; i++)
+		if (shm->pages[i])
+			a->refs[shm->pages[i] >> PAGE_SHIFT]++;
+}
+
+static void count_process(struct audit *a, struct mm *mm, struct shm_object **seen, size_t *nseen)
+{
+	struct pt_visitor v = { count_mapping, NULL, a };
+	pt_traverse(mm->pgd, 0, USER_TOP, &v);
+	for (struct vma *vma = mm->vma_list; vma; vma = vma->next)
+		if (vma->shm)
+			count_shm(a, vma->shm, seen, nseen);
+}
+
+static int compare(const struct audit *a)
+{
+	int bad = 0;
+	for (uint64_t pfn = 0; pfn < a->npfn; pfn++) {
+		struct page *p = pa_to_page(pfn << PAGE_SHIFT);
+		if (p->use != FRAME_USER || p->refcount == a->refs[pfn])
+			continue;
+		if (bad++ < 8)
+			printk("frame_audit: frame %lx has refcount %u but %u references\n", pfn << PAGE_SHIFT,
+			       p->refcount, a->refs[pfn]);
+	}
+	return bad;
+}
+
+void frame_audit(void)
+{
+	static struct shm_object *seen[256];
+	size_t nseen = 0;
+	struct audit a = { NULL, frame_max_pa() >> PAGE_SHIFT };
+	a.refs = kzalloc(a.npfn * sizeof(uint32_t));
+	if (!a.refs)
+		return;   /* no memory to audit with: skip, this is only a check */
+	for (struct proc *p = proc_first(); p; p = p->all_next)
+		if (p->mm)
+			count_process(&a, p->mm, seen, &nseen);
+	int bad = compare(&a);
+	kfree(a.refs);
+	if (bad)
+		panic("frame_audit: %d frames with a wrong reference count", bad);
+}
