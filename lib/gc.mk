@@ -47,56 +47,73 @@ GC_BENCH_BINS := $(BUILD)/host/gcbench_pagoda $(BUILD)/host/gcbench_boehm \
 # ---- the library, three ways ------------------------------------------------
 $(BUILD)/host/gc/%.o: lib/%.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(GC_CFLAGS) -c $< -o $@
+	@echo "  CC      $@"
+	@$(HOST_CC) $(GC_CFLAGS) -c $< -o $@
 
 $(BUILD)/host/gc-san/%.o: lib/%.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(GC_CFLAGS) $(GC_SAN) -c $< -o $@
+	@echo "  CC      $@"
+	@$(HOST_CC) $(GC_CFLAGS) $(GC_SAN) -c $< -o $@
 
 $(BUILD)/user/gc/%.o: lib/%.c
 	@mkdir -p $(dir $@)
-	$(MUSL_CC) $(GC_CFLAGS) -c $< -o $@
+	@echo "  MUSL-CC $@"
+	@$(MUSL_CC) $(GC_CFLAGS) -c $< -o $@
 
 $(GC_HOST_LIB): $(GC_HOST_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $^
 $(GC_SAN_LIB): $(GC_SAN_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $^
 $(GC_USER_LIB): $(GC_USER_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $^
 
 # ---- tests ------------------------------------------------------------------
 GC_TEST_SRC := tests/lib/gc/gc_tests.c tests/lib/gc/gc_tests_graph.c
 GC_TEST_HDR := tests/lib/gc/gc_test.h
 
 $(BUILD)/host/gc_tests: $(GC_TEST_SRC) $(GC_TEST_HDR) $(GC_SAN_LIB)
-	$(HOST_CC) $(GC_TEST_CFLAGS) $(GC_SAN) $(GC_TEST_SRC) $(GC_SAN_LIB) -o $@
+	@echo "  CC      $@"
+	@$(HOST_CC) $(GC_TEST_CFLAGS) $(GC_SAN) $(GC_TEST_SRC) $(GC_SAN_LIB) -o $@
 $(BUILD)/user/gc_tests: $(GC_TEST_SRC) $(GC_TEST_HDR) $(GC_USER_LIB)
-	$(MUSL_CC) -static $(GC_TEST_CFLAGS) $(GC_TEST_SRC) $(GC_USER_LIB) -o $@
+	@echo "  MUSL-CC $@"
+	@$(MUSL_CC) -static $(GC_TEST_CFLAGS) $(GC_TEST_SRC) $(GC_USER_LIB) -o $@
 
 $(BUILD)/host/gc_leaky: tests/lib/gc/leaky.c $(GC_SAN_LIB)
-	$(HOST_CC) $(GC_TEST_CFLAGS) $(GC_SAN) $< $(GC_SAN_LIB) -o $@
+	@echo "  CC      $@"
+	@$(HOST_CC) $(GC_TEST_CFLAGS) $(GC_SAN) $< $(GC_SAN_LIB) -o $@
 $(BUILD)/user/gc_leaky: tests/lib/gc/leaky.c $(GC_USER_LIB)
-	$(MUSL_CC) -static $(GC_TEST_CFLAGS) $< $(GC_USER_LIB) -o $@
+	@echo "  MUSL-CC $@"
+	@$(MUSL_CC) -static $(GC_TEST_CFLAGS) $< $(GC_USER_LIB) -o $@
 
 # The same bdwgc program against our gc.h and against Debian's.
 $(BUILD)/host/gc_bdwgc: tests/lib/gc/bdwgc_prog.c $(GC_SAN_LIB)
-	$(HOST_CC) $(GC_TEST_CFLAGS) $(GC_SAN) $< $(GC_SAN_LIB) -o $@
+	@echo "  CC      $@"
+	@$(HOST_CC) $(GC_TEST_CFLAGS) $(GC_SAN) $< $(GC_SAN_LIB) -o $@
 $(BUILD)/host/gc_bdwgc_boehm: tests/lib/gc/bdwgc_prog.c
-	$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror $< -lgc -o $@
+	@echo "  CC      $@"
+	@$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror $< -lgc -o $@
 $(BUILD)/user/gc_bdwgc: tests/lib/gc/bdwgc_prog.c $(GC_USER_LIB)
-	$(MUSL_CC) -static $(GC_TEST_CFLAGS) $< $(GC_USER_LIB) -o $@
+	@echo "  MUSL-CC $@"
+	@$(MUSL_CC) -static $(GC_TEST_CFLAGS) $< $(GC_USER_LIB) -o $@
 
 # ---- benchmark ---------------------------------------------------------------
 GC_BENCH_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror
 
 $(BUILD)/host/gcbench_pagoda: bench/gcbench.c $(GC_HOST_LIB)
-	$(HOST_CC) $(GC_BENCH_CFLAGS) -Ilib/include $< $(GC_HOST_LIB) -o $@
+	@echo "  CC      $@"
+	@$(HOST_CC) $(GC_BENCH_CFLAGS) -Ilib/include $< $(GC_HOST_LIB) -o $@
 $(BUILD)/host/gcbench_boehm: bench/gcbench.c
-	$(HOST_CC) $(GC_BENCH_CFLAGS) $< -lgc -o $@
+	@echo "  CC      $@"
+	@$(HOST_CC) $(GC_BENCH_CFLAGS) $< -lgc -o $@
 $(BUILD)/host/gcbench_malloc: bench/gcbench.c bench/gcbench_malloc/gc.h
-	$(HOST_CC) $(GC_BENCH_CFLAGS) -Ibench/gcbench_malloc $< -o $@
+	@echo "  CC      $@"
+	@$(HOST_CC) $(GC_BENCH_CFLAGS) -Ibench/gcbench_malloc $< -o $@
 $(BUILD)/user/gcbench: bench/gcbench.c $(GC_USER_LIB)
-	$(MUSL_CC) -static $(GC_BENCH_CFLAGS) -Ilib/include $< $(GC_USER_LIB) -o $@
+	@echo "  MUSL-CC $@"
+	@$(MUSL_CC) -static $(GC_BENCH_CFLAGS) -Ilib/include $< $(GC_USER_LIB) -o $@
 
 # ---- targets -------------------------------------------------------------------
 .PHONY: host-gc user-gc test-gc bench-gc

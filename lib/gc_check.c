@@ -99,3 +99,59 @@ int gc_check_heap(void)
 	check_runs();
 	return (int)problems;
 }
+
+/* ---- gc_explain: why is this object alive? -------------------------------- */
+
+static int points_into(uintptr_t w, const char *obj)
+{
+	return gc_base((void *)w) == obj;
+}
+
+static void explain_range(const char *what, uintptr_t *lo, uintptr_t *hi, const char *obj)
+{
+	for (uintptr_t *p = lo; p < hi; p++)
+		if (points_into(*p, obj))
+			fprintf(stderr, "gc_explain: %p is referenced from %s at %p\n", (void *)obj, what,
+				(void *)p);
+}
+
+static void explain_object(const char *from, size_t size, const char *obj)
+{
+	for (uintptr_t *p = (uintptr_t *)from; p < (uintptr_t *)(from + size); p++)
+		if (points_into(*p, obj))
+			fprintf(stderr, "gc_explain: %p is referenced from heap object %p (%zu bytes, %s) "
+				"at %p\n", (void *)obj, (void *)from, size,
+				gc_was_marked(from) == 1 ? "marked" : "not marked", (void *)p);
+}
+
+static void explain_heap(const char *obj)
+{
+	for (struct gc_chunk *c = G.chunks; c; c = c->next)
+		for (size_t i = 0; i < c->npages;) {
+			struct gc_block *b = &c->hdr[i];
+			size_t step = b->kind == BLOCK_SMALL ? 1 : b->n;
+			for (uint32_t k = 0; b->kind == BLOCK_SMALL && !b->atomic && k < b->n; k++)
+				explain_object(b->start + (size_t)k * b->size, b->size, obj);
+			if (b->kind == BLOCK_LARGE && !b->atomic)
+				explain_object(b->start, step * GC_PAGE, obj);
+			i += step;
+		}
+}
+
+/* Print every root word and heap word that points into p's object (heap
+ * words include free and dead objects: read them with gc_was_marked). */
+__attribute__((noinline)) void gc_explain(const void *p)
+{
+	const char *obj = gc_base(p);
+	if (!obj) {
+		fprintf(stderr, "gc_explain: %p is not in the GC heap\n", p);
+		return;
+	}
+	uintptr_t *sp = __builtin_frame_address(0);
+	explain_range("the stack", sp, G.stack_base, obj);
+	explain_range("data/bss", G.data_lo, (uintptr_t *)&G, obj);
+	explain_range("data/bss", (uintptr_t *)(&G + 1), G.data_hi, obj);
+	for (unsigned i = 0; i < G.nroots; i++)
+		explain_range("a registered root", G.roots[i].lo, G.roots[i].hi, obj);
+	explain_heap(obj);
+}

@@ -42,7 +42,7 @@
 #include "gc_internal.h"
 
 extern char **environ;
-extern const Elf64_Ehdr __ehdr_start;
+extern const char __ehdr_start[];
 
 static uintptr_t *align_up(const void *p)
 {
@@ -62,12 +62,14 @@ __attribute__((constructor)) static void record_stack_base(void)
 
 static void find_data_segment(void)
 {
-	const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)&__ehdr_start + __ehdr_start.e_phoff);
+	/* Through an integer: the symbol has no C type of the right size. */
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)(uintptr_t)__ehdr_start;
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)((uintptr_t)eh + eh->e_phoff);
 	uintptr_t bias = 0;
-	for (unsigned i = 0; i < __ehdr_start.e_phnum; i++)
+	for (unsigned i = 0; i < eh->e_phnum; i++)
 		if (ph[i].p_type == PT_LOAD && ph[i].p_offset == 0)
-			bias = (uintptr_t)&__ehdr_start - ph[i].p_vaddr;
-	for (unsigned i = 0; i < __ehdr_start.e_phnum; i++) {
+			bias = (uintptr_t)eh - ph[i].p_vaddr;
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		if (ph[i].p_type != PT_LOAD || !(ph[i].p_flags & PF_W))
 			continue;
 		char *lo = (char *)(bias + ph[i].p_vaddr);

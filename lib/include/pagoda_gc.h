@@ -94,5 +94,8 @@ void gc_set_mark_stack_limit(size_t entries);
 /* Walk the whole heap and check its invariants (lib/gc_internal.h); prints
  * the first problems on stderr and returns how many were found. Slow. */
 int gc_check_heap(void);
+/* Print on stderr every stack, data, registered-root and heap word that
+ * points into p's object: "why is this object still alive?". */
+void gc_explain(const void *p);
 
 #endif

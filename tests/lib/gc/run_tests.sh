@@ -1,0 +1,53 @@
+#!/bin/sh
+# run_tests.sh BUILD: the collector's test suite (make test-gc).
+# Prints one PASS/FAIL line per case; exits 1 if any failed.
+#   gc_*        build/host/gc_tests (glibc, UBSan)
+#   gc_musl_*   build/user/gc_tests (static musl, the Pagoda binary, on the host)
+#   gc_leak_report_{host,musl}  the leaking program's report
+#   gc_bdwgc_compat_{host,musl} a bdwgc program built on our gc.h prints what
+#                               it prints with Debian's libgc
+B=${1:-build}
+failed=0
+
+fail() { echo "FAIL $1: $2"; failed=1; }
+
+suite() {   # binary prefix
+	timeout 120 "$1" "$2"
+	status=$?
+	[ $status -eq 0 ] || { [ $status -eq 1 ] || fail "${2}tests" "exit status $status"; failed=1; }
+}
+
+leak_check() {   # binary name
+	out=$(timeout 60 "$1" 2>&1)
+	status=$?
+	n=$(printf '%s\n' "$out" | grep -c '^gc: leak: ')
+	line48=$(grep -n 'LEAK-48' tests/lib/gc/leaky.c | cut -d: -f1)
+	line1000=$(grep -n 'LEAK-1000' tests/lib/gc/leaky.c | cut -d: -f1)
+	if [ $status -ne 0 ] || [ "$n" -ne 2 ]; then
+		fail "$2" "exit $status, $n leak lines: $(printf '%s' "$out" | tr '\n' '|')"
+	elif ! printf '%s\n' "$out" | grep -q "^gc: leak: 48 bytes at .*, allocated at .*leaky.c:$line48\$"; then
+		fail "$2" "no report of the 48-byte leak at leaky.c:$line48"
+	elif ! printf '%s\n' "$out" | grep -q "^gc: leak: 1000 bytes at .*, allocated at .*leaky.c:$line1000\$"; then
+		fail "$2" "no report of the 1000-byte leak at leaky.c:$line1000"
+	else
+		echo "PASS $2"
+	fi
+}
+
+compat_check() {   # ours boehm name
+	ours=$(timeout 60 "$1" 2>&1) || { fail "$3" "our build exited non-zero"; return; }
+	theirs=$(timeout 60 "$2" 2>&1) || { fail "$3" "the libgc build exited non-zero"; return; }
+	if [ "$ours" = "$theirs" ]; then
+		echo "PASS $3"
+	else
+		fail "$3" "output differs: ours [$ours] libgc [$theirs]"
+	fi
+}
+
+suite "$B/host/gc_tests" gc_
+suite "$B/user/gc_tests" gc_musl_
+leak_check "$B/host/gc_leaky" gc_leak_report_host
+leak_check "$B/user/gc_leaky" gc_leak_report_musl
+compat_check "$B/host/gc_bdwgc" "$B/host/gc_bdwgc_boehm" gc_bdwgc_compat_host
+compat_check "$B/user/gc_bdwgc" "$B/host/gc_bdwgc_boehm" gc_bdwgc_compat_musl
+exit $failed
