@@ -68,9 +68,39 @@ uint64_t timer_ticks(void)
 	return ticks;
 }
 
+/* Where the PIT is within the current tick: latch channel 0's counter, which
+ * counts down from the divisor to 0 once per tick. */
+static uint32_t pit_elapsed_counts(void)
+{
+	outb(PIT_CMD, 0x00);   /* latch channel 0 */
+	uint8_t lo = inb(PIT_CH0), hi = inb(PIT_CH0);
+	return PIT_HZ / HZ - ((uint32_t)hi << 8 | lo);
+}
+
+static bool tick_pending(void)
+{
+	outb(PIC1_CMD, 0x0a);   /* read the interrupt request register */
+	return inb(PIC1_CMD) & 1;
+}
+
+/* Nanoseconds since boot with the PIT's resolution (838 ns), not just the
+ * tick's: the tick count plus the time elapsed within the current tick. If
+ * the counter wrapped but its interrupt has not been taken yet (the kernel
+ * runs with interrupts off), that tick is counted here. Never goes back. */
 uint64_t timer_ns(void)
 {
-	return ticks * (1000000000ull / HZ);
+	static uint64_t last;
+	bool irq = irq_save();
+	uint64_t t = ticks;
+	uint32_t counts = pit_elapsed_counts();
+	if (tick_pending() && counts < PIT_HZ / HZ / 2)
+		t++;
+	uint64_t ns = t * (1000000000ull / HZ) + counts * 1000000000ull / PIT_HZ;
+	if (ns < last)
+		ns = last;
+	last = ns;
+	irq_restore(irq);
+	return ns;
 }
 
 static void pic_eoi(unsigned irq)
