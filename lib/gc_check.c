@@ -107,7 +107,7 @@ static int points_into(uintptr_t w, const char *obj)
 	return gc_base((void *)w) == obj;
 }
 
-static void explain_range(const char *what, uintptr_t *lo, uintptr_t *hi, const char *obj)
+__attribute__((no_sanitize("address"))) static void explain_range(const char *what, uintptr_t *lo, uintptr_t *hi, const char *obj)
 {
 	for (uintptr_t *p = lo; p < hi; p++)
 		if (points_into(*p, obj))

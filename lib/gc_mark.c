@@ -88,8 +88,10 @@ static inline __attribute__((always_inline)) void push(struct mark_entry **top, 
 	(*top)++;
 }
 
-/* Mark what each word of [p, end) points into; push newly marked objects. */
-static inline __attribute__((always_inline)) void scan_words(uintptr_t *p, uintptr_t *end,
+/* Mark what each word of [p, end) points into; push newly marked objects.
+ * no_sanitize("address") here and on its callers: a conservative scan reads
+ * every word of the stack and data, including AddressSanitizer's redzones. */
+static inline __attribute__((always_inline, no_sanitize("address"))) void scan_words(uintptr_t *p, uintptr_t *end,
 							       struct mark_entry **top)
 {
 	uintptr_t lo = G.lo, span = G.hi - G.lo;
@@ -121,7 +123,7 @@ static inline __attribute__((always_inline)) void scan_words(uintptr_t *p, uintp
 }
 
 /* Scan one range (a root, or an object during recovery). */
-void mark_range(uintptr_t *lo, uintptr_t *hi)
+__attribute__((no_sanitize("address"))) void mark_range(uintptr_t *lo, uintptr_t *hi)
 {
 	struct mark_entry *top = G.ms_top;
 	scan_words(lo, hi, &top);
@@ -135,7 +137,7 @@ void mark_range(uintptr_t *lo, uintptr_t *hi)
  * scanned at once and its cache miss is paid in full; the FIFO gives each
  * miss PREFETCH_DEPTH scans to arrive (Garner, Blackburn and Frampton's
  * "edge order" buffer). Order does not matter to marking. */
-void mark_drain(void)
+__attribute__((no_sanitize("address"))) void mark_drain(void)
 {
 	struct mark_entry fifo[PREFETCH_DEPTH];
 	unsigned head = 0, count = 0;
