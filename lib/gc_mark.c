@@ -36,7 +36,7 @@ enum {
 	MS_DEFAULT = 1 << 16,      /* entries: 1 MiB */
 	MS_MAX = 1 << 24,
 	SCAN_CHUNK = GC_PAGE / sizeof(uintptr_t),
-	PREFETCH_DEPTH = 8,        /* power of two: the FIFO index is a mask */
+	PREFETCH_DEPTH = 32,        /* power of two: the FIFO index is a mask */
 };
 
 static int stack_map(size_t entries)
