@@ -62,6 +62,9 @@ int count_marked(const uintptr_t *h, int n);
 uint64_t rnd(void);
 void rnd_seed(uint64_t s);
 
+/* Length of long_list_10m's list (default 10 million; 160 MB of nodes). */
+extern long list_len;
+
 /* Tests in gc_tests_graph.c */
 int t_random_graph(void);
 int t_long_list_10m(void);

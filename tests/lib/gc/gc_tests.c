@@ -1,6 +1,9 @@
 /* gc_tests.c: the collector's behaviour tests and their runner.
  *
- * Usage: gc_tests [PREFIX [TEST]]   (PREFIX defaults to "gc_")
+ * Usage: gc_tests [-l N] [PREFIX [TEST]]   (PREFIX defaults to "gc_")
+ *   -l N   long_list_10m builds a list of N nodes instead of 10 million (the
+ *          full list needs about 175 MiB of heap; a small Pagoda VM can use
+ *          -l 1000000)
  * Each test runs in a forked child and prints nothing on success (exit 0) or
  * its FAIL line (exit 3); any other end is reported by the runner, which
  * prints "PASS PREFIXname" or "FAIL PREFIXname: file:line: condition" and
@@ -483,6 +486,11 @@ static int run_one(const char *prefix, const struct test *t)
 
 int main(int argc, char **argv)
 {
+	if (argc > 2 && strcmp(argv[1], "-l") == 0) {
+		list_len = atol(argv[2]);
+		argc -= 2;
+		argv += 2;
+	}
 	const char *prefix = argc > 1 ? argv[1] : "gc_";
 	int failed = 0, ran = 0;
 	for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
