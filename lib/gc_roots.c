@@ -39,6 +39,8 @@
  */
 #include <elf.h>
 #include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include "gc_internal.h"
 
 extern char **environ;
@@ -129,6 +131,12 @@ static void mark_excluding_self(uintptr_t *lo, uintptr_t *hi)
 static __attribute__((noinline)) void mark_stack_from_here(jmp_buf *regs)
 {
 	uintptr_t *sp = align_down(__builtin_frame_address(0));
+	if (sp >= G.stack_base) {
+		/* Scanning nothing would free live objects: stop instead. */
+		fprintf(stderr, "gc: stack base %p is not above the stack pointer %p "
+			"(environ moved before the collector started?)\n", (void *)G.stack_base, (void *)sp);
+		abort();
+	}
 	mark_range(sp, G.stack_base);
 	mark_range((uintptr_t *)regs, (uintptr_t *)(regs + 1));
 	mark_drain();
