@@ -84,7 +84,7 @@ $(PIE_BIN): user/demo_lazy.c | setup
 include lib/malloc.mk
 include lib/gc.mk
 
-INITRD_FILES := $(USER_BINS) $(USER_DATA) $(PIE_BIN) $(MALLOC_USER_BINS)
+INITRD_FILES := $(USER_BINS) $(USER_DATA) $(PIE_BIN) $(MALLOC_USER_BINS) $(GC_USER_BINS)
 INITRD_TRACES := $(MALLOC_USER_TRACES)
 
 # `make run EXTRA="prog1 prog2"` adds your programs; the list is remembered in

@@ -437,6 +437,28 @@ def suite_lib_pagoda(t):
     b = boot_program("/bin/malloc_debugtest --debug leak", "malloc_debug_leak")
     t.record("2 block(s), 107 bytes leaked" in b.log and b.status == pq.EXIT_PASS, "lib_pagoda/malloc_debug_leak",
              "see " + log_path("malloc_debug_leak"))
+    suite_gc_pagoda(t)
+
+
+def suite_gc_pagoda(t):
+    """The collector's tests and benchmark inside Pagoda. 1 GiB of guest
+    memory: the 10-million-node list alone needs ~200 MiB."""
+    b = pq.boot(ISO, "quiet init=/bin/gc_tests", timeout=600, log_path=log_path("gc_tests"), mem="1G")
+    results = re.findall(r"^(PASS|FAIL) (\S+)(.*)$", b.log, re.M)
+    for verdict, name, rest in results:
+        t.record(verdict == "PASS", "lib_pagoda/gc/" + name, rest.strip(" :()"))
+    t.record(b.status == pq.EXIT_PASS and len(results) > 10, "lib_pagoda/gc_tests_exit",
+             "%s with %d results; see %s" % (describe(b), len(results), log_path("gc_tests")))
+    b = boot_program("/bin/gc_leaky", "gc_leaky")
+    t.record(len(re.findall(r"^gc: leak: \d+ bytes at \w+, allocated at", b.log, re.M)) == 2
+             and b.status == pq.EXIT_PASS, "lib_pagoda/gc_leak_finding", "see " + log_path("gc_leaky"))
+    b = boot_program("/bin/gc_bdwgc", "gc_bdwgc")
+    t.record(b.status == pq.EXIT_PASS, "lib_pagoda/gc_bdwgc_program", "see " + log_path("gc_bdwgc"))
+    b = pq.boot(ISO, "quiet init=/bin/gcbench pagoda", timeout=600, log_path=log_path("gcbench"), mem="1G")
+    m = re.search(r"^gcbench pagoda: .*$", b.log, re.M)
+    t.record(b.status == pq.EXIT_PASS and m is not None, "lib_pagoda/gcbench_runs", "see " + log_path("gcbench"))
+    if m:
+        print("inside Pagoda: " + m.group(0))
 
 
 SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user, "pagoda": suite_pagoda,
