@@ -13,7 +13,7 @@
 #                             smaller guest (MEM=128M) run
 #                             /bin/gc_tests -l 1000000 gc_pagoda_
 #   /bin/gc_leaky             the leaking program; prints "gc: leak: ..." lines on
-#                             stderr and exits 0 (the check is: 2 leaks reported)
+#                             stderr and exits 0 iff it found its 3 leaks
 #   /bin/gc_bdwgc             a program written for bdwgc, built on gc.h
 #   /bin/gcbench pagoda       the benchmark; prints one "gcbench pagoda:" line
 #

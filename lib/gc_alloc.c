@@ -89,6 +89,13 @@ void *gc_malloc_atomic_at(size_t n, const char *file, int line)
 	return p ? p : alloc_slow(n, 1, file, line, __builtin_return_address(0));
 }
 
+/* For wrappers (gc_compat.c) that pass their own caller as the site. */
+void *gc_malloc_from(size_t n, int atomic, void *ret)
+{
+	void *p = alloc_fast(n, atomic != 0);
+	return p ? p : alloc_slow(n, atomic != 0, NULL, 0, ret);
+}
+
 /* ---- the slow path ----------------------------------------------------- */
 
 /* Called when no free pages are left: collect if enough was allocated since

@@ -7,6 +7,7 @@
  * GC_set_free_space_divisor(d) sets our growth percentage to 200 / d.
  */
 #include <string.h>
+#include "gc_internal.h"
 #include "include/gc.h"
 
 int GC_find_leak;
@@ -18,8 +19,9 @@ void GC_init(void)
 	gc_init();
 }
 
-void *GC_malloc(size_t n) { return gc_malloc(n); }
-void *GC_malloc_atomic(size_t n) { return gc_malloc_atomic(n); }
+/* The caller's address is the allocation site leak-finding mode reports. */
+void *GC_malloc(size_t n) { return gc_malloc_from(n, 0, __builtin_return_address(0)); }
+void *GC_malloc_atomic(size_t n) { return gc_malloc_from(n, 1, __builtin_return_address(0)); }
 void *GC_realloc(void *p, size_t n) { return gc_realloc(p, n); }
 void GC_free(void *p) { gc_free(p); }
 void GC_gcollect(void) { gc_collect(); }

@@ -175,6 +175,7 @@ int collect_is_due(void);
 
 /* gc_alloc.c */
 void alloc_init_classes(void);
+void *gc_malloc_from(size_t n, int atomic, void *ret);
 void gc_ensure_init(void);
 
 /* gc_leak.c */

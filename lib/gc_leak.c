@@ -9,7 +9,9 @@
  *     gc: leak: 48 bytes at 0x7f..., allocated at leaky.c:21
  *
  * and then reclaims it. The site is the file:line given by gc.h's GC_MALLOC,
- * or the caller's return address when a program called gc_malloc directly.
+ * or, when a program called gc_malloc directly, an address inside the call
+ * instruction (return address - 1), which `addr2line -e prog ADDR` turns into
+ * the line.
  *
  * Owns: the site table, an open-addressing hash set keyed by object address,
  * in its own mmap'd memory. That memory is never scanned (else every recorded
@@ -107,7 +109,7 @@ static void report(const struct leak_site *s)
 			s->file, s->line);
 	else
 		fprintf(stderr, "gc: leak: %zu bytes at %p, allocated from %p\n", s->size, s->obj,
-			s->ret);
+			(void *)((char *)s->ret - 1));   /* inside the call: addr2line names its line */
 }
 
 /* After marking: report every recorded object left unmarked; the sweep that

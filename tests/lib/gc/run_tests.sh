@@ -17,18 +17,24 @@ suite() {   # binary prefix
 	[ $status -eq 0 ] || { [ $status -eq 1 ] || fail "${2}tests" "exit status $status"; failed=1; }
 }
 
-leak_check() {   # binary name
+leak_check() {   # binary name [static: check the return-address site with addr2line]
 	out=$(timeout 60 "$1" 2>&1)
 	status=$?
 	n=$(printf '%s\n' "$out" | grep -c '^gc: leak: ')
 	line48=$(grep -n 'LEAK-48' tests/lib/gc/leaky.c | cut -d: -f1)
 	line1000=$(grep -n 'LEAK-1000' tests/lib/gc/leaky.c | cut -d: -f1)
-	if [ $status -ne 0 ] || [ "$n" -ne 2 ]; then
+	line24=$(grep -n 'LEAK-24' tests/lib/gc/leaky.c | cut -d: -f1)
+	site24=$(printf '%s\n' "$out" | sed -n 's/^gc: leak: 24 bytes at .*, allocated from \(0x[0-9a-f]*\)$/\1/p')
+	if [ $status -ne 0 ] || [ "$n" -ne 3 ]; then
 		fail "$2" "exit $status, $n leak lines: $(printf '%s' "$out" | tr '\n' '|')"
 	elif ! printf '%s\n' "$out" | grep -q "^gc: leak: 48 bytes at .*, allocated at .*leaky.c:$line48\$"; then
 		fail "$2" "no report of the 48-byte leak at leaky.c:$line48"
 	elif ! printf '%s\n' "$out" | grep -q "^gc: leak: 1000 bytes at .*, allocated at .*leaky.c:$line1000\$"; then
 		fail "$2" "no report of the 1000-byte leak at leaky.c:$line1000"
+	elif [ -z "$site24" ]; then
+		fail "$2" "no report of the 24-byte leak with a return address"
+	elif [ "$3" = static ] && ! addr2line -e "$1" "$site24" | grep -q "leaky.c:$line24"; then
+		fail "$2" "24-byte leak site $site24 is $(addr2line -e "$1" "$site24"), not leaky.c:$line24"
 	else
 		echo "PASS $2"
 	fi
@@ -47,7 +53,7 @@ compat_check() {   # ours boehm name
 suite "$B/host/gc_tests" gc_
 suite "$B/user/gc_tests" gc_musl_
 leak_check "$B/host/gc_leaky" gc_leak_report_host
-leak_check "$B/user/gc_leaky" gc_leak_report_musl
+leak_check "$B/user/gc_leaky" gc_leak_report_musl static
 compat_check "$B/host/gc_bdwgc" "$B/host/gc_bdwgc_boehm" gc_bdwgc_compat_host
 compat_check "$B/user/gc_bdwgc" "$B/host/gc_bdwgc_boehm" gc_bdwgc_compat_musl
 exit $failed
