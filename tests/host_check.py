@@ -147,7 +147,10 @@ def check_syscalls(bindir, name, report):
     if used is None:
         report.result("syscalls_" + name, err)
         return
-    extra = sorted(used - SYSCALLS - TRACER_ARTIFACTS)
+    # strace names numbers no kernel defines "syscall_0x..."; a test calls
+    # them on purpose to check ENOSYS.
+    extra = sorted(n for n in used - SYSCALLS - TRACER_ARTIFACTS
+                   if not n.startswith("syscall_0x"))
     report.result("syscalls_" + name,
                   "uses syscalls Pagoda lacks: " + " ".join(extra) if extra else None)
     return used
