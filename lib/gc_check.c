@@ -45,7 +45,7 @@ static void check_free_run(struct gc_block *b)
 
 static void check_chunk(struct gc_chunk *c)
 {
-	if ((uintptr_t)c->base < G.lo || (uintptr_t)c->base + c->npages * GC_PAGE > G.hi)
+	if ((uintptr_t)c->base < G.lo || (uintptr_t)c->base + (uintptr_t)c->npages * GC_PAGE > G.hi)
 		complain("chunk outside heap bounds", c->base);
 	for (size_t i = 0; i < c->npages;) {
 		struct gc_block *b = &c->hdr[i];

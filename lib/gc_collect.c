@@ -22,7 +22,9 @@
  * does; growing instead makes room for that allocation, so the heap settles
  * near live * (1 + p/100). Collecting only when the heap is full means a heap
  * that once grew (a burst of live data) is used before collecting again,
- * which trades that memory for fewer collections. p = 75 by default: on
+ * which trades that memory for fewer collections; a chunk that a collection
+ * finds wholly free is unmapped while the heap stays above twice
+ * live * (1 + p/100) (gc_sweep.c). p = 75 by default: on
  * GCBench it gives a heap about 1.75 times the peak live data, a third
  * smaller than p = 100 for about the same time (marking is cheap next to
  * allocating there); 1 MiB stops tiny heaps from collecting on every page.
@@ -81,6 +83,13 @@ int collect_is_due(void)
 	if (trigger < MIN_TRIGGER)
 		trigger = MIN_TRIGGER;
 	return G.allocd >= trigger;
+}
+
+/* The heap the policy settles at: live * (1 + p/100), plus the minimum
+ * trigger. sweep_reclaim unmaps free chunks only above twice this. */
+size_t collect_heap_target(void)
+{
+	return G.live_bytes / 100 * (100 + G.growth_percent) + MIN_TRIGGER;
 }
 
 static void record_pause(uint64_t ns)

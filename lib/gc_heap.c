@@ -7,8 +7,10 @@
  *   [addr >> 30] ─────────▶ [(addr >> 12) & 0x3ffff] ─────▶ struct gc_block
  *
  * Chunks come from mmap(MAP_PRIVATE|MAP_ANONYMOUS), never from malloc, and
- * are never returned; their headers live in a second mapping so that object
- * pages hold nothing but objects.
+ * go back with munmap when a collection finds one wholly free and the heap
+ * is well above what the growth policy needs (gc_sweep.c decides); their
+ * headers live in a second mapping so that object pages hold nothing but
+ * objects.
  *
  * Invariants:
  *   - every page of every chunk has a map entry; a leaf entry is NULL exactly
@@ -16,7 +18,7 @@
  *   - a free run is n >= 1 consecutive pages of one chunk, all with kind
  *     BLOCK_FREE; it is in bin min(n, 33) - 1; runs are not coalesced between
  *     collections (sweep_reclaim rebuilds the bins, merged, in address order);
- *   - G.heap_bytes == sum of chunk sizes; it only grows.
+ *   - G.heap_bytes == sum of chunk sizes; G.peak_heap_bytes is its maximum.
  *
  * Growth: a new chunk is max(request, 1 MiB, heap/8). Small steps keep the
  * peak heap close to what the growth policy in gc_collect.c asks for; 1 MiB
@@ -114,19 +116,23 @@ struct gc_block *heap_alloc_pages(size_t npages)
 	return r;
 }
 
+static size_t meta_bytes(size_t npages)
+{
+	return round_page(sizeof(struct gc_block) * (npages + 1));
+}
+
 static struct gc_chunk *chunk_create(size_t npages)
 {
 	char *base = map_anon(npages * GC_PAGE);
 	if (!base)
 		return NULL;
-	size_t meta = round_page(sizeof(struct gc_block) * (npages + 1));
-	struct gc_chunk *c = map_anon(meta);
+	struct gc_chunk *c = map_anon(meta_bytes(npages));
 	if (!c) {
 		munmap(base, npages * GC_PAGE);
 		return NULL;
 	}
 	c->base = base;
-	c->npages = npages;
+	c->npages = (uint32_t)npages;
 	c->hdr = (struct gc_block *)c + 1;   /* sizeof(*c) <= one header */
 	for (size_t i = 0; i < npages; i++) {
 		c->hdr[i].start = base + i * GC_PAGE;
@@ -141,7 +147,7 @@ static int chunk_map(struct gc_chunk *c)
 	for (size_t i = 0; i < c->npages; i++)
 		if (map_set(c->hdr[i].start, &c->hdr[i]))
 			return -1;
-	uintptr_t lo = (uintptr_t)c->base, hi = lo + c->npages * GC_PAGE;
+	uintptr_t lo = (uintptr_t)c->base, hi = lo + (uintptr_t)c->npages * GC_PAGE;
 	if (!G.chunks || lo < G.lo)
 		G.lo = lo;
 	if (!G.chunks || hi > G.hi)
@@ -167,6 +173,30 @@ int heap_grow(size_t npages)
 		G.peak_heap_bytes = G.heap_bytes;
 	heap_free_run(c->hdr, want);
 	return 0;
+}
+
+static void recompute_bounds(void)
+{
+	G.lo = G.hi = 0;
+	for (struct gc_chunk *c = G.chunks; c; c = c->next) {
+		uintptr_t lo = (uintptr_t)c->base, hi = lo + (uintptr_t)c->npages * GC_PAGE;
+		if (!G.lo || lo < G.lo)
+			G.lo = lo;
+		if (hi > G.hi)
+			G.hi = hi;
+	}
+}
+
+/* Unmap a wholly free chunk that the caller has already unlinked from
+ * G.chunks (and never put in the bins). */
+void heap_release_chunk(struct gc_chunk *c)
+{
+	for (size_t i = 0; i < c->npages; i++)
+		map_set(c->hdr[i].start, NULL);
+	G.heap_bytes -= (size_t)c->npages * GC_PAGE;
+	munmap(c->base, (size_t)c->npages * GC_PAGE);
+	munmap(c, meta_bytes(c->npages));
+	recompute_bounds();
 }
 
 /* Tail pages of a large object map to its head, so an interior pointer

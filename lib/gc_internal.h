@@ -67,7 +67,8 @@ _Static_assert(sizeof(struct gc_block) == 64, "a header is one cache line");
 
 struct gc_chunk {
 	char *base;
-	size_t npages;
+	uint32_t npages;
+	uint32_t all_free;        /* set by the reclaim pass: no live page */
 	struct gc_block *hdr;     /* hdr[i] describes base + i pages */
 	struct gc_chunk *next;
 };
@@ -152,6 +153,7 @@ void heap_free_run(struct gc_block *head, size_t npages);
 void heap_reset_runs(void);
 void heap_map_large(struct gc_block *head, size_t npages);
 void heap_unmap_large(struct gc_block *head);
+void heap_release_chunk(struct gc_chunk *c);
 struct gc_block *heap_page_header(struct gc_block *b, size_t i);
 
 /* gc_mark.c */
@@ -172,6 +174,7 @@ size_t sweep_block(struct gc_block *b);
 /* gc_collect.c */
 void collect_now(void);
 int collect_is_due(void);
+size_t collect_heap_target(void);
 
 /* gc_alloc.c */
 void alloc_init_classes(void);

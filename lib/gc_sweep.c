@@ -6,7 +6,8 @@
  *   1. sweep_reclaim, right after marking (eager, cheap): walk every block
  *      header once, in address order. A small block with no mark bit set and
  *      an unmarked large object become free pages; neighbouring free pages
- *      merge into runs (the free-run bins are rebuilt from scratch). A small
+ *      merge into runs (the free-run bins are rebuilt from scratch); a chunk
+ *      left wholly free may be unmapped (release_or_keep). A small
  *      block with some live and some dead objects goes on its class's sweep
  *      list; a full one is left alone. Live bytes are counted from the mark
  *      bits (a popcount per block), so the growth policy knows the live heap
@@ -69,7 +70,9 @@ static size_t reclaim_block(struct gc_block *b)
 	return b->kind == BLOCK_SMALL ? 1 : b->n;
 }
 
-static void reclaim_chunk(struct gc_chunk *c)
+/* Returns 1 when every page of the chunk is free; that run is then left out
+ * of the bins, for sweep_reclaim to release or keep. */
+static int reclaim_chunk(struct gc_chunk *c)
 {
 	size_t run = c->npages;   /* first page of the current free run, or none */
 	for (size_t i = 0; i < c->npages;) {
@@ -84,8 +87,30 @@ static void reclaim_chunk(struct gc_chunk *c)
 		}
 		i += step;
 	}
+	if (run == 0) {
+		c->hdr[0].kind = BLOCK_FREE;
+		c->hdr[0].n = (uint32_t)c->npages;
+		return 1;
+	}
 	if (run != c->npages)
 		heap_free_run(&c->hdr[run], c->npages - run);
+	return 0;
+}
+
+/* Give a wholly free chunk back to the system only while the heap stays at
+ * least twice what the growth policy wants (collect_heap_target): the
+ * margin keeps a program whose live data swings from mapping and unmapping
+ * the same memory at every collection. */
+static void release_or_keep(struct gc_chunk **pp)
+{
+	struct gc_chunk *c = *pp;
+	size_t bytes = (size_t)c->npages * GC_PAGE;
+	if (G.heap_bytes - bytes >= 2 * collect_heap_target()) {
+		*pp = c->next;
+		heap_release_chunk(c);
+	} else {
+		heap_free_run(c->hdr, c->npages);
+	}
 }
 
 void sweep_reclaim(void)
@@ -93,8 +118,16 @@ void sweep_reclaim(void)
 	heap_reset_runs();
 	memset(G.sweep, 0, sizeof G.sweep);
 	G.live_bytes = G.live_objects = 0;
+	int some_free = 0;
 	for (struct gc_chunk *c = G.chunks; c; c = c->next)
-		reclaim_chunk(c);
+		some_free |= (int)(c->all_free = (uint32_t)reclaim_chunk(c));
+	for (struct gc_chunk **pp = &G.chunks; some_free && *pp;) {
+		struct gc_chunk *c = *pp;
+		if (c->all_free)
+			release_or_keep(pp);
+		if (*pp == c)
+			pp = &c->next;
+	}
 }
 
 /* Thread b's unmarked objects, lowest address first, into its class's free

@@ -409,6 +409,38 @@ static int t_base_and_size(void)
 	return 0;
 }
 
+__attribute__((noinline)) static void *make_burst(long n)
+{
+	void **head = NULL;
+	for (long i = 0; i < n; i++) {
+		void **p = gc_malloc(48);
+		p[0] = head;
+		head = p;
+	}
+	return head;
+}
+
+/* 48 MiB live, then dropped: the wholly free chunks go back to the system. */
+static int t_heap_shrinks(void)
+{
+	void *volatile burst = make_burst(1 << 20);
+	collect_clean();
+	struct gc_stats a, b;
+	gc_get_stats(&a);
+	CHECK(a.live_bytes >= (48u << 20));
+	burst = NULL;
+	collect_clean();
+	collect_clean();
+	gc_get_stats(&b);
+	CHECK(b.peak_heap_bytes >= (48u << 20));
+	CHECK(b.heap_bytes < (12u << 20));
+	CHECK(gc_check_heap() == 0);
+	CHECK(make_burst(1000) != NULL);   /* the heap still works */
+	CHECK(gc_check_heap() == 0);
+	(void)burst;
+	return 0;
+}
+
 static int t_heap_invariants(void)
 {
 	uintptr_t h[3000];
@@ -455,6 +487,7 @@ static const struct test tests[] = {
 	{ "disable_enable", t_disable_enable },
 	{ "stats", t_stats },
 	{ "base_and_size", t_base_and_size },
+	{ "heap_shrinks", t_heap_shrinks },
 	{ "heap_invariants", t_heap_invariants },
 };
 
