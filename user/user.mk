@@ -18,6 +18,11 @@
 USER_CC      := $(MUSL_CC)
 USER_CFLAGS  := -static -O2 -Wall -Wextra -Werror -std=gnu11 -Itests
 USER_BIN_DIR := $(BUILD)/user/bin
+# Every program links Pagoda's allocator (lib/), which replaces musl's malloc
+# everywhere in it (printf's buffers, strdup, ...): -u malloc pulls the shim
+# in before libc.a is searched.
+USER_MALLOC  := $(BUILD)/user/libpagoda_malloc.a
+USER_LDLIBS  := -Wl,-u,malloc $(USER_MALLOC)
 USER_EXPECT  := $(BUILD)/user/expect
 
 # Every user/NAME.c is a program (init, sh, and the tools the kernel side adds).
@@ -34,30 +39,30 @@ ifneq ($(USER_DUPES),)
 $(error user.mk: test names used twice: $(USER_DUPES))
 endif
 
-$(USER_BIN_DIR)/%: user/%.c tests/testlib.h
+$(USER_BIN_DIR)/%: user/%.c tests/testlib.h $(USER_MALLOC)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
-	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+	@$(USER_CC) $(USER_CFLAGS) $< $(USER_LDLIBS) -o $@
 
-$(USER_BIN_DIR)/%: tests/%.c tests/testlib.h
+$(USER_BIN_DIR)/%: tests/%.c tests/testlib.h $(USER_MALLOC)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
-	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+	@$(USER_CC) $(USER_CFLAGS) $< $(USER_LDLIBS) -o $@
 
-$(USER_BIN_DIR)/%: tests/proc/%.c tests/testlib.h
+$(USER_BIN_DIR)/%: tests/proc/%.c tests/testlib.h $(USER_MALLOC)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
-	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+	@$(USER_CC) $(USER_CFLAGS) $< $(USER_LDLIBS) -o $@
 
-$(USER_BIN_DIR)/%: tests/sys/%.c tests/testlib.h
+$(USER_BIN_DIR)/%: tests/sys/%.c tests/testlib.h $(USER_MALLOC)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
-	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+	@$(USER_CC) $(USER_CFLAGS) $< $(USER_LDLIBS) -o $@
 
-$(USER_BIN_DIR)/%: tests/vm/%.c tests/testlib.h
+$(USER_BIN_DIR)/%: tests/vm/%.c tests/testlib.h $(USER_MALLOC)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
-	@$(USER_CC) $(USER_CFLAGS) $< -o $@
+	@$(USER_CC) $(USER_CFLAGS) $< $(USER_LDLIBS) -o $@
 
 # notelf: a text file that is not an ELF image (execve must say ENOEXEC).
 # Executable, so that the host answers ENOEXEC rather than EACCES.
