@@ -306,6 +306,17 @@ def suite_pagoda(t):
     t.record(hog is not None and hog[2] == hog[3], "pagoda/oom_frees_everything",
              "free memory before/after %r" % (hog[2:] if hog else "missing",))
 
+    b = pq.boot(ISO, "quiet debug_vm init=/bin/init /bin/runner sysfuzz", timeout=600, log_path=log_path("sysfuzz"))
+    sections, _ = pagoda_sections(b.log)
+    fz = sections.get("sysfuzz")
+    t.record(fz is not None and fz[1] == 0 and b.status == pq.EXIT_PASS, "pagoda/sysfuzz_kernel_survives",
+             "%s, sysfuzz status %r; see %s" % (describe(b), fz[1] if fz else None, log_path("sysfuzz")))
+    t.record(fz is not None and fz[2] == fz[3], "pagoda/sysfuzz_frees_everything",
+             "free memory before/after %r" % (fz[2:] if fz else "missing",))
+    m = re.search(r"^sysfuzz: .*$", b.log, re.M)
+    if m:
+        print(m.group(0))
+
     b = pq.boot(ISO, "quiet init=/bin/demo_lazy_pie", timeout=60, log_path=log_path("pie"))
     t.record(b.status == pq.EXIT_PASS and "first touches: 4 faults" in b.log, "pagoda/static_pie_runs",
              "%s; see %s" % (describe(b), log_path("pie")))
