@@ -22,6 +22,7 @@
 #include "../kernel/errno.h"
 #include "../kernel/file.h"
 #include "../kernel/linux_abi.h"
+#include "../kernel/param.h"
 #include "../kernel/proc.h"
 #include "../kernel/ramfs.h"
 
@@ -169,6 +170,8 @@ long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags
 		addr = MMAP_MIN_ADDR;
 	len = page_round_up(len);
 	if (!len)
+		return -ENOMEM;
+	if (mm->vmas.count > MAX_MAP_COUNT)
 		return -ENOMEM;
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;

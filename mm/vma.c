@@ -17,6 +17,7 @@
 #include "kheap.h"
 #include "pagetable.h"
 #include "../kernel/errno.h"
+#include "../kernel/param.h"
 #include "../kernel/panic.h"
 #include "../kernel/printk.h"
 #include "../kernel/string.h"
@@ -123,6 +124,8 @@ static void vma_remove(struct mm *mm, struct vma *v)
 struct vma *split_vma(struct mm *mm, struct vma *v, uintptr_t addr)
 {
 	kassert(v->vm_start < addr && addr < v->vm_end && page_aligned(addr));
+	if (mm->vmas.count >= MAX_MAP_COUNT)
+		return NULL;   /* as Linux: too many areas is ENOMEM */
 	struct vma *hi = kmalloc(sizeof(*hi));
 	if (!hi)
 		return NULL;
