@@ -162,30 +162,35 @@ long user_path(uintptr_t upath, char *out, size_t size)
 	return user_path_at(AT_FDCWD, upath, out, size);
 }
 
+/* A /proc file: its text is generated now and read from memory later. */
+static long open_proc(const char *path, int flags)
+{
+	int err = -ENOENT;
+	size_t len;
+	char *text = procfs_generate(path, &len, &err);
+	if (!text)
+		return err;
+	struct file *f = file_new(FILE_MEMBUF, flags);
+	if (!f) {
+		kfree(text);
+		return -ENOMEM;
+	}
+	f->buf = text;
+	f->buf_len = len;
+	int fd = fd_install(f, 0, flags & O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
 static long do_open(int dirfd, uintptr_t upath, int flags)
 {
 	char path[256];
 	long err = user_path_at(dirfd, upath, path, sizeof(path));
 	if (err)
 		return err;
-	if (!strncmp(path, "/proc/", 6)) {
-		int perr = -ENOENT;
-		size_t len;
-		char *text = procfs_generate(path, &len, &perr);
-		if (!text)
-			return perr;
-		struct file *f = file_new(FILE_MEMBUF, flags);
-		if (!f) {
-			kfree(text);
-			return -ENOMEM;
-		}
-		f->buf = text;
-		f->buf_len = len;
-		int fd = fd_install(f, 0, flags & O_CLOEXEC);
-		if (fd < 0)
-			file_put(f);
-		return fd;
-	}
+	if (!strncmp(path, "/proc/", 6))
+		return open_proc(path, flags);
 	const struct ramfs_file *rf;
 	err = ramfs_resolve(path, &rf);
 	if (err == -ENOENT && (flags & O_CREAT))
