@@ -236,6 +236,7 @@ static void commit_exec(struct proc *p, struct mm *mm, const struct elf_image *i
 		if (p->sigactions[s].handler != SIG_IGN)
 			p->sigactions[s] = (struct k_sigaction){ 0 };
 	proc_set_name(p, path);
+	strlcpy(p->exe, path, sizeof(p->exe));
 	p->fs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
 	*p->tf = (struct trapframe){ .rip = img->entry, .rsp = sp, .rflags = 0x202, .cs = SEL_UCODE, .ss = SEL_UDATA };

@@ -587,3 +587,28 @@ long sys_getcwd(uintptr_t buf, size_t size)
 		return -EFAULT;
 	return 2;
 }
+
+/* readlink(2): the ramdisk has no symbolic links; /proc/self/exe is the one
+ * link there is, to the running program. */
+long sys_readlinkat(int dirfd, uintptr_t upath, uintptr_t ubuf, int64_t size)
+{
+	char path[256];
+	long err = user_path_at(dirfd, upath, path, sizeof(path));
+	if (err)
+		return err;
+	if (size <= 0)
+		return -EINVAL;
+	if (!strcmp(path, "/proc/self/exe")) {
+		const char *exe = current_proc()->exe;
+		size_t n = strlen(exe) < (size_t)size ? strlen(exe) : (size_t)size;
+		return copy_to_user(ubuf, exe, n) ? -EFAULT : (long)n;
+	}
+	const struct ramfs_file *rf;
+	err = ramfs_resolve(path, &rf);
+	return err ? err : -EINVAL;   /* exists, but is not a link */
+}
+
+long sys_readlink(uintptr_t upath, uintptr_t ubuf, int64_t size)
+{
+	return sys_readlinkat(AT_FDCWD, upath, ubuf, size);
+}

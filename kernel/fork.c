@@ -25,6 +25,7 @@ static long do_fork(void)
 	*child->tf = *parent->tf;
 	child->tf->rax = 0;   /* fork returns 0 in the child */
 	memcpy(child->name, parent->name, sizeof(child->name));
+	memcpy(child->exe, parent->exe, sizeof(child->exe));
 	files_dup(child, parent);
 	child->fs_base = parent->fs_base;
 	child->sigmask = parent->sigmask;

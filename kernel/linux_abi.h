@@ -27,7 +27,7 @@ enum {
 	__NR_clock_gettime = 228, __NR_clock_getres = 229, __NR_clock_nanosleep = 230,
 	__NR_exit_group = 231, __NR_tgkill = 234, __NR_openat = 257, __NR_newfstatat = 262,
 	__NR_readlinkat = 267, __NR_faccessat = 269, __NR_pipe2 = 293, __NR_prlimit64 = 302,
-	__NR_getrandom = 318, __NR_statx = 332, __NR_rseq = 334,
+	__NR_set_robust_list = 273, __NR_getrandom = 318, __NR_statx = 332, __NR_rseq = 334,
 	NR_SYSCALLS = 512,
 	/* Pagoda's own, above Linux's range: VM counters for user/vmstat, user/maps. */
 	__NR_pagoda_vmstat = 1000, __NR_pagoda_maps = 1001,

@@ -22,6 +22,7 @@ struct proc {
 	int pid;
 	enum proc_state state;
 	char name[16];                 /* the program's base name, for diagnostics */
+	char exe[64];                  /* the program's path (readlink /proc/self/exe) */
 	struct proc *parent;
 	struct proc *children, *sibling;   /* child list (newest first) */
 	struct proc *all_next;         /* every live or zombie process */

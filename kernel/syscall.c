@@ -26,7 +26,8 @@ long sys_read(), sys_write(), sys_open(), sys_close(), sys_stat(), sys_fstat(), 
 	sys_getrlimit(), sys_getrusage(), sys_sysinfo(), sys_getuid(), sys_getppid(), sys_getpgrp(),
 	sys_arch_prctl(), sys_gettid(), sys_tkill(), sys_time(), sys_getdents64(), sys_set_tid_address(),
 	sys_clock_gettime(), sys_clock_getres(), sys_clock_nanosleep(), sys_exit_group(), sys_tgkill(),
-	sys_openat(), sys_newfstatat(), sys_faccessat(), sys_prlimit64(), sys_getrandom();
+	sys_openat(), sys_newfstatat(), sys_faccessat(), sys_prlimit64(), sys_getrandom(), sys_readlink(),
+	sys_readlinkat(), sys_set_robust_list();
 
 /* Accepted and ignored: Pagoda has one user (root) and no process groups. */
 static long sys_ignored(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e, uint64_t f)
@@ -103,6 +104,9 @@ static const syscall_fn table[NR_SYSCALLS] = {
 	[__NR_faccessat] = (syscall_fn)sys_faccessat,
 	[__NR_prlimit64] = (syscall_fn)sys_prlimit64,
 	[__NR_getrandom] = (syscall_fn)sys_getrandom,
+	[__NR_readlink] = (syscall_fn)sys_readlink,
+	[__NR_readlinkat] = (syscall_fn)sys_readlinkat,
+	[__NR_set_robust_list] = (syscall_fn)sys_set_robust_list,
 };
 
 int syscall_count(void)
