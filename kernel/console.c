@@ -35,6 +35,8 @@ void console_rx_interrupt(void)
 
 long console_read(uintptr_t buf, size_t n)
 {
+	if (!n)
+		return 0;   /* as a Linux tty: nothing asked, nothing waited for */
 	while (head == tail) {
 		if (current_proc()->pending_kill)
 			return -EINTR;

@@ -54,7 +54,7 @@ static long copy_string_array(struct exec_args *a, uintptr_t uarray, int *count)
 			return -EFAULT;
 		if (!ustr)
 			return 0;
-		if (a->argc + a->envc + *count >= MAX_STRINGS)
+		if (a->argc + a->envc >= MAX_STRINGS)   /* *count is one of the two */
 			return -E2BIG;
 		long len = strncpy_from_user(a->buf + a->used, ustr, ARG_MAX_BYTES - a->used);
 		if (len == -ENAMETOOLONG)
@@ -189,6 +189,8 @@ static int build_user_stack(struct mm *mm, const struct exec_args *a, const stru
 {
 	size_t need = page_round_up(a->used + 4096) + STACK_EXPAND;
 	uint64_t flags = VM_READ | VM_WRITE | VM_GROWSDOWN | (img->exec_stack ? VM_EXEC : 0);
+	if (!vma_range_free(mm, STACK_TOP - STACK_LIMIT - STACK_GUARD_GAP, STACK_TOP))
+		return -ENOMEM;   /* a segment sits where the stack must go (regression: it panicked) */
 	struct vma *v = vma_alloc(STACK_TOP - need, STACK_TOP, flags, VMA_STACK);
 	if (!v)
 		return -ENOMEM;

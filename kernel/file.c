@@ -285,7 +285,7 @@ static bool access_ok(uintptr_t addr, size_t n)
 long sys_read(int fd, uintptr_t buf, size_t n)
 {
 	struct file *f = fd_file(fd);
-	if (!f)
+	if (!f || (f->flags & O_ACCMODE) == O_WRONLY)
 		return -EBADF;
 	if (!access_ok(buf, n))
 		return -EFAULT;
@@ -295,7 +295,7 @@ long sys_read(int fd, uintptr_t buf, size_t n)
 long sys_write(int fd, uintptr_t buf, size_t n)
 {
 	struct file *f = fd_file(fd);
-	if (!f)
+	if (!f || (f->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
 	if (!access_ok(buf, n))
 		return -EFAULT;
@@ -319,9 +319,15 @@ static long check_iov(uintptr_t uiov, int iovcnt)
 			if ((int64_t)iov[j].iov_len < 0 || iov[j].iov_len > INT64_MAX - total)
 				return -EINVAL;
 			total += iov[j].iov_len;
+		}
+	}
+	for (int i = 0; i < iovcnt; i += IOV_BATCH) {   /* lengths first, then addresses, as Linux */
+		int k = iovcnt - i < IOV_BATCH ? iovcnt - i : IOV_BATCH;
+		if (copy_from_user(iov, uiov + i * sizeof(struct iovec), k * sizeof(struct iovec)))
+			return -EFAULT;
+		for (int j = 0; j < k; j++)
 			if (!access_ok(iov[j].iov_base, iov[j].iov_len))
 				return -EFAULT;
-		}
 	}
 	return 0;
 }
@@ -443,24 +449,28 @@ long sys_newfstatat(int dirfd, uintptr_t upath, uintptr_t ustat, int flags)
 	return stat_at(dirfd, upath, ustat);   /* no symlinks: NOFOLLOW changes nothing */
 }
 
-long sys_access(uintptr_t upath, int mode)
+static long access_at(int dirfd, uintptr_t upath, int mode)
 {
 	char path[256];
-	long err = user_path(upath, path, sizeof(path));
-	if (err)
-		return err;
 	if (mode & ~7)
 		return -EINVAL;
+	long err = user_path_at(dirfd, upath, path, sizeof(path));
+	if (err)
+		return err;
 	const struct ramfs_file *rf;
 	if ((err = ramfs_resolve(path, &rf)))
 		return err;
 	return (mode & 2) ? -EROFS : 0;
 }
 
+long sys_access(uintptr_t path, int mode)
+{
+	return access_at(AT_FDCWD, path, mode);
+}
+
 long sys_faccessat(int dirfd, uintptr_t path, int mode)
 {
-	(void)dirfd;
-	return sys_access(path, mode);
+	return access_at(dirfd, path, mode);
 }
 
 static const char *base_name(const char *path)
@@ -523,7 +533,7 @@ long sys_ioctl(int fd, unsigned long cmd, uintptr_t arg)
 		int pgrp = current_proc()->pid;
 		return copy_to_user(arg, &pgrp, sizeof(pgrp));
 	}
-	return -EINVAL;
+	return -ENOTTY;
 }
 
 /* A new descriptor for fd's file, the lowest free one >= lowest. */

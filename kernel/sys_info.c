@@ -249,13 +249,13 @@ long sys_arch_prctl(int code, uint64_t addr)
 long sys_rt_sigaction(int sig, uintptr_t uact, uintptr_t uold, size_t setsize)
 {
 	struct proc *p = current_proc();
-	if (setsize != SIGSET_SIZE || sig < 1 || sig >= NSIG)
-		return -EINVAL;
-	if (uact && (sig == SIGKILL || sig == SIGSTOP))
+	if (setsize != SIGSET_SIZE)
 		return -EINVAL;
 	struct k_sigaction act;
 	if (uact && copy_from_user(&act, uact, sizeof(act)))
-		return -EFAULT;
+		return -EFAULT;   /* Linux copies in before it looks at sig */
+	if (sig < 1 || sig >= NSIG || (uact && (sig == SIGKILL || sig == SIGSTOP)))
+		return -EINVAL;
 	if (uold && copy_to_user(uold, &p->sigactions[sig], sizeof(act)))
 		return -EFAULT;
 	if (uact)
@@ -266,22 +266,22 @@ long sys_rt_sigaction(int sig, uintptr_t uact, uintptr_t uold, size_t setsize)
 long sys_rt_sigprocmask(int how, uintptr_t uset, uintptr_t uold, size_t setsize)
 {
 	struct proc *p = current_proc();
-	uint64_t set;
+	uint64_t set, old = p->sigmask;
 	if (setsize != SIGSET_SIZE)
 		return -EINVAL;
-	if (uold && copy_to_user(uold, &p->sigmask, sizeof(set)))
-		return -EFAULT;
-	if (!uset)
-		return 0;
-	if (copy_from_user(&set, uset, sizeof(set)))
-		return -EFAULT;
-	switch (how) {
-	case SIG_BLOCK: p->sigmask |= set; break;
-	case SIG_UNBLOCK: p->sigmask &= ~set; break;
-	case SIG_SETMASK: p->sigmask = set; break;
-	default: return -EINVAL;
+	if (uset) {   /* Linux's order: read and apply the new set, then report the old */
+		if (copy_from_user(&set, uset, sizeof(set)))
+			return -EFAULT;
+		switch (how) {
+		case SIG_BLOCK: p->sigmask |= set; break;
+		case SIG_UNBLOCK: p->sigmask &= ~set; break;
+		case SIG_SETMASK: p->sigmask = set; break;
+		default: return -EINVAL;
+		}
+		p->sigmask &= ~UNBLOCKABLE;
 	}
-	p->sigmask &= ~UNBLOCKABLE;
+	if (uold && copy_to_user(uold, &old, sizeof(old)))
+		return -EFAULT;
 	return 0;
 }
 
@@ -290,7 +290,7 @@ static long kill_all(int sig)
 {
 	long sent = 0;
 	for (struct proc *p = proc_first(); p; p = p->all_next) {
-		if (p->pid <= 1 || p == current_proc() || p->state == PROC_ZOMBIE)
+		if (p->pid <= 1 || p == current_proc() || p->state == PROC_ZOMBIE)   /* never init */
 			continue;
 		sent++;
 		if (sig)
@@ -310,8 +310,8 @@ long sys_kill(int pid, int sig)
 	struct proc *target = pid ? proc_find(pid) : current_proc();
 	if (!target || target->state == PROC_ZOMBIE)
 		return target ? 0 : -ESRCH;
-	if (sig)
-		force_sig(target, sig);
+	if (sig && !(target->pid == 1 && target->sigactions[sig].handler == SIG_DFL))
+		force_sig(target, sig);   /* as Linux: init ignores signals it has no handler for */
 	return 0;
 }
 

@@ -31,27 +31,27 @@ static void count_mapping(uintptr_t va, pte_t *slot, int level, void *arg)
 	a->refs[pte_addr(*slot) >> PAGE_SHIFT]++;
 }
 
+static uint32_t epoch;   /* one number per audit run */
+
 /* A shared object holds one reference per frame, however many areas use it:
- * count it at its first area only (the first in process order). */
-static void count_shm(struct audit *a, struct shm_object *shm, struct shm_object **seen, size_t *nseen)
+ * count it at the first area met only (its epoch stamp says it was seen). */
+static void count_shm(struct audit *a, struct shm_object *shm)
 {
-	for (size_t i = 0; i < *nseen; i++)
-		if (seen[i] == shm)
-			return;
-	if (*nseen < 256)
-		seen[(*nseen)++] = shm;
+	if (shm->audit_epoch == epoch)
+		return;
+	shm->audit_epoch = epoch;
 	for (size_t i = 0; i < shm->npages; i++)
 		if (shm->pages[i])
 			a->refs[shm->pages[i] >> PAGE_SHIFT]++;
 }
 
-static void count_process(struct audit *a, struct mm *mm, struct shm_object **seen, size_t *nseen)
+static void count_process(struct audit *a, struct mm *mm)
 {
 	struct pt_visitor v = { count_mapping, NULL, a };
 	pt_traverse(mm->pgd, 0, USER_TOP, &v);
 	for (struct vma *vma = mm->vma_list; vma; vma = vma->next)
 		if (vma->shm)
-			count_shm(a, vma->shm, seen, nseen);
+			count_shm(a, vma->shm);
 }
 
 static int compare(const struct audit *a)
@@ -70,15 +70,14 @@ static int compare(const struct audit *a)
 
 void frame_audit(void)
 {
-	static struct shm_object *seen[256];
-	size_t nseen = 0;
+	epoch++;
 	struct audit a = { NULL, frame_max_pa() >> PAGE_SHIFT };
 	a.refs = kzalloc(a.npfn * sizeof(uint32_t));
 	if (!a.refs)
 		return;   /* no memory to audit with: skip, this is only a check */
 	for (struct proc *p = proc_first(); p; p = p->all_next)
 		if (p->mm)
-			count_process(&a, p->mm, seen, &nseen);
+			count_process(&a, p->mm);
 	int bad = compare(&a);
 	kfree(a.refs);
 	if (bad)

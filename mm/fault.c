@@ -51,7 +51,7 @@ static enum fault_result done(struct fault *f, enum fault_result r, const char *
 int expand_stack(struct mm *mm, struct vma *v, uintptr_t addr)
 {
 	addr = page_round_down(addr);
-	if (addr < STACK_TOP - STACK_LIMIT)
+	if (v->vm_end - addr > STACK_LIMIT)
 		return -ENOMEM;   /* past RLIMIT_STACK */
 	if (v->prev && addr < v->prev->vm_end + STACK_GUARD_GAP)
 		return -ENOMEM;   /* would run into the area below */

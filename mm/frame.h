@@ -24,7 +24,7 @@ struct page {
 	uint32_t refcount;
 	uint8_t use;          /* enum frame_use */
 	uint8_t slab_class;   /* kheap: size class of a slab frame; 0xff = large run head */
-	uint16_t count;       /* page table: present entries; slab: objects in use; run: length */
+	uint32_t count;       /* page table: present entries; slab: objects in use; run: length */
 	struct page *next, *prev;   /* free list, or the kheap's partial-slab list */
 	void *slab_free;      /* kheap: first free object in this slab */
 };

@@ -30,6 +30,7 @@ struct ramfs_file;
  * It holds one reference on each frame; each VMA using it holds one on it. */
 struct shm_object {
 	uint32_t refcount;
+	uint32_t audit_epoch;   /* mm/audit.c: counted already in this audit? */
 	size_t npages;
 	paddr_t pages[];
 };

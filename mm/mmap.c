@@ -166,19 +166,24 @@ long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags
 		return -EBADF;
 	if (!len)
 		return -EINVAL;
-	if (!(flags & MAP_FIXED) && addr && addr < MMAP_MIN_ADDR)
-		addr = MMAP_MIN_ADDR;
+	if (flags & MAP_FIXED_NOREPLACE)
+		flags |= MAP_FIXED;
+	if (!(flags & MAP_FIXED)) {   /* Linux's round_hint_to_min */
+		addr = page_round_down(addr);
+		if (addr && addr < MMAP_MIN_ADDR)
+			addr = MMAP_MIN_ADDR;
+	}
 	len = page_round_up(len);
 	if (!len)
 		return -ENOMEM;
 	if (mm->vmas.count > MAX_MAP_COUNT)
 		return -ENOMEM;
-	if (flags & MAP_FIXED_NOREPLACE)
-		flags |= MAP_FIXED;
 	long where = get_unmapped_area(mm, addr, len, flags);
 	if (where < 0)
 		return where;
 	addr = (uintptr_t)where;
+	if (addr < MMAP_MIN_ADDR)
+		return -EPERM;   /* the low pages (NULL) stay unmapped: mmap_min_addr */
 	if ((flags & MAP_FIXED_NOREPLACE) && !vma_range_free(mm, addr, addr + len))
 		return -EEXIST;
 	uint64_t vm_flags = prot_to_vm_flags(prot) | (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0);
@@ -192,8 +197,8 @@ long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags
 		return -ENOMEM;
 	if (!(flags & MAP_ANONYMOUS))
 		err = file_backing(v, fd, off, flags);
-	else if (vm_flags & VM_SHARED)
-		err = (v->shm = shm_create(len)) ? 0 : -ENOMEM;
+	else if (vm_flags & VM_SHARED)   /* its page array is real memory: no more pages than RAM */
+		err = enough_memory(len) && (v->shm = shm_create(len)) ? 0 : -ENOMEM;
 	if (!err && (flags & MAP_FIXED))
 		err = vma_unmap_range(mm, addr, addr + len);   /* MAP_FIXED replaces what was there */
 	if (err) {
@@ -266,19 +271,23 @@ long do_mprotect(uintptr_t start, size_t len, unsigned long prot)
 	if (prot & ~(unsigned long)(PROT_READ | PROT_WRITE | PROT_EXEC | 0x8 /* PROT_SEM */))
 		return -EINVAL;
 	uint64_t newflags = prot_to_vm_flags(prot);
-	for (uintptr_t at = start; at < end;) {
+	long err = 0;
+	for (uintptr_t at = start; at < end && !err;) {
 		struct vma *v = find_vma(mm, at);
-		if (!v || v->vm_start > at)
-			return -ENOMEM;   /* a hole: areas before it keep their new protection */
+		if (!v || v->vm_start > at) {
+			err = -ENOMEM;   /* a hole: areas before it keep their new protection */
+			break;
+		}
 		uintptr_t stop = v->vm_end < end ? v->vm_end : end;
-		int err = mprotect_vma(mm, v, at, stop, newflags);
-		if (err)
-			return err;
+		if ((v->vm_flags & VM_PROT_MASK) != newflags)
+			err = mprotect_vma(mm, v, at, stop, newflags);
 		at = stop;
 	}
-	for (struct vma *v = find_vma(mm, start); v && v->vm_start < end; v = v->next)
+	/* Merge everything the change touched, the pieces split off at both ends too. */
+	struct vma *v = find_vma(mm, start ? start - 1 : 0);
+	for (; v && v->vm_start <= end; v = v->next)
 		v = vma_merge(mm, v);
-	return 0;
+	return err;
 }
 
 long sys_mprotect(uintptr_t start, size_t len, unsigned long prot)
