@@ -317,6 +317,10 @@ def suite_pagoda(t):
     if m:
         print(m.group(0))
 
+    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner killinit", timeout=60, log_path=log_path("killinit"))
+    t.record("init_alive=yes" in b.log and b.status == pq.EXIT_PASS, "pagoda/init_survives_kill",
+             "%s; see %s" % (describe(b), log_path("killinit")))
+
     b = pq.boot(ISO, "quiet init=/bin/demo_lazy_pie", timeout=60, log_path=log_path("pie"))
     t.record(b.status == pq.EXIT_PASS and "first touches: 4 faults" in b.log, "pagoda/static_pie_runs",
              "%s; see %s" % (describe(b), log_path("pie")))
