@@ -84,7 +84,14 @@ $(PIE_BIN): user/demo_lazy.c | setup
 include lib/malloc.mk
 include lib/gc.mk
 
-INITRD_FILES := $(USER_BINS) $(USER_DATA) $(PIE_BIN) $(MALLOC_USER_BINS) $(GC_USER_BINS)
+# A hostile-but-valid ELF: its segment sits where the stack goes (regression).
+HIGH_BIN := $(BUILD)/user/elf/high_segment
+$(HIGH_BIN): tests/elf/high_segment.c | setup
+	@mkdir -p $(dir $@)
+	@echo "  GCC     $<"
+	@$(HOST_CC) -static -nostdlib -O2 -mcmodel=large -fno-pie -no-pie -Wl,-Ttext-segment=0x7fffffff0000 $< -o $@
+
+INITRD_FILES := $(HIGH_BIN) $(USER_BINS) $(USER_DATA) $(PIE_BIN) $(MALLOC_USER_BINS) $(GC_USER_BINS)
 INITRD_TRACES := $(MALLOC_USER_TRACES)
 
 # `make run EXTRA="prog1 prog2"` adds your programs; the list is remembered in

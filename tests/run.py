@@ -317,6 +317,10 @@ def suite_pagoda(t):
     if m:
         print(m.group(0))
 
+    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner high_segment", timeout=60, log_path=log_path("high"))
+    t.record("errno 12" in b.log and b.status == pq.EXIT_FAIL, "pagoda/exec_high_segment_enomem_not_panic",
+             "%s; see %s" % (describe(b), log_path("high")))
+
     b = pq.boot(ISO, "quiet init=/bin/init /bin/runner killinit", timeout=60, log_path=log_path("killinit"))
     t.record("init_alive=yes" in b.log and b.status == pq.EXIT_PASS, "pagoda/init_survives_kill",
              "%s; see %s" % (describe(b), log_path("killinit")))
