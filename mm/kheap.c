@@ -25,7 +25,8 @@
 
 /* A large run's length lives in its head page's count: it must hold the
  * longest possible run (regression: a 16-bit count leaked runs >= 65536 frames). */
-_Static_assert((DIRECT_MAP_MAX >> PAGE_SHIFT) <= (uint32_t)-1, "struct page count too narrow for a run");
+_Static_assert((__typeof__(((struct page *)0)->count))(DIRECT_MAP_MAX >> PAGE_SHIFT) == (DIRECT_MAP_MAX >> PAGE_SHIFT),
+	       "struct page count too narrow for a run");
 
 enum { MIN_SHIFT = 4, MAX_SHIFT = 11, NCLASSES = MAX_SHIFT - MIN_SHIFT + 1, LARGE = 0xff };
 
