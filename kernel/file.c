@@ -275,13 +275,6 @@ static long file_write(struct file *f, uintptr_t buf, size_t n)
  * for readv/writev. */
 #define RW_MAX 0x7ffff000ul
 
-/* Linux's access_ok: the range lies below the top of user space (checked
- * even for 0 bytes, so a kernel pointer is EFAULT whatever the count). */
-static bool access_ok(uintptr_t addr, size_t n)
-{
-	return addr <= USER_TOP && n <= USER_TOP - addr;
-}
-
 long sys_read(int fd, uintptr_t buf, size_t n)
 {
 	struct file *f = fd_file(fd);

@@ -50,13 +50,16 @@ static size_t accessible_bytes(uintptr_t addr, size_t n, bool write)
 	return ok < n ? ok : n;
 }
 
+bool access_ok(uintptr_t addr, size_t n)
+{
+	return addr <= USER_TOP && n <= USER_TOP - addr;
+}
+
 static bool uaccess_ok(uintptr_t addr, size_t n, bool write)
 {
 	if (n == 0)
 		return true;
-	if (addr + n < addr)
-		return false;
-	return accessible_bytes(addr, n, write) == n;
+	return access_ok(addr, n) && accessible_bytes(addr, n, write) == n;
 }
 
 static void user_access_begin(void)

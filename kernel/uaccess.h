@@ -13,5 +13,9 @@ long clear_user(uintptr_t dst, size_t n);
 /* Copies a NUL-terminated string of at most max-1 chars; returns its length,
  * -EFAULT, or -ENAMETOOLONG if no NUL came within max bytes. */
 long strncpy_from_user(char *dst, uintptr_t src, size_t max);
+/* Linux's access_ok: [addr, addr + n) lies below the top of user space. True
+ * for n == 0 only when addr itself is a user address (read(fd, kernel_ptr, 0)
+ * is EFAULT on Linux). The copies above check this and more. */
+bool access_ok(uintptr_t addr, size_t n);
 
 #endif
