@@ -100,6 +100,9 @@ int vma_unmap_range(struct mm *mm, uintptr_t start, uintptr_t end);
 uintptr_t vma_start_gap(const struct vma *v);
 /* Move v's start (the stack growing down); v's neighbours must allow it. */
 void vma_move_start(struct mm *mm, struct vma *v, uintptr_t start);
+/* Drop the pages mapped in [start, end) but keep the areas: the next touch
+ * faults them in afresh (zero, file contents, or the shared object's page). */
+void vma_zap_range(struct mm *mm, uintptr_t start, uintptr_t end);
 /* Is [start, end) free of areas? */
 bool vma_range_free(struct mm *mm, uintptr_t start, uintptr_t end);
 /* Check the area invariants; prints and returns false on a violation. */

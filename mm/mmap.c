@@ -295,12 +295,39 @@ long sys_mprotect(uintptr_t start, size_t len, unsigned long prot)
 	return do_mprotect(start, len, prot);
 }
 
+enum { MADV_DONTNEED = 4 };
+
+/* The advice values Linux 6.1 knows (madvise(2)); only DONTNEED changes
+ * anything here, the rest are hints Pagoda may ignore. */
+static bool advice_valid(int advice)
+{
+	return (advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 24);
+}
+
+/* madvise(2), Linux's order: advice, alignment, length; then the range must
+ * be mapped (ENOMEM for holes, after acting on the mapped parts). */
 long sys_madvise(uintptr_t start, size_t len, int advice)
 {
-	(void)advice;
-	if (!page_aligned(start))
+	struct mm *mm = current_mm();
+	if (!advice_valid(advice) || !page_aligned(start))
 		return -EINVAL;
-	if (start + page_round_up(len) < start)
+	size_t rounded = page_round_up(len);
+	if ((len && !rounded) || start + rounded < start)
 		return -EINVAL;
-	return 0;
+	uintptr_t end = start + rounded;
+	long err = 0;
+	for (uintptr_t at = start; at < end;) {
+		struct vma *v = find_vma(mm, at);
+		if (!v || v->vm_start >= end) {
+			err = -ENOMEM;
+			break;
+		}
+		if (v->vm_start > at)
+			err = -ENOMEM;   /* a hole before this area */
+		uintptr_t lo = v->vm_start > at ? v->vm_start : at, hi = v->vm_end < end ? v->vm_end : end;
+		if (advice == MADV_DONTNEED)
+			vma_zap_range(mm, lo, hi);
+		at = hi;
+	}
+	return err;
 }

@@ -183,6 +183,11 @@ static void put_user_frame(paddr_t pa, pte_t old, void *arg)
 	frame_put(pa);
 }
 
+void vma_zap_range(struct mm *mm, uintptr_t start, uintptr_t end)
+{
+	pt_unmap_range(mm->pgd, start, end, put_user_frame, mm);
+}
+
 int vma_unmap_range(struct mm *mm, uintptr_t start, uintptr_t end)
 {
 	struct vma *v = find_vma(mm, start);
