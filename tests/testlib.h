@@ -398,6 +398,17 @@ static inline void sleep_ms(long ms)
 		;
 }
 
+/* spawn_blocked: a child that only ends when killed. */
+static inline pid_t spawn_blocked(void)
+{
+	pid_t pid = fork_flushed();
+
+	if (pid == 0)
+		for (;;)
+			sleep_ms(1000);
+	return pid;
+}
+
 /* wait_gone: wait until pid, no longer our child (an orphan), has been reaped
  * by its new parent, so a test never ends with a process of its own still
  * holding memory (the runner compares free memory after each test). */

@@ -41,17 +41,6 @@ static void fork_returns(void)
 	show_yes("parent_pid_unchanged", getpid() == me);
 }
 
-/* block_forever: a child that only ends when killed. */
-static pid_t spawn_blocked(void)
-{
-	pid_t pid = fork_flushed();
-
-	if (pid == 0)
-		for (;;)
-			sleep_ms(1000);
-	return pid;
-}
-
 static pid_t spawn_exit(int code)
 {
 	pid_t pid = fork_flushed();

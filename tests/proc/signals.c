@@ -7,16 +7,6 @@
  */
 #include "testlib.h"
 
-static pid_t spawn_blocked(void)
-{
-	pid_t pid = fork_flushed();
-
-	if (pid == 0)
-		for (;;)
-			sleep_ms(1000);
-	return pid;
-}
-
 static void kill_children(void)
 {
 	pid_t pid = spawn_blocked();
