@@ -34,7 +34,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -MD \
 	-fno-asynchronous-unwind-tables -fno-strict-aliasing -I.
 KERNEL_LDFLAGS := -n -nostdlib -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
-KERNEL_C   := $(wildcard kernel/*.c mm/*.c tests/ktest/*.c)
+KERNEL_C   := $(wildcard kernel/*.c mm/*.c block/*.c drivers/*.c tests/ktest/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o) $(KERNEL_C:%.c=$(BUILD)/%.o)
 
@@ -111,16 +111,27 @@ $(BUILD)/pagoda.iso: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio iso/grub.cfg
 	cp iso/grub.cfg $(BUILD)/isodir/boot/grub/
 	grub-mkrescue -o $@ $(BUILD)/isodir 2> $(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
+# The default disk: 16 MiB of ext2 (1 KiB blocks, revision 1), made once;
+# `make run` writes to it, `rm build/disk.img` starts afresh.
+$(BUILD)/disk.img: | setup
+	@mkdir -p $(BUILD)
+	@echo "  MKE2FS  $@"
+	@mke2fs -q -F -t ext2 -b 1024 -L pagoda $@ 16M
+
 .PHONY: all
-all: $(BUILD)/pagoda.iso
+all: $(BUILD)/pagoda.iso $(BUILD)/disk.img
 
 # ---- running ---------------------------------------------------------------
 # TCG only (no KVM on these machines). SMEP/SMAP are offered so the kernel
 # uses them; isa-debug-exit lets the kernel end QEMU with a status.
 MEM      ?= 128M
 QEMU_CPU ?= qemu64,+smep,+smap,+pdpe1gb
+# DISK=IMG attaches a raw disk image as /dev/vda (ext2 on it is mounted at
+# /mnt); without DISK, build/disk.img, a fresh ext2 image the build makes.
+DISK     ?= $(BUILD)/disk.img
 QEMU_ARGS := -machine pc -cpu $(QEMU_CPU) -m $(MEM) -no-reboot \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom $(BUILD)/pagoda.iso -boot d
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom $(BUILD)/pagoda.iso -boot d \
+	-drive file=$(DISK),format=raw,if=virtio
 GDBPORT  ?= $(shell expr `id -u` % 5000 + 25000)
 ifeq ($(GRAPHIC),1)
 CMDLINE  += vga
@@ -133,11 +144,11 @@ RUN_ARGS += -fw_cfg name=opt/pagoda/cmdline,string="$(strip $(CMDLINE))"
 endif
 
 .PHONY: run qemu-gdb gdb
-run: $(BUILD)/pagoda.iso | setup
+run: $(BUILD)/pagoda.iso $(BUILD)/disk.img | setup
 	@echo "Booting Pagoda (quit: Ctrl-A X; kernel command line additions: '$(CMDLINE)')"
 	$(QEMU) $(QEMU_ARGS) $(RUN_ARGS) || true
 
-qemu-gdb: $(BUILD)/pagoda.iso | setup
+qemu-gdb: $(BUILD)/pagoda.iso $(BUILD)/disk.img | setup
 	@echo "QEMU paused; gdb stub on port $(GDBPORT). In another terminal: make gdb GDBPORT=$(GDBPORT)"
 	$(QEMU) $(QEMU_ARGS) $(RUN_ARGS) -S -gdb tcp::$(GDBPORT) || true
 

@@ -6,6 +6,7 @@
 #include "cmdline.h"
 #include "debug.h"
 #include "file.h"
+#include "pci.h"
 #include "percpu.h"
 #include "proc.h"
 #include "qemu.h"
@@ -25,6 +26,7 @@
 #include "../mm/frame.h"
 #include "../mm/kmap.h"
 #include "../mm/mm.h"
+#include "../drivers/virtio_blk.h"
 
 void syscall_init(void);
 long exec_first_program(const char *words);
@@ -83,6 +85,8 @@ void kmain(uint32_t magic, paddr_t mbi)
 	syscall_init();
 	console_init();                   /* COM1 input interrupt */
 	timer_init();
+	pci_init();
+	virtio_blk_init();                /* the disks: vda, vdb, ... */
 	sti();
 	pr_info("boot: reached kmain tail at tick %lu\n", timer_ticks());
 

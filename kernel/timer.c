@@ -9,6 +9,7 @@
  * ones we use is masked.
  */
 #include "timer.h"
+#include "irq.h"
 #include "param.h"
 #include "sched_hooks.h"
 #include "serial.h"
@@ -118,5 +119,7 @@ void irq_dispatch(unsigned irq, struct trapframe *tf)
 		sched_tick(tf);
 	} else if (irq == IRQ_COM1) {
 		console_rx_interrupt();
+	} else {
+		irq_run_handlers(irq);   /* devices: irq.c */
 	}
 }

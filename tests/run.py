@@ -57,8 +57,22 @@ def describe(boot):
                 boot.status, "QEMU exit status %s" % boot.status)
 
 
+def ktest_disks():
+    """The disks the ktests expect: vda, 1 MiB of zeros, writable (fresh
+    each boot); vdb, read-only."""
+    os.makedirs(LOGS, exist_ok=True)
+    scratch = os.path.join(LOGS, "ktest-vda.img")
+    with open(scratch, "wb") as f:
+        f.truncate(1 << 20)
+    ro = os.path.join(LOGS, "ktest-vdb.img")
+    if not os.path.exists(ro):
+        with open(ro, "wb") as f:
+            f.truncate(64 << 10)
+    return [scratch, (ro, "ro")]
+
+
 def suite_ktest(t):
-    b = pq.boot(ISO, "test=all", timeout=BOOT_TIMEOUT, log_path=log_path("ktest"))
+    b = pq.boot(ISO, "test=all", timeout=BOOT_TIMEOUT, log_path=log_path("ktest"), disks=ktest_disks())
     results = re.findall(r"^(PASS|FAIL) (\S+)(.*)$", b.log, re.M)
     for verdict, name, rest in results:
         t.record(verdict == "PASS", "ktest/" + name, rest.strip(" ()"))
@@ -412,7 +426,8 @@ def suite_tools(t):
 def suite_ktest_plain_cpu(t):
     """The same ktests on a CPU without SMEP, SMAP or 1 GiB pages: the
     kernel's fallback paths (2 MiB direct map, no stac/clac)."""
-    b = pq.boot(ISO, "test=all", timeout=BOOT_TIMEOUT, log_path=log_path("ktest-plain"), cpu="qemu64")
+    b = pq.boot(ISO, "test=all", timeout=BOOT_TIMEOUT, log_path=log_path("ktest-plain"), cpu="qemu64",
+                disks=ktest_disks())
     results = re.findall(r"^(PASS|FAIL) (\S+)", b.log, re.M)
     failed = [n for v, n in results if v == "FAIL"]
     t.record(b.status == pq.EXIT_PASS and results and not failed, "ktest_plain_cpu/all",

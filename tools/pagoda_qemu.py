@@ -29,12 +29,26 @@ class Boot:
         self.t_total = None       # seconds from QEMU start to QEMU's exit
 
 
+def drive_args(disks):
+    """QEMU arguments attaching each disk image as a virtio-blk disk (vda,
+    vdb, ... in order). An entry is a path, or (path, "ro") for a read-only
+    disk."""
+    args = []
+    for d in disks or []:
+        path, mode = (d, "rw") if isinstance(d, str) else d
+        spec = "file=%s,format=raw,if=virtio" % path.replace(",", ",,")
+        if mode == "ro":
+            spec += ",readonly=on"
+        args += ["-drive", spec]
+    return args
+
+
 def qemu_command(iso, cmdline, mem="128M", cpu="qemu64,+smep,+smap,+pdpe1gb",
-                 icount=False, gdb_port=None, paused=False):
+                 icount=False, gdb_port=None, paused=False, disks=None):
     cmd = ["qemu-system-x86_64", "-machine", "pc", "-cpu", cpu, "-m", mem,
            "-no-reboot", "-display", "none", "-serial", "stdio", "-monitor", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-           "-cdrom", iso, "-boot", "d"]
+           "-cdrom", iso, "-boot", "d"] + drive_args(disks)
     if cmdline:
         cmd += ["-fw_cfg", "name=opt/pagoda/cmdline,string=" + cmdline.replace(",", ",,")]
     if icount:

@@ -21,6 +21,7 @@ packages=(
   "binutils:/usr/bin/objdump"
   "gcc:/usr/bin/gcc"
   "make:/usr/bin/make"
+  "e2fsprogs:/usr/sbin/mke2fs"
 )
 
 # `setup.sh --bench` also wants a Linux kernel image to compare against
