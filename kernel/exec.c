@@ -25,7 +25,9 @@
 #include "linux_abi.h"
 #include "proc.h"
 #include "ramfs.h"
+#include "random.h"
 #include "string.h"
+#include "syscalls.h"
 #include "uaccess.h"
 #include "x86.h"
 #include "../mm/frame.h"
@@ -130,17 +132,6 @@ static int mm_write(struct mm *mm, struct vma *v, uintptr_t va, const void *src,
 	return 0;
 }
 
-static uint64_t random_state;
-
-static uint64_t random_u64(void)
-{
-	random_state ^= rdtsc();
-	random_state ^= random_state << 13;   /* xorshift64 */
-	random_state ^= random_state >> 7;
-	random_state ^= random_state << 17;
-	return random_state;
-}
-
 struct stack_builder {
 	struct mm *mm;
 	struct vma *vma;
@@ -241,7 +232,7 @@ static void commit_exec(struct proc *p, struct mm *mm, const struct elf_image *i
 	strlcpy(p->exe, path, sizeof(p->exe));
 	p->fs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
-	*p->tf = (struct trapframe){ .rip = img->entry, .rsp = sp, .rflags = 0x202, .cs = SEL_UCODE, .ss = SEL_UDATA };
+	*p->tf = (struct trapframe){ .rip = img->entry, .rsp = sp, .rflags = RFLAGS_IF | RFLAGS_FIXED, .cs = SEL_UCODE, .ss = SEL_UDATA };
 }
 
 /* The checks and steps before the point of no return. */

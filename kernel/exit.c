@@ -14,6 +14,7 @@
 #include "proc.h"
 #include "qemu.h"
 #include "string.h"
+#include "syscalls.h"
 #include "timer.h"
 #include "uaccess.h"
 #include "../mm/audit.h"

@@ -13,6 +13,7 @@
 #include "proc.h"
 #include "ramfs.h"
 #include "string.h"
+#include "syscalls.h"
 #include "uaccess.h"
 #include "../mm/kheap.h"
 #include "../mm/layout.h"

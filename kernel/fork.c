@@ -8,6 +8,7 @@
 #include "linux_abi.h"
 #include "proc.h"
 #include "string.h"
+#include "syscalls.h"
 #include "../mm/mm.h"
 
 static long do_fork(void)

@@ -7,8 +7,10 @@
 #include "linux_abi.h"
 #include "printk.h"
 #include "proc.h"
+#include "random.h"
 #include "rtc.h"
 #include "string.h"
+#include "syscalls.h"
 #include "timer.h"
 #include "uaccess.h"
 #include "x86.h"
@@ -333,15 +335,11 @@ long sys_getrandom(uintptr_t ubuf, size_t n, unsigned flags)
 {
 	if (flags & ~7u)
 		return -EINVAL;
-	uint64_t x = rdtsc() | 1;
 	uint8_t tmp[256];
 	size_t done = 0;
 	while (done < n) {
 		size_t k = n - done < sizeof(tmp) ? n - done : sizeof(tmp);
-		for (size_t i = 0; i < k; i++) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			tmp[i] = (uint8_t)x;
-		}
+		random_bytes(tmp, k);
 		if (copy_to_user(ubuf + done, tmp, k))
 			return done ? (long)done : -EFAULT;
 		done += k;

@@ -12,22 +12,19 @@
 #include "panic.h"
 #include "printk.h"
 #include "proc.h"
+#include "syscalls.h"
 #include "x86.h"
 #include "../mm/mm.h"
 
+/* How every handler is called: six 64-bit register arguments. */
 typedef long (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-
-/* Handlers, each in the file of its subsystem. */
-long sys_read(), sys_write(), sys_open(), sys_close(), sys_stat(), sys_fstat(), sys_lseek(), sys_mmap(),
-	sys_mprotect(), sys_munmap(), sys_brk(), sys_rt_sigaction(), sys_rt_sigprocmask(), sys_ioctl(),
-	sys_readv(), sys_writev(), sys_access(), sys_sched_yield(), sys_madvise(), sys_dup(), sys_dup2(),
-	sys_nanosleep(), sys_getpid(), sys_clone(), sys_fork(), sys_vfork(), sys_execve(), sys_exit(),
-	sys_wait4(), sys_kill(), sys_uname(), sys_fcntl(), sys_getcwd(), sys_umask(), sys_gettimeofday(),
-	sys_getrlimit(), sys_getrusage(), sys_sysinfo(), sys_getuid(), sys_getppid(), sys_getpgrp(),
-	sys_arch_prctl(), sys_gettid(), sys_tkill(), sys_time(), sys_getdents64(), sys_set_tid_address(),
-	sys_clock_gettime(), sys_clock_getres(), sys_clock_nanosleep(), sys_exit_group(), sys_tgkill(),
-	sys_openat(), sys_newfstatat(), sys_faccessat(), sys_prlimit64(), sys_getrandom(), sys_readlink(),
-	sys_readlinkat(), sys_set_robust_list();
+/* How the table holds them: each handler keeps its own prototype
+ * (kernel/syscalls.h), so the table erases the type and dispatch restores
+ * the register-level one. This is sound on x86-64: every argument travels
+ * in its own register, and a handler with fewer or narrower parameters reads
+ * only what it declares. (gcc treats void (*)(void) as the neutral function
+ * type for such casts.) */
+typedef void (*syscall_ptr)(void);
 
 /* Accepted and ignored: Pagoda has one user (root) and no process groups. */
 static long sys_ignored(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e, uint64_t f)
@@ -36,77 +33,77 @@ static long sys_ignored(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t
 	return 0;
 }
 
-static const syscall_fn table[NR_SYSCALLS] = {
-	[__NR_read] = (syscall_fn)sys_read,
-	[__NR_write] = (syscall_fn)sys_write,
-	[__NR_open] = (syscall_fn)sys_open,
-	[__NR_close] = (syscall_fn)sys_close,
-	[__NR_stat] = (syscall_fn)sys_stat,
-	[__NR_fstat] = (syscall_fn)sys_fstat,
-	[__NR_lstat] = (syscall_fn)sys_stat,
-	[__NR_lseek] = (syscall_fn)sys_lseek,
-	[__NR_mmap] = (syscall_fn)sys_mmap,
-	[__NR_mprotect] = (syscall_fn)sys_mprotect,
-	[__NR_munmap] = (syscall_fn)sys_munmap,
-	[__NR_brk] = (syscall_fn)sys_brk,
-	[__NR_rt_sigaction] = (syscall_fn)sys_rt_sigaction,
-	[__NR_rt_sigprocmask] = (syscall_fn)sys_rt_sigprocmask,
-	[__NR_ioctl] = (syscall_fn)sys_ioctl,
-	[__NR_readv] = (syscall_fn)sys_readv,
-	[__NR_writev] = (syscall_fn)sys_writev,
-	[__NR_access] = (syscall_fn)sys_access,
-	[__NR_sched_yield] = (syscall_fn)sys_sched_yield,
-	[__NR_madvise] = (syscall_fn)sys_madvise,
-	[__NR_dup] = (syscall_fn)sys_dup,
-	[__NR_dup2] = (syscall_fn)sys_dup2,
-	[__NR_nanosleep] = (syscall_fn)sys_nanosleep,
-	[__NR_getpid] = (syscall_fn)sys_getpid,
-	[__NR_clone] = (syscall_fn)sys_clone,
-	[__NR_fork] = (syscall_fn)sys_fork,
-	[__NR_vfork] = (syscall_fn)sys_vfork,
-	[__NR_execve] = (syscall_fn)sys_execve,
-	[__NR_exit] = (syscall_fn)sys_exit,
-	[__NR_wait4] = (syscall_fn)sys_wait4,
-	[__NR_kill] = (syscall_fn)sys_kill,
-	[__NR_uname] = (syscall_fn)sys_uname,
-	[__NR_fcntl] = (syscall_fn)sys_fcntl,
-	[__NR_getcwd] = (syscall_fn)sys_getcwd,
-	[__NR_umask] = (syscall_fn)sys_umask,
-	[__NR_gettimeofday] = (syscall_fn)sys_gettimeofday,
-	[__NR_getrlimit] = (syscall_fn)sys_getrlimit,
-	[__NR_getrusage] = (syscall_fn)sys_getrusage,
-	[__NR_sysinfo] = (syscall_fn)sys_sysinfo,
-	[__NR_getuid] = (syscall_fn)sys_getuid,
-	[__NR_getgid] = (syscall_fn)sys_getuid,
-	[__NR_geteuid] = (syscall_fn)sys_getuid,
-	[__NR_getegid] = (syscall_fn)sys_getuid,
-	[__NR_setuid] = (syscall_fn)sys_ignored,
-	[__NR_setgid] = (syscall_fn)sys_ignored,
-	[__NR_setpgid] = (syscall_fn)sys_ignored,
-	[__NR_getppid] = (syscall_fn)sys_getppid,
-	[__NR_getpgrp] = (syscall_fn)sys_getpgrp,
-	[__NR_getpgid] = (syscall_fn)sys_getpgrp,
-	[__NR_getsid] = (syscall_fn)sys_getpgrp,
-	[__NR_setsid] = (syscall_fn)sys_getpid,
-	[__NR_arch_prctl] = (syscall_fn)sys_arch_prctl,
-	[__NR_gettid] = (syscall_fn)sys_gettid,
-	[__NR_tkill] = (syscall_fn)sys_tkill,
-	[__NR_time] = (syscall_fn)sys_time,
-	[__NR_getdents64] = (syscall_fn)sys_getdents64,
-	[__NR_set_tid_address] = (syscall_fn)sys_set_tid_address,
-	[__NR_clock_gettime] = (syscall_fn)sys_clock_gettime,
-	[__NR_clock_getres] = (syscall_fn)sys_clock_getres,
-	[__NR_clock_nanosleep] = (syscall_fn)sys_clock_nanosleep,
-	[__NR_exit_group] = (syscall_fn)sys_exit_group,
-	[__NR_tgkill] = (syscall_fn)sys_tgkill,
-	[__NR_openat] = (syscall_fn)sys_openat,
-	[__NR_newfstatat] = (syscall_fn)sys_newfstatat,
-	[__NR_faccessat] = (syscall_fn)sys_faccessat,
-	[__NR_prlimit64] = (syscall_fn)sys_prlimit64,
-	[__NR_getrandom] = (syscall_fn)sys_getrandom,
-	[__NR_readlink] = (syscall_fn)sys_readlink,
-	[__NR_readlinkat] = (syscall_fn)sys_readlinkat,
-	[__NR_set_robust_list] = (syscall_fn)sys_set_robust_list,
+static const syscall_ptr table[NR_SYSCALLS] = {
+	[__NR_read] = (syscall_ptr)sys_read,
+	[__NR_write] = (syscall_ptr)sys_write,
+	[__NR_open] = (syscall_ptr)sys_open,
+	[__NR_close] = (syscall_ptr)sys_close,
+	[__NR_stat] = (syscall_ptr)sys_stat,
+	[__NR_fstat] = (syscall_ptr)sys_fstat,
+	[__NR_lstat] = (syscall_ptr)sys_stat,
+	[__NR_lseek] = (syscall_ptr)sys_lseek,
+	[__NR_mmap] = (syscall_ptr)sys_mmap,
+	[__NR_mprotect] = (syscall_ptr)sys_mprotect,
+	[__NR_munmap] = (syscall_ptr)sys_munmap,
+	[__NR_brk] = (syscall_ptr)sys_brk,
+	[__NR_rt_sigaction] = (syscall_ptr)sys_rt_sigaction,
+	[__NR_rt_sigprocmask] = (syscall_ptr)sys_rt_sigprocmask,
+	[__NR_ioctl] = (syscall_ptr)sys_ioctl,
+	[__NR_readv] = (syscall_ptr)sys_readv,
+	[__NR_writev] = (syscall_ptr)sys_writev,
+	[__NR_access] = (syscall_ptr)sys_access,
+	[__NR_sched_yield] = (syscall_ptr)sys_sched_yield,
+	[__NR_madvise] = (syscall_ptr)sys_madvise,
+	[__NR_dup] = (syscall_ptr)sys_dup,
+	[__NR_dup2] = (syscall_ptr)sys_dup2,
+	[__NR_nanosleep] = (syscall_ptr)sys_nanosleep,
+	[__NR_getpid] = (syscall_ptr)sys_getpid,
+	[__NR_clone] = (syscall_ptr)sys_clone,
+	[__NR_fork] = (syscall_ptr)sys_fork,
+	[__NR_vfork] = (syscall_ptr)sys_vfork,
+	[__NR_execve] = (syscall_ptr)sys_execve,
+	[__NR_exit] = (syscall_ptr)sys_exit,
+	[__NR_wait4] = (syscall_ptr)sys_wait4,
+	[__NR_kill] = (syscall_ptr)sys_kill,
+	[__NR_uname] = (syscall_ptr)sys_uname,
+	[__NR_fcntl] = (syscall_ptr)sys_fcntl,
+	[__NR_getcwd] = (syscall_ptr)sys_getcwd,
+	[__NR_umask] = (syscall_ptr)sys_umask,
+	[__NR_gettimeofday] = (syscall_ptr)sys_gettimeofday,
+	[__NR_getrlimit] = (syscall_ptr)sys_getrlimit,
+	[__NR_getrusage] = (syscall_ptr)sys_getrusage,
+	[__NR_sysinfo] = (syscall_ptr)sys_sysinfo,
+	[__NR_getuid] = (syscall_ptr)sys_getuid,
+	[__NR_getgid] = (syscall_ptr)sys_getuid,
+	[__NR_geteuid] = (syscall_ptr)sys_getuid,
+	[__NR_getegid] = (syscall_ptr)sys_getuid,
+	[__NR_setuid] = (syscall_ptr)sys_ignored,
+	[__NR_setgid] = (syscall_ptr)sys_ignored,
+	[__NR_setpgid] = (syscall_ptr)sys_ignored,
+	[__NR_getppid] = (syscall_ptr)sys_getppid,
+	[__NR_getpgrp] = (syscall_ptr)sys_getpgrp,
+	[__NR_getpgid] = (syscall_ptr)sys_getpgrp,
+	[__NR_getsid] = (syscall_ptr)sys_getpgrp,
+	[__NR_setsid] = (syscall_ptr)sys_getpid,
+	[__NR_arch_prctl] = (syscall_ptr)sys_arch_prctl,
+	[__NR_gettid] = (syscall_ptr)sys_gettid,
+	[__NR_tkill] = (syscall_ptr)sys_tkill,
+	[__NR_time] = (syscall_ptr)sys_time,
+	[__NR_getdents64] = (syscall_ptr)sys_getdents64,
+	[__NR_set_tid_address] = (syscall_ptr)sys_set_tid_address,
+	[__NR_clock_gettime] = (syscall_ptr)sys_clock_gettime,
+	[__NR_clock_getres] = (syscall_ptr)sys_clock_getres,
+	[__NR_clock_nanosleep] = (syscall_ptr)sys_clock_nanosleep,
+	[__NR_exit_group] = (syscall_ptr)sys_exit_group,
+	[__NR_tgkill] = (syscall_ptr)sys_tgkill,
+	[__NR_openat] = (syscall_ptr)sys_openat,
+	[__NR_newfstatat] = (syscall_ptr)sys_newfstatat,
+	[__NR_faccessat] = (syscall_ptr)sys_faccessat,
+	[__NR_prlimit64] = (syscall_ptr)sys_prlimit64,
+	[__NR_getrandom] = (syscall_ptr)sys_getrandom,
+	[__NR_readlink] = (syscall_ptr)sys_readlink,
+	[__NR_readlinkat] = (syscall_ptr)sys_readlinkat,
+	[__NR_set_robust_list] = (syscall_ptr)sys_set_robust_list,
 };
 
 int syscall_count(void)
@@ -132,7 +129,7 @@ static long enosys(uint64_t nr)
 void syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t nr = tf->rax;
-	syscall_fn fn = nr < NR_SYSCALLS ? table[nr] : NULL;
+	syscall_fn fn = nr < NR_SYSCALLS ? (syscall_fn)table[nr] : NULL;
 	tf->rax = fn ? (uint64_t)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9) : (uint64_t)enosys(nr);
 	struct proc *p = current_proc();
 	if (debug_vm && p->mm && !vma_check(p->mm))
@@ -148,5 +145,5 @@ void syscall_init(void)
 	wrmsr(MSR_LSTAR, (uintptr_t)syscall_entry);
 	/* Cleared on entry: IF (the kernel runs with interrupts off), TF, DF, AC
 	 * (so SMAP is on for the kernel), NT and IOPL. */
-	wrmsr(MSR_FMASK, 0x200 | 0x100 | 0x400 | 0x40000 | 0x4000 | 0x3000);
+	wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT | RFLAGS_IOPL);
 }

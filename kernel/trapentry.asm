@@ -36,7 +36,7 @@ VECTOR v
 trap_common:
     PUSH_GPRS
     pushfq                          ; clear RFLAGS.AC: a user program may have set it
-    and qword [rsp], ~0x40000       ; (popf), and AC=1 would switch SMAP off in here;
+    and qword [rsp], ~RFLAGS_AC      ; (popf), and AC=1 would switch SMAP off in here;
     popfq                           ; iretq restores the saved RFLAGS
     test qword [rsp + 18 * 8], 3    ; tf->cs: did we come from ring 3?
     jz .kernel

@@ -71,6 +71,16 @@ static inline void pause(void) { __asm__ volatile("pause"); }
 static inline void stac(void) { __asm__ volatile("stac" ::: "memory"); }
 static inline void clac(void) { __asm__ volatile("clac" ::: "memory"); }
 
+/* RFLAGS bits (Intel SDM vol. 1, 3.4.3); kernel/trapframe.inc repeats
+ * RFLAGS_AC for the assembly entry paths. */
+#define RFLAGS_FIXED (1ull << 1)   /* reserved, always 1 */
+#define RFLAGS_TF (1ull << 8)      /* trap flag: single-step */
+#define RFLAGS_IF (1ull << 9)      /* interrupts enabled */
+#define RFLAGS_DF (1ull << 10)     /* direction flag: string instructions count down */
+#define RFLAGS_IOPL (3ull << 12)   /* I/O privilege level (two bits) */
+#define RFLAGS_NT (1ull << 14)     /* nested task */
+#define RFLAGS_AC (1ull << 18)     /* alignment check; with SMAP, "kernel may touch user pages" */
+
 static inline uint64_t read_rflags(void)
 {
 	uint64_t v;
@@ -87,7 +97,7 @@ static inline uintptr_t read_rbp(void) { uintptr_t v; __asm__ volatile("mov %%rb
 /* Interrupts off, and return whether they were on (for nesting). */
 static inline bool irq_save(void)
 {
-	bool on = read_rflags() & (1 << 9);
+	bool on = read_rflags() & RFLAGS_IF;
 	cli();
 	return on;
 }

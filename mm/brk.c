@@ -14,6 +14,7 @@
 #include "frame.h"
 #include "mm.h"
 #include "../kernel/proc.h"
+#include "../kernel/syscalls.h"
 
 static bool brk_may_grow(struct mm *mm, uintptr_t oldbrk, uintptr_t newbrk)
 {

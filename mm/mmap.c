@@ -25,6 +25,7 @@
 #include "../kernel/param.h"
 #include "../kernel/proc.h"
 #include "../kernel/ramfs.h"
+#include "../kernel/syscalls.h"
 
 #define TASK_SIZE USER_TOP
 #define MMAP_MIN_ADDR 0x10000ul          /* vm.mmap_min_addr */

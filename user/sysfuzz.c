@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "rand.h"
 
 static const long calls[] = {
 	0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 16, 19, 20, 21, 24, 28, 32, 33, 35, 39, 61, 63, 72, 79,
@@ -35,8 +36,7 @@ static uint64_t rng;
 
 static uint64_t next(void)
 {
-	rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-	return rng;
+	return test_rand(&rng);
 }
 
 static char stack_buf[4096];
@@ -74,7 +74,7 @@ static void fuzz(int ncalls, uint64_t seed)
 	}
 	char *heap = malloc(8192);
 	char *none = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	rng = seed | 1;
+	rng = test_rand_seed(seed);
 	for (int i = 0; i < ncalls; i++) {
 		long nr = calls[next() % (sizeof(calls) / sizeof(calls[0]))];
 		uint64_t a[6];

@@ -24,6 +24,7 @@ USER_BIN_DIR := $(BUILD)/user/bin
 USER_MALLOC  := $(BUILD)/user/libpagoda_malloc.a
 USER_LDLIBS  := -Wl,-u,malloc $(USER_MALLOC)
 USER_EXPECT  := $(BUILD)/user/expect
+USER_HEADERS := tests/testlib.h tests/rand.h
 
 # Every user/NAME.c is a program (init, sh, and the tools the kernel side adds).
 USER_PROGS     := $(notdir $(basename $(wildcard user/*.c))) runner
@@ -39,27 +40,27 @@ ifneq ($(USER_DUPES),)
 $(error user.mk: test names used twice: $(USER_DUPES))
 endif
 
-$(USER_BIN_DIR)/%: user/%.c tests/testlib.h $(USER_MALLOC)
+$(USER_BIN_DIR)/%: user/%.c $(USER_HEADERS) $(USER_MALLOC)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< $(USER_LDLIBS) -o $@
 
-$(USER_BIN_DIR)/%: tests/%.c tests/testlib.h $(USER_MALLOC)
+$(USER_BIN_DIR)/%: tests/%.c $(USER_HEADERS) $(USER_MALLOC)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< $(USER_LDLIBS) -o $@
 
-$(USER_BIN_DIR)/%: tests/proc/%.c tests/testlib.h $(USER_MALLOC)
+$(USER_BIN_DIR)/%: tests/proc/%.c $(USER_HEADERS) $(USER_MALLOC)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< $(USER_LDLIBS) -o $@
 
-$(USER_BIN_DIR)/%: tests/sys/%.c tests/testlib.h $(USER_MALLOC)
+$(USER_BIN_DIR)/%: tests/sys/%.c $(USER_HEADERS) $(USER_MALLOC)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< $(USER_LDLIBS) -o $@
 
-$(USER_BIN_DIR)/%: tests/vm/%.c tests/testlib.h $(USER_MALLOC)
+$(USER_BIN_DIR)/%: tests/vm/%.c $(USER_HEADERS) $(USER_MALLOC)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< $(USER_LDLIBS) -o $@

@@ -1,0 +1,90 @@
+/*
+ * The prototype of every system-call handler, grouped by the file that
+ * defines it. kernel/syscall.c's table is built from these, and each file
+ * that defines handlers includes this header, so the compiler checks every
+ * definition against the one declaration here.
+ *
+ * Arguments arrive in 64-bit registers (RDI, RSI, RDX, R10, R8, R9); a
+ * handler declares the C types Linux gives them (int for an fd, a pid or a
+ * flag word, uintptr_t for a user pointer, size_t for a length), and reads
+ * only the low half of a register declared int, as Linux does.
+ */
+#ifndef PAGODA_SYSCALLS_H
+#define PAGODA_SYSCALLS_H
+#include "types.h"
+
+/* kernel/exec.c */
+long sys_execve(uintptr_t upath, uintptr_t uargv, uintptr_t uenvp);
+
+/* kernel/exit.c */
+long sys_exit(int code);
+long sys_exit_group(int code);
+long sys_wait4(int pid, uintptr_t ustatus, int options, uintptr_t urusage);
+
+/* kernel/fork.c */
+long sys_fork(void);
+long sys_vfork(void);
+long sys_clone(uint64_t flags, uintptr_t newsp);
+
+/* kernel/file.c */
+long sys_open(uintptr_t path, int flags, int mode);
+long sys_openat(int dirfd, uintptr_t path, int flags, int mode);
+long sys_close(int fd);
+long sys_read(int fd, uintptr_t buf, size_t n);
+long sys_write(int fd, uintptr_t buf, size_t n);
+long sys_readv(int fd, uintptr_t iov, int n);
+long sys_writev(int fd, uintptr_t iov, int n);
+long sys_lseek(int fd, int64_t off, int whence);
+long sys_fstat(int fd, uintptr_t ustat);
+long sys_stat(uintptr_t upath, uintptr_t ustat);
+long sys_newfstatat(int dirfd, uintptr_t upath, uintptr_t ustat, int flags);
+long sys_access(uintptr_t path, int mode);
+long sys_faccessat(int dirfd, uintptr_t path, int mode);
+long sys_getdents64(int fd, uintptr_t buf, size_t n);
+long sys_ioctl(int fd, unsigned long cmd, uintptr_t arg);
+long sys_dup(int fd);
+long sys_dup2(int oldfd, int newfd);
+long sys_fcntl(int fd, int cmd, uint64_t arg);
+long sys_getcwd(uintptr_t buf, size_t size);
+long sys_readlinkat(int dirfd, uintptr_t upath, uintptr_t ubuf, int64_t size);
+long sys_readlink(uintptr_t upath, uintptr_t ubuf, int64_t size);
+
+/* kernel/sys_info.c */
+long sys_getpid(void);
+long sys_gettid(void);
+long sys_getppid(void);
+long sys_getuid(void);
+long sys_getpgrp(void);
+long sys_umask(int mask);
+long sys_set_tid_address(uintptr_t tidptr);
+long sys_uname(uintptr_t ubuf);
+long sys_clock_gettime(int clock, uintptr_t uts);
+long sys_clock_getres(int clock, uintptr_t uts);
+long sys_gettimeofday(uintptr_t utv, uintptr_t utz);
+long sys_time(uintptr_t ut);
+long sys_nanosleep(uintptr_t ureq, uintptr_t urem);
+long sys_clock_nanosleep(int clock, int flags, uintptr_t ureq, uintptr_t urem);
+long sys_sched_yield(void);
+long sys_getrusage(int who, uintptr_t uru);
+long sys_sysinfo(uintptr_t uinfo);
+long sys_getrlimit(int resource, uintptr_t ulim);
+long sys_prlimit64(int pid, int resource, uintptr_t unew, uintptr_t uold);
+long sys_arch_prctl(int code, uint64_t addr);
+long sys_rt_sigaction(int sig, uintptr_t uact, uintptr_t uold, size_t setsize);
+long sys_rt_sigprocmask(int how, uintptr_t uset, uintptr_t uold, size_t setsize);
+long sys_kill(int pid, int sig);
+long sys_tkill(int tid, int sig);
+long sys_tgkill(int tgid, int tid, int sig);
+long sys_getrandom(uintptr_t ubuf, size_t n, unsigned flags);
+long sys_set_robust_list(uintptr_t head, size_t len);
+
+/* mm/mmap.c */
+long sys_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags, int fd, uint64_t off);
+long sys_munmap(uintptr_t start, size_t len);
+long sys_mprotect(uintptr_t start, size_t len, unsigned long prot);
+long sys_madvise(uintptr_t start, size_t len, int advice);
+
+/* mm/brk.c */
+long sys_brk(uintptr_t brk);
+
+#endif
