@@ -21,6 +21,7 @@
 #include "elf.h"
 #include "errno.h"
 #include "file.h"
+#include "fpu.h"
 #include "gdt.h"
 #include "linux_abi.h"
 #include "proc.h"
@@ -232,6 +233,7 @@ static void commit_exec(struct proc *p, struct mm *mm, const struct elf_image *i
 	strlcpy(p->exe, path, sizeof(p->exe));
 	p->fs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
+	fpu_exec(p);
 	*p->tf = (struct trapframe){ .rip = img->entry, .rsp = sp, .rflags = RFLAGS_IF | RFLAGS_FIXED, .cs = SEL_UCODE, .ss = SEL_UDATA };
 }
 

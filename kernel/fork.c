@@ -5,6 +5,7 @@
  */
 #include "errno.h"
 #include "file.h"
+#include "fpu.h"
 #include "linux_abi.h"
 #include "proc.h"
 #include "string.h"
@@ -24,6 +25,7 @@ static long do_fork(void)
 		return -ENOMEM;
 	}
 	*child->tf = *parent->tf;
+	fpu_fork(child);
 	child->tf->rax = 0;   /* fork returns 0 in the child */
 	memcpy(child->name, parent->name, sizeof(child->name));
 	memcpy(child->exe, parent->exe, sizeof(child->exe));

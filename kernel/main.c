@@ -6,6 +6,7 @@
 #include "cmdline.h"
 #include "debug.h"
 #include "file.h"
+#include "fpu.h"
 #include "pci.h"
 #include "percpu.h"
 #include "proc.h"
@@ -71,6 +72,7 @@ void kmain(uint32_t magic, paddr_t mbi)
 	trace_faults = cmdline_has("trace") && !strcmp(cmdline_get("trace"), "fault");
 	banner();
 	mb2_print_mmap();
+	fpu_init();                       /* CR0.NE, XSAVE and XCR0 before any process exists */
 	gdt_init();                       /* TSS and IST stacks before any exception can come */
 	idt_init();
 	frame_init();                     /* needs the memory map; boot tables still in use */

@@ -15,6 +15,7 @@
  */
 #include "proc.h"
 #include "file.h"
+#include "fpu.h"
 #include "gdt.h"
 #include "panic.h"
 #include "percpu.h"
@@ -63,7 +64,9 @@ struct proc *proc_alloc(const char *name)
 	if (!p)
 		return NULL;
 	p->kstack_top = kstack_alloc();
-	if (!p->kstack_top) {
+	if (!p->kstack_top || fpu_alloc(p)) {
+		if (p->kstack_top)
+			kstack_free(p->kstack_top);
 		kfree(p);
 		return NULL;
 	}
@@ -97,6 +100,7 @@ void proc_free(struct proc *p)
 	*pp = p->all_next;
 	nprocs--;
 	kstack_free(p->kstack_top);
+	fpu_free(p);
 	kfree(p);
 }
 

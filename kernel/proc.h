@@ -32,6 +32,7 @@ struct proc {
 	uintptr_t kstack_top;
 	uint64_t saved_rsp;            /* where switch_to left this process's kernel stack */
 	struct trapframe *tf;          /* user registers, at the top of the kernel stack */
+	void *fpu;                     /* x87/SSE/AVX save area (kernel/fpu.c); NULL for idle */
 
 	const void *wait_channel;      /* what a SLEEPING process waits for */
 	uint64_t wake_tick;            /* nonzero: also wake at this tick */

@@ -10,6 +10,7 @@
  * mode, so kernel code never loses the CPU except where it chooses to.
  */
 #include "proc.h"
+#include "fpu.h"
 #include "gdt.h"
 #include "percpu.h"
 #include "sched_hooks.h"
@@ -69,6 +70,7 @@ void schedule(void)
 	}
 	next->state = PROC_RUNNING;
 	next->slice = TIMESLICE_TICKS;
+	fpu_switch(prev, next);
 	load_context(next);
 	switch_to(&prev->saved_rsp, next->saved_rsp);
 }

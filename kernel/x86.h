@@ -88,6 +88,24 @@ static inline uint64_t read_rflags(void)
 	return v;
 }
 
+/* FPU/SSE/AVX state (kernel/fpu.c is the only user). The 64-bit forms save
+ * the full x87 instruction and operand pointers. xsave's mask selects the
+ * components (XCR0 bits) in edx:eax. */
+static inline void xsetbv(uint32_t reg, uint64_t v)
+{
+	__asm__ volatile("xsetbv" ::"c"(reg), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+static inline void xsave(void *area, uint64_t mask)
+{
+	__asm__ volatile("xsave64 (%0)" ::"r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
+}
+static inline void xrstor(const void *area, uint64_t mask)
+{
+	__asm__ volatile("xrstor64 (%0)" ::"r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
+}
+static inline void fxsave(void *area) { __asm__ volatile("fxsave64 (%0)" ::"r"(area) : "memory"); }
+static inline void fxrstor(const void *area) { __asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory"); }
+
 static inline void lgdt(void *p) { __asm__ volatile("lgdt (%0)" ::"r"(p) : "memory"); }
 static inline void lidt(void *p) { __asm__ volatile("lidt (%0)" ::"r"(p) : "memory"); }
 static inline void ltr(uint16_t sel) { __asm__ volatile("ltr %0" ::"r"(sel)); }
@@ -118,8 +136,10 @@ static inline void irq_restore(bool on)
 #define EFER_SCE (1ull << 0)
 #define EFER_NXE (1ull << 11)
 
+#define CR0_NE (1ull << 5)    /* x87 errors raise #MF (not the legacy FERR# interrupt) */
 #define CR0_WP (1ull << 16)
 #define CR4_PGE (1ull << 7)
+#define CR4_OSXSAVE (1ull << 18)   /* xsave/xrstor/xsetbv allowed; CPUID reports OSXSAVE */
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
 

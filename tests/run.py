@@ -331,6 +331,17 @@ def suite_pagoda(t):
     if m:
         print(m.group(0))
 
+    # The user suite runs on qemu64 (fxsave); this CPU has XSAVE and AVX.
+    b = pq.boot(ISO, "debug_vm init=/bin/init /bin/runner fpu_isolation", timeout=300,
+                log_path=log_path("fpu_xsave"), cpu="max")
+    sections, _ = pagoda_sections(b.log)
+    fpu = sections.get("fpu_isolation")
+    t.record("fpu: xsave (x87 sse avx)" in b.log, "pagoda/fpu_xsave_chosen",
+             "see " + log_path("fpu_xsave"))
+    t.record(fpu is not None and fpu[1] == 0 and fpu[0] and all(l.endswith(": yes") for l in fpu[0]),
+             "pagoda/fpu_isolation_with_xsave", "output %r; see %s" % (fpu[0][:4] if fpu else None,
+                                                                     log_path("fpu_xsave")))
+
     b = pq.boot(ISO, "quiet init=/bin/init /bin/runner high_segment", timeout=60, log_path=log_path("high"))
     t.record("errno 12" in b.log and b.status == pq.EXIT_FAIL, "pagoda/exec_high_segment_enomem_not_panic",
              "%s; see %s" % (describe(b), log_path("high")))
