@@ -11,38 +11,26 @@
 #include <stdint.h>
 #include "testlib.h"
 
+struct x87_case {
+	uint16_t fcw;
+	int numerator;   /* 1: 1/0 divide by zero; 0: 0/0 invalid operation */
+};
+
 static int x87_divide(void *arg)
 {
-	uint16_t fcw = (uint16_t)(uintptr_t)arg;
+	const struct x87_case *c = arg;
 	double r;
 
 	__asm__ volatile("fldcw %1\n\t"
-			 "fld1\n\t"
+			 "fildl %2\n\t"
 			 "fldz\n\t"
-			 "fdivrp\n\t"      /* 1 / 0 */
+			 "fdivrp\n\t"      /* numerator / 0 */
 			 "fwait\n\t"
 			 "fstpl %0\n\t"
 			 "fwait"
 			 : "=m"(r)
-			 : "m"(fcw));
-	return r > 1e300 ? 0 : 1;   /* masked: +inf */
-}
-
-static int x87_invalid(void *arg)
-{
-	uint16_t fcw = (uint16_t)(uintptr_t)arg;
-	double r;
-
-	__asm__ volatile("fldcw %1\n\t"
-			 "fldz\n\t"
-			 "fldz\n\t"
-			 "fdivrp\n\t"      /* 0 / 0 */
-			 "fwait\n\t"
-			 "fstpl %0\n\t"
-			 "fwait"
-			 : "=m"(r)
-			 : "m"(fcw));
-	return r != r ? 0 : 1;      /* masked: NaN */
+			 : "m"(c->fcw), "m"(c->numerator));
+	return r != r || r > 1e300 ? 0 : 1;   /* masked: NaN or +inf */
 }
 
 static int sse_divide(void *arg)
@@ -69,12 +57,15 @@ static int int_divide(void *arg)
 
 int main(void)
 {
-	show_child("x87_divide_by_zero_masked", x87_divide, (void *)0x37f);
-	show_child("x87_divide_by_zero_unmasked", x87_divide, (void *)(0x37f & ~0x4));
-	show_child("x87_invalid_masked", x87_invalid, (void *)0x37f);
-	show_child("x87_invalid_unmasked", x87_invalid, (void *)(0x37f & ~0x1));
+	struct x87_case zero_masked = { 0x37f, 1 }, zero_unmasked = { 0x37f & ~0x4, 1 };
+	struct x87_case invalid_masked = { 0x37f, 0 }, invalid_unmasked = { 0x37f & ~0x1, 0 };
+
+	show_child("x87_divide_by_zero_masked", x87_divide, &zero_masked);
+	show_child("x87_divide_by_zero_unmasked", x87_divide, &zero_unmasked);
+	show_child("x87_invalid_masked", x87_divide, &invalid_masked);
+	show_child("x87_invalid_unmasked", x87_divide, &invalid_unmasked);
 	show_child("sse_divide_by_zero_masked", sse_divide, (void *)0x1f80);
 	show_child("integer_divide_by_zero", int_divide, (void *)0);
-	show_yes("parent_unaffected", x87_divide((void *)0x37f) == 0 && sse_divide((void *)0x1f80) == 0);
+	show_yes("parent_unaffected", x87_divide(&zero_masked) == 0 && sse_divide((void *)0x1f80) == 0);
 	return 0;
 }
