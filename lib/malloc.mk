@@ -43,9 +43,9 @@
 MALLOC_CORE_SRC := lib/malloc.c lib/malloc_small.c lib/malloc_fits.c lib/malloc_huge.c \
 	lib/heapcheck.c lib/malloc_debug.c lib/malloc_report.c lib/memlib.c
 MALLOC_SHIM_SRC := lib/malloc_libc.c
-MALLOC_DRIVER_SRC := lib/mdriver/mdriver.c lib/mdriver/trace.c lib/mdriver/shadow.c
+MALLOC_DRIVER_SRC := lib/mdriver/mdriver.c lib/mdriver/trace.c lib/mdriver/shadow.c lib/mdriver/score.c
 MALLOC_HDRS := lib/include/pagoda_malloc.h lib/malloc_internal.h lib/malloc_report.h lib/memlib.h \
-	lib/mdriver/trace.h lib/mdriver/shadow.h
+	lib/mdriver/trace.h lib/mdriver/shadow.h lib/mdriver/score.h
 
 MALLOC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-strict-aliasing -Ilib
 MALLOC_HOST := $(BUILD)/host
@@ -91,10 +91,10 @@ $(MALLOC_USER)/libpagoda_malloc.a: $(MALLOC_USER_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(MALLOC_HOST)/mdriver: $(MALLOC_DRIVER_SRC:%.c=$(MALLOC_HOST)/malloc/%.o) $(MALLOC_HOST)/libpagoda_malloc.a
-	$(HOST_CC) -o $@ $^
+	$(HOST_CC) -o $@ $^ -lm
 
 $(MALLOC_USER)/mdriver: $(MALLOC_DRIVER_SRC:%.c=$(MALLOC_USER)/malloc/%.o) $(MALLOC_USER)/libpagoda_malloc.a
-	$(MUSL_CC) -static -o $@ $(filter %.o,$^) $(MALLOC_USER_LDLIBS)
+	$(MUSL_CC) -static -o $@ $(filter %.o,$^) $(MALLOC_USER_LDLIBS) -lm
 
 $(MALLOC_USER)/malloc_selftest: $(MALLOC_USER)/malloc/tests/lib/malloc/selftest.o $(MALLOC_USER)/libpagoda_malloc.a
 	$(MUSL_CC) -static -o $@ $< $(MALLOC_USER_LDLIBS)

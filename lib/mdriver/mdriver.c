@@ -28,9 +28,11 @@
 #define _GNU_SOURCE /* asprintf */
 #include "include/pagoda_malloc.h"
 #include "memlib.h"
+#include "score.h"
 #include "shadow.h"
 #include "trace.h"
 
+#include <malloc.h> /* memalign */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,23 +43,28 @@
 struct options {
     bool libc, verbose, check_every_op, selfcheck;
     int passes;
+    double ref_kops; /* -R: the Autolab score's reference throughput */
 };
 
 struct result {
     bool ok;
     double util;   /* 0..1 */
+    double bound;  /* 0..1: the best any 16-byte-aligned allocator could do */
     double secs;   /* best time, ours */
     double libc_secs;
     size_t ops;
+    enum trace_format format;
+    enum trace_weight weight;
 };
 
 struct allocator {
     void *(*malloc)(size_t);
     void (*free)(void *);
     void *(*realloc)(void *, size_t);
+    void *(*memalign)(size_t, size_t);
 };
-static const struct allocator ours = {mm_malloc, mm_free, mm_realloc};
-static const struct allocator libc = {malloc, free, realloc};
+static const struct allocator ours = {mm_malloc, mm_free, mm_realloc, mm_memalign};
+static const struct allocator libc = {malloc, free, realloc, memalign};
 
 /* Per-id state of a replay, in driver memory (see trace.h). */
 struct replay {
@@ -142,25 +149,68 @@ static bool check_new_payload(const struct trace *t, size_t i, char *p, size_t s
     return true;
 }
 
+/* The block of op i's id goes away (r, f): its contents must be intact. */
+static bool check_release(const struct trace *t, size_t i, struct replay *r)
+{
+    uint32_t id = t->ops[i].id;
+    size_t bad;
+    if (!r->ptr[id])
+        return true; /* AUTOLAB: r of an id that is not live is realloc(NULL) */
+    if ((bad = verify(r->ptr[id], r->size[id], id)) != r->size[id])
+        return op_error(t, i, "payload of a live block changed at byte", bad);
+    shadow_release(r->ptr[id], r->size[id]);
+    return true;
+}
+
+/* "r ID 0": realloc(p, 0) frees p and returns NULL (realloc(NULL, 0) is
+ * malloc(0), whose block the replay frees at once). */
+static bool check_realloc_zero(const struct trace *t, size_t i, struct replay *r)
+{
+    uint32_t id = t->ops[i].id;
+    char *p = mm_realloc(r->ptr[id], 0);
+    bool was_live = r->ptr[id] != NULL;
+    r->ptr[id] = NULL;
+    r->size[id] = 0;
+    if (was_live && p)
+        return op_error(t, i, "realloc(p, 0) returned a block, not NULL", (size_t)-1);
+    mm_free(p);
+    return true;
+}
+
+static char *call_alloc(const struct op *op, char *old)
+{
+    if (op->type == 'a')
+        return mm_malloc(op->size);
+    if (op->type == 'm')
+        return mm_memalign(op->align, op->size);
+    return mm_realloc(old, op->size);
+}
+
 static bool check_op(const struct trace *t, size_t i, struct replay *r)
 {
     const struct op *op = &t->ops[i];
+    if (op->id == ID_NULL) {
+        mm_free(NULL);
+        return true;
+    }
     char *old = r->ptr[op->id];
     size_t old_size = r->size[op->id], bad;
-    if (op->type != 'a' && (bad = verify(old, old_size, op->id)) != old_size)
-        return op_error(t, i, "payload of a live block changed at byte", bad);
-    if (op->type != 'a')
-        shadow_release(old, old_size);
+    if (op->type != 'a' && op->type != 'm' && !check_release(t, i, r))
+        return false;
+    if (op->type == 'r' && op->size == 0)
+        return check_realloc_zero(t, i, r);
     if (op->type == 'f') {
         mm_free(old);
         r->ptr[op->id] = NULL;
         r->size[op->id] = 0;
         return true;
     }
-    char *p = op->type == 'a' ? mm_malloc(op->size) : mm_realloc(old, op->size);
+    char *p = call_alloc(op, old);
     if (!check_new_payload(t, i, p, op->size))
         return false;
-    size_t kept = op->type == 'r' ? (old_size < op->size ? old_size : op->size) : 0;
+    if (op->type == 'm' && (uintptr_t)p % op->align)
+        return op_error(t, i, "payload not aligned as memalign asked", (size_t)-1);
+    size_t kept = op->type == 'r' && old ? (old_size < op->size ? old_size : op->size) : 0;
     if ((bad = verify(p, kept, op->id)) != kept)
         return op_error(t, i, "realloc lost the payload's contents at byte", bad);
     fill(p, kept, op->size, op->id);
@@ -184,9 +234,10 @@ static void check_pass(const struct trace *t, const struct options *o, struct re
     mem_reset_peak();
     bool ok = true;
     for (size_t i = 0; ok && i < t->num_ops; i++) {
-        live -= r.size[t->ops[i].id];
+        uint32_t id = t->ops[i].id;
+        live -= id == ID_NULL ? 0 : r.size[id];
         ok = check_op(t, i, &r);
-        live += r.size[t->ops[i].id];
+        live += id == ID_NULL ? 0 : r.size[id];
         peak = live > peak ? live : peak;
         if (ok && o->check_every_op && mm_checkheap(0))
             ok = op_error(t, i, "mm_checkheap found problems after this operation", (size_t)-1);
@@ -212,14 +263,16 @@ static void replay_fast(const struct trace *t, const struct allocator *a, char *
 {
     for (size_t i = 0; i < t->num_ops; i++) {
         const struct op *op = &t->ops[i];
+        char **slot = op->id == ID_NULL ? &(char *){NULL} : &ptr[op->id];
         if (op->type == 'a')
-            ptr[op->id] = a->malloc(op->size);
-        else if (op->type == 'r')
-            ptr[op->id] = a->realloc(ptr[op->id], op->size);
-        else {
-            a->free(ptr[op->id]);
-            ptr[op->id] = NULL;
-        }
+            *slot = a->malloc(op->size);
+        else if (op->type == 'm')
+            *slot = a->memalign(op->align, op->size);
+        else if (op->type == 'f' || op->size == 0) {
+            a->free(*slot); /* "r ID 0" frees: realloc(p, 0) differs between libraries */
+            *slot = NULL;
+        } else
+            *slot = a->realloc(*slot, op->size);
     }
 }
 
@@ -264,19 +317,38 @@ static const char *base_name(const char *path)
 
 static void print_row(const char *name, const struct result *r, const struct options *o)
 {
-    printf("%-22s %-4s %6.1f%% %8zu %10.0f %10.0f", name, r->ok ? "yes" : "no", r->util * 100,
-           r->ops, r->ok ? r->secs * 1e6 : 0, r->ok ? r->ops / r->secs / 1e3 : 0);
+    printf("%-22s %-4s %6.1f%% %6.1f%% %8zu %10.0f %10.0f", name, r->ok ? "yes" : "no",
+           r->util * 100, r->bound * 100, r->ops, r->ok ? r->secs * 1e6 : 0,
+           r->ok ? r->ops / r->secs / 1e3 : 0);
     if (o->libc && r->ok)
         printf(" %10.0f %10.0f %6.2f", r->libc_secs * 1e6, r->ops / r->libc_secs / 1e3,
                r->libc_secs / r->secs);
     printf("\n");
 }
 
+/* The lab's performance index; Autolab's reference is -R, else glibc's (-l). */
+static void print_score(const struct result *res, int n, const struct options *o,
+                        double libc_kops)
+{
+    struct scored *s = drv_alloc((size_t)n * sizeof *s);
+    if (!s || o->passes == 0) {
+        drv_free(s, (size_t)n * sizeof *s);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        s[i] = (struct scored){.ok = res[i].ok, .format = res[i].format,
+                               .weight = res[i].weight, .util = res[i].util,
+                               .secs = res[i].ok ? res[i].secs : 0, .ops = res[i].ops};
+    score_print(s, n, o->ref_kops > 0 ? o->ref_kops : libc_kops);
+    drv_free(s, (size_t)n * sizeof *s);
+}
+
 static void print_summary(const struct result *res, int n, const struct options *o)
 {
-    double util = 0, secs = 0, libc_secs = 0, ops = 0;
+    double util = 0, bound = 0, secs = 0, libc_secs = 0, ops = 0;
     for (int i = 0; i < n; i++) {
         util += res[i].util;
+        bound += res[i].bound;
         if (res[i].ok) {
             secs += res[i].secs;
             libc_secs += res[i].libc_secs;
@@ -285,8 +357,8 @@ static void print_summary(const struct result *res, int n, const struct options 
     }
     double kops = secs > 0 ? ops / secs / 1e3 : 0;
     double libc_kops = o->libc && libc_secs > 0 ? ops / libc_secs / 1e3 : 0;
-    printf("%-22s %-4s %6.1f%% %8.0f %10.0f %10.0f", "total", "", n ? util / n * 100 : 0, ops,
-           secs * 1e6, kops);
+    printf("%-22s %-4s %6.1f%% %6.1f%% %8.0f %10.0f %10.0f", "total", "", n ? util / n * 100 : 0,
+           n ? bound / n * 100 : 0, ops, secs * 1e6, kops);
     if (o->libc)
         printf(" %10.0f %10.0f %6.2f", libc_secs * 1e6, libc_kops, kops / libc_kops);
     printf("\n");
@@ -294,18 +366,20 @@ static void print_summary(const struct result *res, int n, const struct options 
         printf("(libc not measured: run with -l)\n");
     printf("malloc: avg_util=%.1f%% kops=%.0f libc_kops=%.0f ratio=%.2f\n",
            n ? util / n * 100 : 0, kops, libc_kops, libc_kops > 0 ? kops / libc_kops : 0);
+    print_score(res, n, o, libc_kops);
 }
 
 /* ---- main --------------------------------------------------------------------------- */
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: mdriver [-l] [-v] [-c] [-p PASSES] FILE...\n"
+    fprintf(stderr, "usage: mdriver [-l] [-v] [-c] [-p PASSES] [-R KOPS] FILE...\n"
                     "       mdriver -S\n"
                     "  -l  also time the C library's malloc, in the same run\n"
-                    "  -v  verbose: header variant and heap summary per trace\n"
+                    "  -v  verbose: trace format, header and heap summary per trace\n"
                     "  -c  mm_checkheap after every operation (slow)\n"
                     "  -p  timing passes, best kept (default 5; 0: correctness only)\n"
+                    "  -R  reference throughput (Kops/s) for the Autolab score (default: glibc's, -l)\n"
                     "  -S  self-check: do strdup/printf allocate from the Pagoda heap?\n");
     return 2;
 }
@@ -314,7 +388,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
     int c;
     *o = (struct options){.passes = 5};
-    while ((c = getopt(argc, argv, "lvcp:S")) != -1) {
+    while ((c = getopt(argc, argv, "lvcp:R:S")) != -1) {
         if (c == 'l')
             o->libc = true;
         else if (c == 'v')
@@ -323,6 +397,8 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->check_every_op = true;
         else if (c == 'p')
             o->passes = atoi(optarg);
+        else if (c == 'R')
+            o->ref_kops = atof(optarg);
         else if (c == 'S')
             o->selfcheck = true;
         else
@@ -344,6 +420,20 @@ static int selfcheck(void)
     return ours ? 0 : 1;
 }
 
+static void print_trace_info(const struct trace *t, const struct trace_bound *b)
+{
+    printf("%s: format %s, weight %d, %zu ids, %zu operations; peak payload %lu bytes, "
+           "smallest 16-byte-aligned footprint %lu bytes\n", t->path,
+           trace_format_name(t->format), (int)t->weight, t->num_ids, t->num_ops,
+           (unsigned long)b->peak_payload, (unsigned long)b->peak_min_footprint);
+    if (t->ignored_from)
+        printf("%s: operations from line %u on are past the header's count: ignored, as the "
+               "lab's driver does\n", t->path, t->ignored_from);
+    if (t->format == TRACE_AUTOLAB && t->header_bytes != b->peak_payload)
+        printf("%s: note: the header's data_bytes is %lu\n", t->path,
+               (unsigned long)t->header_bytes);
+}
+
 static void run_trace(const char *path, const struct options *o, struct result *res)
 {
     struct trace t;
@@ -353,10 +443,13 @@ static void run_trace(const char *path, const struct options *o, struct result *
         printf("mdriver: %s\n", err);
         return;
     }
+    struct trace_bound b = trace_bound(&t);
     res->ops = t.num_ops;
+    res->format = t.format;
+    res->weight = t.weight;
+    res->bound = b.peak_min_footprint ? (double)b.peak_payload / (double)b.peak_min_footprint : 0;
     if (o->verbose)
-        printf("%s: %zu ids, %zu operations, %d-number header\n", path, t.num_ids, t.num_ops,
-               t.header_numbers);
+        print_trace_info(&t, &b);
     check_pass(&t, o, res);
     if (res->ok && o->passes > 0)
         time_trace(&t, o, res);
@@ -375,7 +468,7 @@ int main(int argc, char **argv)
     if (n <= 0)
         return usage();
     struct result *res = drv_alloc((size_t)n * sizeof *res);
-    printf("%-22s %-4s %7s %8s %10s %10s%s\n", "trace", "ok", "util", "ops", "ours us",
+    printf("%-22s %-4s %7s %7s %8s %10s %10s%s\n", "trace", "ok", "util", "bound", "ops", "ours us",
            "ours Kops", o.libc ? "    libc us  libc Kops  ratio" : "");
     for (int i = 0; i < n; i++) {
         run_trace(argv[optind + i], &o, &res[i]);

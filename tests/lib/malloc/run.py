@@ -17,6 +17,10 @@ if any failed. Every program runs under a timeout. Cases:
                            with mm_checkheap after every operation on the small ones
   malloc/trace-errors/*    malformed traces: an error with the line number, exit 1, no crash
   malloc/two-line-header/* the two-number header variant is accepted
+  malloc/autolab/*         hand-written traces in the 64-bit (Autolab) format: free of NULL,
+                           id reuse, missing sizes, realloc of a dead id, extra operations,
+                           weights, the memalign extension; malformed ones; the classic
+                           header refusing the Autolab liberties
 """
 import os
 import re
@@ -233,6 +237,74 @@ def suite_two_line_header():
                "status %s: %s" % (status, out.strip()[-200:]))
 
 
+# ---- the Autolab (64-bit lab) format, hand-written traces ---------------------------
+# Header: weight num_ids num_ops data_bytes. Each case: name, text, patterns that
+# must all appear in `mdriver -v -p 1` output, expected exit status.
+
+AUTOLAB_TRACES = [
+    ("detected", "1\n2\n4\n30\na 0 10\na 1 20\nf 0\nf 1\n",
+     [r"format Autolab 64-bit", r"weight 1, 2 ids, 4 operations; peak payload 30 bytes",
+      r"detected-al\.rep\s+yes", r"score \(Autolab, 1 traces; UTIL_WEIGHT=0\.60 MIN_SPACE=0\.55"], 0),
+    ("free_null", "1\n1\n4\n10\nf -1\na 0 10\nf -1\nf 0\n", [r"free_null-al\.rep\s+yes"], 0),
+    ("id_reuse", "1\n1\n6\n300\na 0 100\nf 0\na 0 300\nr 0 40\nf 0\na 0 8\n",
+     [r"id_reuse-al\.rep\s+yes", r"peak payload 300 bytes"], 0),
+    ("missing_size", "1\n3\n6\n72\na 0 24\na 1\na 2\nf 0\nf 1\nf 2\n",
+     [r"missing_size-al\.rep\s+yes", r"peak payload 72 bytes"], 0),
+    ("missing_size_last", "1\n2\n3\n10\nr 0 5\nf 0\na 1", [r"missing_size_last-al\.rep\s+yes"], 0),
+    ("realloc_not_live", "1\n2\n4\n90\nr 0 50\nr 1 40\nf 0\nf 1\n",
+     [r"realloc_not_live-al\.rep\s+yes", r"peak payload 90 bytes"], 0),
+    ("realloc_zero", "1\n1\n4\n10\na 0 10\nr 0 0\na 0 5\nf 0\n", [r"realloc_zero-al\.rep\s+yes"], 0),
+    ("extra_ops", "1\n1\n2\n10\na 0 10\nf 0\na 0 10\nf 0\njunk\n",
+     [r"extra_ops-al\.rep\s+yes", r"from line 7 on are past the header's count: ignored"], 0),
+    ("weights", "2\n1\n2\n1000\na 0 1000\nf 0\n", [r"weight 2,", r"weights-al\.rep\s+yes"], 0),
+    ("memalign_ext", "1\n2\n4\n100\nm 0 4096 100\nm 1 64 3000\nf 0\nf 1\n",
+     [r"memalign_ext-al\.rep\s+yes"], 0),
+    ("bad_free_not_live", "1\n2\n3\n10\na 0 10\nf 0\nf 0\n",
+     [r"bad_free_not_live-al\.rep:7: 'f' of id 0, which is not allocated"], 1),
+    ("bad_alloc_live", "1\n2\n2\n10\na 0 10\na 0 10\n", [r":6: id 0 allocated again without a free"], 1),
+    ("bad_too_few", "1\n2\n5\n10\na 0 10\nf 0\n", [r":7: the file ends after 2 of the 5"], 1),
+    ("bad_weight_neg_id", "1\n2\n2\n10\na -1 10\nf 0\n", [r":5: 'a' needs an id \(a number\), found '-1'"], 1),
+    ("bad_alignment", "1\n2\n2\n10\nm 0 48 10\nf 0\n", [r":5: 'm 0' needs an alignment: a power of two"], 1),
+    ("bad_op", "3\n2\n2\n10\na 0 10\nq 0\n", [r":6: expected an operation \(a, r, f or m\), found 'q'"], 1),
+]
+
+CLASSIC_ONLY = [  # Autolab liberties in a trace with a classic header: rejected, with the reason
+    ("classic_free_null", "20000\n2\n2\n1\na 0 10\nf -1\n",
+     r":6: 'f -1' \(free of NULL\) belongs to the Autolab format"),
+    ("classic_missing_size", "20000\n2\n3\n1\na 0 10\na 1\nf 0\n", r":6: 'a 1' needs a size"),
+    ("classic_realloc_not_live", "20000\n2\n1\n1\nr 1 5\n", r":5: 'r' of id 1, which is not allocated"),
+]
+
+
+def suite_autolab():
+    os.makedirs(BAD, exist_ok=True)
+    for flavour, driver in (("host", os.path.join(HOST, "mdriver")),
+                            ("user", os.path.join(USER, "mdriver"))):
+        for name, text, patterns, want in AUTOLAB_TRACES:
+            path = os.path.join(BAD, name + "-al.rep")
+            with open(path, "w") as f:
+                f.write(text)
+            status, out = run([driver, "-v", "-c", "-p", "1", path], timeout=30)
+            missing = [p for p in patterns if not re.search(p, out)]
+            record(status == want and not missing, "malloc/autolab/%s/%s" % (flavour, name),
+                   "status %s (want %s), missing /%s/; output: %s"
+                   % (status, want, missing[0] if missing else "", out.strip()[-300:]))
+        for name, text, pattern in CLASSIC_ONLY:
+            path = os.path.join(BAD, name + ".rep")
+            with open(path, "w") as f:
+                f.write(text)
+            status, out = run([driver, "-p", "0", path], timeout=30)
+            record(status == 1 and re.search(pattern, out), "malloc/autolab/%s/%s" % (flavour, name),
+                   "status %s, output: %s" % (status, out.strip()[-300:]))
+    if os.path.isdir(CSAPP):  # the classic set is detected as classic
+        status, out = run([os.path.join(HOST, "mdriver"), "-v", "-p", "1",
+                           os.path.join(CSAPP, "short1-bal.rep")])
+        record(status == 0 and "format CS:APP classic (4-number header)" in out
+               and re.search(r"score \(CS:APP classic, 1 traces; UTIL_WEIGHT=0\.60 "
+                             r"AVG_LIBC_THRUPUT=600000", out),
+               "malloc/autolab/classic-detected", out.strip()[-300:])
+
+
 def main():
     forward([os.path.join(HOST, "malloc-asan", "unit")], "malloc/unit")
     forward([os.path.join(HOST, "malloc-asan", "stress"), "2000000"], "malloc/stress", timeout=150)
@@ -242,6 +314,7 @@ def main():
     suite_driver()
     suite_trace_errors()
     suite_two_line_header()
+    suite_autolab()
     print("malloc tests: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
