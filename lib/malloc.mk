@@ -43,8 +43,11 @@
 MALLOC_CORE_SRC := lib/malloc.c lib/malloc_small.c lib/malloc_fits.c lib/malloc_huge.c \
 	lib/heapcheck.c lib/malloc_debug.c lib/malloc_report.c lib/memlib.c
 MALLOC_SHIM_SRC := lib/malloc_libc.c
+MALLOC_WRAP_SRC := lib/malloc_threads_wrap.c
+MALLOC_PRELOAD_SRC := $(MALLOC_CORE_SRC) $(MALLOC_SHIM_SRC) lib/malloc_preload.c
 MALLOC_DRIVER_SRC := lib/mdriver/mdriver.c lib/mdriver/trace.c lib/mdriver/shadow.c lib/mdriver/score.c
 MALLOC_HDRS := lib/include/pagoda_malloc.h lib/malloc_internal.h lib/malloc_report.h lib/memlib.h \
+	lib/malloc_lock.h \
 	lib/mdriver/trace.h lib/mdriver/shadow.h lib/mdriver/score.h
 
 MALLOC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-strict-aliasing -Ilib
@@ -56,12 +59,13 @@ MALLOC_BAL := amptjp cccp cp-decl expr coalescing random random2 binary binary2 
 
 MALLOC_HOST_OBJ := $(MALLOC_CORE_SRC:%.c=$(MALLOC_HOST)/malloc/%.o)
 MALLOC_USER_OBJ := $(MALLOC_CORE_SRC:%.c=$(MALLOC_USER)/malloc/%.o) \
-	$(MALLOC_SHIM_SRC:%.c=$(MALLOC_USER)/malloc/%.o)
+	$(MALLOC_SHIM_SRC:%.c=$(MALLOC_USER)/malloc/%.o) $(MALLOC_WRAP_SRC:%.c=$(MALLOC_USER)/malloc/%.o)
+MALLOC_PIC_OBJ := $(MALLOC_PRELOAD_SRC:%.c=$(MALLOC_HOST)/malloc-pic/%.o)
 MALLOC_ASAN_OBJ := $(MALLOC_CORE_SRC:%.c=$(MALLOC_HOST)/malloc-asan/%.o)
 
 MALLOC_USER_BINS := $(MALLOC_USER)/mdriver $(MALLOC_USER)/malloc_selftest \
 	$(MALLOC_USER)/malloc_debugtest
-MALLOC_USER_LDLIBS := -Wl,-u,malloc $(MALLOC_USER)/libpagoda_malloc.a
+MALLOC_USER_LDLIBS := -Wl,-u,malloc -Wl,--wrap=pthread_create $(MALLOC_USER)/libpagoda_malloc.a
 # Traces for the ramdisk's /traces/: the generated set always, the CS:APP set
 # when ../shared has it (copied into the image at build time, never into the repo).
 MALLOC_GEN_NAMES := prog1 prog2 prog3 prog4 coalescing random random2 binary binary2 \
@@ -79,6 +83,10 @@ $(MALLOC_HOST)/malloc-asan/%.o: %.c $(MALLOC_HDRS)
 	$(HOST_CC) $(MALLOC_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-fno-omit-frame-pointer -c $< -o $@
 
+$(MALLOC_HOST)/malloc-pic/%.o: %.c $(MALLOC_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(MALLOC_CFLAGS) -fPIC -c $< -o $@
+
 $(MALLOC_USER)/malloc/%.o: %.c $(MALLOC_HDRS)
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(MALLOC_CFLAGS) -c $< -o $@
@@ -89,6 +97,10 @@ $(MALLOC_HOST)/libpagoda_malloc.a: $(MALLOC_HOST_OBJ)
 
 $(MALLOC_USER)/libpagoda_malloc.a: $(MALLOC_USER_OBJ)
 	rm -f $@ && ar rcs $@ $^
+
+# For LD_PRELOAD into any glibc program (lib/malloc_preload.c).
+$(MALLOC_HOST)/libpagoda_malloc.so: $(MALLOC_PIC_OBJ) lib/malloc_preload.map
+	$(HOST_CC) -shared -o $@ $(MALLOC_PIC_OBJ) -Wl,--version-script=lib/malloc_preload.map
 
 $(MALLOC_HOST)/mdriver: $(MALLOC_DRIVER_SRC:%.c=$(MALLOC_HOST)/malloc/%.o) $(MALLOC_HOST)/libpagoda_malloc.a
 	$(HOST_CC) -o $@ $^ -lm
@@ -103,7 +115,7 @@ $(MALLOC_USER)/malloc_debugtest: $(MALLOC_USER)/malloc/tests/lib/malloc/debugtes
 	$(MUSL_CC) -static -o $@ $< $(MALLOC_USER_LDLIBS)
 
 .PHONY: host-malloc user-malloc
-host-malloc: $(MALLOC_HOST)/libpagoda_malloc.a $(MALLOC_HOST)/mdriver
+host-malloc: $(MALLOC_HOST)/libpagoda_malloc.a $(MALLOC_HOST)/libpagoda_malloc.so $(MALLOC_HOST)/mdriver
 user-malloc: $(MALLOC_USER)/libpagoda_malloc.a $(MALLOC_USER_BINS)
 
 # ---- tests ---------------------------------------------------------------------
@@ -121,17 +133,34 @@ $(MALLOC_HOST)/malloc_debugtest: $(MALLOC_HOST)/malloc/$(MALLOC_TEST_DIR)/debugt
 		$(MALLOC_HOST)/malloc/lib/malloc_libc.o $(MALLOC_HOST)/libpagoda_malloc.a
 	$(HOST_CC) -o $@ $^
 
+# Programs the LD_PRELOAD tests run under libpagoda_malloc.so: a threaded one
+# (glibc, and static musl with the pthread_create wrapper), and the bug
+# collection without the shim, non-PIE so that addr2line can check the
+# caller addresses the debug layer reports.
+$(MALLOC_HOST)/malloc_threads: $(MALLOC_TEST_DIR)/threads.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(MALLOC_CFLAGS) -pthread -o $@ $<
+
+$(MALLOC_USER)/malloc_threads: $(MALLOC_USER)/malloc/$(MALLOC_TEST_DIR)/threads.o $(MALLOC_USER)/libpagoda_malloc.a
+	$(MUSL_CC) -static -o $@ $< $(MALLOC_USER_LDLIBS)
+
+$(MALLOC_HOST)/malloc_debugtest_plain: $(MALLOC_TEST_DIR)/debugtest.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(MALLOC_CFLAGS) -O1 -no-pie -fno-pie -o $@ $<
+
 $(MALLOC_GEN)/.stamp: tools/gentrace.py
 	python3 tools/gentrace.py --seed 1 --out $(MALLOC_GEN)
 	@touch $@
 $(MALLOC_GEN_NAMES:%=$(MALLOC_GEN)/gen-%-bal.rep): $(MALLOC_GEN)/.stamp ;
 
 MALLOC_TEST_BINS := $(MALLOC_HOST)/malloc-asan/unit $(MALLOC_HOST)/malloc-asan/stress \
-	$(MALLOC_HOST)/malloc_debugtest $(MALLOC_HOST)/mdriver $(MALLOC_USER_BINS) $(MALLOC_GEN)/.stamp
+	$(MALLOC_HOST)/malloc_debugtest $(MALLOC_HOST)/mdriver $(MALLOC_USER_BINS) $(MALLOC_GEN)/.stamp \
+	$(MALLOC_HOST)/libpagoda_malloc.so $(MALLOC_HOST)/malloc_threads $(MALLOC_USER)/malloc_threads \
+	$(MALLOC_HOST)/malloc_debugtest_plain
 
 .PHONY: test-malloc
 test-malloc: $(MALLOC_TEST_BINS)
-	@MALLOC_TRACES=$(MALLOC_TRACES) timeout 170 python3 $(MALLOC_TEST_DIR)/run.py
+	@MALLOC_TRACES=$(MALLOC_TRACES) timeout 400 python3 $(MALLOC_TEST_DIR)/run.py
 
 # ---- benchmark -------------------------------------------------------------------
 # The eleven *-bal traces: the CS:APP set when ../shared exists, else the

@@ -258,41 +258,43 @@ static void dbg_release(struct dbg *d, void *caller)
     quarantine_push(d);
 }
 
-void *mm_debug_malloc(size_t size) { return dbg_alloc(ALIGN, size, __builtin_return_address(0)); }
+/* The entry points come in two forms: dbg_*_by(..., caller), for the libc
+ * shim, which knows the program's return address (it calls us, so ours would
+ * point into the shim), and mm_debug_* for direct callers. */
+void *dbg_malloc_by(size_t size, void *caller) { return dbg_alloc(ALIGN, size, caller); }
 
-void *mm_debug_memalign(size_t align, size_t size)
+void *dbg_memalign_by(size_t align, size_t size, void *caller)
 {
     if (align == 0 || (align & (align - 1))) {
         errno = EINVAL;
         return NULL;
     }
-    return dbg_alloc(align, size, __builtin_return_address(0));
+    return dbg_alloc(align, size, caller);
 }
 
-void *mm_debug_calloc(size_t nmemb, size_t size)
+void *dbg_calloc_by(size_t nmemb, size_t size, void *caller)
 {
     size_t bytes;
     if (__builtin_mul_overflow(nmemb, size, &bytes)) {
         errno = ENOMEM;
         return NULL;
     }
-    void *p = dbg_alloc(ALIGN, bytes, __builtin_return_address(0));
+    void *p = dbg_alloc(ALIGN, bytes, caller);
     if (p)
         memset(p, 0, bytes);
     return p;
 }
 
-void mm_debug_free(void *p)
+void dbg_free_by(void *p, void *caller)
 {
     if (p)
-        dbg_release(lookup("free", p, __builtin_return_address(0)), __builtin_return_address(0));
+        dbg_release(lookup("free", p, caller), caller);
 }
 
 /* Always moves the block, so that a stale pointer to the old copy is caught
  * by the quarantine like any use after free. */
-void *mm_debug_realloc(void *p, size_t size)
+void *dbg_realloc_by(void *p, size_t size, void *caller)
 {
-    void *caller = __builtin_return_address(0);
     if (!p)
         return dbg_alloc(ALIGN, size, caller);
     struct dbg *d = lookup("realloc", p, caller);
@@ -308,10 +310,18 @@ void *mm_debug_realloc(void *p, size_t size)
     return q;
 }
 
-size_t mm_debug_usable_size(const void *p)
+size_t dbg_usable_size_by(const void *p, void *caller)
 {
-    return p ? lookup("malloc_usable_size", p, __builtin_return_address(0))->size : 0;
+    return p ? lookup("malloc_usable_size", p, caller)->size : 0;
 }
+
+#define CALLER __builtin_return_address(0)
+void *mm_debug_malloc(size_t size) { return dbg_malloc_by(size, CALLER); }
+void *mm_debug_memalign(size_t align, size_t size) { return dbg_memalign_by(align, size, CALLER); }
+void *mm_debug_calloc(size_t nmemb, size_t size) { return dbg_calloc_by(nmemb, size, CALLER); }
+void mm_debug_free(void *p) { dbg_free_by(p, CALLER); }
+void *mm_debug_realloc(void *p, size_t size) { return dbg_realloc_by(p, size, CALLER); }
+size_t mm_debug_usable_size(const void *p) { return dbg_usable_size_by(p, CALLER); }
 
 /* ---- whole-heap checks --------------------------------------------------------------- */
 

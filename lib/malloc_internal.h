@@ -221,6 +221,14 @@ void huge_free(void *p);
 bool huge_resize(void *p, size_t size);
 static inline size_t huge_usable(const void *p) { return huge_of(p)->size; }
 
+/* ==== the debug layer, called with the program's return address ============ */
+void *dbg_malloc_by(size_t size, void *caller);
+void *dbg_memalign_by(size_t align, size_t size, void *caller);
+void *dbg_calloc_by(size_t nmemb, size_t size, void *caller);
+void dbg_free_by(void *p, void *caller);
+void *dbg_realloc_by(void *p, size_t size, void *caller);
+size_t dbg_usable_size_by(const void *p, void *caller);
+
 /* ==== shared ============================================================= */
 bool mm_initialised(void);
 void mm_invalid_pointer(const char *op, const void *p); /* reports and aborts */

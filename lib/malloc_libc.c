@@ -2,22 +2,65 @@
  *
  * Linking this object defines the C library's allocation functions, so the
  * linker never pulls in the C library's own (musl's malloc objects, or glibc's
- * through symbol interposition): strdup, printf's buffers, fopen's FILEs all
- * come from lib/malloc.c. In a static link, name it as an object or use
- * -Wl,-u,malloc with the archive - an archive member is only pulled in for a
- * symbol that is still undefined when the archive is scanned.
+ * through symbol interposition, or LD_PRELOAD of build/host/libpagoda_malloc.so):
+ * strdup, printf's buffers, fopen's FILEs all come from lib/malloc.c.
+ * In a static link, name it as an object or use -Wl,-u,malloc with the
+ * archive - an archive member is only pulled in for a symbol that is still
+ * undefined when the archive is scanned.
+ *
+ * Every entry point runs under heap_lock (malloc_lock.h): the core is
+ * single-threaded, the lock makes it safe once threads exist, and costs a
+ * predictable branch until then. The lock, its flag and the fork handlers
+ * live here too.
  *
  * The debug layer is chosen here, once, by the environment variable
  * PAGODA_MALLOC_DEBUG (set and not "0"), at the first call - it can never
  * change afterwards, because a block must be freed by the layer that made it.
- * The choice is one predictable branch in this shim; the core's fast path
- * never sees it.
+ * The debug layer is told the program's return address (ours would point
+ * into this file), so its reports name the caller.
  */
 #include "include/pagoda_malloc.h"
+#include "malloc_internal.h"
+#include "malloc_lock.h"
 
 #include <errno.h>
-#include <stdbool.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
+
+/* ---- the lock ----------------------------------------------------------------- */
+
+static volatile char single_threaded_yet = 1;
+volatile char *mm_single_threaded = &single_threaded_yet;
+volatile int mm_heap_lock_word;
+
+void mm_lock_slow(void)
+{
+    for (unsigned spins = 0;; spins++) {
+        if (!__atomic_load_n(&mm_heap_lock_word, __ATOMIC_RELAXED) &&
+            !__atomic_exchange_n(&mm_heap_lock_word, 1, __ATOMIC_ACQUIRE))
+            return;
+        if (spins % 64 == 63)
+            sched_yield();
+        else
+            __builtin_ia32_pause();
+    }
+}
+
+static bool fork_locked;
+static void fork_prepare(void) { fork_locked = heap_lock(); }
+static void fork_parent(void) { heap_unlock(fork_locked); }
+static void fork_child(void) { heap_unlock(fork_locked); }
+
+void mm_atfork_register(void)
+{
+    static bool done;
+    if (!done)
+        pthread_atfork(fork_prepare, fork_parent, fork_child);
+    done = true;
+}
+
+/* ---- which layer ----------------------------------------------------------------- */
 
 static enum { UNDECIDED, PLAIN, DEBUG } layer;
 
@@ -33,23 +76,70 @@ static inline bool debugging(void)
     return layer == UNDECIDED ? decide() : layer == DEBUG;
 }
 
-void *malloc(size_t n) { return debugging() ? mm_debug_malloc(n) : mm_malloc(n); }
-void free(void *p) { debugging() ? mm_debug_free(p) : mm_free(p); }
-void *calloc(size_t n, size_t s) { return debugging() ? mm_debug_calloc(n, s) : mm_calloc(n, s); }
-void *realloc(void *p, size_t n) { return debugging() ? mm_debug_realloc(p, n) : mm_realloc(p, n); }
+/* ---- the C library's names ----------------------------------------------------------- */
 
-void *memalign(size_t align, size_t n)
+#define CALLER __builtin_return_address(0)
+
+void *malloc(size_t n)
 {
-    return debugging() ? mm_debug_memalign(align, n) : mm_memalign(align, n);
+    bool t = heap_lock();
+    void *p = debugging() ? dbg_malloc_by(n, CALLER) : mm_malloc(n);
+    heap_unlock(t);
+    return p;
 }
 
-void *aligned_alloc(size_t align, size_t n) { return memalign(align, n); }
+void free(void *p)
+{
+    bool t = heap_lock();
+    if (debugging())
+        dbg_free_by(p, CALLER);
+    else
+        mm_free(p);
+    heap_unlock(t);
+}
+
+void *calloc(size_t n, size_t s)
+{
+    bool t = heap_lock();
+    void *p = debugging() ? dbg_calloc_by(n, s, CALLER) : mm_calloc(n, s);
+    heap_unlock(t);
+    return p;
+}
+
+void *realloc(void *p, size_t n)
+{
+    bool t = heap_lock();
+    void *q = debugging() ? dbg_realloc_by(p, n, CALLER) : mm_realloc(p, n);
+    heap_unlock(t);
+    return q;
+}
+
+static void *memalign_by(size_t align, size_t n, void *caller)
+{
+    bool t = heap_lock();
+    void *p = debugging() ? dbg_memalign_by(align, n, caller) : mm_memalign(align, n);
+    heap_unlock(t);
+    return p;
+}
+
+void *memalign(size_t align, size_t n) { return memalign_by(align, n, CALLER); }
+void *aligned_alloc(size_t align, size_t n) { return memalign_by(align, n, CALLER); }
+void *valloc(size_t n) { return memalign_by(4096, n, CALLER); }
+
+void *pvalloc(size_t n)
+{
+    if (n > SIZE_MAX - 4095) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return memalign_by(4096, (n + 4095) & ~(size_t)4095, CALLER);
+}
 
 int posix_memalign(void **out, size_t align, size_t n)
 {
     if (align < sizeof(void *) || (align & (align - 1)))
         return EINVAL;
-    void *p = memalign(align, n);
+    void *p = memalign_by(align, n, CALLER);
     if (!p)
         return ENOMEM;
     *out = p;
@@ -58,5 +148,8 @@ int posix_memalign(void **out, size_t align, size_t n)
 
 size_t malloc_usable_size(void *p)
 {
-    return debugging() ? mm_debug_usable_size(p) : mm_usable_size(p);
+    bool t = heap_lock();
+    size_t n = debugging() ? dbg_usable_size_by(p, CALLER) : mm_usable_size(p);
+    heap_unlock(t);
+    return n;
 }

@@ -17,6 +17,14 @@ if any failed. Every program runs under a timeout. Cases:
                            with mm_checkheap after every operation on the small ones
   malloc/trace-errors/*    malformed traces: an error with the line number, exit 1, no crash
   malloc/two-line-header/* the two-number header variant is accepted
+  malloc/preload/*         python3, gcc, sort (2 threads), bash and a threaded program of ours
+                           under LD_PRELOAD=build/host/libpagoda_malloc.so: output equal to a
+                           normal run's
+  malloc/threads-musl-static  the threaded program, static musl with our malloc and the
+                           pthread_create wrapper, prints what glibc's run prints
+  malloc/preload-debug/*   PAGODA_MALLOC_DEBUG=1 through LD_PRELOAD: python3 unchanged, each
+                           detector fires in a plain glibc program, the reported caller
+                           addresses are lines of the program (addr2line)
   malloc/autolab/*         hand-written traces in the 64-bit (Autolab) format: free of NULL,
                            id reuse, missing sizes, realloc of a dead id, extra operations,
                            weights, the memalign extension; malformed ones; the classic
@@ -32,6 +40,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.a
 BUILD = os.path.join(ROOT, "build")
 HOST, USER = os.path.join(BUILD, "host"), os.path.join(BUILD, "user")
 GEN = os.path.join(BUILD, "traces", "gen")
+MALLOC_DIR = os.path.dirname(os.path.abspath(__file__))
 BAD = os.path.join(BUILD, "traces", "bad")
 CSAPP = os.environ.get("MALLOC_TRACES") or os.path.normpath(
     os.path.join(ROOT, "..", "shared", "traces", "malloclab"))
@@ -305,6 +314,98 @@ def suite_autolab():
                "malloc/autolab/classic-detected", out.strip()[-300:])
 
 
+# ---- LD_PRELOAD: real programs under build/host/libpagoda_malloc.so ------------------
+
+SO = os.path.join(HOST, "libpagoda_malloc.so")
+PY_DICT = ("import json, hashlib\n"
+           "d = {('k%d' % i) * (i % 7 + 1): [i, str(i) * (i % 5)] for i in range(150000)}\n"
+           "for i in range(0, 150000, 3): d.pop(('k%d' % i) * (i % 7 + 1))\n"
+           "s = json.dumps(sorted(d.items())[:2000])\n"
+           "print(len(d), hashlib.sha256(s.encode()).hexdigest())\n")
+BASH_SCRIPT = r"""
+declare -A seen; out=""
+for i in $(seq 1 3000); do w="w$((i * 7919 % 1009))"; seen[$w]=$(( ${seen[$w]:-0} + 1 )); done
+for k in "${!seen[@]}"; do out+="$k=${seen[$k]} "; done
+echo "$out" | tr ' ' '
+' | sort | head -5
+arr=(); for i in $(seq 1 500); do arr+=("item-$i-$(printf %05d $((i*i)))"); done
+echo "${#arr[@]} ${arr[499]} $(echo "${arr[*]}" | wc -c)"
+x=$(for i in 1 2 3; do (echo sub$i; echo err$i >&2) 2>&1 | tr a-z A-Z; done); echo $x
+"""
+
+
+def sort_input():
+    path = os.path.join(BUILD, "traces", "sort-input.txt")
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            x = 12345
+            for i in range(200000):
+                x = (x * 1103515245 + 12345) % 2**31
+                f.write("%d line %x %s\n" % (x % 100000, x, "abc"[x % 3] * (x % 40)))
+    return path
+
+
+def preload_cases():
+    """(name, argv) of the real programs: the same command with and without the library."""
+    return [
+        ("python3", ["/usr/bin/python3", "-c", PY_DICT]),
+        ("gcc", ["gcc", "-O2", "-S", "-o", "-", "-I", "lib", os.path.join(MALLOC_DIR, "stress.c")]),
+        ("sort", ["sort", "--parallel=2", "-S", "20M", sort_input()]),
+        ("bash", ["bash", "-c", BASH_SCRIPT]),
+        ("threads", [os.path.join(HOST, "malloc_threads"), "4", "300"]),
+    ]
+
+
+def digest(out):
+    return "%d lines, tail %r" % (out.count("\n"), out[-120:])
+
+
+def suite_preload():
+    for name, argv in preload_cases():
+        st0, want = run(argv, timeout=300)
+        st1, got = run(argv, env={"LD_PRELOAD": SO}, timeout=300)
+        record(st0 == 0 and st1 == 0 and got == want and len(want) > 0, "malloc/preload/%s" % name,
+               "status %s/%s; normal: %s; preloaded: %s" % (st0, st1, digest(want), digest(got)))
+    # Static musl, threads through the pthread_create wrapper: same output as glibc's run.
+    st0, want = run([os.path.join(HOST, "malloc_threads"), "4", "300"])
+    st1, got = run([os.path.join(USER, "malloc_threads"), "4", "300"])
+    record(st0 == 0 and st1 == 0 and got == want, "malloc/threads-musl-static",
+           "status %s/%s: %s / %s" % (st0, st1, digest(want), digest(got)))
+    # Debug mode on a real program: it runs unchanged (stdout), reports go to stderr.
+    argv = ["/usr/bin/python3", "-c", PY_DICT]
+    st0, want = run(argv)
+    p = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=600,
+                       env=dict(os.environ, LD_PRELOAD=SO, PAGODA_MALLOC_DEBUG="1"))
+    record(p.returncode == 0 and p.stdout == want, "malloc/preload-debug/python3",
+           "status %s; %s / %s; stderr %s" % (p.returncode, digest(want), digest(p.stdout),
+                                              p.stderr[-200:]))
+    suite_preload_debug()
+
+
+def caller_in_source(out, prog, regex):
+    """The caller address the report names (group 1 of regex) is a line of debugtest.c."""
+    m = re.search(regex, out)
+    if not m:
+        return False, "no caller address in: %s" % out.strip()[-200:]
+    st, where = run(["addr2line", "-e", prog, m.group(1)])
+    return "debugtest.c" in where, "addr2line %s: %s" % (m.group(1), where.strip())
+
+
+def suite_preload_debug():
+    """The debug layer's detectors in a plain glibc program, through LD_PRELOAD."""
+    prog = os.path.join(HOST, "malloc_debugtest_plain")
+    for bug, want, patterns in DEBUG_CASES:
+        debug_case("preload", prog, bug, want, patterns,
+                   env={"PAGODA_MALLOC_DEBUG": "1", "LD_PRELOAD": SO})
+    status, out = run([prog, "double_free"], env={"PAGODA_MALLOC_DEBUG": "1", "LD_PRELOAD": SO})
+    ok, why = caller_in_source(out, prog, r"double free: free of block 0x\w+ \(24 bytes, "
+                                          r"allocation #\d+ by (0x[0-9a-f]+)\)")
+    record(ok, "malloc/preload-debug/caller-address-allocation", why)
+    ok, why = caller_in_source(out, prog, r"\) by (0x[0-9a-f]+), already freed by")
+    record(ok, "malloc/preload-debug/caller-address-free", why)
+
+
 def main():
     forward([os.path.join(HOST, "malloc-asan", "unit")], "malloc/unit")
     forward([os.path.join(HOST, "malloc-asan", "stress"), "2000000"], "malloc/stress", timeout=150)
@@ -315,6 +416,7 @@ def main():
     suite_trace_errors()
     suite_two_line_header()
     suite_autolab()
+    suite_preload()
     print("malloc tests: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
