@@ -37,6 +37,7 @@ syscall_entry:
     mov rdi, rsp
     cld
     call syscall_dispatch
+syscall_return:                     ; (gdb's bt recognises a syscall frame by this address)
 
     ; sysret only if RIP is below the canonical hole and CS/SS are the usual.
     mov rcx, [rsp + 17*8]           ; tf->rip

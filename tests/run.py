@@ -155,15 +155,55 @@ def suite_gdb(t):
     for name, pattern in GDB_CHECKS:
         t.record(re.search(pattern, out, re.M) is not None, "gdb/" + name,
                  "missing %r; see %s" % (pattern, log_path("gdb")))
+    gdb_walkthrough(t)
+
+
+def gdb_walkthrough(t):
+    """The README's page-fault walk-through, run as printed (tests/gdb_walkthrough.py)."""
+    import gdb_walkthrough as gw
+    out, console, err = gw.run(timeout=BOOT_TIMEOUT * 2)
+    with open(log_path("gdb_walkthrough"), "w") as f:
+        f.write(out + "\n---- gdb stderr ----\n" + err + "\n---- console ----\n" + console)
+    where = "; see " + log_path("gdb_walkthrough")
+    t.record("warning" not in (out + err).lower(), "gdb/walkthrough_no_warnings", "gdb warned" + where)
+    for bad in ("<optimized out>", "No symbol", "Python Exception", "Error occurred", "timed out"):
+        t.record(bad not in out + err, "gdb/walkthrough_no_" + re.sub(r"\W+", "_", bad.lower()).strip("_"),
+                 "transcript has %r%s" % (bad, where))
+    same = re.search(r"^\$1 = (0x\w+)\n\$2 = (0x\w+)$", out, re.M)
+    t.record(same is not None and same.group(1) == same.group(2), "gdb/walkthrough_addr_is_cr2",
+             "f->addr and $cr2 differ or are missing" + where)
+    for name, pattern in WALKTHROUGH_CHECKS:
+        t.record(re.search(pattern, out, re.M) is not None, "gdb/walkthrough_" + name,
+                 "missing %r%s" % (pattern, where))
+
+
+# What the README walk-through must show, step by step.
+WALKTHROUGH_CHECKS = [
+    ("pfbreak_stops_in_demo_lazy", r"^pfbreak: pid \d+ \(demo_lazy\) page fault at 0x\w+, rip 0x\w+: .*user-mode access"),
+    ("bt_starts_in_handler", r"^#0\s+handle_page_fault \(mm="),
+    ("bt_ends_at_user_trap_frame",
+     r"^#\d+\s+\[#PF page fault at 0x\w+ from user mode: rip 0x\w+ in demo_lazy \(pid \d+\)\].*\n(?!#)"),
+    ("pferr_decodes", r"^error code 0x\w+  \[[-PWURSVDIK ]+\]: page not present, .*user-mode access"),
+    ("vmas_lists_program", r"^areas of pid \d+ \(demo_lazy\):\n(  [0-9a-f]{16}-[0-9a-f]{16} [-r][-w][-x][ps] .*\n)+"),
+    ("pagewalk_before_not_mapped", r"=> not mapped: an access raises #PF"),
+    ("finish_returns_handled", r"^Value returned is \$\d+ = FAULT_HANDLED"),
+    ("pagewalk_after_present", r"FAULT_HANDLED\n(.*\n)*  PT  \[\s*\d+\] at pa \w+ = \w+  P .*\n  => physical address"),
+    ("pfn_user_frame", r"^pfn 0x\w+ \(pa 0x\w+\): use user, refcount [1-9]"),
+]
 
 
 # Extra gdb commands and the output they must produce (the page-walk tools).
 GDB_EXTRA = ["-ex", "break frame_print_stats", "-ex", "continue",   # after kmap_init
-             "-ex", "pagewalk &kmain", "-ex", "pagewalk 0", "-ex", "ptdump 0xffffffff80000000 0xffffffffffffffff"]
+             "-ex", "pagewalk &kmain", "-ex", "pagewalk 0", "-ex", "ptdump 0xffffffff80000000 0xffffffffffffffff",
+             "-ex", "pferr 6", "-ex", "pferr 0x15", "-ex", "pfn 0"]
 GDB_CHECKS = [
     ("pagewalk_kernel_text", r"PT  \[\s*\d+\] at pa \w+ = \w+  P - - - - \S - - G -\n  => physical address 10\w{4}"),
     ("pagewalk_null_unmapped", r"PML4\[  0\] at pa \w+ = 0000000000000000 .*\n  => not mapped"),
     ("ptdump_text_rx_data_rw_nx", r"ffffffff801\w+-ffffffff801\w+ r-x kernel(.*\n)*.*rw- kernel"),
+    ("ptdump_shows_accessed_bit", r"r-x kernel .*  P - - - - A - - G -"),
+    ("pferr_not_present_user_write", r"^error code 0x6  \[- W U - - -\]: page not present, write, user-mode access$"),
+    ("pferr_protection_fetch", r"^error code 0x15  \[P - U - I -\]: protection violation .*, user-mode access, instruction fetch$"),
+    ("pfn_reserved_frame", r"^pfn 0x0 \(pa 0x0\): use reserved, refcount"),
 ]
 
 

@@ -16,4 +16,4 @@ delete
 source tools/gdb/pagoda.py
 echo \nPagoda: stopped at the first 64-bit instruction (boot/entry64.asm).\n
 echo Try: break kmain / continue / bt / next / info registers\n
-echo Page tables: pagewalk ADDR, ptdump (see README)\n
+echo Pagoda's own commands: pfbreak, pferr, pagewalk, ptdump, vmas, pfn, procs (type: pagoda)\n
