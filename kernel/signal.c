@@ -2,8 +2,9 @@
  * Signals, default actions only (no user handlers yet): every signal a
  * program receives terminates it, and wait4 reports "killed by signal N".
  *
- * user_exception turns a CPU exception in ring 3 into a signal, after the VM
- * had its chance to resolve a page fault. A kill prints one diagnostic line
+ * user_exception turns a CPU exception in ring 3 into a signal;
+ * user_page_fault does the same for a page fault the VM could not resolve
+ * (kernel/trap.c page_fault decides that). A kill prints one diagnostic line
  * naming the case, in the spirit of Linux's "segfault at ..." line.
  */
 #include "signal.h"
@@ -71,23 +72,18 @@ static const char *segv_hint(struct mm *mm, uintptr_t addr)
 	return "";
 }
 
-static void page_fault(struct proc *p, struct trapframe *tf)
+void user_page_fault(struct proc *p, const struct trapframe *tf, const struct fault *f, enum fault_result r)
 {
-	struct fault f = { .addr = read_cr2(), .error = tf->error, .pid = p->pid };
-	p->minflt++;
-	enum fault_result r = handle_page_fault(p->mm, &f);
-	if (r == FAULT_HANDLED)
-		return;
 	struct pf_error e = pf_decode(tf->error);
 	if (r == FAULT_OOM) {
 		printk("pagoda: pid %d (%s) killed (SIGKILL): %s at %016lx rip %016lx\n", p->pid, p->name,
-		       f.case_name, f.addr, tf->rip);
+		       f->case_name, f->addr, tf->rip);
 		force_sig(p, SIGKILL);
 		return;
 	}
-	printk("pagoda: pid %d (%s) SIGSEGV at %016lx rip %016lx: %s, %s: %s%s\n", p->pid, p->name, f.addr,
+	printk("pagoda: pid %d (%s) SIGSEGV at %016lx rip %016lx: %s, %s: %s%s\n", p->pid, p->name, f->addr,
 	       tf->rip, e.instr ? "exec" : e.write ? "write" : "read",
-	       e.present ? "protection violation" : "page not present", f.case_name, segv_hint(p->mm, f.addr));
+	       e.present ? "protection violation" : "page not present", f->case_name, segv_hint(p->mm, f->addr));
 	force_sig(p, SIGSEGV);
 }
 
@@ -105,10 +101,6 @@ static int signal_for(uint64_t vector)
 void user_exception(struct trapframe *tf)
 {
 	struct proc *p = current_proc();
-	if (tf->vector == T_PF) {
-		page_fault(p, tf);
-		return;
-	}
 	int sig = signal_for(tf->vector);
 	const char *why = tf->vector == T_GP ? ": general protection (non-canonical address or privileged instruction)" : "";
 	printk("pagoda: pid %d (%s) %s: %s at rip %016lx%s\n", p->pid, p->name, signal_name(sig),

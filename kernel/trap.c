@@ -3,6 +3,9 @@
  *
  * This is the one place that decides policy for a fault:
  *   - a device interrupt goes to its driver;
+ *   - a page fault, from either mode, goes to page_fault below: the VM
+ *     (mm/fault.c handle_page_fault, called from there only) resolves it
+ *     if it can, and page_fault decides what follows when it cannot;
  *   - an exception in user mode becomes a signal (kernel/signal.c);
  *   - an exception in the kernel at an instruction listed in the exception
  *     table (a user copy) resumes at its fixup, which returns -EFAULT;
@@ -91,37 +94,54 @@ static void report(const struct trapframe *tf, uint64_t cr2)
 	printk("%s", buf);
 }
 
-/* A fault in copy_*_user on a user address: resolve it like the user's own
- * access would be (demand zero, COW); true if the copy can be retried. If
- * not, the caller's extable_fixup makes the copy return -EFAULT. */
-static bool uaccess_fault(struct trapframe *tf, uint64_t cr2)
-{
-	struct proc *p = current_proc();
-	if (!extable_contains(tf->rip) || cr2 >= USER_TOP || !p->mm)
-		return false;
-	struct fault f = { .addr = cr2, .error = tf->error | PF_USER, .pid = p->pid };
-	p->minflt++;
-	return handle_page_fault(p->mm, &f) == FAULT_HANDLED;
-}
-
 /* A kernel-mode exception. #BP is reported and execution continues after the
  * int3 (it is a trap, not a fault); everything else is fatal unless a fixup
- * or a ktest claims it. */
-static void kernel_exception(struct trapframe *tf)
+ * (a user copy: -EFAULT) or a ktest claims it. */
+static void kernel_exception(struct trapframe *tf, uint64_t cr2)
 {
-	uint64_t cr2 = tf->vector == T_PF ? read_cr2() : 0;
 	if (tf->vector == T_BP) {
 		printk("kernel breakpoint: ");
 		report(tf, 0);
 		return;
 	}
-	if (tf->vector == T_PF && uaccess_fault(tf, cr2))
-		return;
 	if (extable_fixup(tf))
 		return;
 	if (ktest_catch(tf, cr2))   /* does not return when a test claims it */
 		return;
 	panic_trap(tf, cr2);
+}
+
+/* Is this fault the VM's to resolve? Any fault in user mode; in the kernel,
+ * only a user copy (an exception-table instruction) touching a user address.
+ * (p is NULL for a fault early in boot, before proc_init.) */
+static bool vm_resolves(const struct trapframe *tf, const struct proc *p, uint64_t cr2)
+{
+	if (!p || !p->mm)
+		return false;
+	return tf_from_user(tf) || (extable_contains(tf->rip) && cr2 < USER_TOP);
+}
+
+/* The fault policy, for both modes: the VM tries once (handle_page_fault);
+ * what it cannot resolve becomes a signal in user mode, and in the kernel a
+ * fixup (-EFAULT from the user copy), a ktest's catch, or a panic. */
+static void page_fault(struct trapframe *tf)
+{
+	uint64_t cr2 = read_cr2();
+	struct proc *p = current_proc();
+	if (!vm_resolves(tf, p, cr2)) {
+		kernel_exception(tf, cr2);
+		return;
+	}
+	/* PF_USER: a user copy is judged as the program's own access would be */
+	struct fault f = { .addr = cr2, .error = tf->error | PF_USER, .pid = p->pid };
+	p->minflt++;
+	enum fault_result r = handle_page_fault(p->mm, &f);
+	if (r == FAULT_HANDLED)
+		return;
+	if (tf_from_user(tf))
+		user_page_fault(p, tf, &f, r);
+	else
+		kernel_exception(tf, cr2);
 }
 
 static void interrupt(struct trapframe *tf)
@@ -133,11 +153,13 @@ static void interrupt(struct trapframe *tf)
 
 void trap(struct trapframe *tf)
 {
-	if (tf->vector < 32) {
+	if (tf->vector == T_PF) {
+		page_fault(tf);
+	} else if (tf->vector < 32) {
 		if (tf_from_user(tf))
 			user_exception(tf);
 		else
-			kernel_exception(tf);
+			kernel_exception(tf, 0);
 	} else if (tf->vector != T_SPURIOUS) {
 		interrupt(tf);
 	}

@@ -10,20 +10,26 @@
  *     5. resolve:
  *          present, write, not writable -> do_wp_page: cow_reuse (last reference)
  *                                                      or cow_copy
+ *          present, otherwise           -> spurious_fault: a stale TLB entry
+ *                                          (flush), or a corrupt table (panic)
  *          not present, file area       -> do_file_page    (ELF page from the ramdisk)
  *          not present, shared area     -> do_shared_page  (the shared object's frame)
  *          not present, otherwise       -> do_anonymous_page (demand-zero page)
  *
  * Each branch names its case, bumps its counter, and under trace=fault prints
- * one line. Policy (signal, -EFAULT, panic) is kernel/trap.c's business.
+ * one line. What follows an unresolved fault (signal, -EFAULT, panic) is
+ * decided by its only caller, kernel/trap.c page_fault; the one panic here is
+ * for a page table the kernel itself corrupted.
  */
 #include "fault.h"
 #include "frame.h"
 #include "kheap.h"
 #include "pagetable.h"
 #include "pf_error.h"
+#include "ptdump.h"
 #include "../kernel/debug.h"
 #include "../kernel/errno.h"
+#include "../kernel/panic.h"
 #include "../kernel/printk.h"
 #include "../kernel/ramfs.h"
 #include "../kernel/string.h"
@@ -162,16 +168,30 @@ static enum fault_result do_wp_page(struct mm *mm, struct vma *v, struct fault *
 	return done(f, FAULT_HANDLED, "copy-on-write: copy");
 }
 
+/* The page is present and its area allows the access. If the entries allow
+ * it too, the fault came from a stale TLB entry and a flush fixes it. If not
+ * (a reserved bit, an entry that contradicts its area), the table is corrupt:
+ * retrying would fault forever, so stop with the decoded walk. Only a kernel
+ * bug gets here; no user input can. */
+static enum fault_result spurious_fault(struct mm *mm, struct fault *f, struct pf_error e)
+{
+	if (e.rsvd || !pt_allows(mm->pgd, f->addr, e.write, e.user, e.instr)) {
+		ptdump_va(mm->pgd, f->addr);
+		panic("page table contradicts its area at %lx (error %lx%s): corrupt entry", f->addr, f->error,
+		      e.rsvd ? ", reserved bit set" : "");
+	}
+	tlb_flush_page(f->addr);
+	return done(f, FAULT_HANDLED, "spurious (stale TLB entry)");
+}
+
 static enum fault_result resolve(struct mm *mm, struct vma *v, struct fault *f, struct pf_error e)
 {
 	int level;
 	pte_t *pte = pt_lookup(mm->pgd, f->addr, &level);
-	if (pte && e.write && !(*pte & PTE_W))
+	if (pte && e.write && !(*pte & PTE_W) && !e.rsvd)
 		return do_wp_page(mm, v, f, pte);
-	if (pte) {   /* another CPU-visible change already fixed it (stale TLB) */
-		tlb_flush_page(f->addr);
-		return done(f, FAULT_HANDLED, "spurious (already mapped)");
-	}
+	if (pte)
+		return spurious_fault(mm, f, e);
 	if (v->kind == VMA_FILE)
 		return do_file_page(mm, v, f);
 	if (v->shm)

@@ -2,7 +2,9 @@
 #define PAGODA_FAULT_H
 #include "mm.h"
 
-/* What the VM made of a page fault. kernel/trap.c decides what follows. */
+/* What the VM made of a page fault. Its one caller, kernel/trap.c
+ * page_fault, decides what follows: a signal for a user access, -EFAULT for a
+ * user copy (through the exception table), a panic otherwise. */
 enum fault_result {
 	FAULT_HANDLED,       /* the page is there now: retry the instruction */
 	FAULT_SEGV_MAPERR,   /* no area at the address (Linux SEGV_MAPERR) */
@@ -17,7 +19,9 @@ struct fault {
 	const char *case_name;   /* out: the CS:APP case taken ("demand-zero page", ...) */
 };
 
-/* Classify and resolve one page fault in mm. */
+/* Classify and resolve one page fault in mm (f->error has PF_USER set for
+ * user accesses and user copies alike). Panics only on a corrupt page table,
+ * which no user input can cause. */
 enum fault_result handle_page_fault(struct mm *mm, struct fault *f);
 
 /* Grow the stack area v down to cover addr (page aligned). 0 or -ENOMEM. */

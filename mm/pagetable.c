@@ -163,6 +163,22 @@ pte_t *pt_lookup(pte_t *root, uintptr_t va, int *level)
 	return e;
 }
 
+/* One entry of the walk: does it let the access through? */
+static bool entry_allows(pte_t e, bool write, bool user, bool exec)
+{
+	return pte_present(e) && (!write || (e & PTE_W)) && (!user || (e & PTE_U)) && (!exec || !(e & PTE_NX));
+}
+
+bool pt_allows(pte_t *root, uintptr_t va, bool write, bool user, bool exec)
+{
+	struct pt_walk w;
+	pt_walk(root, va, 1, false, &w);
+	for (int l = PT_LEVELS; l >= w.level; l--)
+		if (!entry_allows(*w.slot[l], write, user, exec))
+			return false;
+	return w.level == 1 || pte_huge(*w.slot[w.level]);
+}
+
 bool pt_translate(pte_t *root, uintptr_t va, paddr_t *pa)
 {
 	int level;

@@ -36,6 +36,9 @@ pte_t pt_unmap(pte_t *root, uintptr_t va);
 pte_t pt_protect(pte_t *root, uintptr_t va, uint64_t flags);
 /* The physical address va translates to, at any page size; false if unmapped. */
 bool pt_translate(pte_t *root, uintptr_t va, paddr_t *pa);
+/* Would the CPU allow this access to va through root's entries, at every
+ * level (present; W for a write, U for a user access, no NX for a fetch)? */
+bool pt_allows(pte_t *root, uintptr_t va, bool write, bool user, bool exec);
 /* The leaf entry for va (4 KiB, 2 MiB or 1 GiB), or NULL; *level gets its level. */
 pte_t *pt_lookup(pte_t *root, uintptr_t va, int *level);
 

@@ -107,6 +107,8 @@ SELFCHECKS = [
     ("selfcheck_double_free", pq.EXIT_PANIC, [r"double free of frame"]),
     ("selfcheck_frame_audit_finds_leak", pq.EXIT_PANIC,
      [r"frame_audit: frame \w+ has refcount 1 but 0 references", r"1 frames with a wrong reference count"]),
+    ("selfcheck_corrupt_pte_panics", pq.EXIT_PANIC,
+     [r"  PT  \[\s*0\] at pa \w+ = \w+  P - - ", r"PANIC: page table contradicts its area at 400000"]),
 ]
 
 

@@ -57,3 +57,20 @@ KTEST_SELFCHECK(selfcheck_frame_audit_finds_leak)
 	frame_alloc(FRAME_USER);
 	frame_audit();
 }
+
+/* A present entry that contradicts its area (kernel-only in a readable
+ * area): before the fix, the fault handler flushed and retried forever. */
+#include "../../mm/fault.h"
+#include "../../mm/pagetable.h"
+#include "../../mm/pf_error.h"
+
+KTEST_SELFCHECK(selfcheck_corrupt_pte_panics)
+{
+	struct mm *mm = mm_create();
+	vma_insert(mm, vma_alloc(0x400000, 0x401000, VM_READ | VM_WRITE, VMA_ANON));
+	struct fault f = { .addr = 0x400000, .error = PF_USER | PF_WRITE };
+	handle_page_fault(mm, &f);
+	pt_protect(mm->pgd, 0x400000, PTE_NX);   /* the corruption: U and W gone */
+	f.error = PF_USER | PF_PROT;
+	handle_page_fault(mm, &f);
+}
