@@ -64,8 +64,7 @@ static const char *segv_hint(struct mm *mm, uintptr_t addr)
 {
 	if (addr < PAGE_SIZE)
 		return " (likely a NULL pointer dereference)";
-	struct vma *v = find_vma(mm, addr);
-	if (v && (v->vm_flags & VM_GROWSDOWN) && addr < v->vm_start && addr >= v->vm_start - (1ul << 20))
+	if (stack_overflow_at(mm, addr))
 		return " (just below the stack: stack overflow?)";
 	if (!is_canonical(addr))
 		return " (non-canonical address)";

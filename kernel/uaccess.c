@@ -3,7 +3,9 @@
  *
  * Two layers of defence, as on Linux:
  *   1. uaccess_ok: the range is below USER_TOP (so never the kernel half nor
- *      the non-canonical hole) and covered by areas that allow the access.
+ *      the non-canonical hole) and covered by areas that allow the access,
+ *      by the same rule as a page fault (mm/vma.c vma_for_access, which
+ *      also grows the stack).
  *      PROT_NONE pages are present but kernel-only (mm/vma.c), which the
  *      hardware would let the kernel touch: this check is what stops it.
  *   2. the copy itself (kernel/uaccess.asm) runs with SMAP's AC flag set and
@@ -15,22 +17,13 @@
 #include "errno.h"
 #include "proc.h"
 #include "x86.h"
-#include "../mm/fault.h"
+#include "../mm/mm.h"
 #include "../mm/kmap.h"
 #include "../mm/layout.h"
 
 long uaccess_copy(void *dst, const void *src, size_t n);
 long uaccess_strncpy(char *dst, const char *src, size_t n);
 long uaccess_clear(void *dst, size_t n);
-
-/* The area covering addr, growing the stack if addr is just below it. */
-static struct vma *vma_for_access(struct mm *mm, uintptr_t addr)
-{
-	struct vma *v = find_vma(mm, addr);
-	if (v && v->vm_start > addr && (v->vm_flags & VM_GROWSDOWN) && expand_stack(mm, v, addr) == 0)
-		return v;
-	return v && v->vm_start <= addr ? v : NULL;
-}
 
 /* How many bytes from addr (up to n) lie in areas allowing the access. */
 static size_t accessible_bytes(uintptr_t addr, size_t n, bool write)
@@ -42,8 +35,8 @@ static size_t accessible_bytes(uintptr_t addr, size_t n, bool write)
 	if (n > USER_TOP - addr)
 		n = USER_TOP - addr;
 	while (ok < n) {
-		struct vma *v = vma_for_access(mm, addr + ok);
-		if (!v || !(v->vm_flags & (write ? VM_WRITE : VM_PROT_MASK)))
+		struct vma *v;
+		if (vma_for_access(mm, addr + ok, write, false, &v))
 			break;
 		ok = v->vm_end - addr;
 	}

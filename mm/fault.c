@@ -4,9 +4,10 @@
  *
  *   handle_page_fault
  *     1. decode the error code
- *     2. user access above user space         -> SEGV_MAPERR "kernel address"
- *     3. find_vma; below the stack: grow it    -> SEGV_MAPERR "outside any VMA"
- *     4. access_error(vma, access)              -> SEGV_ACCERR "write to read-only VMA", ...
+ *     2-4. vma_for_access (mm/vma.c), the rule user copies share:
+ *        user access above user space        -> SEGV_MAPERR "user access to the kernel half"
+ *        find_vma; below a stack: grow it     -> SEGV_MAPERR "outside any VMA"
+ *        access_error(vma, access)            -> SEGV_ACCERR "write to read-only VMA", ...
  *     5. resolve:
  *          present, write, not writable -> do_wp_page: cow_reuse (last reference)
  *                                                      or cow_copy
@@ -50,33 +51,6 @@ static enum fault_result done(struct fault *f, enum fault_result r, const char *
 		       e.instr ? "exec" : e.write ? "write" : "read", e.present ? " (present)" : "", case_name);
 	}
 	return r;
-}
-
-/* ---- step 3: the stack, the one area that grows on a fault ---- */
-
-int expand_stack(struct mm *mm, struct vma *v, uintptr_t addr)
-{
-	addr = page_round_down(addr);
-	if (v->vm_end - addr > STACK_LIMIT)
-		return -ENOMEM;   /* past RLIMIT_STACK */
-	if (v->prev && addr < v->prev->vm_end + STACK_GUARD_GAP)
-		return -ENOMEM;   /* would run into the area below */
-	vma_move_start(mm, v, addr);
-	return 0;
-}
-
-/* ---- step 4: does the area allow this access? (x86: write implies read,
- * and any permission implies read, since pages cannot be execute-only) ---- */
-
-static const char *access_error(const struct vma *v, struct pf_error e)
-{
-	if (e.write && !(v->vm_flags & VM_WRITE))
-		return "write to read-only VMA";
-	if (e.instr && !(v->vm_flags & VM_EXEC))
-		return "execute from NX page (VMA not executable)";
-	if (!(v->vm_flags & VM_PROT_MASK))
-		return "access to PROT_NONE VMA";
-	return NULL;
 }
 
 /* ---- step 5: the resolvers ---- */
@@ -203,25 +177,11 @@ enum fault_result handle_page_fault(struct mm *mm, struct fault *f)
 {
 	struct pf_error e = pf_decode(f->error);
 	count(&mm->stat.faults, &vm_global.faults);
-	if (f->addr >= USER_TOP) {
-		count(&mm->stat.segv, &vm_global.segv);
-		return done(f, FAULT_SEGV_MAPERR, "user access to the kernel half");
-	}
-	struct vma *v = find_vma(mm, f->addr);
-	if (v && v->vm_start > f->addr && (v->vm_flags & VM_GROWSDOWN)) {
-		if (expand_stack(mm, v, f->addr) == 0)
-			count(&mm->stat.stack_grows, &vm_global.stack_grows);
-		else
-			v = NULL;
-	}
-	if (!v || v->vm_start > f->addr) {
-		count(&mm->stat.segv, &vm_global.segv);
-		return done(f, FAULT_SEGV_MAPERR, "outside any VMA");
-	}
-	const char *denied = access_error(v, e);
+	struct vma *v;
+	const char *denied = vma_for_access(mm, f->addr, e.write, e.instr, &v);   /* steps 2-4 */
 	if (denied) {
 		count(&mm->stat.segv, &vm_global.segv);
-		return done(f, FAULT_SEGV_ACCERR, denied);
+		return done(f, v ? FAULT_SEGV_ACCERR : FAULT_SEGV_MAPERR, denied);
 	}
 	return resolve(mm, v, f, e);
 }

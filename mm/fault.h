@@ -24,7 +24,4 @@ struct fault {
  * which no user input can cause. */
 enum fault_result handle_page_fault(struct mm *mm, struct fault *f);
 
-/* Grow the stack area v down to cover addr (page aligned). 0 or -ENOMEM. */
-int expand_stack(struct mm *mm, struct vma *v, uintptr_t addr);
-
 #endif

@@ -55,7 +55,7 @@ struct vm_counters {
 	uint64_t shared_fills;    /* shared anonymous page found or created */
 	uint64_t cow_copies;      /* write to a shared COW page: copied */
 	uint64_t cow_reuses;      /* write to a COW page no longer shared: made writable */
-	uint64_t stack_grows;     /* faults that extended the stack area */
+	uint64_t stack_grows;     /* accesses (faults or user copies) that extended a stack area */
 	uint64_t segv;            /* faults that ended in SIGSEGV */
 	uint64_t pages_freed;     /* frames released by munmap/brk/exit */
 };
@@ -79,11 +79,25 @@ void mm_destroy(struct mm *mm);                  /* frees everything; mm must no
 void mm_activate(struct mm *mm);                 /* load CR3 (NULL: the kernel's tables) */
 uint64_t mm_resident_pages(struct mm *mm, uintptr_t start, uintptr_t end);
 
+/* ---- stack.c ---- */
+/* Grow the stack area v down to cover addr (addr < v->vm_start): 0, or
+ * -ENOMEM past RLIMIT_STACK or into the guard gap above the area below. */
+int expand_stack(struct mm *mm, struct vma *v, uintptr_t addr);
+/* Does addr lie in the reach of a stack area just below it (within its limit
+ * and guard gap)? A fault there that was refused is a stack overflow. */
+bool stack_overflow_at(struct mm *mm, uintptr_t addr);
+
 /* ---- vma.c ---- */
 /* The first area with vm_end > addr (Linux semantics), or NULL. O(log n). */
 struct vma *find_vma(struct mm *mm, uintptr_t addr);
 /* The area containing addr, or NULL. */
 struct vma *vma_lookup(struct mm *mm, uintptr_t addr);
+/* THE rule for a user access to addr (a page fault's or a user copy's):
+ * the area containing addr, after growing a stack area down to addr when
+ * addr is just below it, must allow the access. Returns NULL when it does,
+ * else the case name for the diagnostic line; *vma gets the area, or NULL
+ * when no area covers addr (SEGV_MAPERR rather than SEGV_ACCERR). */
+const char *vma_for_access(struct mm *mm, uintptr_t addr, bool write, bool exec, struct vma **vma);
 struct vma *vma_alloc(uintptr_t start, uintptr_t end, uint64_t flags, enum vma_kind kind);
 void vma_insert(struct mm *mm, struct vma *v);   /* v must not overlap any area */
 /* Split v at addr (vm_start < addr < vm_end): v keeps the low part; the new

@@ -41,6 +41,33 @@ struct vma *vma_lookup(struct mm *mm, uintptr_t addr)
 	return v && v->vm_start <= addr ? v : NULL;
 }
 
+/* Does the area allow this access? x86 pages cannot be execute-only or
+ * write-only, so any permission implies read. */
+static const char *access_error(const struct vma *v, bool write, bool exec)
+{
+	if (write && !(v->vm_flags & VM_WRITE))
+		return "write to read-only VMA";
+	if (exec && !(v->vm_flags & VM_EXEC))
+		return "execute from NX page (VMA not executable)";
+	if (!(v->vm_flags & VM_PROT_MASK))
+		return "access to PROT_NONE VMA";
+	return NULL;
+}
+
+const char *vma_for_access(struct mm *mm, uintptr_t addr, bool write, bool exec, struct vma **vma)
+{
+	*vma = NULL;
+	if (addr >= USER_TOP)
+		return "user access to the kernel half";
+	struct vma *v = find_vma(mm, addr);
+	if (v && v->vm_start > addr && (v->vm_flags & VM_GROWSDOWN) && expand_stack(mm, v, addr))
+		v = NULL;
+	if (!v || v->vm_start > addr)
+		return "outside any VMA";
+	*vma = v;
+	return access_error(v, write, exec);
+}
+
 uintptr_t vma_start_gap(const struct vma *v)
 {
 	if (!v)
