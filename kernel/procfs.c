@@ -5,6 +5,8 @@
  *   /proc/self/smaps, /proc/PID/smaps  each area with its Size and Rss
  *   /proc/vmstat                       fault counters (pgfault as Linux,
  *                                      the rest named pagoda_*)
+ *   /proc/self/vmstat, /proc/PID/vmstat  the same counters, that process's
+ *                                      own (Pagoda's: Linux has no such file)
  *   /proc/meminfo                      MemTotal, MemFree
  */
 #include "errno.h"
@@ -69,15 +71,14 @@ static void gen_maps(struct text *t, struct proc *p, bool smaps)
 	}
 }
 
-static void gen_vmstat(struct text *t)
+/* System-wide (/proc/vmstat) or one process's own (/proc/PID/vmstat, Pagoda's). */
+static void gen_vmstat(struct text *t, const struct vm_counters *c)
 {
-	const struct vm_counters *c = &vm_global;
 	emit(t, "pgfault %lu\npgfree %lu\n", c->faults, c->pages_freed);
 	emit(t, "pagoda_demand_zero %lu\npagoda_file_fills %lu\npagoda_shared_fills %lu\n", c->demand_zero,
 	     c->file_fills, c->shared_fills);
 	emit(t, "pagoda_cow_copies %lu\npagoda_cow_reuses %lu\npagoda_stack_grows %lu\npagoda_segv %lu\n",
 	     c->cow_copies, c->cow_reuses, c->stack_grows, c->segv);
-	emit(t, "pagoda_free_frames %lu\n", frame_free_count());
 }
 
 static void gen_meminfo(struct text *t)
@@ -116,11 +117,14 @@ char *procfs_generate(const char *path, size_t *len, int *err)
 	const char *rest;
 	struct proc *p;
 	if (!strcmp(path, "/proc/vmstat")) {
-		gen_vmstat(&t);
+		gen_vmstat(&t, &vm_global);
+		emit(&t, "pagoda_free_frames %lu\n", frame_free_count());
 	} else if (!strcmp(path, "/proc/meminfo")) {
 		gen_meminfo(&t);
 	} else if ((p = proc_of(path, &rest)) && (!strcmp(rest, "maps") || !strcmp(rest, "smaps"))) {
 		gen_maps(&t, p, rest[0] == 's');
+	} else if (p && !strcmp(rest, "vmstat")) {
+		gen_vmstat(&t, &p->mm->stat);
 	} else {
 		kfree(t.buf);
 		*err = -ENOENT;

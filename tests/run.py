@@ -409,12 +409,24 @@ def suite_pagoda(t):
         t.record(sec is not None and sec[1] == 0 and sec[2] == sec[3], "pagoda/%s_runs_clean" % name,
                  "status/free memory %r" % (sec[1:] if sec else "missing",))
     vm = "\n".join(sections.get("vmstat", ([], 0, 0, 0))[0])
-    counts = {k: int(v) for k, v in re.findall(r"^(\w+) (\d+)$", vm, re.M)}
-    t.record(counts.get("pagoda_cow_copies", 0) >= 1 and counts.get("pagoda_demand_zero", 0) >= 4
-             and counts.get("pgfault", 0) >= counts.get("pagoda_demand_zero", 0), "pagoda/vmstat_counters",
+    counts = {k: int(v) for k, v in re.findall(r"^  (\w+) +\+?(-?\d+)  ", vm, re.M)}
+    t.record(counts.get("cow_copies", 0) >= 1 and counts.get("demand_zero", 0) >= 4
+             and counts.get("pgfault", 0) >= counts.get("demand_zero", 0), "pagoda/vmstat_counters",
              "counters %r" % counts)
+    t.record(re.search(r"^  cow_copies +\+\d+  \d+ page\(s\) copied .*\(copy-on-write, CS:APP 9\.8\.2\)$", vm, re.M)
+             is not None, "pagoda/vmstat_explains_counters", "no explained cow_copies line in %r" % vm[:300])
     print("vmstat after the demos: " + ", ".join("%s=%d" % kv for kv in counts.items()))
     t.record(b.status == pq.EXIT_PASS, "pagoda/demos_boot", describe(b))
+    demo_self = "\n".join(sections.get("demo_cow", ([], 0, 0, 0))[0])
+    t.record(re.search(r"^child:  my counters since fork:\n(.*\n)*?  cow_copies +\+[1-9]", demo_self, re.M)
+             is not None, "pagoda/demo_cow_prints_its_copies", "demo_cow output %r" % demo_self[-400:])
+
+    b = pq.boot(ISO, "quiet init=/bin/vmstat demo_cow", timeout=120, log_path=log_path("vmstat_cmd"))
+    m = re.search(r"^vmstat: what running `demo_cow` changed.*\n((  .*\n)+)", b.log, re.M)
+    delta = {k: int(v) for k, v in re.findall(r"^  (\w+) +\+?(-?\d+)  ", m.group(1) if m else "", re.M)}
+    t.record(b.status == pq.EXIT_PASS and delta.get("cow_copies", 0) >= 1 and delta.get("cow_reuses", 0) >= 1
+             and delta.get("pgfault", 0) >= delta["cow_copies"] + delta.get("cow_reuses", 0),
+             "pagoda/vmstat_cmd_explains_demo_cow", "%s, deltas %r; see %s" % (describe(b), delta, log_path("vmstat_cmd")))
 
 
 # ---- the interactive shell and tools/pagoda-run ------------------------------
