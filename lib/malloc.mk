@@ -98,6 +98,11 @@ $(MALLOC_HOST)/libpagoda_malloc.a: $(MALLOC_HOST_OBJ)
 $(MALLOC_USER)/libpagoda_malloc.a: $(MALLOC_USER_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
+# tools/mtrace's recorder: glibc's malloc, each call written to a trace.
+$(MALLOC_HOST)/libmtrace.so: tools/mtrace_preload.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(MALLOC_CFLAGS) -fPIC -shared -o $@ $<
+
 # For LD_PRELOAD into any glibc program (lib/malloc_preload.c).
 $(MALLOC_HOST)/libpagoda_malloc.so: $(MALLOC_PIC_OBJ) lib/malloc_preload.map
 	$(HOST_CC) -shared -o $@ $(MALLOC_PIC_OBJ) -Wl,--version-script=lib/malloc_preload.map
@@ -115,7 +120,8 @@ $(MALLOC_USER)/malloc_debugtest: $(MALLOC_USER)/malloc/tests/lib/malloc/debugtes
 	$(MUSL_CC) -static -o $@ $< $(MALLOC_USER_LDLIBS)
 
 .PHONY: host-malloc user-malloc
-host-malloc: $(MALLOC_HOST)/libpagoda_malloc.a $(MALLOC_HOST)/libpagoda_malloc.so $(MALLOC_HOST)/mdriver
+host-malloc: $(MALLOC_HOST)/libpagoda_malloc.a $(MALLOC_HOST)/libpagoda_malloc.so $(MALLOC_HOST)/mdriver \
+	$(MALLOC_HOST)/libmtrace.so
 user-malloc: $(MALLOC_USER)/libpagoda_malloc.a $(MALLOC_USER_BINS)
 
 # ---- tests ---------------------------------------------------------------------
@@ -144,6 +150,10 @@ $(MALLOC_HOST)/malloc_threads: $(MALLOC_TEST_DIR)/threads.c
 $(MALLOC_USER)/malloc_threads: $(MALLOC_USER)/malloc/$(MALLOC_TEST_DIR)/threads.o $(MALLOC_USER)/libpagoda_malloc.a
 	$(MUSL_CC) -static -o $@ $< $(MALLOC_USER_LDLIBS)
 
+$(MALLOC_HOST)/mtrace_prog: $(MALLOC_TEST_DIR)/mtrace_prog.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(MALLOC_CFLAGS) -o $@ $<
+
 $(MALLOC_HOST)/malloc_debugtest_plain: $(MALLOC_TEST_DIR)/debugtest.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(MALLOC_CFLAGS) -O1 -no-pie -fno-pie -o $@ $<
@@ -156,11 +166,20 @@ $(MALLOC_GEN_NAMES:%=$(MALLOC_GEN)/gen-%-bal.rep): $(MALLOC_GEN)/.stamp ;
 MALLOC_TEST_BINS := $(MALLOC_HOST)/malloc-asan/unit $(MALLOC_HOST)/malloc-asan/stress \
 	$(MALLOC_HOST)/malloc_debugtest $(MALLOC_HOST)/mdriver $(MALLOC_USER_BINS) $(MALLOC_GEN)/.stamp \
 	$(MALLOC_HOST)/libpagoda_malloc.so $(MALLOC_HOST)/malloc_threads $(MALLOC_USER)/malloc_threads \
-	$(MALLOC_HOST)/malloc_debugtest_plain
+	$(MALLOC_HOST)/malloc_debugtest_plain $(MALLOC_HOST)/mtrace_prog $(MALLOC_HOST)/libmtrace.so
 
 .PHONY: test-malloc
 test-malloc: $(MALLOC_TEST_BINS)
 	@MALLOC_TRACES=$(MALLOC_TRACES) timeout 400 python3 $(MALLOC_TEST_DIR)/run.py
+
+# ---- traces of real programs -------------------------------------------------------
+# tools/mkcorpus.sh records them with tools/mtrace into build/traces/corpus/
+# (never committed: tens of MB). bench-malloc uses them beside the classic set.
+MALLOC_CORPUS := $(BUILD)/traces/corpus
+
+.PHONY: traces
+traces: $(MALLOC_HOST)/libmtrace.so
+	bash tools/mkcorpus.sh
 
 # ---- benchmark -------------------------------------------------------------------
 # The eleven *-bal traces: the CS:APP set when ../shared exists, else the

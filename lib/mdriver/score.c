@@ -75,8 +75,9 @@ static void score_autolab(const struct scored *s, int n, double ref_kops)
     util = nu ? util / nu : 0;
     double tput = np ? exp(log_tput / np) : 0;
     double p1 = UTIL_WEIGHT * scale(util, MIN_SPACE, MAX_SPACE);
-    double p2 = (1 - UTIL_WEIGHT) * scale(tput, MIN_SPEED_RATIO * ref_kops,
-                                          MAX_SPEED_RATIO * ref_kops);
+    double p2 = ref_kops > 0 ? (1 - UTIL_WEIGHT) * scale(tput, MIN_SPEED_RATIO * ref_kops,
+                                                         MAX_SPEED_RATIO * ref_kops)
+                             : 0; /* no reference: throughput not scored */
     printf("score (Autolab, %d traces; UTIL_WEIGHT=%.2f MIN_SPACE=%.2f MAX_SPACE=%.2f "
            "MIN_SPEED_RATIO=%.2f MAX_SPEED_RATIO=%.2f, reference %.0f Kops/s%s): "
            "util %.1f%% -> %.1f, throughput (geometric mean) %.0f Kops/s -> %.1f, "

@@ -25,6 +25,9 @@ if any failed. Every program runs under a timeout. Cases:
   malloc/preload-debug/*   PAGODA_MALLOC_DEBUG=1 through LD_PRELOAD: python3 unchanged, each
                            detector fires in a plain glibc program, the reported caller
                            addresses are lines of the program (addr2line)
+  malloc/mtrace/*          tools/mtrace: the exact trace of a fixed call sequence (ids, calloc's
+                           product, memalign extension, id reuse, free(NULL)); traces of
+                           python3 and sort that the driver replays correctly
   malloc/autolab/*         hand-written traces in the 64-bit (Autolab) format: free of NULL,
                            id reuse, missing sizes, realloc of a dead id, extra operations,
                            weights, the memalign extension; malformed ones; the classic
@@ -396,6 +399,32 @@ def suite_preload_debug():
     record(ok, "malloc/preload-debug/caller-address-free", why)
 
 
+# ---- tools/mtrace -------------------------------------------------------------------
+
+MTRACE_WANT = ("1 6 16 1237 a 0 10 a 1 21 a 2 5 r 2 100 f -1 m 3 64 40 m 4 256 1000 a 5 64 "
+               "f 0 a 0 12 f 1 f 2 f 3 f 4 f 5 f 0")
+
+
+def suite_mtrace():
+    out_dir = os.path.join(BUILD, "traces", "mtrace-test")
+    os.makedirs(out_dir, exist_ok=True)
+    rep = os.path.join(out_dir, "prog.rep")
+    status, out = run(["tools/mtrace", "-o", rep, os.path.join(HOST, "mtrace_prog")])
+    got = " ".join(open(rep).read().split()) if os.path.exists(rep) else ""
+    record(status == 0 and got == MTRACE_WANT, "malloc/mtrace/exact-trace",
+           "status %s; trace %r, want %r" % (status, got, MTRACE_WANT))
+    # Real programs: the trace replays correctly (mm_checkheap after every op on the small one).
+    for name, argv, extra in (("python3", ["/usr/bin/python3", "-c", PY_DICT], []),
+                              ("sort", ["sort", sort_input(), "-o", os.path.join(out_dir, "s")], ["-c"])):
+        rep = os.path.join(out_dir, name + ".rep")
+        status, out = run(["tools/mtrace", "-o", rep] + argv, timeout=300)
+        st, drv = run([os.path.join(HOST, "mdriver"), "-v", "-p", "0"] + extra + [rep], timeout=300)
+        m = re.search(r"format Autolab 64-bit .*?(\d+) operations", drv)
+        record(status == 0 and st == 0 and m and int(m.group(1)) > 100
+               and re.search(r"%s\.rep\s+yes" % name, drv), "malloc/mtrace/%s" % name,
+               "mtrace status %s, mdriver status %s: %s" % (status, st, drv.strip()[-300:]))
+
+
 def main():
     forward([os.path.join(HOST, "malloc-asan", "unit")], "malloc/unit")
     forward([os.path.join(HOST, "malloc-asan", "stress"), "2000000"], "malloc/stress", timeout=150)
@@ -407,6 +436,7 @@ def main():
     suite_two_line_header()
     suite_autolab()
     suite_preload()
+    suite_mtrace()
     print("malloc tests: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
