@@ -50,6 +50,9 @@ MALLOC_HDRS := lib/include/pagoda_malloc.h lib/malloc_internal.h lib/malloc_repo
 	lib/malloc_lock.h \
 	lib/mdriver/trace.h lib/mdriver/shadow.h lib/mdriver/score.h
 
+MALLOC_EMPTY :=
+MALLOC_SPACE := $(MALLOC_EMPTY) $(MALLOC_EMPTY)
+MALLOC_COMMA := ,
 MALLOC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-strict-aliasing -Ilib
 MALLOC_HOST := $(BUILD)/host
 MALLOC_USER := $(BUILD)/user
@@ -85,7 +88,7 @@ $(MALLOC_HOST)/malloc-asan/%.o: %.c $(MALLOC_HDRS)
 
 $(MALLOC_HOST)/malloc-pic/%.o: %.c $(MALLOC_HDRS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(MALLOC_CFLAGS) -fPIC -c $< -o $@
+	$(HOST_CC) $(MALLOC_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 
 $(MALLOC_USER)/malloc/%.o: %.c $(MALLOC_HDRS)
 	@mkdir -p $(dir $@)
@@ -188,11 +191,25 @@ MALLOC_BENCH_SET = $(if $(wildcard $(MALLOC_TRACES)/binary2-bal.rep),\
 	$(MALLOC_BAL:%=$(MALLOC_TRACES)/%-bal.rep),\
 	$(filter-out %short1-bal.rep %short2-bal.rep,$(MALLOC_GEN_NAMES:%=$(MALLOC_GEN)/gen-%-bal.rep)))
 
+$(MALLOC_HOST)/mreplay: bench/mreplay.c lib/mdriver/trace.c lib/mdriver/trace.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(MALLOC_CFLAGS) -o $@ bench/mreplay.c lib/mdriver/trace.c
+
+# 1. mdriver: ours (byte-exact lab utilisation, the bound) vs glibc linked in.
+# 2. bench/malloc_bench.py: one replay binary under each allocator by LD_PRELOAD,
+#    on the classic set and the corpus (make traces), page-level utilisation.
 .PHONY: bench-malloc
-bench-malloc: $(MALLOC_HOST)/mdriver $(MALLOC_GEN)/.stamp
+bench-malloc: $(MALLOC_HOST)/mdriver $(MALLOC_HOST)/mreplay $(MALLOC_HOST)/libpagoda_malloc.so \
+		$(MALLOC_GEN)/.stamp
+	@tools/setup.sh --bench-malloc
 	@if [ -f $(MALLOC_TRACES)/binary2-bal.rep ]; then \
 	  echo "bench-malloc: the CS:APP set ($(MALLOC_TRACES)), host, ours vs glibc in the same run"; \
 	else \
 	  echo "bench-malloc: the generated set ($(MALLOC_GEN); $(MALLOC_TRACES) not found), host, ours vs glibc"; \
 	fi
 	@$(MALLOC_HOST)/mdriver -l -p 9 $(MALLOC_BENCH_SET)
+	@if [ -d $(MALLOC_CORPUS) ]; then echo "bench-malloc: the corpus ($(MALLOC_CORPUS))"; \
+	  $(MALLOC_HOST)/mdriver -l -p 3 $(MALLOC_CORPUS)/*.rep; fi
+	@python3 bench/malloc_bench.py -p 5 \
+	  "classic=$(subst $(MALLOC_SPACE),$(MALLOC_COMMA),$(MALLOC_BENCH_SET))" \
+	  "corpus=$(subst $(MALLOC_SPACE),$(MALLOC_COMMA),$(wildcard $(MALLOC_CORPUS)/*.rep))"

@@ -79,8 +79,9 @@ static inline bool debugging(void)
 /* ---- the C library's names ----------------------------------------------------------- */
 
 #define CALLER __builtin_return_address(0)
+#define EXPORT __attribute__((visibility("default"))) /* the .so is built -fvisibility=hidden */
 
-void *malloc(size_t n)
+EXPORT void *malloc(size_t n)
 {
     bool t = heap_lock();
     void *p = debugging() ? dbg_malloc_by(n, CALLER) : mm_malloc(n);
@@ -88,7 +89,7 @@ void *malloc(size_t n)
     return p;
 }
 
-void free(void *p)
+EXPORT void free(void *p)
 {
     bool t = heap_lock();
     if (debugging())
@@ -98,7 +99,7 @@ void free(void *p)
     heap_unlock(t);
 }
 
-void *calloc(size_t n, size_t s)
+EXPORT void *calloc(size_t n, size_t s)
 {
     bool t = heap_lock();
     void *p = debugging() ? dbg_calloc_by(n, s, CALLER) : mm_calloc(n, s);
@@ -106,7 +107,7 @@ void *calloc(size_t n, size_t s)
     return p;
 }
 
-void *realloc(void *p, size_t n)
+EXPORT void *realloc(void *p, size_t n)
 {
     bool t = heap_lock();
     void *q = debugging() ? dbg_realloc_by(p, n, CALLER) : mm_realloc(p, n);
@@ -122,11 +123,11 @@ static void *memalign_by(size_t align, size_t n, void *caller)
     return p;
 }
 
-void *memalign(size_t align, size_t n) { return memalign_by(align, n, CALLER); }
-void *aligned_alloc(size_t align, size_t n) { return memalign_by(align, n, CALLER); }
-void *valloc(size_t n) { return memalign_by(4096, n, CALLER); }
+EXPORT void *memalign(size_t align, size_t n) { return memalign_by(align, n, CALLER); }
+EXPORT void *aligned_alloc(size_t align, size_t n) { return memalign_by(align, n, CALLER); }
+EXPORT void *valloc(size_t n) { return memalign_by(4096, n, CALLER); }
 
-void *pvalloc(size_t n)
+EXPORT void *pvalloc(size_t n)
 {
     if (n > SIZE_MAX - 4095) {
         errno = ENOMEM;
@@ -135,7 +136,7 @@ void *pvalloc(size_t n)
     return memalign_by(4096, (n + 4095) & ~(size_t)4095, CALLER);
 }
 
-int posix_memalign(void **out, size_t align, size_t n)
+EXPORT int posix_memalign(void **out, size_t align, size_t n)
 {
     if (align < sizeof(void *) || (align & (align - 1)))
         return EINVAL;
@@ -146,7 +147,7 @@ int posix_memalign(void **out, size_t align, size_t n)
     return 0;
 }
 
-size_t malloc_usable_size(void *p)
+EXPORT size_t malloc_usable_size(void *p)
 {
     bool t = heap_lock();
     size_t n = debugging() ? dbg_usable_size_by(p, CALLER) : mm_usable_size(p);

@@ -30,6 +30,15 @@ if [ "${1:-}" = "--bench" ] && ! ls /boot/vmlinuz-* >/dev/null 2>&1; then
   packages+=("linux-image-cloud-amd64:/boot/vmlinuz-missing")
 fi
 
+# `setup.sh --bench-malloc`: the allocators make bench-malloc compares with.
+if [ "${1:-}" = "--bench-malloc" ]; then
+  packages+=(
+    "libjemalloc2:/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
+    "libmimalloc2.0:/usr/lib/x86_64-linux-gnu/libmimalloc.so.2"
+    "libtcmalloc-minimal4:/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"
+  )
+fi
+
 missing=()
 for entry in "${packages[@]}"; do
   pkg=${entry%%:*}
