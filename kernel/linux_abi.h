@@ -180,6 +180,7 @@ static inline int wstatus_signaled(int sig, bool core) { return (sig & 0x7f) | (
 #define CLOCK_REALTIME_COARSE 5
 #define CLOCK_MONOTONIC_COARSE 6
 #define CLOCK_BOOTTIME 7
+#define TIMER_ABSTIME 1              /* clock_nanosleep: the time is absolute */
 struct timespec {
 	int64_t tv_sec, tv_nsec;
 };

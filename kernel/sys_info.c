@@ -110,12 +110,28 @@ long sys_time(uintptr_t ut)
 	return ts.tv_sec;
 }
 
+static bool timespec_valid(const struct timespec *ts)
+{
+	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000;
+}
+
+/* Ticks covering a valid relative time, rounded up. A time longer than the
+ * tick counter can reach (INT64_MAX seconds, 2^62 seconds) saturates: that
+ * sleep ends only by a signal, as on Linux (regression: the product
+ * tv_sec * 10^9 wrapped and the sleep returned at once). */
+static uint64_t timespec_to_ticks(const struct timespec *ts)
+{
+	const uint64_t ns_per_tick = 1000000000ull / HZ;
+	if ((uint64_t)ts->tv_sec >= UINT64_MAX / 4 / HZ)
+		return UINT64_MAX / 2;
+	return (uint64_t)ts->tv_sec * HZ + (ts->tv_nsec + ns_per_tick - 1) / ns_per_tick;
+}
+
 static long sleep_for(const struct timespec *ts)
 {
-	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)
+	if (!timespec_valid(ts))
 		return -EINVAL;
-	uint64_t ns = (uint64_t)ts->tv_sec * 1000000000ull + ts->tv_nsec;
-	uint64_t ticks = (ns + 1000000000ull / HZ - 1) / (1000000000ull / HZ);
+	uint64_t ticks = timespec_to_ticks(ts);
 	if (!ticks)
 		return 0;
 	sleep_on(NULL, timer_ticks() + ticks + 1);   /* +1: the current tick is partly over */
@@ -131,6 +147,18 @@ long sys_nanosleep(uintptr_t ureq, uintptr_t urem)
 	return sleep_for(&ts);
 }
 
+/* An absolute time as the relative time from now (zero when it has passed);
+ * both are valid, so neither subtraction can overflow. */
+static struct timespec time_until(const struct timespec *when, const struct timespec *now)
+{
+	struct timespec d = { when->tv_sec - now->tv_sec, when->tv_nsec - now->tv_nsec };
+	if (d.tv_nsec < 0) {
+		d.tv_nsec += 1000000000;
+		d.tv_sec--;
+	}
+	return d.tv_sec < 0 ? (struct timespec){ 0, 0 } : d;
+}
+
 long sys_clock_nanosleep(int clock, int flags, uintptr_t ureq, uintptr_t urem)
 {
 	(void)urem;
@@ -139,10 +167,10 @@ long sys_clock_nanosleep(int clock, int flags, uintptr_t ureq, uintptr_t urem)
 		return -EINVAL;
 	if (copy_from_user(&ts, ureq, sizeof(ts)))
 		return -EFAULT;
-	if (flags & 1) {   /* TIMER_ABSTIME */
-		int64_t ns = (ts.tv_sec - now.tv_sec) * 1000000000ll + (ts.tv_nsec - now.tv_nsec);
-		ts = ns > 0 ? ns_to_timespec(ns) : (struct timespec){ 0, 0 };
-	}
+	if (!timespec_valid(&ts))
+		return -EINVAL;
+	if (flags & TIMER_ABSTIME)
+		ts = time_until(&ts, &now);
 	return sleep_for(&ts);
 }
 

@@ -486,6 +486,24 @@ def suite_tools(t):
         p = subprocess.run([run] + args, capture_output=True, text=True, timeout=120)
         t.record(p.returncode == want, "tools/pagoda_run_" + name,
                  "exit %d, wanted %d; output %r" % (p.returncode, want, (p.stdout + p.stderr)[-200:]))
+    pagoda_run_bytes_exact(t, run)
+
+
+def pagoda_run_bytes_exact(t, run):
+    """rawout's bytes (every byte value, CR/LF mixes, UTF-8 split across
+    writes, no final newline) through two concurrent pagoda-runs equal the
+    host's, and the kernel's exit line never joins them."""
+    host = subprocess.run([os.path.join(BIN, "rawout")], capture_output=True, timeout=60).stdout
+    runs = [subprocess.Popen([run, os.path.join(BIN, "rawout")], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE) for _ in range(2)]
+    outs = [r.communicate(timeout=300) for r in runs]
+    for i, (out, err) in enumerate(outs):
+        first = next((k for k in range(min(len(out), len(host))) if out[k] != host[k]), min(len(out), len(host)))
+        t.record(out == host, "tools/pagoda_run_bytes_exact_%d" % (i + 1),
+                 "%d bytes vs host %d, first difference at %d: %r; stderr %r"
+                 % (len(out), len(host), first, out[first:first + 40], err[-200:]))
+        t.record(runs[i].returncode == 3, "tools/pagoda_run_status_after_unterminated_output_%d" % (i + 1),
+                 "exit %s" % runs[i].returncode)
 
 
 def suite_ktest_plain_cpu(t):

@@ -62,7 +62,8 @@ def qemu_command(iso, cmdline, mem="128M", cpu="qemu64,+smep,+smap,+pdpe1gb",
 
 def boot(iso, cmdline, timeout=60, log_path=None, echo=None, **kw):
     """Run QEMU until it exits or `timeout` seconds pass. `echo`, if given, is
-    a file object that receives the serial output as it arrives."""
+    an object whose write(bytes) receives the serial output as it arrives: raw
+    bytes, never decoded, since a chunk may end inside a UTF-8 character."""
     result = Boot()
     start = time.monotonic()
     proc = subprocess.Popen(qemu_command(iso, cmdline, **kw), stdin=subprocess.DEVNULL,
@@ -81,17 +82,16 @@ def boot(iso, cmdline, timeout=60, log_path=None, echo=None, **kw):
         data = os.read(fd, 65536)
         if not data:
             break
-        text = data.decode("utf-8", "replace")
-        chunks.append(text)
+        chunks.append(data)
         if echo:
-            echo.write(text)
+            echo.write(data)
             echo.flush()
-        if result.t_kmain is None and "Pagoda:" in "".join(chunks[-2:]):
+        if result.t_kmain is None and b"Pagoda:" in b"".join(chunks[-2:]):
             result.t_kmain = time.monotonic() - start
     proc.wait()
     result.t_total = time.monotonic() - start
     result.status = None if result.timed_out else proc.returncode
-    result.log = "".join(chunks).replace("\r\n", "\n")
+    result.log = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
     if log_path:
         os.makedirs(os.path.dirname(log_path), exist_ok=True)
         with open(log_path, "w") as f:
