@@ -10,6 +10,7 @@
 #include "signal.h"
 #include "errno.h"
 #include "linux_abi.h"
+#include "oom_kill.h"
 #include "printk.h"
 #include "proc.h"
 #include "trap.h"
@@ -75,9 +76,7 @@ void user_page_fault(struct proc *p, const struct trapframe *tf, const struct fa
 {
 	struct pf_error e = pf_decode(tf->error);
 	if (r == FAULT_OOM) {
-		printk("pagoda: pid %d (%s) killed (SIGKILL): %s at %016lx rip %016lx\n", p->pid, p->name,
-		       f->case_name, f->addr, tf->rip);
-		force_sig(p, SIGKILL);
+		out_of_memory(p, f->addr);
 		return;
 	}
 	printk("pagoda: pid %d (%s) SIGSEGV at %016lx rip %016lx: %s, %s: %s%s\n", p->pid, p->name, f->addr,

@@ -119,3 +119,12 @@ uint64_t mm_resident_pages(struct mm *mm, uintptr_t start, uintptr_t end)
 	pt_traverse(mm->pgd, start, end, &v);
 	return n;
 }
+
+/* Page-table pages below the root (Linux's VmPTE, in pages). */
+uint64_t mm_table_pages(struct mm *mm)
+{
+	uint64_t n = 0;
+	struct pt_visitor v = { NULL, count_leaf, &n };
+	pt_traverse(mm->pgd, 0, USER_TOP, &v);
+	return n;
+}

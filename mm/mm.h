@@ -78,6 +78,7 @@ struct mm *mm_dup(struct mm *parent);            /* fork: areas copied, pages CO
 void mm_destroy(struct mm *mm);                  /* frees everything; mm must not be active */
 void mm_activate(struct mm *mm);                 /* load CR3 (NULL: the kernel's tables) */
 uint64_t mm_resident_pages(struct mm *mm, uintptr_t start, uintptr_t end);
+uint64_t mm_table_pages(struct mm *mm);          /* page-table pages below the PML4 */
 
 /* ---- stack.c ---- */
 /* Grow the stack area v down to cover addr (addr < v->vm_start): 0, or

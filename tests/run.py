@@ -362,6 +362,14 @@ def suite_pagoda(t):
     t.record(hog is not None and hog[2] == hog[3], "pagoda/oom_frees_everything",
              "free memory before/after %r" % (hog[2:] if hog else "missing",))
 
+    b = pq.boot(ISO, "quiet init=/bin/oomvictim", timeout=300, log_path=log_path("oomvictim"), mem="64M")
+    t.record("small_child=exited 0 hog=killed by SIGKILL" in b.log, "pagoda/oom_victim_is_largest_not_faulter",
+             "see " + log_path("oomvictim"))
+    t.record("init_touched=yes hog2=killed by SIGKILL" in b.log and b.status == pq.EXIT_PASS,
+             "pagoda/oom_never_kills_init", "%s; see %s" % (describe(b), log_path("oomvictim")))
+    t.record(re.search(r"killed \(SIGKILL\): out of memory: largest footprint, \d+ KiB \(pid 1 ", b.log) is not None,
+             "pagoda/oom_line_names_victim_and_faulter", "see " + log_path("oomvictim"))
+
     b = pq.boot(ISO, "quiet debug_vm init=/bin/init /bin/runner sysfuzz", timeout=600, log_path=log_path("sysfuzz"))
     sections, _ = pagoda_sections(b.log)
     fz = sections.get("sysfuzz")
