@@ -65,12 +65,12 @@ static bool victim_dying(void)
 	return false;
 }
 
-void out_of_memory(struct proc *p, uintptr_t addr)
+bool out_of_memory(struct proc *p, uintptr_t addr)
 {
 	if (victim_dying()) {
 		if (!dying(p))
 			sched_yield_current();   /* let the victim run and exit */
-		return;
+		return !dying(p);
 	}
 	uint64_t points;
 	struct proc *victim = select_bad_process(&points);
@@ -82,4 +82,5 @@ void out_of_memory(struct proc *p, uintptr_t addr)
 	force_sig(victim, SIGKILL);
 	if (victim != p)
 		sched_yield_current();
+	return !dying(p);
 }

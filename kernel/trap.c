@@ -16,6 +16,7 @@
 #include "extable.h"
 #include "ksyms.h"
 #include "ktest.h"
+#include "oom_kill.h"
 #include "signal.h"
 #include "panic.h"
 #include "printk.h"
@@ -140,7 +141,7 @@ static void page_fault(struct trapframe *tf)
 		return;
 	if (tf_from_user(tf))
 		user_page_fault(p, tf, &f, r);
-	else
+	else if (r != FAULT_OOM || !out_of_memory(p, cr2))   /* OOM in a user copy: retry unless the victim */
 		kernel_exception(tf, cr2);
 }
 

@@ -367,6 +367,8 @@ def suite_pagoda(t):
              "see " + log_path("oomvictim"))
     t.record("init_touched=yes hog2=killed by SIGKILL" in b.log and b.status == pq.EXIT_PASS,
              "pagoda/oom_never_kills_init", "%s; see %s" % (describe(b), log_path("oomvictim")))
+    t.record("kernel_copies_ok=yes hog3=killed by SIGKILL" in b.log, "pagoda/oom_in_user_copy_kills_largest",
+             "see " + log_path("oomvictim"))
     t.record(re.search(r"killed \(SIGKILL\): out of memory: largest footprint, \d+ KiB \(pid 1 ", b.log) is not None,
              "pagoda/oom_line_names_victim_and_faulter", "see " + log_path("oomvictim"))
 

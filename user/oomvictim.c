@@ -4,7 +4,9 @@
  * Runs as init (pid 1; `init=/bin/oomvictim`). A hog child fills memory until
  * less than 1 MiB is free and then sleeps. Then a small child touches 4 MiB:
  * the hog must die (SIGKILL), the small child exit 0. Then a second hog, and
- * init itself touches 4 MiB: the hog dies, init goes on.
+ * init itself touches 4 MiB: the hog dies, init goes on. A third hog, and the
+ * kernel's copies into 4 MiB of init's fresh pages: the hog dies, the copies
+ * succeed.
  * Regression (issue 19): the faulting process was always the victim, so init
  * touching memory was OOM-killed and the machine halted.
  * Refuses to run anywhere but Pagoda. */
@@ -13,6 +15,8 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -50,6 +54,18 @@ static void touch(size_t len)
 	for (size_t off = 0; off < len; off += PAGE)
 		p[off] = 1;
 	munmap(p, len);
+}
+
+/* The kernel writes every page (clock_gettime's copy_to_user): its faults
+ * meet the out-of-memory killer inside the syscall. */
+static int kernel_copies(size_t len)
+{
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int ok = p != MAP_FAILED;
+	for (size_t off = 0; ok && off < len; off += PAGE)
+		ok = syscall(SYS_clock_gettime, CLOCK_MONOTONIC, p + off) == 0;
+	munmap(p, len);
+	return ok;
 }
 
 static pid_t start_hog(void)
@@ -100,6 +116,9 @@ int main(void)
 	h = start_hog();
 	touch(TOUCH);
 	printf("oomvictim: init_touched=yes hog2=%s\n", status_str(reap(h)));
+	h = start_hog();
+	printf("oomvictim: kernel_copies_ok=%s", kernel_copies(TOUCH) ? "yes" : "no");
+	printf(" hog3=%s\n", status_str(reap(h)));
 	fflush(stdout);
 	return 0;
 }
