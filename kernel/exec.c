@@ -11,7 +11,9 @@
  *                     the old one, reset registers, signals and fds
  *
  * Until commit_exec nothing of the caller has changed, so every failure
- * returns an error to the old program intact.
+ * returns an error to the old program intact. This file parses and orders;
+ * the memory work (areas, the stack area, writing the new stack) is
+ * mm/exec_mm.c's.
  *
  * The initial stack (System V x86-64 ABI, figure 3.9), highest address first:
  *   STACK_TOP -> 8 zero bytes | execfn, envp and argv strings | "x86_64" |
@@ -31,10 +33,10 @@
 #include "syscalls.h"
 #include "uaccess.h"
 #include "x86.h"
-#include "../mm/frame.h"
+#include "../mm/exec_mm.h"
 #include "../mm/kheap.h"
+#include "../mm/layout.h"
 #include "../mm/mm.h"
-#include "../mm/pagetable.h"
 
 enum { MAX_STRINGS = 4096, STACK_EXPAND = 128 * 1024 };
 
@@ -92,50 +94,20 @@ static int load_segments(struct mm *mm, const struct ramfs_file *rf, const struc
 		const struct elf64_phdr *ph = &img->phdrs[i];
 		if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
 			continue;
-		uintptr_t va = ph->p_vaddr + img->bias;
-		uintptr_t start = page_round_down(va), end = page_round_up(va + ph->p_memsz);
-		struct vma *v = vma_alloc(start, end, segment_vm_flags(ph->p_flags), VMA_FILE);
-		if (!v || vma_unmap_range(mm, start, end)) {   /* a later segment wins a shared page */
-			kfree(v);
-			return -ENOMEM;
-		}
-		v->vm_file = rf;
-		v->vm_pgoff = ph->p_offset - (va - start);
-		v->file_end = va + ph->p_filesz;
-		vma_insert(mm, v);
+		struct mm_segment seg = { .va = ph->p_vaddr + img->bias, .offset = ph->p_offset, .filesz = ph->p_filesz,
+					  .memsz = ph->p_memsz, .vm_flags = segment_vm_flags(ph->p_flags), .file = rf };
+		int err = mm_map_segment(mm, &seg);
+		if (err)
+			return err;
 	}
-	mm->start_brk = mm->brk = page_round_up(img->end);
+	mm_set_brk_base(mm, img->end);
 	return 0;
 }
 
 /* ---- step 4: the initial stack ---- */
 
-/* Write bytes into mm (not the active space) at va, mapping pages as needed. */
-static int mm_write(struct mm *mm, struct vma *v, uintptr_t va, const void *src, size_t n)
-{
-	while (n) {
-		uintptr_t page = page_round_down(va);
-		size_t k = PAGE_SIZE - (va - page) < n ? PAGE_SIZE - (va - page) : n;
-		paddr_t pa;
-		if (!pt_translate(mm->pgd, page, &pa)) {
-			pa = frame_alloc_zeroed(FRAME_USER);
-			if (!pa || pt_map(mm->pgd, page, pa, vma_pte_flags(v) | PTE_W)) {
-				if (pa)
-					frame_put(pa);
-				return -ENOMEM;
-			}
-		}
-		memcpy((char *)pa_to_kva(pa) + (va - page), src, k);
-		va += k;
-		src = (const char *)src + k;
-		n -= k;
-	}
-	return 0;
-}
-
 struct stack_builder {
 	struct mm *mm;
-	struct vma *vma;
 	uintptr_t sp;
 	int err;
 };
@@ -145,7 +117,7 @@ static uintptr_t push_bytes(struct stack_builder *b, const void *src, size_t n)
 {
 	b->sp -= n;
 	if (!b->err)
-		b->err = mm_write(b->mm, b->vma, b->sp, src, n);
+		b->err = mm_write(b->mm, b->sp, src, n);
 	return b->sp;
 }
 
@@ -179,16 +151,12 @@ static uint64_t *make_vectors(const struct exec_args *a, uintptr_t strings, cons
 static int build_user_stack(struct mm *mm, const struct exec_args *a, const struct elf_image *img,
 			    const char *path, uintptr_t *sp_out)
 {
-	size_t need = page_round_up(a->used + 4096) + STACK_EXPAND;
-	uint64_t flags = VM_READ | VM_WRITE | VM_GROWSDOWN | (img->exec_stack ? VM_EXEC : 0);
-	if (!vma_range_free(mm, STACK_TOP - STACK_LIMIT - STACK_GUARD_GAP, STACK_TOP))
-		return -ENOMEM;   /* a segment sits where the stack must go (regression: it panicked) */
-	struct vma *v = vma_alloc(STACK_TOP - need, STACK_TOP, flags, VMA_STACK);
-	if (!v)
-		return -ENOMEM;
-	vma_insert(mm, v);
-	mm->start_stack = STACK_TOP;
-	struct stack_builder b = { mm, v, STACK_TOP, 0 };
+	/* strings, vectors, and room to run before the stack first grows */
+	size_t need = a->used + (a->argc + a->envc) * sizeof(uint64_t) + 4096 + STACK_EXPAND;
+	int err = mm_setup_stack(mm, need, img->exec_stack);
+	if (err)
+		return err;
+	struct stack_builder b = { mm, STACK_TOP, 0 };
 	push_word(&b, 0);
 	uintptr_t execfn = push_bytes(&b, path, strlen(path) + 1);
 	uintptr_t strings = push_bytes(&b, a->buf, a->used);
@@ -210,7 +178,7 @@ static int build_user_stack(struct mm *mm, const struct exec_args *a, const stru
 		return -ENOMEM;
 	b.sp = (b.sp - words * sizeof(uint64_t)) & ~15ul;   /* rsp is 16-byte aligned at _start */
 	if (!b.err)
-		b.err = mm_write(mm, v, b.sp, vec, words * sizeof(uint64_t));
+		b.err = mm_write(mm, b.sp, vec, words * sizeof(uint64_t));
 	kfree(vec);
 	*sp_out = b.sp;
 	return b.err;
