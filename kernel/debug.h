@@ -6,8 +6,6 @@
 /* Whole-structure checks after faults and syscalls, junk-filled frees.
  * On with `debug_vm` on the command line, and in every test boot. */
 extern bool debug_vm;
-/* One console line per page fault (`trace=fault`). */
-extern bool trace_faults;
 
 #define POISON_BYTE 0x6b   /* freed memory: 0x6b6b6b6b... looks like no valid pointer */
 

@@ -101,6 +101,7 @@ static int load_segments(struct mm *mm, const struct ramfs_file *rf, const struc
 			return err;
 	}
 	mm_set_brk_base(mm, img->end);
+	mm->exe_file = rf;   /* its areas are the ELF segments (the fault log says so) */
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include "timer.h"
 #include "vga.h"
 #include "x86.h"
+#include "../mm/faultlog.h"
 #include "../mm/frame.h"
 #include "../mm/kmap.h"
 #include "../mm/mm.h"
@@ -33,7 +34,6 @@ void syscall_init(void);
 long exec_first_program(const char *words);
 
 bool debug_vm;
-bool trace_faults;
 
 static void banner(void)
 {
@@ -69,7 +69,8 @@ void kmain(uint32_t magic, paddr_t mbi)
 	cmdline_init(boot_info.cmdline);
 	console_quiet = cmdline_has("quiet");
 	debug_vm = cmdline_has("debug_vm") || cmdline_has("test");
-	trace_faults = cmdline_has("trace") && !strcmp(cmdline_get("trace"), "fault");
+	faultlog_configure(cmdline_has("trace") ? cmdline_get("trace") : NULL,
+	                   cmdline_has("faultlog") && !strcmp(cmdline_get("faultlog"), "serial"));
 	banner();
 	mb2_print_mmap();
 	fpu_init();                       /* CR0.NE, XSAVE and XCR0 before any process exists */

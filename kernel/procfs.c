@@ -5,6 +5,8 @@
  *   /proc/self/smaps, /proc/PID/smaps  each area with its Size and Rss
  *   /proc/vmstat                       fault counters (pgfault as Linux,
  *                                      the rest named pagoda_*)
+ *   /proc/faultlog                     the newest page-fault events, one
+ *                                      key=value line each (mm/faultlog.c)
  *   /proc/self/vmstat, /proc/PID/vmstat  the same counters, that process's
  *                                      own (Pagoda's: Linux has no such file)
  *   /proc/meminfo                      MemTotal, MemFree
@@ -15,6 +17,7 @@
 #include "proc.h"
 #include "ramfs.h"
 #include "string.h"
+#include "../mm/faultlog.h"
 #include "../mm/frame.h"
 #include "../mm/kheap.h"
 #include "../mm/mm.h"
@@ -90,6 +93,20 @@ static void gen_meminfo(struct text *t)
 	     s.by_use[FRAME_KSTACK] * 4);
 }
 
+/* The newest fault events that fit, oldest first (mm/faultlog.c). */
+static void gen_faultlog(struct text *t)
+{
+	uint64_t first, next;
+	faultlog_range(&first, &next);
+	uint64_t fit = TEXT_MAX / FAULTLOG_LINE - 1;
+	if (next - first > fit)
+		first = next - fit;
+	char line[FAULTLOG_LINE];
+	for (uint64_t seq = first; seq < next; seq++)
+		if (faultlog_format(seq, line, sizeof line))
+			emit(t, "%s\n", line);
+}
+
 /* "/proc/self/x" or "/proc/123/x": the process and the x. */
 static struct proc *proc_of(const char *path, const char **rest)
 {
@@ -119,6 +136,8 @@ char *procfs_generate(const char *path, size_t *len, int *err)
 	if (!strcmp(path, "/proc/vmstat")) {
 		gen_vmstat(&t, &vm_global);
 		emit(&t, "pagoda_free_frames %lu\n", frame_free_count());
+	} else if (!strcmp(path, "/proc/faultlog")) {
+		gen_faultlog(&t);
 	} else if (!strcmp(path, "/proc/meminfo")) {
 		gen_meminfo(&t);
 	} else if ((p = proc_of(path, &rest)) && (!strcmp(rest, "maps") || !strcmp(rest, "smaps"))) {

@@ -134,7 +134,8 @@ static void page_fault(struct trapframe *tf)
 		return;
 	}
 	/* PF_USER: a user copy is judged as the program's own access would be */
-	struct fault f = { .addr = cr2, .error = tf->error | PF_USER, .pid = p->pid };
+	struct fault f = { .addr = cr2, .error = tf->error | PF_USER, .rip = tf->rip,
+	                   .kernel_copy = !tf_from_user(tf), .pid = p->pid, .comm = p->name };
 	p->minflt++;
 	enum fault_result r = handle_page_fault(p->mm, &f);
 	if (r == FAULT_HANDLED)

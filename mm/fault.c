@@ -17,12 +17,14 @@
  *          not present, shared area     -> do_shared_page  (the shared object's frame)
  *          not present, otherwise       -> do_anonymous_page (demand-zero page)
  *
- * Each branch names its case, bumps its counter, and under trace=fault prints
- * one line. What follows an unresolved fault (signal, -EFAULT, panic) is
+ * Each branch names its case and bumps its counter; every fault, resolved
+ * or not, becomes one event of the fault log (mm/faultlog.c: trace=fault,
+ * /proc/faultlog). What follows an unresolved fault (signal, -EFAULT, panic) is
  * decided by its only caller, kernel/trap.c page_fault; the one panic here is
  * for a page table the kernel itself corrupted.
  */
 #include "fault.h"
+#include "faultlog.h"
 #include "frame.h"
 #include "kheap.h"
 #include "pagetable.h"
@@ -45,11 +47,6 @@ static void count(uint64_t *mine, uint64_t *global)
 static enum fault_result done(struct fault *f, enum fault_result r, const char *case_name)
 {
 	f->case_name = case_name;
-	if (trace_faults) {
-		struct pf_error e = pf_decode(f->error);
-		printk("fault: pid %d addr %016lx %s%s -> %s\n", f->pid, f->addr,
-		       e.instr ? "exec" : e.write ? "write" : "read", e.present ? " (present)" : "", case_name);
-	}
 	return r;
 }
 
@@ -67,6 +64,7 @@ static enum fault_result map_new_frame(struct mm *mm, struct fault *f, paddr_t p
 		frame_put(pa);
 		return done(f, FAULT_OOM, "out of memory for a page table");
 	}
+	f->frame = pa;
 	return FAULT_HANDLED;
 }
 
@@ -101,7 +99,7 @@ static enum fault_result do_file_page(struct mm *mm, struct vma *v, struct fault
 	}
 	count(&mm->stat.file_fills, &vm_global.file_fills);
 	enum fault_result r = map_new_frame(mm, f, pa, private_flags(v));
-	return r == FAULT_HANDLED ? done(f, r, "file page (ELF segment from the ramdisk)") : r;
+	return r == FAULT_HANDLED ? done(f, r, "file page (copied from the ramdisk)") : r;
 }
 
 /* CS:APP 9.8.1: a shared object: every sharer maps the same frame. */
@@ -124,11 +122,13 @@ static enum fault_result do_wp_page(struct mm *mm, struct vma *v, struct fault *
 	paddr_t old = pte_addr(*pte);
 	if (v->vm_flags & VM_SHARED) {   /* shared pages are never copied */
 		pt_protect(mm->pgd, page, vma_pte_flags(v));
+		f->frame = old;
 		return done(f, FAULT_HANDLED, "shared page made writable");
 	}
 	if (pa_to_page(old)->refcount == 1) {   /* cow_reuse: nobody else has it any more */
 		pt_protect(mm->pgd, page, private_flags(v));
 		count(&mm->stat.cow_reuses, &vm_global.cow_reuses);
+		f->frame = old;
 		return done(f, FAULT_HANDLED, "copy-on-write: reuse (last reference)");
 	}
 	paddr_t copy = frame_alloc(FRAME_USER);   /* cow_copy */
@@ -139,6 +139,7 @@ static enum fault_result do_wp_page(struct mm *mm, struct vma *v, struct fault *
 	tlb_flush_page(page);
 	frame_put(old);
 	count(&mm->stat.cow_copies, &vm_global.cow_copies);
+	f->frame = copy;
 	return done(f, FAULT_HANDLED, "copy-on-write: copy");
 }
 
@@ -173,15 +174,26 @@ static enum fault_result resolve(struct mm *mm, struct vma *v, struct fault *f, 
 	return do_anonymous_page(mm, v, f);
 }
 
-enum fault_result handle_page_fault(struct mm *mm, struct fault *f)
+static enum fault_result classify_and_resolve(struct mm *mm, struct fault *f)
 {
 	struct pf_error e = pf_decode(f->error);
 	count(&mm->stat.faults, &vm_global.faults);
 	struct vma *v;
+	uint64_t grows = mm->stat.stack_grows;
 	const char *denied = vma_for_access(mm, f->addr, e.write, e.instr, &v);   /* steps 2-4 */
+	f->vma = v;
+	f->grew_stack = mm->stat.stack_grows != grows;
 	if (denied) {
 		count(&mm->stat.segv, &vm_global.segv);
 		return done(f, v ? FAULT_SEGV_ACCERR : FAULT_SEGV_MAPERR, denied);
 	}
 	return resolve(mm, v, f, e);
+}
+
+enum fault_result handle_page_fault(struct mm *mm, struct fault *f)
+{
+	f->mm = mm;
+	enum fault_result r = classify_and_resolve(mm, f);
+	faultlog_record(f, r);
+	return r;
 }

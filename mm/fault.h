@@ -13,10 +13,19 @@ enum fault_result {
 };
 
 struct fault {
+	/* in: filled by the caller (kernel/trap.c page_fault) */
 	uintptr_t addr;          /* CR2 */
 	uint64_t error;          /* the #PF error code, with PF_USER set for user copies */
-	int pid;                 /* for the trace line */
-	const char *case_name;   /* out: the CS:APP case taken ("demand-zero page", ...) */
+	uintptr_t rip;           /* the faulting instruction */
+	bool kernel_copy;        /* the kernel's user copy faulted, not the program itself */
+	int pid;                 /* who, for the fault log (mm/faultlog.c) */
+	const char *comm;
+	/* out: what the handler found and did */
+	struct mm *mm;
+	const struct vma *vma;   /* the area of the address, or NULL */
+	bool grew_stack;         /* the stack area grew to cover addr */
+	paddr_t frame;           /* the frame mapped at addr now, or 0 */
+	const char *case_name;   /* the CS:APP case taken ("demand-zero page", ...) */
 };
 
 /* Classify and resolve one page fault in mm (f->error has PF_USER set for

@@ -79,6 +79,7 @@ struct mm *mm_dup(struct mm *parent)
 	child->brk = parent->brk;
 	child->start_stack = parent->start_stack;
 	child->mmap_base = parent->mmap_base;
+	child->exe_file = parent->exe_file;
 	struct cow_ctx c = { child, NULL, 0 };
 	for (struct vma *v = parent->vma_list; v && !c.err; v = v->next) {
 		struct vma *copy = vma_clone(v);

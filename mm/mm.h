@@ -67,6 +67,7 @@ struct mm {
 	uintptr_t start_brk, brk;     /* heap area [start_brk, page_up(brk)) */
 	uintptr_t start_stack;        /* initial stack pointer region (top of stack) */
 	uintptr_t mmap_base;          /* mmap placement searches down from here */
+	const struct ramfs_file *exe_file;   /* the program execve loaded (its areas are ELF segments) */
 	struct vm_counters stat;
 };
 

@@ -14,6 +14,7 @@ timeout or panic. Suites:
 Usage: tests/run.py [SUITE...]   (default: all suites)
 Logs of every boot go to build/test-logs/.
 """
+import json
 import os
 import re
 import socket
@@ -410,8 +411,13 @@ def suite_pagoda(t):
                 timeout=120, log_path=log_path("demos"))
     sections, _ = pagoda_sections(b.log)
     trace = {n: "\n".join(sections.get(n, ([], 0, 0, 0))[0]) for n in ("demo_lazy", "demo_cow")}
-    t.record(len(re.findall(r"write -> demand-zero page", trace["demo_lazy"])) >= 4,
+    t.record(len(re.findall(r"^fault #\d+: pid \d+ \(demo_lazy\) write at [0-9a-f]{16} rip [0-9a-f]+ "
+                            r"in \[[0-9a-f]+-[0-9a-f]+ rw-p anon\] -> demand-zero page, frame 0x[0-9a-f]+ ref 1$",
+                            trace["demo_lazy"], re.M)) >= 4,
              "pagoda/trace_demand_zero", "fewer than 4 demand-zero trace lines for demo_lazy")
+    t.record(re.search(r"^fault #\d+: pid \d+ \(demo_lazy\) exec at .* in \[\w+-\w+ r-xp elf:/bin/demo_lazy@0x\w+\] "
+                       r"-> file page", trace["demo_lazy"], re.M) is not None,
+             "pagoda/trace_names_elf_segment", "no exec fault labelled as demo_lazy's ELF segment")
     t.record("copy-on-write: copy" in trace["demo_cow"] and "copy-on-write: reuse" in trace["demo_cow"],
              "pagoda/trace_cow", "demo_cow's trace lacks a COW copy and a COW reuse")
     for name in ("demo_lazy", "demo_cow"):
@@ -431,12 +437,37 @@ def suite_pagoda(t):
     t.record(re.search(r"^child:  my counters since fork:\n(.*\n)*?  cow_copies +\+[1-9]", demo_self, re.M)
              is not None, "pagoda/demo_cow_prints_its_copies", "demo_cow output %r" % demo_self[-400:])
 
+    fault_log_checks(t)
+
     b = pq.boot(ISO, "quiet init=/bin/vmstat demo_cow", timeout=120, log_path=log_path("vmstat_cmd"))
     m = re.search(r"^vmstat: what running `demo_cow` changed.*\n((  .*\n)+)", b.log, re.M)
     delta = {k: int(v) for k, v in re.findall(r"^  (\w+) +\+?(-?\d+)  ", m.group(1) if m else "", re.M)}
     t.record(b.status == pq.EXIT_PASS and delta.get("cow_copies", 0) >= 1 and delta.get("cow_reuses", 0) >= 1
              and delta.get("pgfault", 0) >= delta["cow_copies"] + delta.get("cow_reuses", 0),
              "pagoda/vmstat_cmd_explains_demo_cow", "%s, deltas %r; see %s" % (describe(b), delta, log_path("vmstat_cmd")))
+
+
+def fault_log_checks(t):
+    """trace=fault:PROG traces that program only; /proc/faultlog holds the same events."""
+    b = pq.boot(ISO, "quiet trace=fault:demo_lazy init=/bin/vmstat demo_lazy", timeout=120,
+                log_path=log_path("trace_one_program"))
+    lines = re.findall(r"^fault #\d+: .*$", b.log, re.M)
+    t.record(b.status == pq.EXIT_PASS and lines and all("(demo_lazy)" in l for l in lines)
+             and sum("-> demand-zero page" in l and " anon] " in l for l in lines) >= 4,
+             "pagoda/trace_fault_one_program", "%s; %d lines, others: %r" % (
+                 describe(b), len(lines), [l for l in lines if "(demo_lazy)" not in l][:2]))
+    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner demo_lazy faultlog", timeout=120,
+                log_path=log_path("proc_faultlog"))
+    sections, _ = pagoda_sections(b.log)
+    import faultlog
+    events = [e for e in map(faultlog.parse, sections.get("faultlog", ([], 0, 0, 0))[0]) if e]
+    lazy = [e for e in events if e["comm"] == "demo_lazy"]
+    zero = [e for e in lazy if e["case"] == "demand-zero page" and e["backing"] == "anon"]
+    t.record(len(zero) >= 4 and all(e["result"] == "handled" and e["ref"] == 1 and e["pfn"] != "0x0"
+                                    and e["access"] in ("read", "write") for e in zero)
+             and [e["seq"] for e in events] == sorted(e["seq"] for e in events),
+             "pagoda/proc_faultlog_events", "%d events, %d of demo_lazy, %d demand-zero; see %s"
+             % (len(events), len(lazy), len(zero), log_path("proc_faultlog")))
 
 
 # ---- the interactive shell and tools/pagoda-run ------------------------------
@@ -496,6 +527,16 @@ def suite_tools(t):
         p = subprocess.run([run] + args, capture_output=True, text=True, timeout=120)
         t.record(p.returncode == want, "tools/pagoda_run_" + name,
                  "exit %d, wanted %d; output %r" % (p.returncode, want, (p.stdout + p.stderr)[-200:]))
+    jl = os.path.join(LOGS, "faultlog.jsonl")
+    p = subprocess.run([run, "--faultlog", jl, bin_("demo_lazy")], capture_output=True, text=True, timeout=120)
+    try:
+        events = [json.loads(l) for l in open(jl)]
+    except (OSError, ValueError):
+        events = []
+    t.record(p.returncode == 0 and "first touches" in p.stdout and "seq=" not in p.stdout
+             and sum(e["case"] == "demand-zero page" and e["comm"] == "demo_lazy" for e in events) >= 4
+             and any(e["backing"].startswith("elf:/bin/demo_lazy@") for e in events),
+             "tools/pagoda_run_faultlog_json", "exit %d, %d events; see %s" % (p.returncode, len(events), jl))
     pagoda_run_bytes_exact(t, run)
 
 

@@ -44,13 +44,15 @@ def drive_args(disks):
 
 
 def qemu_command(iso, cmdline, mem="128M", cpu="qemu64,+smep,+smap,+pdpe1gb",
-                 icount=False, gdb_port=None, paused=False, disks=None):
+                 icount=False, gdb_port=None, paused=False, disks=None, log_serial=None):
     cmd = ["qemu-system-x86_64", "-machine", "pc", "-cpu", cpu, "-m", mem,
            "-no-reboot", "-display", "none", "-serial", "stdio", "-monitor", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-cdrom", iso, "-boot", "d"] + drive_args(disks)
     if cmdline:
         cmd += ["-fw_cfg", "name=opt/pagoda/cmdline,string=" + cmdline.replace(",", ",,")]
+    if log_serial:   # COM2: the kernel's machine-readable logs (faultlog=serial)
+        cmd += ["-serial", "file:" + log_serial]
     if icount:
         cmd += ["-icount", "shift=0"]
     if gdb_port:
