@@ -7,7 +7,9 @@
  *
  * A refcount too high is a leak (the frame would never be freed); too low a
  * use-after-free waiting to happen. Runs under `debug_vm` (every test boot)
- * each time a process is reaped, so every test exercises it.
+ * each time a process is reaped, so every test exercises it, together with
+ * the two other whole-structure checks: frame_check (the allocator's own
+ * counts and free list) and pt_check_empty_tables (every process's tables).
  */
 #include "audit.h"
 #include "frame.h"
@@ -47,6 +49,8 @@ static void count_shm(struct audit *a, struct shm_object *shm)
 
 static void count_process(struct audit *a, struct mm *mm)
 {
+	if (!pt_check_empty_tables(mm->pgd, 0, USER_TOP))
+		panic("pt_check_empty_tables failed");
 	struct pt_visitor v = { count_mapping, NULL, a };
 	pt_traverse(mm->pgd, 0, USER_TOP, &v);
 	for (struct vma *vma = mm->vma_list; vma; vma = vma->next)
@@ -70,6 +74,8 @@ static int compare(const struct audit *a)
 
 void frame_audit(void)
 {
+	if (!frame_check())
+		panic("frame_check failed");
 	epoch++;
 	struct audit a = { NULL, frame_max_pa() >> PAGE_SHIFT };
 	a.refs = kzalloc(a.npfn * sizeof(uint32_t));

@@ -7,8 +7,9 @@
  *   +-------+-------+-------+-------+----
  *   free_list -> page <-> page <-> page        LIFO: the most recently freed frame,
  *                                              still warm in the cache, goes out first
- * Invariants (checked by frame_check()):
+ * Invariants (checked by frame_check(), under debug_vm at every reap):
  *   - stats.free + sum(stats.by_use[u] for u != FREE, RESERVED) == stats.total
+ *   - stats.free and stats.by_use[] equal the counts of pages[] by use
  *   - a page is on the free list  <=>  use == FRAME_FREE  <=>  refcount == 0 (for managed frames)
  *   - reserved frames (below 1 MiB, the kernel image, modules, pages[] itself,
  *     holes in the memory map) are never on the free list and never freed.
@@ -243,4 +244,57 @@ void frame_print_stats(void)
 	for (int u = FRAME_USER; u < FRAME_NUSES; u++)
 		pr_info(", %lu %s", stats.by_use[u], use_names[u]);
 	pr_info("\n");
+}
+
+/* ---- frame_check: the invariants above, checked whole ---- */
+
+static bool check_fail(const char *what, paddr_t pa, uint64_t a, uint64_t b)
+{
+	printk("frame_check: %s (frame %lx: %lu vs %lu)\n", what, pa, a, b);
+	return false;
+}
+
+/* Every page on the free list is free, unreferenced and linked both ways;
+ * the list holds stats.free pages. */
+static bool free_list_ok(void)
+{
+	uint64_t n = 0;
+	for (struct page *p = free_list; p; p = p->next, n++) {
+		if (p->use != FRAME_FREE || p->refcount)
+			return check_fail("free-list page in use or referenced", page_to_pa(p), p->use, p->refcount);
+		if (p->next && p->next->prev != p)
+			return check_fail("free-list links disagree", page_to_pa(p), 0, 0);
+		if (n > stats.free)
+			break;
+	}
+	return n == stats.free || check_fail("free list length != free count", 0, n, stats.free);
+}
+
+/* pages[] counted by use agrees with the counters; no page is free with a
+ * reference or in use without one. */
+static bool page_array_ok(void)
+{
+	uint64_t by_use[FRAME_NUSES] = { 0 };
+	for (uint64_t i = 0; i < npages; i++) {
+		const struct page *p = &pages[i];
+		by_use[p->use < FRAME_NUSES ? p->use : FRAME_RESERVED]++;
+		if (p->use == FRAME_FREE && p->refcount)
+			return check_fail("free frame has a reference", i << PAGE_SHIFT, p->refcount, 0);
+		if (p->use != FRAME_FREE && p->use != FRAME_RESERVED && !p->refcount)
+			return check_fail("frame in use has refcount 0", i << PAGE_SHIFT, p->use, 0);
+	}
+	uint64_t used = 0;
+	for (int u = FRAME_USER; u < FRAME_NUSES; u++) {
+		if (by_use[u] != stats.by_use[u])
+			return check_fail("frames of one use != its counter", 0, by_use[u], stats.by_use[u]);
+		used += by_use[u];
+	}
+	if (by_use[FRAME_FREE] != stats.free)
+		return check_fail("free frames != free counter", 0, by_use[FRAME_FREE], stats.free);
+	return stats.free + used == stats.total || check_fail("free + used != total", 0, stats.free + used, stats.total);
+}
+
+bool frame_check(void)
+{
+	return free_list_ok() && page_array_ok();
 }

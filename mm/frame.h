@@ -53,5 +53,8 @@ struct frame_stats {
 void frame_get_stats(struct frame_stats *s);
 uint64_t frame_free_count(void);
 paddr_t frame_max_pa(void);     /* end of the highest usable RAM */
+/* Check the allocator's invariants (mm/frame.c's header) over every frame;
+ * prints the first violation and returns false. O(frames): debug_vm only. */
+bool frame_check(void);
 
 #endif

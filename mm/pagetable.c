@@ -17,6 +17,7 @@
 #include "frame.h"
 #include "../kernel/errno.h"
 #include "../kernel/panic.h"
+#include "../kernel/printk.h"
 #include "../kernel/string.h"
 #include "../kernel/x86.h"
 
@@ -308,4 +309,40 @@ void pt_destroy(pte_t *root)
 {
 	pt_unmap_range(root, 0, USER_TOP, put_frame, NULL);
 	frame_put(kva_to_pa(root));
+}
+
+/* ---- pt_check_empty_tables: the table invariants, checked whole ---- */
+
+struct table_check {
+	int bad;
+};
+
+static unsigned present_entries(const pte_t *table)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		n += pte_present(table[i]);
+	return n;
+}
+
+/* One table below the root: its count is its number of present entries,
+ * and it has at least one (else it should have been freed). */
+static void check_table(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	struct table_check *c = arg;
+	unsigned n = present_entries(table_of(*slot));
+	uint32_t count = pa_to_page(pte_addr(*slot))->count;
+	if ((n && count == n) || table_pinned(va, level))
+		return;
+	if (c->bad++ < 8)
+		printk("pt_check_empty_tables: %s for %lx at pa %lx has %u present entries, count %u\n",
+		       pt_level_name[level], va, pte_addr(*slot), n, count);
+}
+
+bool pt_check_empty_tables(pte_t *root, uintptr_t start, uintptr_t end)
+{
+	struct table_check c = { 0 };
+	struct pt_visitor v = { NULL, check_table, &c };
+	pt_traverse(root, start, end, &v);
+	return c.bad == 0;
 }

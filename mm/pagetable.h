@@ -69,6 +69,11 @@ void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*fl
  * frame mapped there; then the root itself. */
 void pt_destroy(pte_t *root);
 
+/* Check the table invariants (mm/pagetable.c's header) for the tables below
+ * root covering [start, end): each has as many present entries as its page
+ * count says, and none is empty. Prints the violations; false if any. */
+bool pt_check_empty_tables(pte_t *root, uintptr_t start, uintptr_t end);
+
 void tlb_flush_page(uintptr_t va);
 void tlb_flush_all(void);
 

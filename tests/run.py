@@ -110,6 +110,11 @@ SELFCHECKS = [
      [r"frame_audit: frame \w+ has refcount 1 but 0 references", r"1 frames with a wrong reference count"]),
     ("selfcheck_corrupt_pte_panics", pq.EXIT_PANIC,
      [r"  PT  \[\s*0\] at pa \w+ = \w+  P - - ", r"PANIC: page table contradicts its area at 400000"]),
+    ("selfcheck_frame_check_finds_corruption", pq.EXIT_FAIL,
+     [r"frame_check: free-list page in use or referenced \(frame \w+: 0 vs 1\)", r"FAIL selfcheck_frame_check_finds_corruption"]),
+    ("selfcheck_pt_check_finds_empty_table", pq.EXIT_FAIL,
+     [r"pt_check_empty_tables: PT for 7f1234400000 at pa \w+ has 0 present entries, count 0",
+      r"FAIL selfcheck_pt_check_finds_empty_table"]),
 ]
 
 

@@ -87,3 +87,14 @@ KTEST_SELFCHECK(selfcheck_double_free)
 	frame_put(pa);
 	frame_put(pa);
 }
+
+KTEST(frame_check_holds_after_alloc_and_free)
+{
+	KT_ASSERT(frame_check());
+	paddr_t a = frame_alloc(FRAME_USER), b = frame_alloc_contig(3, FRAME_KHEAP);
+	KT_ASSERT(frame_check());
+	frame_put(a);
+	for (int i = 0; i < 3; i++)
+		frame_put(b + i * PAGE_SIZE);
+	KT_ASSERT(frame_check());
+}

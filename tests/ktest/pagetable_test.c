@@ -128,3 +128,25 @@ KTEST(pt_kernel_tables_have_no_user_bit)
 	for (int l = PT_LEVELS; l >= 1; l--)
 		KT_EQ(*w.slot[l] & PTE_U, 0);
 }
+
+static void put_frame(paddr_t pa, pte_t old, void *arg)
+{
+	(void)old, (void)arg;
+	frame_put(pa);
+}
+
+/* Tables come and go with their entries: after any mix of maps and unmaps,
+ * no table is left empty and every count is exact. */
+KTEST(pt_check_empty_tables_after_map_unmap)
+{
+	pte_t *root = pt_create_root();
+	for (int i = 0; i < 4; i++)
+		KT_EQ(pt_map(root, FRESH_VA + i * (2ul << 20), frame_alloc(FRAME_USER), PTE_U), 0);
+	KT_ASSERT(pt_check_empty_tables(root, 0, USER_TOP));
+	frame_put(pte_addr(pt_unmap(root, FRESH_VA)));
+	frame_put(pte_addr(pt_unmap(root, FRESH_VA + (2ul << 20))));
+	KT_ASSERT(pt_check_empty_tables(root, 0, USER_TOP));
+	KT_EQ(pt_unmap_range(root, 0, USER_TOP, put_frame, NULL), 2);
+	KT_ASSERT(pt_check_empty_tables(root, 0, USER_TOP));
+	pt_destroy(root);
+}

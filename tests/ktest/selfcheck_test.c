@@ -74,3 +74,26 @@ KTEST_SELFCHECK(selfcheck_corrupt_pte_panics)
 	f.error = PF_USER | PF_PROT;
 	handle_page_fault(mm, &f);
 }
+
+/* A free frame that still has a reference: frame_check must see it. */
+KTEST_SELFCHECK(selfcheck_frame_check_finds_corruption)
+{
+	paddr_t pa = frame_alloc(FRAME_USER);
+	frame_put(pa);
+	pa_to_page(pa)->refcount = 1;   /* the corruption */
+	KT_ASSERT(frame_check());
+}
+
+/* A page table emptied behind the page-table code's back (its last entry
+ * cleared and its count dropped, but the table not freed). */
+KTEST_SELFCHECK(selfcheck_pt_check_finds_empty_table)
+{
+	pte_t *root = pt_create_root();
+	uintptr_t va = 0x7f1234560000ul;
+	pt_map(root, va, frame_alloc(FRAME_USER), PTE_U);
+	int level;
+	pte_t *leaf = (pte_t *)pt_lookup(root, va, &level);
+	*leaf = 0;   /* the corruption */
+	pa_to_page(kva_to_pa(leaf) & PAGE_MASK)->count--;
+	KT_ASSERT(pt_check_empty_tables(root, 0, USER_TOP));
+}
