@@ -38,46 +38,127 @@
 #include "../mm/layout.h"
 #include "../mm/mm.h"
 
-enum { MAX_STRINGS = 4096, STACK_EXPAND = 128 * 1024 };
+enum { STACK_EXPAND = 128 * 1024 };
+
+/* Linux's limits on what execve copies (fs/exec.c): one string, with its
+ * NUL, at most MAX_ARG_STRLEN bytes; the path, every string and one pointer
+ * per string (argc counted as at least 1) at most a quarter of the stack
+ * limit (2 MiB), never less than ARG_MAX_BYTES. Beyond either: E2BIG. */
+enum { MAX_ARG_STRLEN = 32 * 4096, MAX_ARG_STRINGS = 0x7fffffff };
 
 struct exec_args {
 	char *buf;          /* argv strings then envp strings, each NUL-terminated */
-	size_t used;
+	size_t used, cap;
 	int argc, envc;
+	size_t budget;      /* string bytes still allowed */
 };
 
 /* ---- step 1: argv and envp ---- */
 
-static long copy_string_array(struct exec_args *a, uintptr_t uarray, int *count)
+/* How many pointers before the NULL (Linux's count()). */
+static long count_strings(uintptr_t uarray, int *count)
 {
 	*count = 0;
 	if (!uarray)
 		return 0;
-	for (;; (*count)++) {
+	for (;;) {
 		uintptr_t ustr;
 		if (copy_from_user(&ustr, uarray + *count * sizeof(uintptr_t), sizeof(ustr)))
 			return -EFAULT;
 		if (!ustr)
 			return 0;
-		if (a->argc + a->envc >= MAX_STRINGS)   /* *count is one of the two */
+		if (++*count == MAX_ARG_STRINGS)
 			return -E2BIG;
-		long len = strncpy_from_user(a->buf + a->used, ustr, ARG_MAX_BYTES - a->used);
-		if (len == -ENAMETOOLONG)
-			return -E2BIG;
-		if (len < 0)
-			return len;
-		a->used += len + 1;
 	}
 }
 
-static long copy_strings(struct exec_args *a, uintptr_t uargv, uintptr_t uenvp)
+static long arg_budget(struct exec_args *a, const char *path)
 {
-	a->buf = kmalloc(ARG_MAX_BYTES);
-	if (!a->buf)
-		return -ENOMEM;
-	long err = copy_string_array(a, uargv, &a->argc);
+	size_t limit = STACK_LIMIT / 4 > ARG_MAX_BYTES ? STACK_LIMIT / 4 : ARG_MAX_BYTES;
+	size_t ptrs = ((a->argc ? a->argc : 1) + (size_t)a->envc) * sizeof(uintptr_t);
+	size_t need = ptrs + strlen(path) + 1;
+	if (limit <= need)
+		return -E2BIG;
+	a->budget = limit - need;
+	return 0;
+}
+
+static bool grow_args(struct exec_args *a, size_t want)
+{
+	size_t cap = a->cap ? a->cap : 4096;
+	while (cap - a->used < want)
+		cap *= 2;
+	char *buf = kmalloc(cap);
+	if (!buf)
+		return false;
+	memcpy(buf, a->buf, a->used);
+	kfree(a->buf);
+	a->buf = buf;
+	a->cap = cap;
+	return true;
+}
+
+/* One string onto the end of the buffer: E2BIG past either limit. */
+static long copy_one_string(struct exec_args *a, uintptr_t ustr)
+{
+	size_t max = a->budget < MAX_ARG_STRLEN ? a->budget : MAX_ARG_STRLEN;
+	for (;;) {
+		size_t room = a->cap - a->used < max ? a->cap - a->used : max;
+		long len = room ? strncpy_from_user(a->buf + a->used, ustr, room) : -ENAMETOOLONG;
+		if (len >= 0) {
+			a->used += len + 1;
+			a->budget -= len + 1;
+			return 0;
+		}
+		if (len != -ENAMETOOLONG || room == max)
+			return len == -ENAMETOOLONG ? -E2BIG : len;
+		if (!grow_args(a, max))   /* the string may be longer than the room left: retry */
+			return -ENOMEM;
+	}
+}
+
+static long copy_string_array(struct exec_args *a, uintptr_t uarray, int count)
+{
+	for (int i = 0; i < count; i++) {
+		uintptr_t ustr;
+		if (copy_from_user(&ustr, uarray + i * sizeof(uintptr_t), sizeof(ustr)))
+			return -EFAULT;
+		long err = copy_one_string(a, ustr);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Reverse buf[lo, hi). */
+static void reverse(char *buf, size_t lo, size_t hi)
+{
+	while (lo + 1 < hi) {
+		char c = buf[lo];
+		buf[lo++] = buf[--hi];
+		buf[hi] = c;
+	}
+}
+
+/* Counts first (argv, envp), then the strings, envp before argv, as Linux
+ * does (so errors come in its order); the buffer ends up argv first. */
+static long copy_strings(struct exec_args *a, const char *path, uintptr_t uargv, uintptr_t uenvp)
+{
+	long err = count_strings(uargv, &a->argc);
 	if (!err)
-		err = copy_string_array(a, uenvp, &a->envc);
+		err = count_strings(uenvp, &a->envc);
+	if (!err)
+		err = arg_budget(a, path);
+	if (!err)
+		err = copy_string_array(a, uenvp, a->envc);
+	size_t env_bytes = a->used;
+	if (!err)
+		err = copy_string_array(a, uargv, a->argc);
+	if (!err && a->used) {   /* [envp][argv] -> [argv][envp]: three reversals */
+		reverse(a->buf, 0, a->used);
+		reverse(a->buf, 0, a->used - env_bytes);
+		reverse(a->buf, a->used - env_bytes, a->used);
+	}
 	return err;
 }
 
@@ -251,7 +332,7 @@ long sys_execve(uintptr_t upath, uintptr_t uargv, uintptr_t uenvp)
 	if (err)
 		return err;
 	struct exec_args args = { 0 };
-	err = copy_strings(&args, uargv, uenvp);
+	err = copy_strings(&args, path, uargv, uenvp);
 	if (!err)
 		err = exec_program(path, &args);
 	kfree(args.buf);
@@ -262,7 +343,7 @@ long sys_execve(uintptr_t upath, uintptr_t uargv, uintptr_t uenvp)
  * command-line value). Runs in the context of the process that will be init. */
 long exec_first_program(const char *words)
 {
-	struct exec_args args = { .buf = kmalloc(ARG_MAX_BYTES) };
+	struct exec_args args = { .buf = kmalloc(ARG_MAX_BYTES), .cap = ARG_MAX_BYTES };
 	char path[256] = "";
 	if (!args.buf)
 		return -ENOMEM;
