@@ -109,7 +109,9 @@ struct vma *split_vma(struct mm *mm, struct vma *v, uintptr_t addr);
  * the area that now holds v's range. */
 struct vma *vma_merge(struct mm *mm, struct vma *v);
 /* Remove [start, end) from the address space: areas trimmed, split or
- * removed, their pages unmapped and frames released. 0 or -ENOMEM. */
+ * removed, their pages unmapped and frames released. 0, or -ENOMEM with
+ * nothing changed when the range lies inside one area and the process is at
+ * MAX_MAP_COUNT (or, the second split, when kmalloc fails). */
 int vma_unmap_range(struct mm *mm, uintptr_t start, uintptr_t end);
 /* Where the free space below v ends: v's start, less the guard gap when v
  * is the stack (USER_TOP when v is NULL). */

@@ -148,11 +148,10 @@ static void vma_remove(struct mm *mm, struct vma *v)
 		v->next->prev = v->prev;
 }
 
-struct vma *split_vma(struct mm *mm, struct vma *v, uintptr_t addr)
+/* Split v at addr with no regard to the area limit (Linux's __split_vma). */
+static struct vma *split_at(struct mm *mm, struct vma *v, uintptr_t addr)
 {
 	kassert(v->vm_start < addr && addr < v->vm_end && page_aligned(addr));
-	if (mm->vmas.count >= MAX_MAP_COUNT)
-		return NULL;   /* as Linux: too many areas is ENOMEM */
 	struct vma *hi = kmalloc(sizeof(*hi));
 	if (!hi)
 		return NULL;
@@ -167,6 +166,13 @@ struct vma *split_vma(struct mm *mm, struct vma *v, uintptr_t addr)
 	v->vm_end = addr;
 	vma_insert(mm, hi);
 	return hi;
+}
+
+struct vma *split_vma(struct mm *mm, struct vma *v, uintptr_t addr)
+{
+	if (mm->vmas.count >= MAX_MAP_COUNT)
+		return NULL;   /* as Linux: too many areas is ENOMEM */
+	return split_at(mm, v, addr);
 }
 
 /* Can b follow a directly (same flags and a continuous backing)? */
@@ -215,13 +221,19 @@ void vma_zap_range(struct mm *mm, uintptr_t start, uintptr_t end)
 	pt_unmap_range(mm->pgd, start, end, put_user_frame, mm);
 }
 
+/* As Linux's do_vmi_align_munmap: only a hole punched inside one area adds
+ * an area, so only that is refused at the limit, before anything changes
+ * (regression: the first split stayed behind). Other splits may pass the
+ * limit for a moment: the removal brings the count back down. */
 int vma_unmap_range(struct mm *mm, uintptr_t start, uintptr_t end)
 {
 	struct vma *v = find_vma(mm, start);
-	if (v && v->vm_start < start && v->vm_end > start && !(v = split_vma(mm, v, start)))
+	if (v && v->vm_start < start && end < v->vm_end && mm->vmas.count >= MAX_MAP_COUNT)
+		return -ENOMEM;
+	if (v && v->vm_start < start && v->vm_end > start && !(v = split_at(mm, v, start)))
 		return -ENOMEM;
 	struct vma *last = find_vma(mm, end - 1);
-	if (last && last->vm_start < end && last->vm_end > end && !split_vma(mm, last, end))
+	if (last && last->vm_start < end && last->vm_end > end && !split_at(mm, last, end))
 		return -ENOMEM;
 	while (v && v->vm_start < end) {
 		struct vma *next = v->next;
