@@ -38,8 +38,8 @@ long console_read(uintptr_t buf, size_t n)
 	if (!n)
 		return 0;   /* as a Linux tty: nothing asked, nothing waited for */
 	while (head == tail) {
-		if (current_proc()->pending_kill)
-			return -EINTR;
+		if (signal_pending(current_proc()))
+			return -ERESTARTSYS;
 		sleep_on(&console_channel, 0);
 	}
 	char tmp[RING];

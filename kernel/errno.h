@@ -41,5 +41,14 @@
 #define EOVERFLOW 75
 #define EOPNOTSUPP 95
 #define EUCLEAN 117   /* "structure needs cleaning": a corrupt filesystem */
+#define ETIMEDOUT 110
+
+/* Kernel-internal: a blocking syscall was interrupted by a signal. The
+ * signal code turns these into EINTR or a restart (signal(7), "Interruption
+ * of system calls and library functions by signal handlers"); user space
+ * never sees them. */
+#define ERESTARTSYS 512      /* restart if the handler has SA_RESTART, else EINTR */
+#define ERESTARTNOINTR 513   /* always restart */
+#define ERESTARTNOHAND 514   /* restart only if no handler ran, else EINTR */
 
 #endif

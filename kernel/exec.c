@@ -271,14 +271,15 @@ static int build_user_stack(struct mm *mm, const struct exec_args *a, const stru
 static void commit_exec(struct proc *p, struct mm *mm, const struct elf_image *img, uintptr_t sp, const char *path)
 {
 	struct mm *old = p->mm;
+	bool borrowed = p->mm_borrowed;
+	mm_release(p);   /* in the old space: clear_child_tid; a vfork parent runs again */
 	p->mm = mm;
 	mm_activate(mm);
-	if (old)
+	if (old && !borrowed)
 		mm_destroy(old);
 	files_close_on_exec(p);
-	for (int s = 1; s < NSIG; s++)
-		if (p->sigactions[s].handler != SIG_IGN)
-			p->sigactions[s] = (struct k_sigaction){ 0 };
+	signal_exec_reset(p);
+	p->did_exec = true;
 	proc_set_name(p, path);
 	strlcpy(p->exe, path, sizeof(p->exe));
 	p->fs_base = 0;

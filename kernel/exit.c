@@ -45,18 +45,45 @@ static void reparent_children(struct proc *p)
 	}
 }
 
+/* A parent that ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT) never waits for
+ * its children: they are freed at exit (wait(2), NOTES). */
+static bool parent_autoreaps(const struct proc *p)
+{
+	const struct k_sigaction *ka = &p->parent->sigactions[SIGCHLD];
+	return p->exit_signal == SIGCHLD && (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT));
+}
+
+static void unlink_child(struct proc *parent, struct proc *c)
+{
+	struct proc **pp = &parent->children;
+	while (*pp != c)
+		pp = &(*pp)->sibling;
+	*pp = c->sibling;
+}
+
 void do_exit(int wait_status)
 {
 	struct proc *p = current_proc();
 	if (p->pid == 1)
 		report_init_exit(wait_status);
 	files_close_all(p);
-	mm_activate(NULL);
-	mm_destroy(p->mm);
+	bool borrowed = p->mm_borrowed;
+	mm_release(p);
+	if (!borrowed) {   /* a vfork child leaves its parent's mm in place */
+		mm_activate(NULL);
+		mm_destroy(p->mm);
+	}
 	p->mm = NULL;
 	reparent_children(p);
 	p->exit_status = wait_status;
 	p->state = PROC_ZOMBIE;
+	p->itimer_expires = 0;
+	if (parent_autoreaps(p)) {
+		unlink_child(p->parent, p);
+		proc_release(p);   /* freed once the CPU has left its stack */
+	} else {
+		signal_exit_notify(p);
+	}
 	wakeup(p->parent);
 	schedule();
 	__builtin_unreachable();
@@ -72,9 +99,13 @@ long sys_exit_group(int code)
 	do_exit(wstatus_exited(code));
 }
 
-static bool wait_matches(const struct proc *c, int pid)
+static bool wait_matches(const struct proc *p, const struct proc *c, int pid)
 {
-	return pid == -1 || pid == 0 || c->pid == pid;
+	if (pid == -1)
+		return true;
+	if (pid == 0)
+		return c->pgid == p->pgid;
+	return pid < 0 ? c->pgid == -pid : c->pid == pid;
 }
 
 static void fill_rusage(struct rusage *ru, uint64_t uticks, uint64_t sticks, uint64_t minflt)
@@ -90,10 +121,7 @@ static void fill_rusage(struct rusage *ru, uint64_t uticks, uint64_t sticks, uin
 /* Unlink and free a zombie child; returns its pid. */
 static int reap(struct proc *p, struct proc *c, int *status, struct rusage *ru)
 {
-	struct proc **pp = &p->children;
-	while (*pp != c)
-		pp = &(*pp)->sibling;
-	*pp = c->sibling;
+	unlink_child(p, c);
 	p->cutime_ticks += c->utime_ticks + c->cutime_ticks;
 	p->cstime_ticks += c->stime_ticks + c->cstime_ticks;
 	p->cminflt += c->minflt + c->cminflt;
@@ -113,12 +141,10 @@ long sys_wait4(int pid, uintptr_t ustatus, int options, uintptr_t urusage)
 		return -EINVAL;
 	if (pid == INT32_MIN)
 		return -ESRCH;
-	if (pid < -1)
-		return -ECHILD;   /* no process groups besides each process's own */
 	for (;;) {
 		bool any = false;
 		for (struct proc *c = p->children; c; c = c->sibling) {
-			if (!wait_matches(c, pid))
+			if (!wait_matches(p, c, pid))
 				continue;
 			any = true;
 			if (c->state != PROC_ZOMBIE)
@@ -136,8 +162,8 @@ long sys_wait4(int pid, uintptr_t ustatus, int options, uintptr_t urusage)
 			return -ECHILD;
 		if (options & WNOHANG)
 			return 0;
-		if (p->pending_kill)
-			return -EINTR;
+		if (signal_pending(p))
+			return -ERESTARTSYS;
 		sleep_on(p, 0);
 	}
 }

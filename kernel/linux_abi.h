@@ -28,6 +28,10 @@ enum {
 	__NR_exit_group = 231, __NR_tgkill = 234, __NR_openat = 257, __NR_newfstatat = 262,
 	__NR_readlinkat = 267, __NR_faccessat = 269, __NR_pipe2 = 293, __NR_prlimit64 = 302,
 	__NR_set_robust_list = 273, __NR_getrandom = 318, __NR_statx = 332, __NR_rseq = 334,
+	__NR_rt_sigreturn = 15, __NR_pause = 34, __NR_getitimer = 36, __NR_alarm = 37,
+	__NR_setitimer = 38, __NR_getgroups = 115, __NR_setgroups = 116, __NR_rt_sigpending = 127,
+	__NR_rt_sigtimedwait = 128, __NR_rt_sigsuspend = 130, __NR_sched_getaffinity = 204,
+	__NR_ppoll = 271, __NR_dup3 = 292,
 	NR_SYSCALLS = 512,
 	/* Pagoda's own, above Linux's range: VM counters for user/vmstat, user/maps. */
 	__NR_pagoda_vmstat = 1000, __NR_pagoda_maps = 1001,
@@ -150,6 +154,79 @@ struct k_sigaction {
 	uintptr_t restorer;
 	uint64_t mask;
 };
+/* sigaction(2) sa_flags */
+#define SA_NOCLDSTOP 0x00000001
+#define SA_NOCLDWAIT 0x00000002
+#define SA_SIGINFO 0x00000004
+#define SA_RESTORER 0x04000000
+#define SA_ONSTACK 0x08000000
+#define SA_RESTART 0x10000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND 0x80000000
+
+/* sigaltstack(2) */
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define SS_AUTODISARM (1u << 31)
+#define MINSIGSTKSZ 2048
+struct linux_stack {
+	uintptr_t ss_sp;
+	int32_t ss_flags, pad;
+	uint64_t ss_size;
+};
+
+/* siginfo_t (sigaction(2)): 128 bytes; the union starts at offset 16. */
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_TKILL (-6)
+#define ILL_ILLOPN 2
+#define FPE_INTDIV 1
+#define FPE_FLTDIV 3
+#define FPE_FLTOVF 4
+#define FPE_FLTUND 5
+#define FPE_FLTRES 6
+#define FPE_FLTINV 7
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRALN 1
+#define BUS_ADRERR 2
+#define TRAP_BRKPT 1
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
+struct linux_siginfo {
+	int32_t si_signo, si_errno, si_code, pad;
+	union {
+		struct { int32_t pid; uint32_t uid; int32_t status, pad; int64_t utime, stime; } child;
+		struct { int32_t pid; uint32_t uid; } kill;
+		struct { uintptr_t addr; } fault;
+		uint8_t raw[112];
+	};
+};
+
+/* The signal frame's register save area (asm/sigcontext.h, x86-64). */
+struct linux_sigcontext {
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2;
+	uintptr_t fpstate;   /* user address of the 512-byte FXSAVE image, or 0 */
+	uint64_t reserved1[8];
+};
+#define UC_SIGCONTEXT_SS 0x2
+#define UC_STRICT_RESTORE_SS 0x4
+struct linux_ucontext {
+	uint64_t uc_flags;
+	uintptr_t uc_link;
+	struct linux_stack uc_stack;
+	struct linux_sigcontext uc_mcontext;
+	uint64_t uc_sigmask;
+};
+
+/* setitimer(2) */
+#define ITIMER_REAL 0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF 2
 
 /* ---- wait4(2): status encoding ---- */
 #define WNOHANG 1
@@ -161,9 +238,18 @@ static inline int wstatus_exited(int code) { return (code & 0xff) << 8; }
 static inline int wstatus_signaled(int sig, bool core) { return (sig & 0x7f) | (core ? 0x80 : 0); }
 
 /* ---- clone(2) flags musl's fork/vfork use ---- */
-#define CLONE_VM 0x00000100
-#define CLONE_VFORK 0x00004000
 #define CSIGNAL 0x000000ff
+#define CLONE_VM 0x00000100
+#define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SIGHAND 0x00000800
+#define CLONE_VFORK 0x00004000
+#define CLONE_PARENT 0x00008000
+#define CLONE_THREAD 0x00010000
+#define CLONE_SETTLS 0x00080000
+#define CLONE_PARENT_SETTID 0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_CHILD_SETTID 0x01000000
 
 /* ---- arch_prctl(2) ---- */
 #define ARCH_SET_GS 0x1001
@@ -184,8 +270,19 @@ static inline int wstatus_signaled(int sig, bool core) { return (sig & 0x7f) | (
 struct timespec {
 	int64_t tv_sec, tv_nsec;
 };
+static inline bool timespec_valid(const struct timespec *ts)
+{
+	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000;
+}
+static inline uint64_t timespec_ns(const struct timespec *ts)
+{
+	return (uint64_t)ts->tv_sec * 1000000000ull + (uint64_t)ts->tv_nsec;
+}
 struct timeval {
 	int64_t tv_sec, tv_usec;
+};
+struct itimerval {
+	struct timeval it_interval, it_value;
 };
 
 /* ---- getrusage(2), sysinfo(2), uname(2), rlimits ---- */
@@ -210,8 +307,11 @@ struct utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
 };
 #define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
+#define RLIMIT_NPROC 6
 #define RLIMIT_NOFILE 7
 #define RLIMIT_AS 9
+#define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ul)
 struct rlimit {
 	uint64_t rlim_cur, rlim_max;

@@ -32,7 +32,7 @@ static bool oom_unkillable(const struct proc *p)
 
 static bool dying(const struct proc *p)
 {
-	return p->state != PROC_ZOMBIE && p->pending_kill == SIGKILL;
+	return p->state != PROC_ZOMBIE && fatal_signal_pending(p);
 }
 
 static uint64_t oom_badness(struct proc *p)

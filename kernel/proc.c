@@ -71,6 +71,9 @@ struct proc *proc_alloc(const char *name)
 		return NULL;
 	}
 	p->pid = next_pid++;
+	p->pgid = p->sid = p->pid;   /* init's; fork copies the parent's */
+	p->exit_signal = SIGCHLD;
+	proc_attr_init(p);   /* fork overwrites them with the parent's */
 	p->state = PROC_SLEEPING;   /* not runnable until proc_start_user */
 	p->start_tick = timer_ticks();
 	proc_set_name(p, name);
@@ -102,6 +105,31 @@ void proc_free(struct proc *p)
 	kstack_free(p->kstack_top);
 	fpu_free(p);
 	kfree(p);
+}
+
+/* A process cannot free the kernel stack it runs on: an exiting process
+ * that nobody will wait for is parked here and freed by the next process to
+ * run (Linux frees a dead task in finish_task_switch the same way). */
+static struct proc *released;   /* linked through run_next: never on the run queue again */
+
+void proc_release(struct proc *p)
+{
+	p->run_next = released;
+	released = p;
+}
+
+void proc_free_released(void)
+{
+	struct proc **pp = &released;
+	while (*pp) {
+		struct proc *p = *pp;
+		if (p == current_proc()) {
+			pp = &p->run_next;
+			continue;
+		}
+		*pp = p->run_next;
+		proc_free(p);
+	}
 }
 
 struct proc *proc_find(int pid)

@@ -18,6 +18,17 @@ struct file;
 
 enum proc_state { PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_ZOMBIE };
 
+/* Why a signal was generated: the kernel's copy of siginfo_t's fields. */
+struct ksiginfo {
+	int32_t code;       /* si_code: SI_USER, SI_KERNEL, SEGV_MAPERR, CLD_EXITED, ... */
+	int32_t pid;        /* sender (kill) or child (SIGCHLD) */
+	int32_t status;     /* SIGCHLD: exit code or killing signal */
+	uint32_t trapno;    /* faults: the CPU exception vector (sigcontext.trapno) */
+	uintptr_t addr;     /* faults: si_addr (and sigcontext.cr2 for #PF) */
+	uint64_t err;       /* faults: the CPU's error code (sigcontext.err) */
+	uint64_t utime, stime;   /* SIGCHLD: the child's times in clock ticks */
+};
+
 struct proc {
 	int pid;
 	enum proc_state state;
@@ -39,14 +50,35 @@ struct proc {
 	int slice;                     /* ticks left before preemption */
 
 	int exit_status;               /* wait4 status word, valid when ZOMBIE */
-	int pending_kill;              /* nonzero: terminate with this signal at the next return to user */
+	int exit_signal;               /* sent to the parent at exit (clone's CSIGNAL; SIGCHLD for fork) */
+	bool autoreap;                 /* parent ignores SIGCHLD: freed at exit, never a zombie to wait for */
+	bool did_exec;                 /* setpgid on a child that exec'd is EACCES */
+	int pgid, sid;                 /* process group and session (kernel/pgrp.c) */
 
 	struct file *files[NFILE_PER_PROC];
 	uint64_t close_on_exec;        /* bit per fd */
 	uint64_t fs_base;              /* thread pointer (arch_prctl ARCH_SET_FS) */
-	uint64_t sigmask;
+	/* signals: bit sig-1 of each set (kernel/sigpending.c, sigaction.c, sigframe.c) */
+	uint64_t sigmask;              /* blocked */
+	uint64_t sigpending;           /* generated, not yet delivered; one instance per signal */
+	uint64_t sigwaiting;           /* rt_sigtimedwait's set: these wake the sleeper even if blocked */
+	uint64_t saved_sigmask;        /* rt_sigsuspend's mask to restore, when restore_sigmask */
+	bool restore_sigmask;
+	struct ksiginfo siginfo[NSIG]; /* what generated each pending signal */
 	struct k_sigaction sigactions[NSIG];
-	uintptr_t clear_child_tid;
+	struct linux_stack altstack;   /* sigaltstack(2); ss_flags holds only SS_AUTODISARM or SS_DISABLE */
+	uint64_t itimer_expires;       /* ITIMER_REAL: tick at which SIGALRM fires, 0 = disarmed */
+	uint64_t itimer_interval;      /* ticks to re-arm with, 0 = one shot */
+	uintptr_t clear_child_tid;     /* set_tid_address / CLONE_CHILD_CLEARTID word */
+	uintptr_t set_child_tid;       /* CLONE_CHILD_SETTID: written when the child first runs */
+	bool mm_borrowed;              /* vfork child running in its parent's mm (kernel/fork.c) */
+	struct proc *vfork_child;      /* nonzero while this parent waits for it to exec or exit */
+
+	/* attributes (kernel/sys_proc.c) */
+	uint32_t umask;
+	struct rlimit rlimits[RLIM_NLIMITS];
+	int ngroups;
+	uint32_t groups[NGROUPS_PER_PROC];
 
 	uint64_t utime_ticks, stime_ticks, minflt;
 	uint64_t cutime_ticks, cstime_ticks, cminflt;   /* of reaped children */
@@ -59,6 +91,8 @@ struct proc *current_proc(void);
 void proc_init(void);                       /* the boot thread becomes the idle process */
 struct proc *proc_alloc(const char *name);  /* new process with a kernel stack; NULL on ENOMEM */
 void proc_free(struct proc *p);             /* after wait4 reaped it */
+void proc_release(struct proc *p);          /* the current, exiting process: freed after the switch */
+void proc_free_released(void);              /* after a switch: free the released process */
 struct proc *proc_find(int pid);
 int proc_count(void);
 struct proc *proc_first(void);              /* every process: follow all_next */
@@ -74,12 +108,48 @@ void sleep_on(const void *channel, uint64_t wake_tick);
 void wakeup(const void *channel);
 __attribute__((noreturn)) void idle_loop(void);
 
+/* fork.c */
+void vfork_done(struct proc *child);        /* the vfork parent may run again */
+void mm_release(struct proc *p);            /* exit/exec: clear_child_tid, then vfork_done */
+
+/* futex.c */
+long futex_wake(struct mm *mm, uintptr_t uaddr, int n, uint32_t bitset);
+
+/* sys_proc.c */
+void proc_attr_init(struct proc *p);        /* init's umask, limits, groups */
+
 /* exit.c */
 __attribute__((noreturn)) void do_exit(int wait_status);
 
 /* signal.c */
-void force_sig(struct proc *p, int sig);    /* default action only: terminate */
-void deliver_pending(void);                 /* on the way back to user mode */
 const char *signal_name(int sig);
+
+/* sigpending.c: generation. Standard signals do not queue: a second one while
+ * the first is pending is dropped. */
+void send_signal(struct proc *p, int sig, const struct ksiginfo *info);
+void force_sig(struct proc *p, int sig);    /* SI_KERNEL; a blocked or ignored one kills (see .c) */
+void force_sig_fault(int sig, int code, uintptr_t addr, const struct trapframe *tf);   /* current */
+bool signal_pending(const struct proc *p);  /* a pending signal that is not blocked */
+bool fatal_signal_pending(const struct proc *p);   /* SIGKILL */
+int dequeue_signal(struct proc *p, uint64_t set, struct ksiginfo *info);   /* lowest in set; 0 if none */
+void signal_fork(struct proc *child, const struct proc *parent);
+void signal_exit_notify(struct proc *p);    /* SIGCHLD (exit_signal) to the parent */
+
+/* sigaction.c: disposition and delivery */
+bool sig_ignored(const struct proc *p, int sig);   /* would be discarded at generation */
+bool sig_handled(const struct proc *p, int sig);   /* a user handler will run (not blocked) */
+void signal_exec_reset(struct proc *p);
+/* On the way back to user mode: act on every deliverable signal (handler
+ * frame, or default action). syscall_nr >= 0 when returning from that
+ * syscall: its -ERESTART* result becomes EINTR or a restart. */
+void deliver_pending(long syscall_nr);
+
+/* sigframe.c */
+int setup_rt_frame(struct proc *p, int sig, const struct k_sigaction *act, const struct ksiginfo *info,
+		   uint64_t oldmask);
+void fill_siginfo(struct linux_siginfo *si, int sig, const struct ksiginfo *info);
+
+/* itimer.c */
+void itimer_tick(uint64_t now);
 
 #endif

@@ -73,6 +73,7 @@ void schedule(void)
 	fpu_switch(prev, next);
 	load_context(next);
 	switch_to(&prev->saved_rsp, next->saved_rsp);
+	proc_free_released();
 }
 
 void sched_yield_current(void)
@@ -98,6 +99,7 @@ void sched_tick(struct trapframe *tf)
 {
 	struct proc *p = current_proc();
 	proc_wake_timed(timer_ticks());
+	itimer_tick(timer_ticks());
 	if (p == idle_proc)
 		return;
 	if (tf_from_user(tf))

@@ -1,11 +1,13 @@
 /*
- * Signals, default actions only (no user handlers yet): every signal a
- * program receives terminates it, and wait4 reports "killed by signal N".
+ * Signal names, and the CPU exceptions of user programs as signals.
  *
- * user_exception turns a CPU exception in ring 3 into a signal;
- * user_page_fault does the same for a page fault the VM could not resolve
- * (kernel/trap.c page_fault decides that). A kill prints one diagnostic line
- * naming the case, in the spirit of Linux's "segfault at ..." line.
+ * user_exception turns a CPU exception in ring 3 into a signal with Linux's
+ * siginfo (si_code, si_addr); user_page_fault does the same for a page
+ * fault the VM could not resolve (kernel/trap.c page_fault decides that).
+ * When the signal will kill (no handler, or the signal is blocked or
+ * ignored: a fault cannot be), one diagnostic line names the case, in the
+ * spirit of Linux's "segfault at ..." line. Generation is in sigpending.c,
+ * delivery in sigaction.c.
  */
 #include "signal.h"
 #include "errno.h"
@@ -32,34 +34,6 @@ const char *signal_name(int sig)
 	return sig > 0 && sig < 32 && names[sig] ? names[sig] : "signal";
 }
 
-/* Signals whose default action is to ignore them (signal(7)). */
-static bool ignored_by_default(int sig)
-{
-	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
-}
-
-void force_sig(struct proc *p, int sig)
-{
-	if (p->state == PROC_ZOMBIE || p->pending_kill)
-		return;
-	if (sig != SIGKILL && (p->sigactions[sig].handler == SIG_IGN || (p->sigactions[sig].handler == SIG_DFL &&
-									     ignored_by_default(sig))))
-		return;
-	p->pending_kill = sig;
-	if (p->state == PROC_SLEEPING) {   /* every sleep in Pagoda is interruptible */
-		p->wait_channel = NULL;
-		p->wake_tick = 0;
-		sched_make_runnable(p);
-	}
-}
-
-void deliver_pending(void)
-{
-	struct proc *p = current_proc();
-	if (p->pending_kill)
-		do_exit(wstatus_signaled(p->pending_kill, false));
-}
-
 /* A hint for the patterns students meet most. */
 static const char *segv_hint(struct mm *mm, uintptr_t addr)
 {
@@ -79,10 +53,13 @@ void user_page_fault(struct proc *p, const struct trapframe *tf, const struct fa
 		out_of_memory(p, f->addr);
 		return;
 	}
+	int code = r == FAULT_SEGV_ACCERR ? SEGV_ACCERR : SEGV_MAPERR;
+	force_sig_fault(SIGSEGV, code, f->addr, tf);
+	if (sig_handled(p, SIGSEGV))
+		return;
 	printk("pagoda: pid %d (%s) SIGSEGV at %016lx rip %016lx: %s, %s: %s%s\n", p->pid, p->name, f->addr,
 	       tf->rip, e.instr ? "exec" : e.write ? "write" : "read",
 	       e.present ? "protection violation" : "page not present", f->case_name, segv_hint(p->mm, f->addr));
-	force_sig(p, SIGSEGV);
 }
 
 static int signal_for(uint64_t vector)
@@ -96,12 +73,29 @@ static int signal_for(uint64_t vector)
 	}
 }
 
+/* si_code and si_addr for a non-#PF exception (Linux's do_trap callers). */
+static int code_for(uint64_t vector, uintptr_t *addr, const struct trapframe *tf)
+{
+	*addr = tf->rip;
+	switch (vector) {
+	case T_DE: return FPE_INTDIV;
+	case T_UD: return ILL_ILLOPN;
+	case T_AC: return BUS_ADRALN;
+	case T_DB: return TRAP_BRKPT;
+	default: *addr = 0; return SI_KERNEL;   /* #GP, #BP (int3), ...: no address */
+	}
+}
+
 void user_exception(struct trapframe *tf)
 {
 	struct proc *p = current_proc();
 	int sig = signal_for(tf->vector);
+	uintptr_t addr;
+	int code = code_for(tf->vector, &addr, tf);
+	force_sig_fault(sig, code, addr, tf);
+	if (sig_handled(p, sig))
+		return;
 	const char *why = tf->vector == T_GP ? ": general protection (non-canonical address or privileged instruction)" : "";
 	printk("pagoda: pid %d (%s) %s: %s at rip %016lx%s\n", p->pid, p->name, signal_name(sig),
 	       trap_name(tf->vector), tf->rip, why);
-	force_sig(p, sig);
 }

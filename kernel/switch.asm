@@ -5,6 +5,7 @@
 global switch_to
 global proc_first_entry
 extern trap_return
+extern schedule_tail
 section .text
 switch_to:
     push rbp
@@ -23,6 +24,9 @@ switch_to:
     pop rbp
     ret
 
-; A new process's first `ret` lands here with rsp at its struct trapframe.
+; A new process's first `ret` lands here with rsp at its struct trapframe
+; (16-byte aligned, as a call needs): finish the switch in C (fork.c
+; schedule_tail), then leave for user mode.
 proc_first_entry:
+    call schedule_tail
     jmp trap_return

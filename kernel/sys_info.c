@@ -1,6 +1,6 @@
 /*
- * The small syscalls: identity, time, sleeping, resource usage, limits,
- * thread pointer, and the signal bookkeeping musl's start-up and fork use.
+ * The small syscalls: identity, time, sleeping, resource usage,
+ * thread pointer.
  * Each validates its arguments as Linux does (see the man page named).
  */
 #include "errno.h"
@@ -21,14 +21,6 @@ long sys_getpid(void) { return current_proc()->pid; }
 long sys_gettid(void) { return current_proc()->pid; }
 long sys_getppid(void) { struct proc *p = current_proc(); return p->parent ? p->parent->pid : 0; }
 long sys_getuid(void) { return 0; }
-long sys_getpgrp(void) { return current_proc()->pid; }
-long sys_umask(int mask) { (void)mask; return 022; }
-
-long sys_set_tid_address(uintptr_t tidptr)
-{
-	current_proc()->clear_child_tid = tidptr;
-	return current_proc()->pid;
-}
 
 /* uname(2) */
 long sys_uname(uintptr_t ubuf)
@@ -110,11 +102,6 @@ long sys_time(uintptr_t ut)
 	return ts.tv_sec;
 }
 
-static bool timespec_valid(const struct timespec *ts)
-{
-	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000;
-}
-
 /* Ticks covering a valid relative time, rounded up. A time longer than the
  * tick counter can reach (INT64_MAX seconds, 2^62 seconds) saturates: that
  * sleep ends only by a signal, as on Linux (regression: the product
@@ -127,24 +114,34 @@ static uint64_t timespec_to_ticks(const struct timespec *ts)
 	return (uint64_t)ts->tv_sec * HZ + (ts->tv_nsec + ns_per_tick - 1) / ns_per_tick;
 }
 
-static long sleep_for(const struct timespec *ts)
+/* Sleep; a signal that is not blocked ends it early with -EINTR and the
+ * time left in *urem (when urem is given). */
+static long sleep_for(const struct timespec *ts, uintptr_t urem)
 {
+	struct proc *p = current_proc();
 	if (!timespec_valid(ts))
 		return -EINVAL;
 	uint64_t ticks = timespec_to_ticks(ts);
 	if (!ticks)
 		return 0;
-	sleep_on(NULL, timer_ticks() + ticks + 1);   /* +1: the current tick is partly over */
-	return current_proc()->pending_kill ? -EINTR : 0;
+	uint64_t deadline = timer_ticks() + ticks + 1;   /* +1: the current tick is partly over */
+	while (timer_ticks() < deadline && !signal_pending(p))
+		sleep_on(NULL, deadline);
+	if (timer_ticks() >= deadline)
+		return 0;
+	uint64_t left = deadline - timer_ticks();
+	struct timespec rem = { (int64_t)(left / HZ), (int64_t)(left % HZ) * (1000000000 / HZ) };
+	if (urem && copy_to_user(urem, &rem, sizeof(rem)))
+		return -EFAULT;
+	return -EINTR;
 }
 
 long sys_nanosleep(uintptr_t ureq, uintptr_t urem)
 {
-	(void)urem;
 	struct timespec ts;
 	if (copy_from_user(&ts, ureq, sizeof(ts)))
 		return -EFAULT;
-	return sleep_for(&ts);
+	return sleep_for(&ts, urem);
 }
 
 /* An absolute time as the relative time from now (zero when it has passed);
@@ -161,7 +158,6 @@ static struct timespec time_until(const struct timespec *when, const struct time
 
 long sys_clock_nanosleep(int clock, int flags, uintptr_t ureq, uintptr_t urem)
 {
-	(void)urem;
 	struct timespec ts, now;
 	if (clock_now(clock, &now))
 		return -EINVAL;
@@ -169,9 +165,11 @@ long sys_clock_nanosleep(int clock, int flags, uintptr_t ureq, uintptr_t urem)
 		return -EFAULT;
 	if (!timespec_valid(&ts))
 		return -EINVAL;
-	if (flags & TIMER_ABSTIME)
+	if (flags & TIMER_ABSTIME) {
 		ts = time_until(&ts, &now);
-	return sleep_for(&ts);
+		urem = 0;   /* an absolute sleep reports no time left */
+	}
+	return sleep_for(&ts, urem);
 }
 
 long sys_sched_yield(void)
@@ -180,7 +178,7 @@ long sys_sched_yield(void)
 	return 0;
 }
 
-/* ---- getrusage(2), sysinfo(2), limits ---- */
+/* ---- getrusage(2), sysinfo(2) ---- */
 
 long sys_getrusage(int who, uintptr_t uru)
 {
@@ -217,35 +215,6 @@ long sys_sysinfo(uintptr_t uinfo)
 	return copy_to_user(uinfo, &si, sizeof(si));
 }
 
-static struct rlimit limit_of(int resource)
-{
-	switch (resource) {
-	case RLIMIT_STACK: return (struct rlimit){ STACK_LIMIT, RLIM_INFINITY };
-	case RLIMIT_NOFILE: return (struct rlimit){ NFILE_PER_PROC, NFILE_PER_PROC };
-	default: return (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY };
-	}
-}
-
-long sys_getrlimit(int resource, uintptr_t ulim)
-{
-	if (resource < 0 || resource >= 16)
-		return -EINVAL;
-	struct rlimit r = limit_of(resource);
-	return copy_to_user(ulim, &r, sizeof(r));
-}
-
-long sys_prlimit64(int pid, int resource, uintptr_t unew, uintptr_t uold)
-{
-	if (pid && pid != current_proc()->pid)
-		return proc_find(pid) ? -EPERM : -ESRCH;
-	if (resource < 0 || resource >= 16)
-		return -EINVAL;
-	if (unew)
-		return -EPERM;   /* limits are fixed in Pagoda */
-	struct rlimit r = limit_of(resource);
-	return uold ? copy_to_user(uold, &r, sizeof(r)) : 0;
-}
-
 /* ---- arch_prctl(2): the thread pointer musl keeps in FS ---- */
 
 long sys_arch_prctl(int code, uint64_t addr)
@@ -269,94 +238,6 @@ long sys_arch_prctl(int code, uint64_t addr)
 	default:
 		return -EINVAL;
 	}
-}
-
-/* ---- signals: rt_sigaction(2), rt_sigprocmask(2), kill(2) ---- */
-
-#define SIGSET_SIZE 8
-#define UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
-
-long sys_rt_sigaction(int sig, uintptr_t uact, uintptr_t uold, size_t setsize)
-{
-	struct proc *p = current_proc();
-	if (setsize != SIGSET_SIZE)
-		return -EINVAL;
-	struct k_sigaction act;
-	if (uact && copy_from_user(&act, uact, sizeof(act)))
-		return -EFAULT;   /* Linux copies in before it looks at sig */
-	if (sig < 1 || sig >= NSIG || (uact && (sig == SIGKILL || sig == SIGSTOP)))
-		return -EINVAL;
-	if (uold && copy_to_user(uold, &p->sigactions[sig], sizeof(act)))
-		return -EFAULT;
-	if (uact)
-		p->sigactions[sig] = act;   /* stored; only SIG_DFL and SIG_IGN take effect */
-	return 0;
-}
-
-long sys_rt_sigprocmask(int how, uintptr_t uset, uintptr_t uold, size_t setsize)
-{
-	struct proc *p = current_proc();
-	uint64_t set, old = p->sigmask;
-	if (setsize != SIGSET_SIZE)
-		return -EINVAL;
-	if (uset) {   /* Linux's order: read and apply the new set, then report the old */
-		if (copy_from_user(&set, uset, sizeof(set)))
-			return -EFAULT;
-		switch (how) {
-		case SIG_BLOCK: p->sigmask |= set; break;
-		case SIG_UNBLOCK: p->sigmask &= ~set; break;
-		case SIG_SETMASK: p->sigmask = set; break;
-		default: return -EINVAL;
-		}
-		p->sigmask &= ~UNBLOCKABLE;
-	}
-	if (uold && copy_to_user(uold, &old, sizeof(old)))
-		return -EFAULT;
-	return 0;
-}
-
-/* kill(-1, sig): every process but init and the caller. */
-static long kill_all(int sig)
-{
-	long sent = 0;
-	for (struct proc *p = proc_first(); p; p = p->all_next) {
-		if (p->pid <= 1 || p == current_proc() || p->state == PROC_ZOMBIE)   /* never init */
-			continue;
-		sent++;
-		if (sig)
-			force_sig(p, sig);
-	}
-	return sent ? 0 : -ESRCH;
-}
-
-long sys_kill(int pid, int sig)
-{
-	if (sig < 0 || sig >= NSIG)
-		return -EINVAL;
-	if (pid < -1)
-		return -ESRCH;   /* every process is its own group: no such group */
-	if (pid == -1)
-		return kill_all(sig);
-	struct proc *target = pid ? proc_find(pid) : current_proc();
-	if (!target || target->state == PROC_ZOMBIE)
-		return target ? 0 : -ESRCH;
-	if (sig && !(target->pid == 1 && target->sigactions[sig].handler == SIG_DFL))
-		force_sig(target, sig);   /* as Linux: init ignores signals it has no handler for */
-	return 0;
-}
-
-long sys_tkill(int tid, int sig)
-{
-	if (tid <= 0)
-		return -EINVAL;
-	return sys_kill(tid, sig);
-}
-
-long sys_tgkill(int tgid, int tid, int sig)
-{
-	if (tgid <= 0 || tid <= 0)
-		return -EINVAL;
-	return sys_kill(tid, sig);
 }
 
 long sys_getrandom(uintptr_t ubuf, size_t n, unsigned flags)

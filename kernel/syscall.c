@@ -26,7 +26,7 @@ typedef long (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uin
  * type for such casts.) */
 typedef void (*syscall_ptr)(void);
 
-/* Accepted and ignored: Pagoda has one user (root) and no process groups. */
+/* Accepted and ignored: Pagoda has one user (root). */
 static long sys_ignored(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e, uint64_t f)
 {
 	(void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
@@ -48,6 +48,7 @@ static const syscall_ptr table[NR_SYSCALLS] = {
 	[__NR_brk] = (syscall_ptr)sys_brk,
 	[__NR_rt_sigaction] = (syscall_ptr)sys_rt_sigaction,
 	[__NR_rt_sigprocmask] = (syscall_ptr)sys_rt_sigprocmask,
+	[__NR_rt_sigreturn] = (syscall_ptr)sys_rt_sigreturn,
 	[__NR_ioctl] = (syscall_ptr)sys_ioctl,
 	[__NR_readv] = (syscall_ptr)sys_readv,
 	[__NR_writev] = (syscall_ptr)sys_writev,
@@ -56,7 +57,11 @@ static const syscall_ptr table[NR_SYSCALLS] = {
 	[__NR_madvise] = (syscall_ptr)sys_madvise,
 	[__NR_dup] = (syscall_ptr)sys_dup,
 	[__NR_dup2] = (syscall_ptr)sys_dup2,
+	[__NR_pause] = (syscall_ptr)sys_pause,
 	[__NR_nanosleep] = (syscall_ptr)sys_nanosleep,
+	[__NR_getitimer] = (syscall_ptr)sys_getitimer,
+	[__NR_alarm] = (syscall_ptr)sys_alarm,
+	[__NR_setitimer] = (syscall_ptr)sys_setitimer,
 	[__NR_getpid] = (syscall_ptr)sys_getpid,
 	[__NR_clone] = (syscall_ptr)sys_clone,
 	[__NR_fork] = (syscall_ptr)sys_fork,
@@ -73,22 +78,33 @@ static const syscall_ptr table[NR_SYSCALLS] = {
 	[__NR_getrlimit] = (syscall_ptr)sys_getrlimit,
 	[__NR_getrusage] = (syscall_ptr)sys_getrusage,
 	[__NR_sysinfo] = (syscall_ptr)sys_sysinfo,
+	[__NR_times] = (syscall_ptr)sys_times,
 	[__NR_getuid] = (syscall_ptr)sys_getuid,
 	[__NR_getgid] = (syscall_ptr)sys_getuid,
 	[__NR_geteuid] = (syscall_ptr)sys_getuid,
 	[__NR_getegid] = (syscall_ptr)sys_getuid,
 	[__NR_setuid] = (syscall_ptr)sys_ignored,
 	[__NR_setgid] = (syscall_ptr)sys_ignored,
-	[__NR_setpgid] = (syscall_ptr)sys_ignored,
+	[__NR_setpgid] = (syscall_ptr)sys_setpgid,
 	[__NR_getppid] = (syscall_ptr)sys_getppid,
 	[__NR_getpgrp] = (syscall_ptr)sys_getpgrp,
-	[__NR_getpgid] = (syscall_ptr)sys_getpgrp,
-	[__NR_getsid] = (syscall_ptr)sys_getpgrp,
-	[__NR_setsid] = (syscall_ptr)sys_getpid,
+	[__NR_getpgid] = (syscall_ptr)sys_getpgid,
+	[__NR_getsid] = (syscall_ptr)sys_getsid,
+	[__NR_getgroups] = (syscall_ptr)sys_getgroups,
+	[__NR_setgroups] = (syscall_ptr)sys_setgroups,
+	[__NR_rt_sigpending] = (syscall_ptr)sys_rt_sigpending,
+	[__NR_rt_sigtimedwait] = (syscall_ptr)sys_rt_sigtimedwait,
+	[__NR_rt_sigsuspend] = (syscall_ptr)sys_rt_sigsuspend,
+	[__NR_sigaltstack] = (syscall_ptr)sys_sigaltstack,
+	[__NR_setsid] = (syscall_ptr)sys_setsid,
 	[__NR_arch_prctl] = (syscall_ptr)sys_arch_prctl,
+	[__NR_prctl] = (syscall_ptr)sys_prctl,
+	[__NR_setrlimit] = (syscall_ptr)sys_setrlimit,
 	[__NR_gettid] = (syscall_ptr)sys_gettid,
 	[__NR_tkill] = (syscall_ptr)sys_tkill,
 	[__NR_time] = (syscall_ptr)sys_time,
+	[__NR_futex] = (syscall_ptr)sys_futex,
+	[__NR_sched_getaffinity] = (syscall_ptr)sys_sched_getaffinity,
 	[__NR_getdents64] = (syscall_ptr)sys_getdents64,
 	[__NR_set_tid_address] = (syscall_ptr)sys_set_tid_address,
 	[__NR_clock_gettime] = (syscall_ptr)sys_clock_gettime,
@@ -134,7 +150,7 @@ void syscall_dispatch(struct trapframe *tf)
 	struct proc *p = current_proc();
 	if (debug_vm && p->mm && !vma_check(p->mm))
 		panic("vma_check failed after syscall %lu", nr);
-	deliver_pending();
+	deliver_pending(nr == __NR_rt_sigreturn ? -1 : (long)nr);   /* sigreturn's rax is the user's */
 }
 
 void syscall_init(void)

@@ -4,9 +4,9 @@
 ; GS), build the same struct trapframe that trapentry.asm builds, and call
 ; syscall_dispatch(tf) in kernel/syscall.c.
 ;
-; Return: sysretq when the saved RIP is a canonical user address; otherwise
-; (or when execve/signals changed things sysret cannot express) through
-; iretq. sysretq with a non-canonical RCX would raise #GP in ring 0 on the
+; Return: sysretq when the saved RIP is a canonical user address and the
+; frame's rcx and r11 equal its rip and rflags (what sysret will load them
+; with); otherwise (execve, signal frames) through iretq. sysretq with a non-canonical RCX would raise #GP in ring 0 on the
 ; user's stack -- the classic sysret hole -- so it is never tried.
 
 %define SEL_UDATA (0x20 | 3)
@@ -45,6 +45,14 @@ syscall_return:                     ; (gdb's bt recognises a syscall frame by th
     shr rax, 47
     jnz .iret
     cmp qword [rsp + 18*8], SEL_UCODE
+    jne .iret
+    ; sysret loads RIP from rcx and RFLAGS from r11: exact only when the frame
+    ; says rcx == rip and r11 == rflags. A signal handler's entry and
+    ; rt_sigreturn set all registers, so they leave through iretq.
+    cmp rcx, [rsp + 12*8]           ; tf->rcx
+    jne .iret
+    mov rax, [rsp + 19*8]           ; tf->rflags
+    cmp rax, [rsp + 4*8]            ; tf->r11
     jne .iret
     pop r15
     pop r14

@@ -24,7 +24,51 @@ long sys_wait4(int pid, uintptr_t ustatus, int options, uintptr_t urusage);
 /* kernel/fork.c */
 long sys_fork(void);
 long sys_vfork(void);
-long sys_clone(uint64_t flags, uintptr_t newsp);
+long sys_clone(uint64_t flags, uintptr_t newsp, uintptr_t parent_tid, uintptr_t child_tid, uintptr_t tls);
+long sys_set_tid_address(uintptr_t tidptr);
+
+/* kernel/futex.c */
+long sys_futex(uintptr_t uaddr, int op, uint32_t val, uintptr_t uts, uintptr_t uaddr2, uint32_t val3);
+
+/* kernel/itimer.c */
+long sys_getitimer(int which, uintptr_t uval);
+long sys_setitimer(int which, uintptr_t unew, uintptr_t uold);
+long sys_alarm(unsigned seconds);
+
+/* kernel/pgrp.c */
+long sys_setpgid(int pid, int pgid);
+long sys_getpgid(int pid);
+long sys_getpgrp(void);
+long sys_getsid(int pid);
+long sys_setsid(void);
+long sys_kill(int pid, int sig);
+long sys_tkill(int tid, int sig);
+long sys_tgkill(int tgid, int tid, int sig);
+
+/* kernel/sigaction.c */
+long sys_rt_sigaction(int sig, uintptr_t uact, uintptr_t uold, size_t setsize);
+
+/* kernel/sigframe.c */
+long sys_sigaltstack(uintptr_t uss, uintptr_t uoss);
+long sys_rt_sigreturn(void);
+
+/* kernel/sigpending.c */
+long sys_rt_sigprocmask(int how, uintptr_t uset, uintptr_t uold, size_t setsize);
+long sys_rt_sigpending(uintptr_t uset, size_t setsize);
+long sys_pause(void);
+long sys_rt_sigsuspend(uintptr_t umask, size_t setsize);
+long sys_rt_sigtimedwait(uintptr_t uset, uintptr_t uinfo, uintptr_t uts, size_t setsize);
+
+/* kernel/sys_proc.c */
+long sys_umask(int mask);
+long sys_getrlimit(int resource, uintptr_t ulim);
+long sys_setrlimit(int resource, uintptr_t ulim);
+long sys_prlimit64(int pid, int resource, uintptr_t unew, uintptr_t uold);
+long sys_getgroups(int size, uintptr_t ulist);
+long sys_setgroups(int size, uintptr_t ulist);
+long sys_sched_getaffinity(int pid, size_t len, uintptr_t umask);
+long sys_prctl(int option, uintptr_t arg2);
+long sys_times(uintptr_t ubuf);
 
 /* kernel/file.c */
 long sys_open(uintptr_t path, int flags, int mode);
@@ -54,9 +98,6 @@ long sys_getpid(void);
 long sys_gettid(void);
 long sys_getppid(void);
 long sys_getuid(void);
-long sys_getpgrp(void);
-long sys_umask(int mask);
-long sys_set_tid_address(uintptr_t tidptr);
 long sys_uname(uintptr_t ubuf);
 long sys_clock_gettime(int clock, uintptr_t uts);
 long sys_clock_getres(int clock, uintptr_t uts);
@@ -67,14 +108,7 @@ long sys_clock_nanosleep(int clock, int flags, uintptr_t ureq, uintptr_t urem);
 long sys_sched_yield(void);
 long sys_getrusage(int who, uintptr_t uru);
 long sys_sysinfo(uintptr_t uinfo);
-long sys_getrlimit(int resource, uintptr_t ulim);
-long sys_prlimit64(int pid, int resource, uintptr_t unew, uintptr_t uold);
 long sys_arch_prctl(int code, uint64_t addr);
-long sys_rt_sigaction(int sig, uintptr_t uact, uintptr_t uold, size_t setsize);
-long sys_rt_sigprocmask(int how, uintptr_t uset, uintptr_t uold, size_t setsize);
-long sys_kill(int pid, int sig);
-long sys_tkill(int tid, int sig);
-long sys_tgkill(int tgid, int tid, int sig);
 long sys_getrandom(uintptr_t ubuf, size_t n, unsigned flags);
 long sys_set_robust_list(uintptr_t head, size_t len);
 

@@ -14,6 +14,9 @@
 #include "sched_hooks.h"
 #include "serial.h"
 #include "x86.h"
+#include "errno.h"
+#include "linux_abi.h"
+#include "uaccess.h"
 
 enum {
 	PIC1_CMD = 0x20, PIC1_DATA = 0x21, PIC2_CMD = 0xa0, PIC2_DATA = 0xa1,
@@ -102,6 +105,23 @@ uint64_t timer_ns(void)
 	last = ns;
 	irq_restore(irq);
 	return ns;
+}
+
+uint64_t ns_to_ticks(uint64_t ns)
+{
+	const uint64_t ns_per_tick = 1000000000ull / HZ;
+	return (ns + ns_per_tick - 1) / ns_per_tick;
+}
+
+long timespec_from_user(uintptr_t uts, uint64_t *ns)
+{
+	struct timespec ts;
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (!timespec_valid(&ts))
+		return -EINVAL;
+	*ns = timespec_ns(&ts);
+	return 0;
 }
 
 static void pic_eoi(unsigned irq)

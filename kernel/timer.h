@@ -7,5 +7,10 @@ uint64_t timer_ticks(void);
 uint64_t timer_ns(void);   /* nanoseconds since boot, from the tick count */
 void irq_dispatch(unsigned irq, struct trapframe *tf);
 void pic_unmask(unsigned irq);
+/* A relative or absolute timeout in whole ticks, rounded up. */
+uint64_t ns_to_ticks(uint64_t ns);
+/* A struct timespec from user memory, as nanoseconds: 0, -EFAULT, or -EINVAL
+ * for a negative or unnormalised one. */
+long timespec_from_user(uintptr_t uts, uint64_t *ns);
 
 #endif

@@ -166,5 +166,5 @@ void trap(struct trapframe *tf)
 		interrupt(tf);
 	}
 	if (tf_from_user(tf))
-		deliver_pending();   /* a kill takes effect on the way back to ring 3 */
+		deliver_pending(-1);   /* signals take effect on the way back to ring 3 */
 }

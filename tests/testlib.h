@@ -263,6 +263,25 @@ static inline char *place(char *p, size_t pages, int prot)
 	return p;
 }
 
+/* ---- signal handlers --------------------------------------------------- */
+
+/* set_handler: sigaction with an empty sa_mask; SA_SIGINFO in flags makes
+ * fn a three-argument handler. */
+static inline void set_handler(int sig, void *fn, int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	if (flags & SA_SIGINFO)
+		sa.sa_sigaction = (void (*)(int, siginfo_t *, void *))fn;
+	else
+		sa.sa_handler = (void (*)(int))fn;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(sig, &sa, NULL))
+		setup_fail("sigaction");
+}
+
 /* ---- children ---------------------------------------------------------- */
 
 /* reap: wait for pid and return its raw status (setup failure if the wait

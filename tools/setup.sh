@@ -22,6 +22,9 @@ packages=(
   "gcc:/usr/bin/gcc"
   "make:/usr/bin/make"
   "e2fsprogs:/usr/sbin/mke2fs"
+  "libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a"
+  "busybox-static:/bin/busybox"
+  "bash-static:/bin/bash-static"
 )
 
 # `setup.sh --bench` also wants a Linux kernel image to compare against

@@ -28,7 +28,7 @@ USER_HEADERS := tests/testlib.h tests/rand.h user/vmcounters.h
 
 # Every user/NAME.c is a program (init, sh, and the tools the kernel side adds).
 USER_PROGS     := $(notdir $(basename $(wildcard user/*.c))) runner
-USER_TEST_SRC  := $(sort $(wildcard tests/proc/*.c tests/sys/*.c tests/vm/*.c))
+USER_TEST_SRC  := $(sort $(wildcard tests/proc/*.c tests/sys/*.c tests/vm/*.c tests/glibc/*.c))
 USER_TESTS     := $(notdir $(basename $(USER_TEST_SRC)))
 USER_BINS      := $(addprefix $(USER_BIN_DIR)/,$(USER_PROGS) $(USER_TESTS))
 USER_DATA      := $(USER_BIN_DIR)/notelf
@@ -64,6 +64,15 @@ $(USER_BIN_DIR)/%: tests/vm/%.c $(USER_HEADERS) $(USER_MALLOC)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< $(USER_LDLIBS) -o $@
+
+# tests/glibc/: the same differential tests, but linked with the host's glibc
+# (gcc -static), because glibc's fork, vfork and signal code take other paths
+# into the kernel than musl's.
+GLIBC_CC := gcc
+$(USER_BIN_DIR)/%: tests/glibc/%.c tests/testlib.h
+	@mkdir -p $(dir $@)
+	@echo "  GLIBCC  $<"
+	@$(GLIBC_CC) -static -O2 -Wall -Wextra -Werror -std=gnu11 -Itests $< -o $@
 
 # notelf: a text file that is not an ELF image (execve must say ENOEXEC).
 # Executable, so that the host answers ENOEXEC rather than EACCES.

@@ -3,7 +3,7 @@
  * kill() and tkill() with SIGKILL, SIGSEGV and SIGABRT terminate the target;
  * the faults that raise SIGSEGV kill only the faulting child and the parent
  * goes on; kill's error cases (bad signal, no such process) and signal 0.
- * Pagoda has no signal handlers, so none are installed here.
+ * Handlers are tested in sighandler.c, sigwait.c and sigfault.c.
  */
 #include "testlib.h"
 

@@ -1,0 +1,135 @@
+/*
+ * futex(2): FUTEX_WAIT and FUTEX_WAKE, with their _BITSET variants and the
+ * PRIVATE flag (which changes nothing here: every futex is keyed by its
+ * address space and user address, which is what "private" means).
+ *
+ *   waiters -> [w] -> [w] -> ...   one struct futex_waiter per sleeping
+ *                                  caller, on that caller's kernel stack
+ *
+ * Invariants: a waiter is on the list exactly while its owner is inside
+ * futex_wait; `woken` is set only by futex_wake, which also takes the waiter
+ * off the list, so one wake never counts the same waiter twice.
+ *
+ * Today's users are set_tid_address/CLONE_CHILD_CLEARTID (the exit of a vfork
+ * child wakes whoever waits on its tid word) and libcs' locks; the same code
+ * serves threads once they share an mm.
+ */
+#include "errno.h"
+#include "linux_abi.h"
+#include "proc.h"
+#include "syscalls.h"
+#include "rtc.h"
+#include "timer.h"
+#include "uaccess.h"
+
+enum {
+	FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10,
+	FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256,
+	FUTEX_CMD_MASK = ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME),
+	FUTEX_BITSET_MATCH_ANY = -1,
+};
+
+struct futex_waiter {
+	struct futex_waiter *next;
+	struct mm *mm;
+	uintptr_t uaddr;
+	uint32_t bitset;
+	bool woken;
+};
+
+static struct futex_waiter *waiters;
+
+static void unlink_waiter(struct futex_waiter *w)
+{
+	struct futex_waiter **pp = &waiters;
+	while (*pp && *pp != w)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = w->next;
+}
+
+/* Wake up to n waiters on (mm, uaddr) whose bitset meets `bitset`. */
+long futex_wake(struct mm *mm, uintptr_t uaddr, int n, uint32_t bitset)
+{
+	long woken = 0;
+	struct futex_waiter **pp = &waiters;
+	while (*pp && woken < n) {
+		struct futex_waiter *w = *pp;
+		if (w->mm != mm || w->uaddr != uaddr || !(w->bitset & bitset)) {
+			pp = &w->next;
+			continue;
+		}
+		*pp = w->next;
+		w->woken = true;
+		wakeup(w);
+		woken++;
+	}
+	return woken;
+}
+
+/* deadline: the tick to give up at, 0 for none. */
+static long futex_wait(uintptr_t uaddr, uint32_t val, uint64_t deadline, uint32_t bitset)
+{
+	struct proc *p = current_proc();
+	uint32_t cur;
+	if (copy_from_user(&cur, uaddr, sizeof(cur)))
+		return -EFAULT;
+	if (cur != val)
+		return -EAGAIN;
+	struct futex_waiter w = { .next = waiters, .mm = p->mm, .uaddr = uaddr, .bitset = bitset };
+	waiters = &w;
+	while (!w.woken && !signal_pending(p) && (!deadline || timer_ticks() < deadline))
+		sleep_on(&w, deadline);
+	if (w.woken)
+		return 0;
+	unlink_waiter(&w);
+	return signal_pending(p) ? -ERESTARTSYS : -ETIMEDOUT;
+}
+
+/* The timeout: relative for FUTEX_WAIT, absolute for FUTEX_WAIT_BITSET
+ * (on CLOCK_MONOTONIC, or CLOCK_REALTIME with the flag). */
+static long futex_deadline(int cmd, int op, uintptr_t uts, uint64_t *deadline)
+{
+	uint64_t rel;
+	*deadline = 0;
+	if (!uts)
+		return 0;
+	long err = timespec_from_user(uts, &rel);
+	if (err)
+		return err;
+	int64_t ns = (int64_t)rel;
+	if (cmd == FUTEX_WAIT_BITSET)
+		ns -= (int64_t)timer_ns() + ((op & FUTEX_CLOCK_REALTIME) ? (int64_t)rtc_boot_epoch() * 1000000000ll : 0);
+	*deadline = timer_ticks() + (ns > 0 ? ns_to_ticks((uint64_t)ns) : 0) + 1;
+	return 0;
+}
+
+long sys_futex(uintptr_t uaddr, int op, uint32_t val, uintptr_t uts, uintptr_t uaddr2, uint32_t val3)
+{
+	(void)uaddr2;
+	int cmd = op & FUTEX_CMD_MASK;
+	uint64_t deadline;
+	if (uaddr & 3)
+		return -EINVAL;
+	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET)
+		return -ENOSYS;   /* as Linux */
+	switch (cmd) {
+	case FUTEX_WAIT:
+	case FUTEX_WAIT_BITSET: {
+		uint32_t bitset = cmd == FUTEX_WAIT ? (uint32_t)FUTEX_BITSET_MATCH_ANY : val3;
+		if (!bitset)
+			return -EINVAL;
+		long err = futex_deadline(cmd, op, uts, &deadline);
+		return err ? err : futex_wait(uaddr, val, deadline, bitset);
+	}
+	case FUTEX_WAKE:
+	case FUTEX_WAKE_BITSET: {
+		uint32_t bitset = cmd == FUTEX_WAKE ? (uint32_t)FUTEX_BITSET_MATCH_ANY : val3;
+		if (!bitset)
+			return -EINVAL;
+		return futex_wake(current_proc()->mm, uaddr, (int)val, bitset);
+	}
+	default:
+		return -ENOSYS;
+	}
+}

@@ -1,0 +1,155 @@
+/*
+ * Process groups and sessions (credentials(7), setpgid(2), setsid(2)), and
+ * kill(2) to a process, a group or everyone.
+ *
+ * Every process has a pgid and a sid, inherited at fork. There is no group
+ * or session object: a group is the set of live processes with that pgid.
+ * Invariants (as Linux):
+ *   - a session leader has pid == sid == pgid, and never changes group;
+ *   - a process's group is in its own session;
+ *   - init starts as the leader of group 1 in session 1.
+ */
+#include "errno.h"
+#include "linux_abi.h"
+#include "proc.h"
+#include "syscalls.h"
+
+static bool group_exists_in_session(int pgid, int sid)
+{
+	for (struct proc *q = proc_first(); q; q = q->all_next)
+		if (q->pgid == pgid && q->sid == sid && q->state != PROC_ZOMBIE)
+			return true;
+	return false;
+}
+
+/* The caller itself or one of its children (setpgid(2): ESRCH otherwise). */
+static struct proc *self_or_child(int pid)
+{
+	struct proc *me = current_proc();
+	if (!pid || pid == me->pid)
+		return me;
+	struct proc *c = proc_find(pid);
+	return c && c->parent == me ? c : NULL;
+}
+
+long sys_setpgid(int pid, int pgid)
+{
+	struct proc *me = current_proc();
+	if (pgid < 0)
+		return -EINVAL;
+	struct proc *p = self_or_child(pid);
+	if (!p)
+		return -ESRCH;
+	if (!pgid)
+		pgid = p->pid;
+	if (p != me && p->did_exec)
+		return -EACCES;
+	if (p->sid == p->pid || p->sid != me->sid)
+		return -EPERM;
+	if (pgid != p->pid && !group_exists_in_session(pgid, me->sid))
+		return -EPERM;
+	p->pgid = pgid;
+	return 0;
+}
+
+static struct proc *find_live(int pid)
+{
+	struct proc *p = pid ? proc_find(pid) : current_proc();
+	return p && p->state != PROC_ZOMBIE ? p : NULL;
+}
+
+long sys_getpgid(int pid)
+{
+	struct proc *p = find_live(pid);
+	return p ? p->pgid : -ESRCH;
+}
+
+long sys_getpgrp(void)
+{
+	return current_proc()->pgid;
+}
+
+long sys_getsid(int pid)
+{
+	struct proc *p = find_live(pid);
+	return p ? p->sid : -ESRCH;
+}
+
+long sys_setsid(void)
+{
+	struct proc *me = current_proc();
+	for (struct proc *q = proc_first(); q; q = q->all_next)
+		if (q->pgid == me->pid)
+			return -EPERM;   /* already a group leader, or its group lives on */
+	me->sid = me->pgid = me->pid;
+	return me->sid;
+}
+
+/* ---- kill(2), tkill(2), tgkill(2) ---- */
+
+static void send_user_signal(struct proc *p, int sig, int code)
+{
+	struct ksiginfo info = { .code = code, .pid = current_proc()->pid };
+	if (sig && !(p->pid == 1 && p->sigactions[sig].handler == SIG_DFL))
+		send_signal(p, sig, &info);   /* as Linux: init ignores signals it has no handler for */
+}
+
+/* kill(-1, sig): every process but init and the caller. */
+static long kill_all(int sig)
+{
+	long sent = 0;
+	for (struct proc *p = proc_first(); p; p = p->all_next) {
+		if (p->pid <= 1 || p == current_proc() || p->state == PROC_ZOMBIE)
+			continue;
+		sent++;
+		send_user_signal(p, sig, SI_USER);
+	}
+	return sent ? 0 : -ESRCH;
+}
+
+static long kill_group(int pgid, int sig)
+{
+	long sent = 0;
+	for (struct proc *p = proc_first(); p; p = p->all_next) {
+		if (p->pgid != pgid || p->state == PROC_ZOMBIE)
+			continue;
+		sent++;
+		send_user_signal(p, sig, SI_USER);
+	}
+	return sent ? 0 : -ESRCH;
+}
+
+long sys_kill(int pid, int sig)
+{
+	if (sig < 0 || sig >= NSIG)
+		return -EINVAL;
+	if (pid == -1)
+		return kill_all(sig);
+	if (pid == INT32_MIN)
+		return -ESRCH;
+	if (pid <= 0)
+		return kill_group(pid ? -pid : current_proc()->pgid, sig);
+	struct proc *target = proc_find(pid);
+	if (!target)
+		return -ESRCH;
+	send_user_signal(target, sig, SI_USER);   /* a zombie: accepted and dropped */
+	return 0;
+}
+
+long sys_tgkill(int tgid, int tid, int sig)
+{
+	if (tgid <= 0 || tid <= 0 || sig < 0 || sig >= NSIG)
+		return -EINVAL;
+	struct proc *target = proc_find(tid);
+	if (!target || target->pid != tgid)
+		return -ESRCH;   /* one thread per process: tid == tgid */
+	send_user_signal(target, sig, SI_TKILL);
+	return 0;
+}
+
+long sys_tkill(int tid, int sig)
+{
+	if (tid <= 0)
+		return -EINVAL;
+	return sys_tgkill(tid, tid, sig);
+}

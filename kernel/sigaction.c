@@ -1,0 +1,157 @@
+/*
+ * Signal dispositions and delivery (sigaction(2), signal(7)).
+ *
+ * p->sigactions[sig] is what happens when sig is delivered: SIG_DFL (the
+ * default action: terminate, or ignore for SIGCHLD, SIGURG, SIGWINCH,
+ * SIGCONT and the stop signals, which Pagoda, having no job control, does
+ * not stop on), SIG_IGN, or a user handler.
+ *
+ * deliver_pending runs on every return to user mode. For each pending signal
+ * that is not blocked, lowest number first (SIGKILL before all), it either
+ * takes the default action or builds a handler frame on the user stack
+ * (sigframe.c), blocking sa_mask and, unless SA_NODEFER, the signal itself
+ * while the handler runs. Frames nest: several handlers may be stacked
+ * before the process runs again, as on Linux.
+ *
+ * Invariants: sigactions[SIGKILL] and sigactions[SIGSTOP] are always
+ * SIG_DFL; a blocking syscall interrupted by a signal returns one of the
+ * -ERESTART* codes, and nothing but deliver_pending turns them into EINTR
+ * or a restart, so user space never sees them.
+ */
+#include "errno.h"
+#include "linux_abi.h"
+#include "proc.h"
+#include "syscalls.h"
+#include "uaccess.h"
+
+static inline uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
+
+/* Default action "ignore" (signal(7)); the stop signals too, for want of stopping. */
+static bool default_ignored(int sig)
+{
+	switch (sig) {
+	case SIGCHLD: case SIGURG: case SIGWINCH: case SIGCONT:
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A blocked signal is never ignored at generation: its action may change
+ * before it is unblocked. */
+bool sig_ignored(const struct proc *p, int sig)
+{
+	if (sig == SIGKILL || (p->sigmask & sigbit(sig)))
+		return false;
+	uintptr_t h = p->sigactions[sig].handler;
+	return h == SIG_IGN || (h == SIG_DFL && default_ignored(sig));
+}
+
+bool sig_handled(const struct proc *p, int sig)
+{
+	return p->sigactions[sig].handler > SIG_IGN && !(p->sigmask & sigbit(sig));
+}
+
+/* execve(2): handlers are reset to SIG_DFL (their code is gone); ignored
+ * signals stay ignored; the mask and pending set are kept. */
+void signal_exec_reset(struct proc *p)
+{
+	for (int s = 1; s < NSIG; s++)
+		if (p->sigactions[s].handler != SIG_IGN)
+			p->sigactions[s] = (struct k_sigaction){ 0 };
+	p->altstack = (struct linux_stack){ .ss_flags = SS_DISABLE };
+}
+
+long sys_rt_sigaction(int sig, uintptr_t uact, uintptr_t uold, size_t setsize)
+{
+	struct proc *p = current_proc();
+	if (setsize != sizeof(uint64_t))
+		return -EINVAL;
+	struct k_sigaction act, old;
+	if (uact && copy_from_user(&act, uact, sizeof(act)))
+		return -EFAULT;   /* Linux copies in before it looks at sig */
+	if (sig < 1 || sig >= NSIG || (uact && (sig == SIGKILL || sig == SIGSTOP)))
+		return -EINVAL;
+	old = p->sigactions[sig];
+	if (uact) {
+		act.mask &= ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+		p->sigactions[sig] = act;
+		if (sig_ignored(p, sig))   /* POSIX: setting "ignore" discards a pending one */
+			p->sigpending &= ~sigbit(sig);
+	}
+	if (uold && copy_to_user(uold, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+/* ---- delivery ---- */
+
+static void restart_syscall(struct trapframe *tf, long nr)
+{
+	tf->rax = (uint64_t)nr;
+	tf->rip -= 2;   /* back onto the 2-byte `syscall` instruction */
+}
+
+/* A handler is about to run: the interrupted syscall's -ERESTART* result
+ * becomes EINTR, or a restart after the handler (SA_RESTART). */
+static void restart_or_eintr(struct trapframe *tf, long nr, const struct k_sigaction *ka)
+{
+	long r = (long)tf->rax;
+	if (r == -ERESTARTNOHAND || (r == -ERESTARTSYS && !(ka->flags & SA_RESTART)))
+		tf->rax = (uint64_t)-EINTR;
+	else if (r == -ERESTARTSYS || r == -ERESTARTNOINTR)
+		restart_syscall(tf, nr);
+}
+
+static bool is_restart_code(long r)
+{
+	return r == -ERESTARTSYS || r == -ERESTARTNOINTR || r == -ERESTARTNOHAND;
+}
+
+static __attribute__((noreturn)) void default_terminate(int sig)
+{
+	do_exit(wstatus_signaled(sig, false));   /* no core dumps: the core bit stays clear */
+}
+
+/* Run the handler for sig: build its frame and change the mask. */
+static void handle_signal(struct proc *p, int sig, const struct ksiginfo *info)
+{
+	struct k_sigaction *ka = &p->sigactions[sig];
+	uint64_t oldmask = p->restore_sigmask ? p->saved_sigmask : p->sigmask;
+	if (setup_rt_frame(p, sig, ka, info, oldmask) < 0) {
+		force_sig(p, SIGSEGV);   /* no room for the frame: as Linux, SIGSEGV */
+		return;
+	}
+	p->restore_sigmask = false;
+	p->sigmask |= ka->mask | (ka->flags & SA_NODEFER ? 0 : sigbit(sig));
+	p->sigmask &= ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+	if (ka->flags & SA_RESETHAND)
+		*ka = (struct k_sigaction){ 0 };
+}
+
+void deliver_pending(long syscall_nr)
+{
+	struct proc *p = current_proc();
+	struct ksiginfo info;
+	int sig;
+	if (syscall_nr >= 0 && !is_restart_code((long)p->tf->rax))
+		syscall_nr = -1;
+	while ((sig = dequeue_signal(p, ~p->sigmask, &info)) != 0) {
+		struct k_sigaction *ka = &p->sigactions[sig];
+		if (ka->handler == SIG_IGN || (ka->handler == SIG_DFL && default_ignored(sig)))
+			continue;
+		if (ka->handler == SIG_DFL)
+			default_terminate(sig);
+		if (syscall_nr >= 0)
+			restart_or_eintr(p->tf, syscall_nr, ka);
+		syscall_nr = -1;
+		handle_signal(p, sig, &info);
+	}
+	if (syscall_nr >= 0)
+		restart_syscall(p->tf, syscall_nr);   /* no handler ran: as if never interrupted */
+	if (p->restore_sigmask) {
+		p->sigmask = p->saved_sigmask;
+		p->restore_sigmask = false;
+	}
+}
