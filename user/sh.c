@@ -182,13 +182,35 @@ static int split_words(char *s, char **argv)
 
 /* ---- builtins ----------------------------------------------------------- */
 
+/* What `help` lists, in groups: every program a student runs by hand. */
+static const char *const help_groups[][2] = {
+	{ "Builtins", NULL },
+	{ "help", "this text" },
+	{ "ls [DIR]", "list DIR (default /bin)" },
+	{ "exit [N]", "leave the shell with status N" },
+	{ "Demos (CS:APP chapter 9)", NULL },
+	{ "demo_lazy", "9.3/9.8 demand paging: mmap 8 pages, touch 4, count the faults" },
+	{ "demo_cow", "9.8.2 fork and copy-on-write: who copies, who reuses" },
+	{ "memhog", "9.3 take memory until the kernel kills the hog (out of memory)" },
+	{ "crash [CASE]", "9.11 one memory bug per case, each caught by the VM (no CASE: all)" },
+	{ "Tools", NULL },
+	{ "vmstat [CMD]", "the VM counters explained, or what CMD changed" },
+	{ "faultlog [PROG]", "the last page faults, one line each (boot with trace=fault to watch)" },
+	{ "maps", "this process's areas with resident sizes (/proc/self/smaps)" },
+	{ "mdriver -v TRACE", "9.9 the malloc-lab driver (traces in /traces)" },
+	{ "Tests", NULL },
+	{ "runner NAME...", "run test programs, framed for the harness (tests/README.md)" },
+};
+
 static void builtin_help(void)
 {
-	out("Pagoda shell. Builtins:\n"
-	    "  help          this text\n"
-	    "  ls [DIR]      list DIR (default /bin: every program on the ramdisk)\n"
-	    "  exit [N]      leave the shell with status N\n"
-	    "Anything else runs /bin/NAME (or a path with '/') with its arguments;\n"
+	for (size_t i = 0; i < sizeof help_groups / sizeof help_groups[0]; i++) {
+		if (!help_groups[i][1])
+			outf("%s%s:\n", i ? "\n" : "", help_groups[i][0]);
+		else
+			outf("  %-17s %s\n", help_groups[i][0], help_groups[i][1]);
+	}
+	out("\nAnything else runs /bin/NAME (or a path with '/') with its arguments;\n"
 	    "a non-zero exit prints [exit N], a fatal signal [killed by SIGNAME].\n"
 	    "Editing: backspace, Ctrl-U erases the line, Ctrl-C abandons it.\n");
 }

@@ -95,6 +95,14 @@ static const struct { const char *name; int (*fn)(void); } cases[] = {
 	{ "invalid_opcode", invalid_opcode },
 };
 
+/* An unknown case: say which exist (on stderr: the differential output is stdout). */
+static void usage(const char *bad)
+{
+	fprintf(stderr, "crash: no case '%s'. usage: crash [CASE]; the cases:\n", bad);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		fprintf(stderr, "  %s\n", cases[i].name);
+}
+
 static int run_case(void *arg)
 {
 	return ((int (*)(void))arg)();
@@ -108,5 +116,7 @@ int main(int argc, char **argv)
 		if (argc == 1)
 			show_child(cases[i].name, run_case, (void *)cases[i].fn);
 	}
+	if (argc > 1)
+		usage(argv[1]);
 	return argc > 1 ? 2 : 0;
 }
