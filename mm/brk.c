@@ -62,6 +62,7 @@ uintptr_t do_brk(struct mm *mm, uintptr_t brk)
 	}
 	if (!brk_may_grow(mm, oldbrk, newbrk) || !grow_heap(mm, oldbrk, newbrk))
 		return mm->brk;
+	/* LAB lazy: STUB mm_populate(mm, oldbrk, newbrk); */
 	mm->brk = brk;
 	return brk;
 }

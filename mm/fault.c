@@ -69,6 +69,7 @@ static enum fault_result map_new_frame(struct mm *mm, struct fault *f, paddr_t p
 }
 
 /* CS:APP 9.8: "demand-zero page" */
+/* LAB lazy: BEGIN */
 static enum fault_result do_anonymous_page(struct mm *mm, struct vma *v, struct fault *f)
 {
 	paddr_t pa = frame_alloc_zeroed(FRAME_USER);
@@ -78,6 +79,17 @@ static enum fault_result do_anonymous_page(struct mm *mm, struct vma *v, struct 
 	enum fault_result r = map_new_frame(mm, f, pa, private_flags(v));
 	return r == FAULT_HANDLED ? done(f, r, "demand-zero page") : r;
 }
+/* LAB lazy: END */
+/* LAB lazy: STUB
+static enum fault_result do_anonymous_page(struct mm *mm, struct vma *v, struct fault *f)
+{
+	(void)mm, (void)v, (void)map_new_frame;
+	// Lab lazy: give the page a zeroed frame here. Until then every anonymous
+	// page is allocated when it is mapped (mm_populate, the marked fallbacks),
+	// and a fault on a missing one is fatal.
+	return done(f, FAULT_SEGV_MAPERR, "anonymous page not present (lab lazy: no demand paging yet)");
+}
+*/
 
 /* CS:APP 9.8: an area backed by a regular file (the ELF image in the ramdisk).
  * Each process gets its own copy of the page (private mapping). */
@@ -116,6 +128,7 @@ static enum fault_result do_shared_page(struct mm *mm, struct vma *v, struct fau
 }
 
 /* CS:APP 9.8.2: write to a private copy-on-write page. */
+/* LAB cow: BEGIN */
 static enum fault_result do_wp_page(struct mm *mm, struct vma *v, struct fault *f, pte_t *pte)
 {
 	uintptr_t page = page_round_down(f->addr);
@@ -142,6 +155,17 @@ static enum fault_result do_wp_page(struct mm *mm, struct vma *v, struct fault *
 	f->frame = copy;
 	return done(f, FAULT_HANDLED, "copy-on-write: copy");
 }
+/* LAB cow: END */
+/* LAB cow: STUB
+static enum fault_result do_wp_page(struct mm *mm, struct vma *v, struct fault *f, pte_t *pte)
+{
+	// Lab cow: fork copies every page (mm_dup), so a private page is never
+	// shared and a write to a read-only one only needs its W bit back.
+	pt_protect(mm->pgd, page_round_down(f->addr), v->vm_flags & VM_SHARED ? vma_pte_flags(v) : private_flags(v));
+	f->frame = pte_addr(*pte);
+	return done(f, FAULT_HANDLED, "write to a read-only page of a writable area: made writable");
+}
+*/
 
 /* The page is present and its area allows the access. If the entries allow
  * it too, the fault came from a stale TLB entry and a flush fixes it. If not
@@ -196,4 +220,28 @@ enum fault_result handle_page_fault(struct mm *mm, struct fault *f)
 	enum fault_result r = classify_and_resolve(mm, f);
 	faultlog_record(f, r);
 	return r;
+}
+
+/* ---- populate: map a range's pages now rather than at first touch ---- */
+
+/* Every page of [start, end) that an anonymous private area covers and that
+ * is not mapped yet gets a zeroed frame, as mmap(MAP_POPULATE) on Linux.
+ * Best effort: stops quietly when memory runs out (the pages come later, by
+ * fault). The lazy lab's handout calls it wherever an area is created or
+ * grown, in place of demand paging. */
+void mm_populate(struct mm *mm, uintptr_t start, uintptr_t end)
+{
+	for (uintptr_t va = page_round_down(start); va < end; va += PAGE_SIZE) {
+		struct vma *v = find_vma(mm, va);
+		int level;
+		if (!v || v->vm_start > va || v->kind == VMA_FILE || v->shm || pt_lookup(mm->pgd, va, &level))
+			continue;
+		paddr_t pa = frame_alloc_zeroed(FRAME_USER);
+		if (!pa)
+			return;
+		if (pt_map(mm->pgd, va, pa, private_flags(v))) {
+			frame_put(pa);
+			return;
+		}
+	}
 }

@@ -208,6 +208,9 @@ long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags
 	}
 	vma_insert(mm, v);
 	vma_merge(mm, v);
+	if (flags & MAP_POPULATE)
+		mm_populate(mm, addr, addr + len);
+	/* LAB lazy: STUB mm_populate(mm, addr, addr + len); */
 	return (long)addr;
 }
 
@@ -233,6 +236,7 @@ long sys_munmap(uintptr_t start, size_t len)
 	return do_munmap(start, len);
 }
 
+/* LAB mprotect: BEGIN */
 /* The PTE bits an existing page keeps after mprotect. Private writable
  * pages are left read-only: the next write faults, and do_wp_page makes the
  * page writable (reuse) or copies it if it is still COW-shared. */
@@ -253,6 +257,16 @@ static int mprotect_vma(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t
 	pt_protect_range(mm->pgd, v->vm_start, v->vm_end, protect_flags, v);
 	return 0;
 }
+/* LAB mprotect: END */
+/* LAB mprotect: STUB
+static int mprotect_vma(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t end, uint64_t newflags)
+{
+	// Lab mprotect: give [start, end) of v the protection newflags. Until
+	// then mprotect fails wherever it would change something.
+	(void)mm, (void)v, (void)start, (void)end, (void)newflags;
+	return -ENOSYS;
+}
+*/
 
 long do_mprotect(uintptr_t start, size_t len, unsigned long prot)
 {
