@@ -10,6 +10,9 @@
  *   /proc/self/vmstat, /proc/PID/vmstat  the same counters, that process's
  *                                      own (Pagoda's: Linux has no such file)
  *   /proc/meminfo                      MemTotal, MemFree
+ *   /proc/self/pagetable, /proc/PID/pagetable   Pagoda's own: one line per
+ *                                      present user page-table leaf,
+ *                                      "VA PA SIZE FLAGS" (mm/pgtbl.c)
  */
 #include "errno.h"
 #include "file.h"
@@ -21,6 +24,7 @@
 #include "../mm/frame.h"
 #include "../mm/kheap.h"
 #include "../mm/mm.h"
+#include "../mm/pgtbl.h"
 
 enum { TEXT_MAX = 16384 };
 
@@ -84,6 +88,23 @@ static void gen_vmstat(struct text *t, const struct vm_counters *c)
 	     c->cow_copies, c->cow_reuses, c->stack_grows, c->segv);
 }
 
+static void pagetable_line(const struct pgtbl_leaf *leaf, void *arg)
+{
+	char flags[8];
+	pgtbl_flags(leaf->pte, flags);
+	emit(arg, "%016lx %012lx %s %s\n", leaf->va, leaf->pa, leaf->level == 1 ? "4K" : leaf->level == 2 ? "2M" : "1G",
+	     flags);
+}
+
+/* What the frames are doing now (/proc/vmstat's last lines). */
+static void frame_lines(struct text *t)
+{
+	struct frame_stats s;
+	frame_get_stats(&s);
+	emit(t, "pagoda_free_frames %lu\npagoda_user_frames %lu\npagoda_pagetable_frames %lu\n", frame_free_count(),
+	     s.by_use[FRAME_USER], s.by_use[FRAME_PAGETABLE]);
+}
+
 static void gen_meminfo(struct text *t)
 {
 	struct frame_stats s;
@@ -135,7 +156,7 @@ char *procfs_generate(const char *path, size_t *len, int *err)
 	struct proc *p;
 	if (!strcmp(path, "/proc/vmstat")) {
 		gen_vmstat(&t, &vm_global);
-		emit(&t, "pagoda_free_frames %lu\n", frame_free_count());
+		frame_lines(&t);
 	} else if (!strcmp(path, "/proc/faultlog")) {
 		gen_faultlog(&t);
 	} else if (!strcmp(path, "/proc/meminfo")) {
@@ -144,6 +165,8 @@ char *procfs_generate(const char *path, size_t *len, int *err)
 		gen_maps(&t, p, rest[0] == 's');
 	} else if (p && !strcmp(rest, "vmstat")) {
 		gen_vmstat(&t, &p->mm->stat);
+	} else if (p && !strcmp(rest, "pagetable")) {
+		pgtbl_walk(p->mm->pgd, pagetable_line, &t);
 	} else {
 		kfree(t.buf);
 		*err = -ENOENT;
