@@ -3,6 +3,7 @@
 #   make            build/kernel.elf and build/pagoda.iso
 #   make run        boot in QEMU on this terminal (GRAPHIC=1: VGA console too)
 #   make test       build everything, run every test, end with "N passed, N failed"
+#   make grade      a lab's graded tests, one boot each (LAB=name; tests/grade/grade.mk)
 #   make qemu-gdb   boot paused, waiting for gdb on $(GDBPORT)
 #   make gdb        attach gdb (in another terminal)
 #   make clean      remove build/
@@ -83,6 +84,7 @@ $(PIE_BIN): user/demo_lazy.c | setup
 # musl builds of its programs and traces for the ramdisk.
 include lib/malloc.mk
 include lib/gc.mk
+include tests/grade/grade.mk
 
 # A hostile-but-valid ELF: its segment sits where the stack goes (regression).
 HIGH_BIN := $(BUILD)/user/elf/high_segment
@@ -91,7 +93,8 @@ $(HIGH_BIN): tests/elf/high_segment.c | setup
 	@echo "  GCC     $<"
 	@$(HOST_CC) -static -nostdlib -O2 -mcmodel=large -fno-pie -no-pie -Wl,-Ttext-segment=0x7fffffff0000 $< -o $@
 
-INITRD_FILES := $(HIGH_BIN) $(USER_BINS) $(USER_DATA) $(PIE_BIN) $(MALLOC_USER_BINS) $(GC_USER_BINS)
+INITRD_FILES := $(HIGH_BIN) $(USER_BINS) $(USER_DATA) $(PIE_BIN) $(MALLOC_USER_BINS) $(GC_USER_BINS) \
+	$(GRADE_USER_BINS)
 INITRD_TRACES := $(MALLOC_USER_TRACES)
 
 # `make run EXTRA="prog1 prog2"` adds your programs; the list is remembered in
