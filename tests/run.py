@@ -10,6 +10,8 @@ timeout or panic. Suites:
               stack overflow, hang): each passes only if the failure is seen
   gdb         gdb in batch mode against a paused QEMU: break kmain, bt
   lib         the host-side library suites (make test-malloc, make test-gc)
+  labs        the lab kit: every handout builds, boots and fails exactly its
+              lab's tests; the full tree passes them; wrong variants fail
 
 Usage: tests/run.py [SUITE...]   (default: all suites)
 Logs of every boot go to build/test-logs/.
@@ -649,9 +651,17 @@ def suite_gc_pagoda(t):
         print("inside Pagoda: " + m.group(0))
 
 
+def suite_labs(t):
+    """The lab kit (tools/labproof.py): handouts cut, built, booted; each
+    handout fails its lab's tests and only those; the full tree scores full
+    marks; every known-wrong variant is rejected."""
+    import labproof
+    labproof.prove(t.record)
+
+
 SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user, "pagoda": suite_pagoda,
           "shell": suite_shell, "tools": suite_tools, "lib_pagoda": suite_lib_pagoda,
-          "lib": suite_lib}
+          "lib": suite_lib, "labs": suite_labs}
 
 
 def main():

@@ -221,7 +221,7 @@ def check_handout(out_dir, idents, sentences):
             for s in sentences:
                 if s in flat:
                     found.append("%s: comment %r" % (os.path.relpath(path, out_dir), s))
-            if MARK.search(text):
+            if n.endswith(SOURCE_EXT) and MARK.search(text):
                 found.append("%s: a LAB marker" % os.path.relpath(path, out_dir))
     return found
 
