@@ -48,7 +48,6 @@ static void sleep_cases(void)
 	show_rc("nanosleep_30ms", nanosleep(&req, NULL));
 	gettime(CLOCK_MONOTONIC, &b);
 	show_yes("nanosleep_lasted_30ms", ns_between(&a, &b) >= 30 * 1000000L);
-	show_yes("nanosleep_under_5s", ns_between(&a, &b) < 5000000000L);
 	req = (struct timespec){ 0, 0 };
 	show_rc("nanosleep_zero", nanosleep(&req, NULL));
 	req = (struct timespec){ 0, 1000000000L };
