@@ -152,6 +152,29 @@ static int check_slab_list(struct slab *head, unsigned cls, uint32_t *count)
     return 0;
 }
 
+/* S1 for empty slabs: bit i of empty_bits is set iff slab i exists and has
+ * class 0; S6: the last slab is not empty (trim_tail gave it back). */
+static int check_empty_bits(void)
+{
+    for (uint32_t i = 0; i < small.nslabs; i++) {
+        bool bit = small.empty_bits[i / 64] >> (i % 64) & 1;
+        if (bit != (slab_at(i)->cls == 0))
+            return mm_report("S1: slab %u: empty bit %d, but its class is %u", i, bit,
+                             slab_at(i)->cls);
+        if (bit && i < small.empty_lo * 64)
+            return mm_report("S1: empty slab %u below the hint (word %u)", i, small.empty_lo);
+    }
+    uint64_t beyond = small.nslabs % 64 ? small.empty_bits[small.nslabs / 64] >> (small.nslabs % 64) : 0;
+    for (uint32_t w = (small.nslabs + 63) / 64; w < MAX_SLABS / 64; w++)
+        beyond |= small.empty_bits[w];
+    if (beyond)
+        return mm_report("S1: empty bits set past the last slab (%u)", small.nslabs);
+    if (small.nslabs && slab_at(small.nslabs - 1)->cls == 0)
+        return mm_report("S6: the last slab (%u) is empty but was not given back",
+                         small.nslabs - 1);
+    return 0;
+}
+
 static int check_slabs(void)
 {
     int bad = 0;
@@ -173,15 +196,14 @@ static int check_slabs(void)
         if (c == 0 || s->used < small_slots[c])
             should[c]++;
     }
-    struct slab *empty = small.empty == SLAB_NIL ? NULL : slab_at(small.empty);
-    for (unsigned c = 0; c <= NSMALL; c++) {
-        int b = check_slab_list(c ? small.avail[c] : empty, c, &listed);
+    for (unsigned c = 1; c <= NSMALL; c++) {
+        int b = check_slab_list(small.avail[c], c, &listed);
         if (!b && listed != should[c])
             b = mm_report("S1: class %u: %u slabs on its list, %u should be", c, listed,
                           should[c]);
         bad += b;
     }
-    return bad;
+    return bad + check_empty_bits();
 }
 
 /* ---- everything ------------------------------------------------------------ */

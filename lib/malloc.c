@@ -169,7 +169,10 @@ void *mm_realloc(void *p, size_t size)
     }
     if (resize_in_place(p, size))
         return p;
-    void *q = mm_malloc(size);
+    void *q = in_heap(p) ? fits_slide(p, size) : NULL;
+    if (q)
+        return q;
+    q = mm_malloc(size);
     if (!q)
         return NULL; /* p is untouched, as the C standard requires */
     size_t old = mm_usable_size(p);

@@ -34,6 +34,8 @@
  */
 #include "malloc_internal.h"
 
+#include <string.h>
+
 struct fit_heap fits;
 
 /* ---- boundary tags ------------------------------------------------------ */
@@ -255,6 +257,30 @@ bool fits_resize(void *ptr, size_t size)
         return false;
     shrink(bp, asize);
     return true;
+}
+
+/* Grow an allocated block that cannot grow in place into its free
+ * predecessor (and free successor): slide the payload down with memmove.
+ * A buffer that grows by "allocate bigger, copy, free" leaves a free block
+ * behind it; this takes it back instead of leaving a hole. NULL: no room. */
+void *fits_slide(void *ptr, size_t size)
+{
+    char *bp = ptr;
+    if (size > (SIZE_MAX >> 2) || blk_prev_alloc(bp))
+        return NULL;
+    size_t asize = adjust_size(size), old = blk_size(bp) - WSIZE;
+    char *prev = prev_blk(bp), *next = next_blk(bp);
+    bool next_free = !blk_alloc(next);
+    size_t room = blk_size(prev) + blk_size(bp) + (next_free ? blk_size(next) : 0);
+    if (room < asize)
+        return NULL;
+    list_remove(prev);
+    if (next_free)
+        list_remove(next);
+    memmove(prev, bp, old < size ? old : size);
+    write_alloc(prev, room, prev_alloc_bit(prev));
+    shrink(prev, asize);
+    return prev;
 }
 
 /* ---- aligned blocks -------------------------------------------------------------- */

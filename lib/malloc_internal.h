@@ -22,6 +22,7 @@ enum {
     SLAB_SHIFT = 10,
     SLAB_BYTES = 1 << SLAB_SHIFT,
     HUGE_MIN = 256 * 1024, /* requests at least this big get their own mapping */
+    MAX_SLABS = (64 << 20) >> 10, /* memlib reserves 64 MiB for slabs (memlib.c) */
     NCLASSES = 128,       /* free lists of the large heap */
     EXACT_LIMIT = 1024,   /* large classes below this hold one block size each */
 };
@@ -57,7 +58,8 @@ struct small_heap {
     uintptr_t limit;                /* bytes of slabs carved so far */
     uint32_t nslabs;
     struct slab *avail[NSMALL + 1]; /* per class: a slab with a free slot, or NULL */
-    uint32_t empty;                 /* first empty slab, or SLAB_NIL */
+    uint32_t empty_lo;              /* no empty slab below word empty_lo of empty_bits */
+    uint64_t empty_bits[MAX_SLABS / 64]; /* bit i: slab i is empty (cls == 0) */
 };
 extern struct small_heap small;
 extern const uint8_t small_slots[NSMALL + 1]; /* slots per slab, by class */
@@ -198,6 +200,7 @@ void fits_init(void);
 void *fits_alloc(size_t size);
 void fits_free(void *bp);
 bool fits_resize(void *bp, size_t size);   /* realloc in place; false: must move */
+void *fits_slide(void *bp, size_t size);   /* realloc into a free predecessor, or NULL */
 void *fits_memalign(size_t align, size_t size);
 
 /* ==== huge blocks: one mapping each ======================================

@@ -9,21 +9,29 @@
  * 112-byte blocks and then asks for 128-byte ones).
  *
  *   avail[c] -> slab <-> slab <-> ...   class-c slabs with at least one free slot
- *   empty    -> slab <-> slab <-> ...   slabs with no slot in use (cls == 0)
+ *   empty_bits: 0010110000...           slabs with no slot in use (cls == 0)
  *   a full slab is on no list; its first free() puts it back on avail[c].
+ *
+ * Empty slabs are reused lowest-numbered first, and empty slabs at the end
+ * of the region are given back to it (trim_tail): live slabs gather at the
+ * start, so when a program's small blocks die the region shrinks, and the
+ * footprint can be taken by large blocks instead (phases of a program that
+ * alternate between small and large blocks no longer need both peaks).
  *
  * The slot format and the O(1) take/give are in malloc_internal.h; this file
  * is the slow side: finding a slab for a class, and moving slabs between lists.
  *
  * Invariants (verified by heapcheck.c):
  *   S1 a slab is on avail[cls] iff cls != 0 and used < slots(cls);
- *      it is on the empty list iff cls == 0 (and then used == 0);
+ *      its bit in empty_bits is set iff cls == 0 (and then used == 0); no
+ *      empty slab lies below word empty_lo of the bitmap;
  *   S2 used + |free list| + (never-used slots past fresh) == slots(cls);
  *   S3 free-list offsets lie below fresh, are multiples of the slot size, no repeats;
  *   S4 a slab with cls != 0 and used == 0 is the only slab on its avail list:
  *      each class keeps one empty slab rather than refilling a slab for every
  *      malloc/free pair, but no more than one.
- *   S5 slabs and descriptors are carved in step: limit == nslabs * SLAB_BYTES.
+ *   S5 slabs and descriptors are carved in step: limit == nslabs * SLAB_BYTES;
+ *   S6 the last slab is never empty (cls == 0): trim_tail gives it back.
  */
 #include "malloc_internal.h"
 
@@ -35,7 +43,6 @@ void small_init(void)
     small = (struct small_heap){
         .base = mem_region_lo(MEM_SLABS),
         .meta = (struct slab *)mem_region_lo(MEM_SLAB_META),
-        .empty = SLAB_NIL,
     };
 }
 
@@ -60,22 +67,48 @@ static void list_remove(struct slab **head, struct slab *s)
         slab_at(s->next)->prev = s->prev;
 }
 
+/* ---- the empty slabs: a bitmap, lowest first ------------------------------ */
+
+static bool empty_test(uint32_t i) { return small.empty_bits[i / 64] >> (i % 64) & 1; }
+static void empty_clear(uint32_t i) { small.empty_bits[i / 64] &= ~(1ull << (i % 64)); }
+
+/* Give trailing empty slabs back to the region, so that memory that small
+ * blocks no longer need stops counting against the footprint. */
+static void trim_tail(void)
+{
+    while (small.nslabs > 0 && empty_test(small.nslabs - 1)) {
+        empty_clear(--small.nslabs);
+        small.limit -= SLAB_BYTES;
+        mem_region_sbrk(MEM_SLABS, -SLAB_BYTES);
+        mem_region_sbrk(MEM_SLAB_META, -(intptr_t)sizeof(struct slab));
+    }
+}
+
+/* The lowest-numbered empty slab: live slabs gather at the start of the
+ * region, empty ones at its end, where trim_tail can release them. */
 static struct slab *empty_pop(void)
 {
-    if (small.empty == SLAB_NIL)
-        return NULL;
-    struct slab *s = slab_at(small.empty), *head = s;
-    list_remove(&head, s);
-    small.empty = head ? slab_no(head) : SLAB_NIL;
-    return s;
+    uint32_t words = (small.nslabs + 63) / 64;
+    for (uint32_t w = small.empty_lo; w < words; w++) {
+        if (small.empty_bits[w]) {
+            uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(small.empty_bits[w]);
+            small.empty_lo = w;
+            empty_clear(i);
+            return slab_at(i);
+        }
+    }
+    small.empty_lo = words;
+    return NULL;
 }
 
 static void empty_push(struct slab *s)
 {
-    struct slab *head = small.empty != SLAB_NIL ? slab_at(small.empty) : NULL;
+    uint32_t i = slab_no(s);
     s->cls = 0;
-    list_push(&head, s);
-    small.empty = slab_no(head);
+    small.empty_bits[i / 64] |= 1ull << (i % 64);
+    if (i / 64 < small.empty_lo)
+        small.empty_lo = i / 64;
+    trim_tail();
 }
 
 /* ---- moving slabs between lists ----------------------------------------- */
@@ -111,7 +144,7 @@ void small_release(struct slab *s)
 /* A new slab from the end of the region, and its descriptor (S5). */
 static struct slab *slab_carve(void)
 {
-    if (mem_region_sbrk(MEM_SLABS, SLAB_BYTES) == (void *)-1)
+    if (small.nslabs == MAX_SLABS || mem_region_sbrk(MEM_SLABS, SLAB_BYTES) == (void *)-1)
         return NULL;
     if (mem_region_sbrk(MEM_SLAB_META, sizeof(struct slab)) == (void *)-1) {
         mem_region_sbrk(MEM_SLABS, -SLAB_BYTES);

@@ -5,7 +5,7 @@ Prints one `PASS name` / `FAIL name: reason` line per case and exits non-zero
 if any failed. Every program runs under a timeout. Cases:
 
   malloc/unit/*            host unit tests under ASan+UBSan (unit.c)
-  malloc/stress            2,000,000 random operations against a shadow model, ASan+UBSan
+  malloc/stress            1,000,000 random operations against a shadow model, ASan+UBSan
   malloc/debug-{host,user}/<bug>
                            each debug-mode detector fires on its bug (debugtest.c),
                            on glibc (shim interposed) and in the static musl build
@@ -176,7 +176,7 @@ def driver_set(flavour, driver, label, files):
     """Correctness pass over a set; -c (check after every op) on the small traces."""
     small = [f for f in files if SMALL_TRACES.search(os.path.basename(f))]
     for args, subset in ((["-p", "0"], files), (["-p", "0", "-c"], small)):
-        status, out = run([driver] + args + subset, timeout=150)
+        status, out = run([driver] + args + subset, timeout=400)
         rows = dict(re.findall(r"^(\S+\.rep)\s+(yes|no)\s", out, re.M))
         tag = "-checkheap" if "-c" in args else ""
         for f in subset:
@@ -434,7 +434,7 @@ def suite_mtrace():
 
 def main():
     forward([os.path.join(HOST, "malloc-asan", "unit")], "malloc/unit")
-    forward([os.path.join(HOST, "malloc-asan", "stress"), "2000000"], "malloc/stress", timeout=150)
+    forward([os.path.join(HOST, "malloc-asan", "stress"), "1000000"], "malloc/stress", timeout=400)
     suite_debug()
     forward([os.path.join(USER, "malloc_selftest")], "malloc/selftest")
     suite_replacement()
