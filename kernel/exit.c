@@ -137,7 +137,7 @@ static int reap(struct proc *p, struct proc *c, int *status, struct rusage *ru)
 long sys_wait4(int pid, uintptr_t ustatus, int options, uintptr_t urusage)
 {
 	struct proc *p = current_proc();
-	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE))
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
 		return -EINVAL;
 	if (pid == INT32_MIN)
 		return -ESRCH;

@@ -232,6 +232,7 @@ struct linux_ucontext {
 #define WNOHANG 1
 #define WUNTRACED 2
 #define WCONTINUED 8
+#define __WNOTHREAD 0x20000000   /* do not wait for other threads' children (one thread each here) */
 #define __WALL 0x40000000
 #define __WCLONE 0x80000000
 static inline int wstatus_exited(int code) { return (code & 0xff) << 8; }
