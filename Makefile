@@ -35,7 +35,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -MD \
 	-fno-asynchronous-unwind-tables -fno-strict-aliasing -I.
 KERNEL_LDFLAGS := -n -nostdlib -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
-KERNEL_C   := $(wildcard kernel/*.c mm/*.c block/*.c drivers/*.c tests/ktest/*.c)
+KERNEL_C   := $(wildcard kernel/*.c mm/*.c fs/*.c fs/*/*.c block/*.c drivers/*.c tests/ktest/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o) $(KERNEL_C:%.c=$(BUILD)/%.o)
 

@@ -5,7 +5,7 @@
  * returns what it has. The console is in raw mode: no echo, no line editing
  * (user/sh does its own), like a Linux tty after cfmakeraw.
  */
-#include "file.h"
+#include "console.h"
 #include "errno.h"
 #include "printk.h"
 #include "proc.h"

@@ -5,7 +5,8 @@
  *   elf_check         the file is a static x86-64 ELF program (ENOEXEC)
  *   load_segments     a fresh address space with one area per PT_LOAD
  *                     segment; no page is read yet: the first touch of each
- *                     page faults it in from the ramdisk (demand paging)
+ *                     page faults it in from the page cache (demand paging;
+ *                     processes running one program share its text frames)
  *   build_user_stack  the System V ABI initial stack: argc, argv, envp, auxv
  *   commit_exec       the point of no return: switch to the new space, free
  *                     the old one, reset registers, signals and fds
@@ -22,12 +23,10 @@
  */
 #include "elf.h"
 #include "errno.h"
-#include "file.h"
 #include "fpu.h"
 #include "gdt.h"
 #include "linux_abi.h"
 #include "proc.h"
-#include "ramfs.h"
 #include "random.h"
 #include "string.h"
 #include "syscalls.h"
@@ -37,6 +36,7 @@
 #include "../mm/kheap.h"
 #include "../mm/layout.h"
 #include "../mm/mm.h"
+#include "../fs/vfs.h"
 
 enum { STACK_EXPAND = 128 * 1024 };
 
@@ -169,20 +169,20 @@ static uint64_t segment_vm_flags(uint32_t p_flags)
 	return (p_flags & PF_R ? VM_READ : 0) | (p_flags & PF_W ? VM_WRITE : 0) | (p_flags & PF_X ? VM_EXEC : 0);
 }
 
-static int load_segments(struct mm *mm, const struct ramfs_file *rf, const struct elf_image *img)
+static int load_segments(struct mm *mm, struct file *file, const struct elf_image *img)
 {
 	for (int i = 0; i < img->ehdr->e_phnum; i++) {
 		const struct elf64_phdr *ph = &img->phdrs[i];
 		if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
 			continue;
 		struct mm_segment seg = { .va = ph->p_vaddr + img->bias, .offset = ph->p_offset, .filesz = ph->p_filesz,
-					  .memsz = ph->p_memsz, .vm_flags = segment_vm_flags(ph->p_flags), .file = rf };
+					  .memsz = ph->p_memsz, .vm_flags = segment_vm_flags(ph->p_flags), .file = file };
 		int err = mm_map_segment(mm, &seg);
 		if (err)
 			return err;
 	}
 	mm_set_brk_base(mm, img->end);
-	mm->exe_file = rf;   /* its areas are the ELF segments (the fault log says so) */
+	mm->exe_file = get_file(file);   /* its areas are the ELF segments (the fault log says so) */
 	return 0;
 }
 
@@ -288,24 +288,54 @@ static void commit_exec(struct proc *p, struct mm *mm, const struct elf_image *i
 	*p->tf = (struct trapframe){ .rip = img->entry, .rsp = sp, .rflags = RFLAGS_IF | RFLAGS_FIXED, .cs = SEL_UCODE, .ss = SEL_UDATA };
 }
 
-/* The checks and steps before the point of no return. */
-static long prepare_exec(const char *path, const struct exec_args *args, struct mm **mm_out, struct elf_image *img,
-			 uintptr_t *sp)
+/* ---- step 2: the program file ---- */
+
+struct exec_file {
+	struct file *file;
+	uint8_t *head;      /* the first page: ELF and program headers */
+	char path[256];     /* absolute */
+};
+
+static void exec_file_done(struct exec_file *x)
 {
-	const struct ramfs_file *rf;
-	long err = ramfs_resolve(path, &rf);
-	if (err)
+	if (x->file)
+		fput(x->file);
+	kfree(x->head);
+}
+
+/* Open the program and check its headers (the program headers must lie in
+ * the first page, as every linker puts them). */
+static long open_program(const char *name, struct exec_file *x, struct elf_image *img)
+{
+	int err;
+	if (!(x->file = filp_open(name, O_RDONLY, &err)))
 		return err;
-	if ((rf->mode & S_IFMT) != S_IFREG)
+	struct inode *inode = x->file->f_inode;
+	if (!inode_is_reg(inode) || !(inode->i_mode & 0111))
 		return -EACCES;
-	if ((err = elf_check(rf->data, rf->size, img)))
-		return err;
+	if (file_path_name(x->file, x->path, sizeof(x->path)) < 0)
+		return -ENAMETOOLONG;
+	if (!(x->head = kzalloc(PAGE_SIZE)))
+		return -ENOMEM;
+	long n = kernel_read(x->file, x->head, PAGE_SIZE, 0);
+	if (n < 0)
+		return n;
+	const struct elf64_ehdr *h = (const void *)x->head;
+	if ((uint64_t)n < sizeof(*h) || h->e_phoff > (uint64_t)n || h->e_phnum * sizeof(struct elf64_phdr) > (uint64_t)n - h->e_phoff)
+		return -ENOEXEC;
+	return elf_check(x->head, inode->i_size, img);
+}
+
+/* The checks and steps before the point of no return. */
+static long prepare_exec(struct exec_file *x, const struct exec_args *args, struct mm **mm_out,
+			 struct elf_image *img, uintptr_t *sp)
+{
 	struct mm *mm = mm_create();
 	if (!mm)
 		return -ENOMEM;
-	err = load_segments(mm, rf, img);
+	long err = load_segments(mm, x->file, img);
 	if (!err)
-		err = build_user_stack(mm, args, img, path, sp);
+		err = build_user_stack(mm, args, img, x->path, sp);
 	if (err) {
 		mm_destroy(mm);
 		return err;
@@ -314,29 +344,33 @@ static long prepare_exec(const char *path, const struct exec_args *args, struct 
 	return 0;
 }
 
-static long exec_program(const char *path, const struct exec_args *args)
+static long exec_program(const char *name, const struct exec_args *args)
 {
 	struct mm *mm;
 	struct elf_image img;
 	uintptr_t sp;
-	long err = prepare_exec(path, args, &mm, &img, &sp);
-	if (err)
-		return err;
-	commit_exec(current_proc(), mm, &img, sp, path);
-	return 0;
+	struct exec_file x = { 0 };
+	long err = open_program(name, &x, &img);
+	if (!err)
+		err = prepare_exec(&x, args, &mm, &img, &sp);
+	if (!err)
+		commit_exec(current_proc(), mm, &img, sp, x.path);
+	exec_file_done(&x);
+	return err;
 }
 
 long sys_execve(uintptr_t upath, uintptr_t uargv, uintptr_t uenvp)
 {
-	char path[256];
-	long err = user_path(upath, path, sizeof(path));
+	char *name;
+	long err = getname(upath, &name);
 	if (err)
 		return err;
 	struct exec_args args = { 0 };
-	err = copy_strings(&args, path, uargv, uenvp);
+	err = copy_strings(&args, name, uargv, uenvp);
 	if (!err)
-		err = exec_program(path, &args);
+		err = exec_program(name, &args);
 	kfree(args.buf);
+	putname(name);
 	return err;
 }
 

@@ -8,7 +8,7 @@
  */
 #include "debug.h"
 #include "errno.h"
-#include "file.h"
+#include "../fs/vfs.h"
 #include "linux_abi.h"
 #include "printk.h"
 #include "proc.h"
@@ -67,6 +67,7 @@ void do_exit(int wait_status)
 	if (p->pid == 1)
 		report_init_exit(wait_status);
 	files_close_all(p);
+	cwd_put(p);
 	bool borrowed = p->mm_borrowed;
 	mm_release(p);
 	if (!borrowed) {   /* a vfork child leaves its parent's mm in place */

@@ -17,8 +17,8 @@
  * vfork_wait on it, and that parent does not run until vfork_done.
  */
 #include "errno.h"
-#include "file.h"
 #include "fpu.h"
+#include "../fs/vfs.h"
 #include "linux_abi.h"
 #include "proc.h"
 #include "string.h"
@@ -52,6 +52,7 @@ static void copy_process_state(struct proc *child, struct proc *parent, const st
 	memcpy(child->name, parent->name, sizeof(child->name));
 	memcpy(child->exe, parent->exe, sizeof(child->exe));
 	files_dup(child, parent);
+	cwd_dup(child, parent);
 	child->fs_base = a->flags & CLONE_SETTLS ? a->tls : parent->fs_base;
 	signal_fork(child, parent);
 	child->exit_signal = (int)(a->flags & CSIGNAL);

@@ -32,6 +32,12 @@ enum {
 	__NR_setitimer = 38, __NR_getgroups = 115, __NR_setgroups = 116, __NR_rt_sigpending = 127,
 	__NR_rt_sigtimedwait = 128, __NR_rt_sigsuspend = 130, __NR_sched_getaffinity = 204,
 	__NR_ppoll = 271, __NR_dup3 = 292,
+	/* the file system calls (fs/) */
+	__NR_pwrite64 = 18, __NR_msync = 26, __NR_fsync = 74, __NR_fdatasync = 75, __NR_truncate = 76,
+	__NR_ftruncate = 77, __NR_fchdir = 81, __NR_rename = 82, __NR_mkdir = 83, __NR_rmdir = 84,
+	__NR_creat = 85, __NR_unlink = 87, __NR_statfs = 137, __NR_fstatfs = 138, __NR_sync = 162,
+	__NR_mkdirat = 258, __NR_unlinkat = 263, __NR_renameat = 264, __NR_syncfs = 306,
+	__NR_renameat2 = 316,
 	NR_SYSCALLS = 512,
 	/* Pagoda's own, above Linux's range: VM counters for user/vmstat, user/maps. */
 	__NR_pagoda_vmstat = 1000, __NR_pagoda_maps = 1001,
@@ -42,6 +48,9 @@ enum {
 #define PROT_READ 0x1
 #define PROT_WRITE 0x2
 #define PROT_EXEC 0x4
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
 #define PROT_GROWSDOWN 0x01000000
 #define PROT_GROWSUP 0x02000000
 #define MAP_SHARED 0x01
@@ -75,6 +84,15 @@ enum {
 #define O_APPEND 02000
 #define O_DIRECTORY 0200000
 #define O_CLOEXEC 02000000
+#define O_NOCTTY 0400
+#define O_NONBLOCK 04000
+#define O_DSYNC 010000
+#define O_LARGEFILE 0100000
+#define O_NOFOLLOW 0400000
+#define O_NOATIME 01000000
+#define O_SYNC 04010000
+#define O_PATH 010000000
+#define O_TMPFILE 020200000
 #define AT_FDCWD (-100)
 #define AT_EMPTY_PATH 0x1000
 #define AT_SYMLINK_NOFOLLOW 0x100
@@ -93,6 +111,10 @@ enum {
 #define S_IFDIR 0040000
 #define S_IFCHR 0020000
 #define S_IFREG 0100000
+#define S_IFIFO 0010000
+#define S_IFBLK 0060000
+#define S_IFLNK 0120000
+#define S_IFSOCK 0140000
 struct linux_stat {
 	uint64_t st_dev, st_ino, st_nlink;
 	uint32_t st_mode, st_uid, st_gid, pad0;
@@ -109,9 +131,32 @@ struct linux_dirent64 {
 	uint8_t d_type;
 	char d_name[];
 };
+#define DT_UNKNOWN 0
+#define DT_FIFO 1
 #define DT_CHR 2
 #define DT_DIR 4
+#define DT_BLK 6
 #define DT_REG 8
+#define DT_LNK 10
+
+/* ---- statfs(2), x86-64 ---- */
+struct linux_statfs {
+	int64_t f_type, f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int32_t f_fsid[2];
+	int64_t f_namelen, f_frsize, f_flags, f_spare[4];
+};
+#define TMPFS_MAGIC 0x01021994
+#define RAMFS_MAGIC 0x858458f6
+#define PROC_SUPER_MAGIC 0x9fa0
+#define EXT2_SUPER_MAGIC 0xef53
+#define ST_RDONLY 0x1
+
+/* ---- the *at calls, rename(2) ---- */
+#define AT_REMOVEDIR 0x200
+#define RENAME_NOREPLACE 0x1
+#define RENAME_EXCHANGE 0x2
+#define RENAME_WHITEOUT 0x4
 
 struct iovec {
 	uintptr_t iov_base;

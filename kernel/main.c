@@ -5,13 +5,13 @@
  */
 #include "cmdline.h"
 #include "debug.h"
-#include "file.h"
+#include "console.h"
 #include "fpu.h"
 #include "pci.h"
+#include "../fs/vfs.h"
 #include "percpu.h"
 #include "proc.h"
 #include "qemu.h"
-#include "ramfs.h"
 #include "rtc.h"
 #include "gdt.h"
 #include "idt.h"
@@ -47,7 +47,7 @@ static void start_init(const char *words)
 	struct proc *init = proc_alloc("init");
 	if (!init)
 		panic("cannot allocate the first process");
-	file_init(init);
+	fs_init_proc(init);
 	cpu0.current = init;   /* exec works on the current process */
 	long err = exec_first_program(words && *words ? words : "/bin/init");
 	cpu0.current = idle_proc;
@@ -82,7 +82,7 @@ void kmain(uint32_t magic, paddr_t mbi)
 	vga_init();                       /* uses the direct map */
 	console_use_vga(cmdline_has("vga"));
 	rtc_init();
-	ramfs_init();
+	vfs_init();                       /* the root file system, /dev, /tmp, /proc */
 	percpu_init();
 	proc_init();                      /* the boot thread becomes the idle process */
 	syscall_init();

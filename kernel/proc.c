@@ -14,7 +14,6 @@
  *   saved_rsp --> +------------------+
  */
 #include "proc.h"
-#include "file.h"
 #include "fpu.h"
 #include "gdt.h"
 #include "panic.h"

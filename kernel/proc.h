@@ -15,6 +15,8 @@
 
 struct mm;
 struct file;
+struct mount;
+struct inode;
 
 enum proc_state { PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_ZOMBIE };
 
@@ -57,6 +59,8 @@ struct proc {
 
 	struct file *files[NFILE_PER_PROC];
 	uint64_t close_on_exec;        /* bit per fd */
+	struct mount *cwd_mnt;         /* the current directory (fs/namei.c), referenced */
+	struct inode *cwd;
 	uint64_t fs_base;              /* thread pointer (arch_prctl ARCH_SET_FS) */
 	/* signals: bit sig-1 of each set (kernel/sigpending.c, sigaction.c, sigframe.c) */
 	uint64_t sigmask;              /* blocked */

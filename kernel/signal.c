@@ -53,6 +53,13 @@ void user_page_fault(struct proc *p, const struct trapframe *tf, const struct fa
 		out_of_memory(p, f->addr);
 		return;
 	}
+	if (r == FAULT_SIGBUS) {   /* a file page past the end of the file */
+		force_sig_fault(SIGBUS, BUS_ADRERR, f->addr, tf);
+		if (!sig_handled(p, SIGBUS))
+			printk("pagoda: pid %d (%s) SIGBUS at %016lx rip %016lx: %s\n", p->pid, p->name, f->addr,
+			       tf->rip, f->case_name);
+		return;
+	}
 	int code = r == FAULT_SEGV_ACCERR ? SEGV_ACCERR : SEGV_MAPERR;
 	force_sig_fault(SIGSEGV, code, f->addr, tf);
 	if (sig_handled(p, SIGSEGV))

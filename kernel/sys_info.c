@@ -14,7 +14,9 @@
 #include "timer.h"
 #include "uaccess.h"
 #include "x86.h"
+#include "../mm/filemap.h"
 #include "../mm/frame.h"
+#include "../mm/filemap.h"
 #include "../mm/mm.h"
 
 long sys_getpid(void) { return current_proc()->pid; }
@@ -210,6 +212,7 @@ long sys_sysinfo(uintptr_t uinfo)
 	si.uptime = timer_ticks() / HZ;
 	si.totalram = s.total * PAGE_SIZE;
 	si.freeram = s.free * PAGE_SIZE;
+	si.bufferram = filemap_reclaimable() * PAGE_SIZE;   /* Pagoda: clean cached pages nothing maps */
 	si.procs = proc_count();
 	si.mem_unit = 1;
 	return copy_to_user(uinfo, &si, sizeof(si));

@@ -70,28 +70,61 @@ long sys_sched_getaffinity(int pid, size_t len, uintptr_t umask);
 long sys_prctl(int option, uintptr_t arg2);
 long sys_times(uintptr_t ubuf);
 
-/* kernel/file.c */
+/* fs/open.c */
 long sys_open(uintptr_t path, int flags, int mode);
 long sys_openat(int dirfd, uintptr_t path, int flags, int mode);
+long sys_creat(uintptr_t path, int mode);
 long sys_close(int fd);
+long sys_truncate(uintptr_t upath, int64_t length);
+long sys_ftruncate(int fd, int64_t length);
+long sys_chdir(uintptr_t upath);
+long sys_fchdir(int fd);
+long sys_getcwd(uintptr_t buf, size_t size);
+
+/* fs/read_write.c */
 long sys_read(int fd, uintptr_t buf, size_t n);
 long sys_write(int fd, uintptr_t buf, size_t n);
+long sys_pread64(int fd, uintptr_t buf, size_t n, int64_t off);
+long sys_pwrite64(int fd, uintptr_t buf, size_t n, int64_t off);
 long sys_readv(int fd, uintptr_t iov, int n);
 long sys_writev(int fd, uintptr_t iov, int n);
 long sys_lseek(int fd, int64_t off, int whence);
+
+/* fs/stat.c */
 long sys_fstat(int fd, uintptr_t ustat);
 long sys_stat(uintptr_t upath, uintptr_t ustat);
 long sys_newfstatat(int dirfd, uintptr_t upath, uintptr_t ustat, int flags);
+long sys_statfs(uintptr_t upath, uintptr_t ubuf);
+long sys_fstatfs(int fd, uintptr_t ubuf);
 long sys_access(uintptr_t path, int mode);
 long sys_faccessat(int dirfd, uintptr_t path, int mode);
+long sys_readlinkat(int dirfd, uintptr_t upath, uintptr_t ubuf, int64_t size);
+long sys_readlink(uintptr_t upath, uintptr_t ubuf, int64_t size);
+
+/* fs/readdir.c */
 long sys_getdents64(int fd, uintptr_t buf, size_t n);
+
+/* fs/names.c */
+long sys_mkdir(uintptr_t upath, int mode);
+long sys_mkdirat(int dirfd, uintptr_t upath, int mode);
+long sys_rmdir(uintptr_t upath);
+long sys_unlink(uintptr_t upath);
+long sys_unlinkat(int dirfd, uintptr_t upath, int flags);
+long sys_rename(uintptr_t oldpath, uintptr_t newpath);
+long sys_renameat(int olddirfd, uintptr_t oldpath, int newdirfd, uintptr_t newpath);
+long sys_renameat2(int olddirfd, uintptr_t oldpath, int newdirfd, uintptr_t newpath, unsigned flags);
+
+/* fs/fcntl.c */
 long sys_ioctl(int fd, unsigned long cmd, uintptr_t arg);
 long sys_dup(int fd);
 long sys_dup2(int oldfd, int newfd);
 long sys_fcntl(int fd, int cmd, uint64_t arg);
-long sys_getcwd(uintptr_t buf, size_t size);
-long sys_readlinkat(int dirfd, uintptr_t upath, uintptr_t ubuf, int64_t size);
-long sys_readlink(uintptr_t upath, uintptr_t ubuf, int64_t size);
+
+/* fs/sync.c */
+long sys_fsync(int fd);
+long sys_fdatasync(int fd);
+long sys_sync(void);
+long sys_syncfs(int fd);
 
 /* kernel/sys_info.c */
 long sys_getpid(void);
@@ -117,6 +150,9 @@ long sys_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flag
 long sys_munmap(uintptr_t start, size_t len);
 long sys_mprotect(uintptr_t start, size_t len, unsigned long prot);
 long sys_madvise(uintptr_t start, size_t len, int advice);
+
+/* mm/msync.c */
+long sys_msync(uintptr_t start, size_t len, int flags);
 
 /* mm/brk.c */
 long sys_brk(uintptr_t brk);

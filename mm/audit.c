@@ -4,6 +4,7 @@
  *   for every frame in use by user space:
  *       refcount == (number of PTEs mapping it, over all address spaces)
  *                 + (1 if a shared-memory object holds it)
+ *                 + (1 if the page cache holds it)
  *
  * A refcount too high is a leak (the frame would never be freed); too low a
  * use-after-free waiting to happen. Runs under `debug_vm` (every test boot)
@@ -63,7 +64,7 @@ static int compare(const struct audit *a)
 	int bad = 0;
 	for (uint64_t pfn = 0; pfn < a->npfn; pfn++) {
 		struct page *p = pa_to_page(pfn << PAGE_SHIFT);
-		if (p->use != FRAME_USER || p->refcount == a->refs[pfn])
+		if (p->use != FRAME_USER || p->refcount == a->refs[pfn] + (p->mapping != NULL))
 			continue;
 		if (bad++ < 8)
 			printk("frame_audit: frame %lx has refcount %u but %u references\n", pfn << PAGE_SHIFT,

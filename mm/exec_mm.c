@@ -17,6 +17,7 @@
 #include "kheap.h"
 #include "layout.h"
 #include "pagetable.h"
+#include "../fs/vfs.h"
 #include "../kernel/errno.h"
 #include "../kernel/string.h"
 
@@ -28,7 +29,7 @@ int mm_map_segment(struct mm *mm, const struct mm_segment *seg)
 		kfree(v);
 		return -ENOMEM;
 	}
-	v->vm_file = seg->file;
+	v->vm_file = get_file(seg->file);
 	v->vm_pgoff = seg->offset - (seg->va - start);
 	v->file_end = seg->va + seg->filesz;
 	vma_insert(mm, v);

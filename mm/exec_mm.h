@@ -9,7 +9,7 @@ struct mm_segment {
 	uint64_t offset;                /* file offset of that byte */
 	uint64_t filesz, memsz;         /* bytes from the file; bytes in memory (the rest zero: bss) */
 	uint64_t vm_flags;              /* VM_READ | VM_WRITE | VM_EXEC */
-	const struct ramfs_file *file;
+	struct file *file;              /* the program (each area takes its own reference) */
 };
 
 /* Make seg an area of mm (not active), replacing whatever it overlaps (a

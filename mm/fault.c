@@ -13,7 +13,8 @@
  *                                                      or cow_copy
  *          present, otherwise           -> spurious_fault: a stale TLB entry
  *                                          (flush), or a corrupt table (panic)
- *          not present, file area       -> do_file_page    (ELF page from the ramdisk)
+ *          not present, file area       -> do_file_page    (the page cache's frame; SIGBUS
+ *                                                       past the end of the file)
  *          not present, shared area     -> do_shared_page  (the shared object's frame)
  *          not present, otherwise       -> do_anonymous_page (demand-zero page)
  *
@@ -25,6 +26,7 @@
  */
 #include "fault.h"
 #include "faultlog.h"
+#include "filemap.h"
 #include "frame.h"
 #include "kheap.h"
 #include "pagetable.h"
@@ -34,7 +36,6 @@
 #include "../kernel/errno.h"
 #include "../kernel/panic.h"
 #include "../kernel/printk.h"
-#include "../kernel/ramfs.h"
 #include "../kernel/string.h"
 
 /* Every case has a counter, per process and system-wide. */
@@ -91,27 +92,80 @@ static enum fault_result do_anonymous_page(struct mm *mm, struct vma *v, struct 
 }
 */
 
-/* CS:APP 9.8: an area backed by a regular file (the ELF image in the ramdisk).
- * Each process gets its own copy of the page (private mapping). */
-static enum fault_result do_file_page(struct mm *mm, struct vma *v, struct fault *f)
+/* ---- file pages (CS:APP 9.8: an area backed by a regular file) ---- */
+
+/* A private copy of file bytes [page, stop) with zeros after: the page
+ * where an ELF segment's file part ends and its bss begins. */
+static enum fault_result file_edge_page(struct mm *mm, struct vma *v, struct fault *f, paddr_t cached,
+					uintptr_t page)
 {
 	paddr_t pa = frame_alloc_zeroed(FRAME_USER);
-	if (!pa)
+	if (!pa) {
+		frame_put(cached);
 		return done(f, FAULT_OOM, "out of memory for a file page");
-	uintptr_t page = page_round_down(f->addr);
-	uintptr_t file_stop = v->file_end < page + PAGE_SIZE ? v->file_end : page + PAGE_SIZE;
-	if (file_stop > page) {
-		uint64_t off = v->vm_pgoff + (page - v->vm_start);
-		uint64_t n = file_stop - page;
-		if (off < v->vm_file->size) {
-			if (n > v->vm_file->size - off)
-				n = v->vm_file->size - off;
-			memcpy(pa_to_kva(pa), v->vm_file->data + off, n);
-		}
 	}
+	memcpy(pa_to_kva(pa), pa_to_kva(cached), v->file_end - page);
+	frame_put(cached);
 	count(&mm->stat.file_fills, &vm_global.file_fills);
 	enum fault_result r = map_new_frame(mm, f, pa, private_flags(v));
-	return r == FAULT_HANDLED ? done(f, r, "file page (copied from the ramdisk)") : r;
+	return r == FAULT_HANDLED ? done(f, r, "file page: private copy up to the end of the segment's file part") : r;
+}
+
+/* A write to a private file page not yet mapped: copy the cached frame. */
+static enum fault_result file_private_copy(struct mm *mm, struct vma *v, struct fault *f, paddr_t cached)
+{
+	paddr_t copy = frame_alloc(FRAME_USER);
+	if (!copy) {
+		frame_put(cached);
+		return done(f, FAULT_OOM, "out of memory for a copy-on-write copy");
+	}
+	page_copy(pa_to_kva(copy), pa_to_kva(cached));
+	frame_put(cached);
+	count(&mm->stat.cow_copies, &vm_global.cow_copies);
+	enum fault_result r = map_new_frame(mm, f, copy, private_flags(v));
+	return r == FAULT_HANDLED ? done(f, r, "file page: private copy of the cached page (write)") : r;
+}
+
+static const char *cache_case(bool hit, const struct address_space *m)
+{
+	if (hit)
+		return "file page: page cache hit";
+	return m->a_ops && m->a_ops->readpage ? "file page: read from the file" : "file page: zero page";
+}
+
+/* The cached frame itself: every process mapping the page shares it. A
+ * shared page is writable only once dirty (write-back write-protects it). */
+static enum fault_result file_cached_page(struct mm *mm, struct vma *v, struct fault *f, paddr_t pa, bool hit)
+{
+	uint64_t flags = vma_pte_flags(v) & ~PTE_W;
+	if ((v->vm_flags & VM_SHARED) && pf_decode(f->error).write) {
+		set_page_dirty(pa);
+		flags |= PTE_W;
+	}
+	count(&mm->stat.file_fills, &vm_global.file_fills);
+	enum fault_result r = map_new_frame(mm, f, pa, flags);
+	return r == FAULT_HANDLED ? done(f, r, cache_case(hit, v->vm_file->f_inode->i_mapping)) : r;
+}
+
+static enum fault_result do_file_page(struct mm *mm, struct vma *v, struct fault *f)
+{
+	uintptr_t page = page_round_down(f->addr);
+	if (page >= v->file_end)
+		return do_anonymous_page(mm, v, f);   /* all bss */
+	struct inode *inode = v->vm_file->f_inode;
+	uint64_t off = v->vm_pgoff + (page - v->vm_start);
+	if (off >= page_round_up(inode->i_size))
+		return done(f, FAULT_SIGBUS, "file page beyond the end of the file");
+	bool hit;
+	int err = 0;
+	paddr_t pa = filemap_get_page(inode->i_mapping, off >> PAGE_SHIFT, &hit, &err);
+	if (!pa)
+		return done(f, err == -ENOMEM ? FAULT_OOM : FAULT_SIGBUS, "file page: read failed");
+	if (v->file_end < page + PAGE_SIZE)
+		return file_edge_page(mm, v, f, pa, page);
+	if (!(v->vm_flags & VM_SHARED) && pf_decode(f->error).write)
+		return file_private_copy(mm, v, f, pa);
+	return file_cached_page(mm, v, f, pa, hit);
 }
 
 /* CS:APP 9.8.1: a shared object: every sharer maps the same frame. */
@@ -134,11 +188,12 @@ static enum fault_result do_wp_page(struct mm *mm, struct vma *v, struct fault *
 	uintptr_t page = page_round_down(f->addr);
 	paddr_t old = pte_addr(*pte);
 	if (v->vm_flags & VM_SHARED) {   /* shared pages are never copied */
+		set_page_dirty(old);   /* a file page: write-back will store it */
 		pt_protect(mm->pgd, page, vma_pte_flags(v));
 		f->frame = old;
 		return done(f, FAULT_HANDLED, "shared page made writable");
 	}
-	if (pa_to_page(old)->refcount == 1) {   /* cow_reuse: nobody else has it any more */
+	if (pa_to_page(old)->refcount == 1 && !pa_to_page(old)->mapping) {   /* never a cached frame */   /* cow_reuse: nobody else has it any more */
 		pt_protect(mm->pgd, page, private_flags(v));
 		count(&mm->stat.cow_reuses, &vm_global.cow_reuses);
 		f->frame = old;

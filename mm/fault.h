@@ -10,6 +10,7 @@ enum fault_result {
 	FAULT_SEGV_MAPERR,   /* no area at the address (Linux SEGV_MAPERR) */
 	FAULT_SEGV_ACCERR,   /* an area is there but forbids the access (SEGV_ACCERR) */
 	FAULT_OOM,           /* no frame to resolve it with */
+	FAULT_SIGBUS,        /* a file page past the end of the file, or the file's I/O failed (BUS_ADRERR) */
 };
 
 struct fault {

@@ -23,10 +23,10 @@
 #include "frame.h"
 #include "pf_error.h"
 #include "../kernel/printk.h"
-#include "../kernel/ramfs.h"
 #include "../kernel/serial.h"
 #include "../kernel/spinlock.h"
 #include "../kernel/string.h"
+#include "../fs/vfs.h"
 
 struct fault_event {
 	uint64_t seq;
@@ -69,9 +69,12 @@ static void describe_area(struct fault_event *ev, const struct vma *v, const str
 	snprintf(ev->prot, sizeof ev->prot, "%c%c%c%c", v->vm_flags & VM_READ ? 'r' : '-',
 	         v->vm_flags & VM_WRITE ? 'w' : '-', v->vm_flags & VM_EXEC ? 'x' : '-',
 	         v->vm_flags & VM_SHARED ? 's' : 'p');
+	char path[64];
+	if (v->kind == VMA_FILE && file_path_name(v->vm_file, path, sizeof path) < 0)
+		strlcpy(path, "?", sizeof path);
 	if (v->kind == VMA_FILE)
-		snprintf(ev->backing, sizeof ev->backing, "%s:/%s@0x%lx", v->vm_file == mm->exe_file ? "elf" : "file",
-		         v->vm_file->name, v->vm_pgoff + (page_round_down(ev->addr) - v->vm_start));
+		snprintf(ev->backing, sizeof ev->backing, "%s:%s@0x%lx", v->vm_file == mm->exe_file ? "elf" : "file",
+		         path, v->vm_pgoff + (page_round_down(ev->addr) - v->vm_start));
 	else
 		strlcpy(ev->backing, v->kind == VMA_HEAP ? "heap" : v->kind == VMA_STACK ? "stack"
 		                     : v->shm ? "shared-anon" : "anon", sizeof ev->backing);

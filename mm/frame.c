@@ -18,6 +18,7 @@
  * frames, with refcounts for copy-on-write), kheap (slabs), kernel stacks.
  */
 #include "frame.h"
+#include "filemap.h"
 #include "../kernel/debug.h"
 #include "../kernel/multiboot2.h"
 #include "../kernel/panic.h"
@@ -150,6 +151,8 @@ void frame_init(void)
 
 /* ---- allocation: the fast path pops the free list ---- */
 
+enum { RECLAIM_BATCH = 32 };
+
 static void account(struct page *p, enum frame_use use)
 {
 	p->use = use;
@@ -164,6 +167,8 @@ static void account(struct page *p, enum frame_use use)
 paddr_t frame_alloc(enum frame_use use)
 {
 	struct page *p = free_list;
+	if (!p && filemap_reclaim(RECLAIM_BATCH))   /* memory pressure: drop clean cached pages */
+		p = free_list;
 	if (!p)
 		return 0;
 	free_list_unlink(p);

@@ -25,9 +25,15 @@ struct page {
 	uint8_t use;          /* enum frame_use */
 	uint8_t slab_class;   /* kheap: size class of a slab frame; 0xff = large run head */
 	uint32_t count;       /* page table: present entries; slab: objects in use; run: length */
-	struct page *next, *prev;   /* free list, or the kheap's partial-slab list */
+	struct page *next, *prev;   /* free list, the kheap's partial-slab list, or a file's cached pages */
 	void *slab_free;      /* kheap: first free object in this slab */
+	struct address_space *mapping;   /* page cache: the file this frame caches (it holds one reference) */
+	uint64_t index;       /* page cache: page number in that file */
+	struct page *hash_next;   /* page cache: lookup chain */
+	uint32_t flags;       /* PG_dirty, ... */
 };
+
+#define PG_dirty 0x1      /* page cache: newer than the file's store */
 
 void frame_init(void);
 void frame_print_stats(void);

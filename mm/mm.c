@@ -9,6 +9,7 @@
  * Shared areas keep their pages writable in both.
  */
 #include "mm.h"
+#include "filemap.h"
 #include "frame.h"
 #include "kheap.h"
 #include "pagetable.h"
@@ -95,6 +96,8 @@ static struct vma *vma_clone(const struct vma *v)
 	*c = *v;
 	if (c->shm)
 		c->shm->refcount++;
+	if (c->vm_file)
+		get_file(c->vm_file);
 	return c;
 }
 
@@ -107,7 +110,7 @@ struct mm *mm_dup(struct mm *parent)
 	child->brk = parent->brk;
 	child->start_stack = parent->start_stack;
 	child->mmap_base = parent->mmap_base;
-	child->exe_file = parent->exe_file;
+	child->exe_file = parent->exe_file ? get_file(parent->exe_file) : NULL;
 	struct cow_ctx c = { child, NULL, 0 };
 	for (struct vma *v = parent->vma_list; v && !c.err; v = v->next) {
 		struct vma *copy = vma_clone(v);
@@ -131,6 +134,7 @@ struct mm *mm_dup(struct mm *parent)
 void mm_destroy(struct mm *mm)
 {
 	vma_unmap_range(mm, 0, USER_TOP);   /* splits nothing: cannot fail */
+	fput(mm->exe_file);
 	pt_destroy(mm->pgd);
 	kfree(mm);
 }

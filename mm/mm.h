@@ -13,18 +13,20 @@
 #define VM_WRITE 0x2ul
 #define VM_EXEC 0x4ul
 #define VM_SHARED 0x8ul
+#define VM_MAYWRITE 0x20ul     /* mprotect may add VM_WRITE (a shared file mapping needs a writable fd) */
 #define VM_GROWSDOWN 0x100ul   /* the stack: grows down on a fault just below it */
 #define VM_PROT_MASK (VM_READ | VM_WRITE | VM_EXEC)
 
 /* What backs an area's pages when they are first touched. */
 enum vma_kind {
 	VMA_ANON,    /* demand-zero (private) or a shared anonymous object (VM_SHARED) */
-	VMA_FILE,    /* an ELF segment: bytes from the ramdisk file, zero past file_end */
+	VMA_FILE,    /* a file mapping (mmap or an ELF segment): the page cache's pages, zero past file_end */
 	VMA_HEAP,    /* the brk area: demand-zero */
 	VMA_STACK,   /* the user stack: demand-zero, VM_GROWSDOWN */
 };
 
-struct ramfs_file;
+struct file;
+struct mm;
 
 /* Anonymous MAP_SHARED memory: the frames every sharer maps, by page index.
  * It holds one reference on each frame; each VMA using it holds one on it. */
@@ -39,10 +41,13 @@ struct vma {
 	uintptr_t vm_start, vm_end;   /* [vm_start, vm_end), page aligned */
 	uint64_t vm_flags;            /* VM_READ | VM_WRITE | VM_EXEC | VM_SHARED | VM_GROWSDOWN */
 	enum vma_kind kind;
-	const struct ramfs_file *vm_file;   /* VMA_FILE: the program file */
+	struct file *vm_file;         /* VMA_FILE: the open file (one reference per area) */
 	uint64_t vm_pgoff;            /* VMA_FILE: file offset (bytes) shown at vm_start;
 	                                 shared anon: page index in shm of vm_start */
-	uintptr_t file_end;           /* VMA_FILE: bytes at or above this address are zero (bss) */
+	uintptr_t file_end;           /* VMA_FILE: bytes at or above this address are zero (an ELF
+	                                 segment's bss); USER_TOP for mmap */
+	struct mm *vm_mm;             /* the address space it is in */
+	struct vma *shared_next;      /* VMA_FILE: the file's list of areas (address_space.i_mmap) */
 	struct shm_object *shm;       /* VM_SHARED anonymous backing */
 	struct avl_node node;         /* in mm->vmas, keyed by vm_start */
 	struct vma *prev, *next;      /* address order */
@@ -51,7 +56,7 @@ struct vma {
 struct vm_counters {
 	uint64_t faults;          /* every page fault taken (Linux ru_minflt; no major faults yet) */
 	uint64_t demand_zero;     /* anonymous page zero-filled on first touch */
-	uint64_t file_fills;      /* ELF page filled from the ramdisk */
+	uint64_t file_fills;      /* file page mapped from the page cache (or copied: bss edge, private write) */
 	uint64_t shared_fills;    /* shared anonymous page found or created */
 	uint64_t cow_copies;      /* write to a shared COW page: copied */
 	uint64_t cow_reuses;      /* write to a COW page no longer shared: made writable */
@@ -67,7 +72,7 @@ struct mm {
 	uintptr_t start_brk, brk;     /* heap area [start_brk, page_up(brk)) */
 	uintptr_t start_stack;        /* initial stack pointer region (top of stack) */
 	uintptr_t mmap_base;          /* mmap placement searches down from here */
-	const struct ramfs_file *exe_file;   /* the program execve loaded (its areas are ELF segments) */
+	struct file *exe_file;        /* the program execve loaded (its areas are ELF segments); referenced */
 	struct vm_counters stat;
 };
 

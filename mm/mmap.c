@@ -19,12 +19,11 @@
 #include "frame.h"
 #include "kheap.h"
 #include "pagetable.h"
+#include "filemap.h"
 #include "../kernel/errno.h"
-#include "../kernel/file.h"
 #include "../kernel/linux_abi.h"
 #include "../kernel/param.h"
 #include "../kernel/proc.h"
-#include "../kernel/ramfs.h"
 #include "../kernel/syscalls.h"
 
 #define TASK_SIZE USER_TOP
@@ -120,23 +119,32 @@ static struct shm_object *shm_create(size_t len)
 	return shm;
 }
 
-/* Backing for a file mapping: a private copy-on-write view of a ramdisk file. */
-static long file_backing(struct vma *v, int fd, uint64_t off, unsigned long flags)
+extern const struct file_operations zero_fops;   /* fs/devfs.c: /dev/zero maps as anonymous memory */
+
+/* Linux's checks on the file of a mapping (do_mmap), in its order. */
+static long file_mmap_check(struct file *f, uint64_t vm_flags)
 {
-	struct file *f = fd >= 0 && fd < NFILE_PER_PROC ? current_proc()->files[fd] : NULL;
-	if (!f)
-		return -EBADF;
-	if (f->type != FILE_RAMFS)
+	if ((vm_flags & VM_SHARED) && (vm_flags & VM_WRITE) && !(f->f_mode & FMODE_WRITE))
+		return -EACCES;
+	if (!(f->f_mode & FMODE_READ))
+		return -EACCES;
+	if (!f->f_inode || !inode_is_reg(f->f_inode))
 		return -ENODEV;
-	if ((flags & MAP_TYPE) == MAP_SHARED && (v->vm_flags & VM_WRITE))
-		return -EACCES;   /* the ramdisk is read-only */
+	return 0;
+}
+
+/* Backing for a file mapping: the file's page cache, from byte off. */
+static long file_backing(struct vma *v, struct file *f, uint64_t off)
+{
+	long err = file_mmap_check(f, v->vm_flags);
+	if (err)
+		return err;
 	v->kind = VMA_FILE;
-	v->vm_file = f->rf;
+	v->vm_file = get_file(f);
 	v->vm_pgoff = off;
-	v->file_end = off >= f->rf->size ? v->vm_start : v->vm_start + (f->rf->size - off);
-	if (v->file_end < v->vm_start)
-		v->file_end = USER_TOP;
-	v->vm_flags &= ~VM_SHARED;   /* read-only shared == private: nobody can write it */
+	v->file_end = USER_TOP;
+	if ((v->vm_flags & VM_SHARED) && !(f->f_mode & FMODE_WRITE))
+		v->vm_flags &= ~VM_MAYWRITE;
 	return 0;
 }
 
@@ -163,8 +171,13 @@ static long map_type_flags(unsigned long flags, uint64_t *vm_flags)
 long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags, int fd, uint64_t off)
 {
 	struct mm *mm = current_mm();
-	if (!(flags & MAP_ANONYMOUS) && (fd < 0 || fd >= NFILE_PER_PROC || !current_proc()->files[fd]))
+	struct file *file = flags & MAP_ANONYMOUS ? NULL : fget(fd);
+	if (!(flags & MAP_ANONYMOUS) && !file)
 		return -EBADF;
+	if (file && file->f_op == &zero_fops) {   /* /dev/zero: anonymous memory, as Linux */
+		flags |= MAP_ANONYMOUS;
+		file = NULL;
+	}
 	if (!len)
 		return -EINVAL;
 	if (flags & MAP_FIXED_NOREPLACE)
@@ -177,6 +190,8 @@ long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags
 	len = page_round_up(len);
 	if (!len)
 		return -ENOMEM;
+	if (file && off + len < off)
+		return -EOVERFLOW;
 	if (mm->vmas.count > MAX_MAP_COUNT)
 		return -ENOMEM;
 	long where = get_unmapped_area(mm, addr, len, flags);
@@ -187,7 +202,7 @@ long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags
 		return -EPERM;   /* the low pages (NULL) stay unmapped: mmap_min_addr */
 	if ((flags & MAP_FIXED_NOREPLACE) && !vma_range_free(mm, addr, addr + len))
 		return -EEXIST;
-	uint64_t vm_flags = prot_to_vm_flags(prot) | (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0);
+	uint64_t vm_flags = prot_to_vm_flags(prot) | VM_MAYWRITE | (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0);
 	long err = map_type_flags(flags, &vm_flags);
 	if (err)
 		return err;
@@ -196,8 +211,8 @@ long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags
 	struct vma *v = vma_alloc(addr, addr + len, vm_flags, VMA_ANON);
 	if (!v)
 		return -ENOMEM;
-	if (!(flags & MAP_ANONYMOUS))
-		err = file_backing(v, fd, off, flags);
+	if (file)
+		err = file_backing(v, file, off);
 	else if (vm_flags & VM_SHARED)   /* its page array is real memory: no more pages than RAM */
 		err = enough_memory(len) && (v->shm = shm_create(len)) ? 0 : -ENOMEM;
 	if (!err && (flags & MAP_FIXED))
@@ -242,9 +257,11 @@ long sys_munmap(uintptr_t start, size_t len)
  * page writable (reuse) or copies it if it is still COW-shared. */
 static uint64_t protect_flags(pte_t old, void *arg)
 {
-	(void)old;
 	const struct vma *v = arg;
-	return vma_pte_flags(v);
+	uint64_t flags = vma_pte_flags(v);
+	if (v->vm_file && !(old & PTE_W))
+		flags &= ~PTE_W;   /* a shared file page becomes writable at its write fault (dirty) */
+	return flags;
 }
 
 static int mprotect_vma(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t end, uint64_t newflags)
@@ -291,6 +308,10 @@ long do_mprotect(uintptr_t start, size_t len, unsigned long prot)
 		struct vma *v = find_vma(mm, at);
 		if (!v || v->vm_start > at) {
 			err = -ENOMEM;   /* a hole: areas before it keep their new protection */
+			break;
+		}
+		if ((newflags & VM_WRITE) && !(v->vm_flags & VM_MAYWRITE)) {
+			err = -EACCES;   /* a shared mapping of a file not opened for writing */
 			break;
 		}
 		uintptr_t stop = v->vm_end < end ? v->vm_end : end;

@@ -13,6 +13,7 @@
  * Nothing is mapped in the page tables outside an area.
  */
 #include "mm.h"
+#include "filemap.h"
 #include "frame.h"
 #include "kheap.h"
 #include "pagetable.h"
@@ -99,7 +100,7 @@ struct vma *vma_alloc(uintptr_t start, uintptr_t end, uint64_t flags, enum vma_k
 		return NULL;
 	v->vm_start = start;
 	v->vm_end = end;
-	v->vm_flags = flags;
+	v->vm_flags = flags | VM_MAYWRITE;   /* only a read-only fd's shared mapping lacks it */
 	v->kind = kind;
 	return v;
 }
@@ -114,14 +115,30 @@ static void shm_put(struct shm_object *shm)
 	kfree(shm);
 }
 
+/* A file area leaves its file's list; the last shared one writes the
+ * file's dirty pages back (munmap or exit of the last mapping). */
+static void vma_file_put(struct vma *v)
+{
+	struct address_space *m = v->vm_file->f_inode->i_mapping;
+	mapping_remove_vma(m, v);
+	if ((v->vm_flags & VM_SHARED) && !m->i_mmap && m->nrdirty)
+		filemap_write_back(m);
+	fput(v->vm_file);
+}
+
 void vma_free(struct vma *v)
 {
 	shm_put(v->shm);
+	if (v->vm_file)
+		vma_file_put(v);
 	kfree(v);
 }
 
 void vma_insert(struct mm *mm, struct vma *v)
 {
+	v->vm_mm = mm;
+	if (v->vm_file)
+		mapping_add_vma(v->vm_file->f_inode->i_mapping, v);
 	struct vma *prev = node_vma(avl_floor(&mm->vmas, v->vm_start));
 	kassert(!prev || prev->vm_end <= v->vm_start);
 	v->node.key = v->vm_start;
@@ -157,8 +174,10 @@ static struct vma *split_at(struct mm *mm, struct vma *v, uintptr_t addr)
 		return NULL;
 	*hi = *v;
 	hi->vm_start = addr;
-	if (v->kind == VMA_FILE)
+	if (v->kind == VMA_FILE) {
 		hi->vm_pgoff += addr - v->vm_start;
+		get_file(hi->vm_file);
+	}
 	if (v->shm) {
 		hi->vm_pgoff += (addr - v->vm_start) >> PAGE_SHIFT;
 		v->shm->refcount++;
@@ -210,7 +229,8 @@ struct vma *vma_merge(struct mm *mm, struct vma *v)
 
 static void put_user_frame(paddr_t pa, pte_t old, void *arg)
 {
-	(void)old;
+	if ((old & PTE_D) && (old & PTE_W))
+		set_page_dirty(pa);   /* a shared file page written through this mapping */
 	((struct mm *)arg)->stat.pages_freed++;
 	vm_global.pages_freed++;
 	frame_put(pa);

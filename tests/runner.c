@@ -10,7 +10,8 @@
  *
  * Invariants:
  *   - runner's stdout is flushed before each fork, so no line is printed twice;
- *   - freeram_before is read before the fork, freeram_after after the child is
+ *   - freeram (free + bufferram: Pagoda reports reclaimable page cache there)
+ *     freeram_before is read before the fork, freeram_after after the child is
  *     reaped, so on Pagoda the two are equal when a process leaves nothing
  *     behind (on the host they are noise);
  *   - the exit status is 0 only when every child exited with status 0.
@@ -30,7 +31,7 @@ static unsigned long long freeram_bytes(void)
 
 	if (sysinfo(&si) != 0)
 		return 0;
-	return (unsigned long long)si.freeram * si.mem_unit;
+	return (unsigned long long)(si.freeram + si.bufferram) * si.mem_unit;   /* Pagoda: reclaimable cache */
 }
 
 /* program_path: DIR/NAME with DIR taken from argv0 ("/bin" if it has no '/'). */

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sched.h>
@@ -516,6 +517,25 @@ static inline int all_zero(const char *p, size_t len)
 		if (p[i])
 			return 0;
 	return 1;
+}
+
+/* ---- a scratch directory on a tmpfs --------------------------------------- */
+
+/* scratch_dir: a new empty directory for a file-system test, on a tmpfs:
+ * inside $TEST_TMPDIR if set, else /dev/shm (a tmpfs on Linux and Pagoda).
+ * The name has the pid in it, so it is never printed. rm_scratch removes
+ * it again (its files must be gone first). */
+static inline const char *scratch_dir(const char *test)
+{
+	static char dir[PATH_LEN];
+	const char *base = getenv("TEST_TMPDIR");
+
+	snprintf(dir, sizeof dir, "%s/%s.%d", base && *base ? base : "/dev/shm", test, (int)getpid());
+	if (mkdir(dir, 0755) != 0) {
+		setup_fail("mkdir scratch directory");
+		exit(1);
+	}
+	return dir;
 }
 
 #endif

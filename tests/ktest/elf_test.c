@@ -4,7 +4,7 @@
 #include "../../kernel/elf.h"
 #include "../../kernel/errno.h"
 #include "../../kernel/ktest.h"
-#include "../../kernel/ramfs.h"
+#include "../../fs/ramfs.h"
 #include "../../kernel/string.h"
 #include "../../mm/kheap.h"
 

@@ -1,6 +1,6 @@
 /*
- * A few /proc files, generated as text when opened, in Linux's formats so
- * the same program reads them on both systems:
+ * The text of the /proc files (fs/procfs.c serves them), generated when
+ * opened, in Linux's formats so the same program reads them on both systems:
  *   /proc/self/maps, /proc/PID/maps    one line per area (proc(5))
  *   /proc/self/smaps, /proc/PID/smaps  each area with its Size and Rss
  *   /proc/vmstat                       fault counters (pgfault as Linux,
@@ -14,13 +14,13 @@
  *                                      present user page-table leaf,
  *                                      "VA PA SIZE FLAGS" (mm/pgtbl.c)
  */
-#include "errno.h"
-#include "file.h"
-#include "printk.h"
-#include "proc.h"
-#include "ramfs.h"
-#include "string.h"
+#include "procfs.h"
+#include "../kernel/errno.h"
+#include "../kernel/printk.h"
+#include "../kernel/proc.h"
+#include "../kernel/string.h"
 #include "../mm/faultlog.h"
+#include "../mm/filemap.h"
 #include "../mm/frame.h"
 #include "../mm/kheap.h"
 #include "../mm/mm.h"
@@ -50,9 +50,9 @@ static const char *vma_name(const struct vma *v)
 		return "[heap]";
 	if (v->kind == VMA_STACK)
 		return "[stack]";
-	if (v->kind == VMA_FILE) {
-		snprintf(path, sizeof(path), "/%s", v->vm_file->name);
-		return path;
+	if (v->vm_file) {
+		long n = file_path_name(v->vm_file, path, sizeof(path));
+		return n < 0 ? "" : path;
 	}
 	return "";
 }
@@ -63,7 +63,7 @@ static void maps_line(struct text *t, const struct vma *v)
 	int n = snprintf(head, sizeof(head), "%08lx-%08lx %c%c%c%c %08lx 00:00 %lu", v->vm_start, v->vm_end,
 			 v->vm_flags & VM_READ ? 'r' : '-', v->vm_flags & VM_WRITE ? 'w' : '-',
 			 v->vm_flags & VM_EXEC ? 'x' : '-', v->vm_flags & VM_SHARED ? 's' : 'p',
-			 v->kind == VMA_FILE ? v->vm_pgoff : 0, v->kind == VMA_FILE ? v->vm_file->ino : 0ul);
+			 v->vm_file ? v->vm_pgoff : 0, v->vm_file ? v->vm_file->f_inode->i_ino : 0ul);
 	const char *name = vma_name(v);
 	emit(t, "%s%*s%s\n", head, *name ? 73 - n : 0, "", name);
 }
@@ -105,6 +105,13 @@ static void frame_lines(struct text *t)
 	     s.by_use[FRAME_USER], s.by_use[FRAME_PAGETABLE]);
 }
 
+static void gen_mounts(struct text *t)
+{
+	for (struct mount *m = root_mount(); m; m = m->mnt_next)
+		emit(t, "%s %s %s %s 0 0\n", m->mnt_sb->s_type->name, m->mnt_path, m->mnt_sb->s_type->name,
+		     m->mnt_sb->s_flags & SB_RDONLY ? "ro" : "rw");
+}
+
 static void gen_meminfo(struct text *t)
 {
 	struct frame_stats s;
@@ -128,33 +135,15 @@ static void gen_faultlog(struct text *t)
 			emit(t, "%s\n", line);
 }
 
-/* "/proc/self/x" or "/proc/123/x": the process and the x. */
-static struct proc *proc_of(const char *path, const char **rest)
-{
-	const char *p = path + 6;
-	struct proc *self = current_proc();
-	if (!strncmp(p, "self/", 5)) {
-		*rest = p + 5;
-		return self;
-	}
-	int pid = 0;
-	while (*p >= '0' && *p <= '9')
-		pid = pid * 10 + (*p++ - '0');
-	*rest = p + 1;
-	struct proc *q = *p == '/' ? proc_find(pid) : NULL;
-	return q && q->mm ? q : NULL;
-}
-
-char *procfs_generate(const char *path, size_t *len, int *err)
+char *proc_text(enum proc_file kind, struct proc *p, size_t *len, int *err)
 {
 	struct text t = { kmalloc(TEXT_MAX), 0 };
 	if (!t.buf) {
 		*err = -ENOMEM;
 		return NULL;
 	}
-	const char *rest;
-	struct proc *p;
-	if (!strcmp(path, "/proc/vmstat")) {
+	switch (kind) {
+	case PROC_VMSTAT:
 		gen_vmstat(&t, &vm_global);
 		frame_lines(&t);
 	} else if (!strcmp(path, "/proc/faultlog")) {
@@ -171,6 +160,16 @@ char *procfs_generate(const char *path, size_t *len, int *err)
 		kfree(t.buf);
 		*err = -ENOENT;
 		return NULL;
+}
+
+		emit(&t, "pagoda_free_frames %lu\n", frame_free_count());
+		break;
+	case PROC_PID_VMSTAT: gen_vmstat(&t, &p->mm->stat); break;
+	case PROC_MEMINFO: gen_meminfo(&t); break;
+	case PROC_MAPS: gen_maps(&t, p, false); break;
+	case PROC_SMAPS: gen_maps(&t, p, true); break;
+	case PROC_MOUNTS: gen_mounts(&t); break;
+	case PROC_FAULTLOG: gen_faultlog(&t); break;
 	}
 	*len = t.len;
 	return t.buf;

@@ -1,0 +1,349 @@
+/*
+ * Path lookup: a name becomes a (mount, inode), one component at a time,
+ * from the root ("/...") or from the process's current directory (or a
+ * directory fd for the *at calls). ".." goes to the parent (crossing a mount
+ * point upwards; "/.." is "/"); a directory with a file system mounted on it
+ * is replaced by that file system's root. There are no symbolic links.
+ *
+ * Invariants: every struct path handed out holds one inode reference
+ * (path_put drops it); mounts live as long as the system (no umount).
+ */
+#include "vfs.h"
+#include "../kernel/errno.h"
+#include "../kernel/proc.h"
+#include "../kernel/string.h"
+#include "../kernel/uaccess.h"
+#include "../mm/kheap.h"
+
+long getname(uintptr_t upath, char **out)
+{
+	char *buf = kmalloc(PATH_MAX);
+	if (!buf)
+		return -ENOMEM;
+	long len = strncpy_from_user(buf, upath, PATH_MAX);
+	if (len >= 0 && len == 0)
+		len = -ENOENT;
+	if (len < 0) {
+		kfree(buf);
+		return len;
+	}
+	*out = buf;
+	return 0;
+}
+
+void putname(char *name)
+{
+	kfree(name);
+}
+
+void path_get(struct path *p)
+{
+	igrab(p->inode);
+}
+
+void path_put(struct path *p)
+{
+	iput(p->inode);
+}
+
+bool name_is_dot(const char *name, size_t len)
+{
+	return len == 1 && name[0] == '.';
+}
+
+bool name_is_dotdot(const char *name, size_t len)
+{
+	return len == 2 && name[0] == '.' && name[1] == '.';
+}
+
+/* ---- the current directory ---- */
+
+void cwd_get(struct path *out)
+{
+	struct proc *p = current_proc();
+	*out = (struct path){ p->cwd_mnt, p->cwd };
+	path_get(out);
+}
+
+void cwd_dup(struct proc *child, struct proc *parent)
+{
+	child->cwd_mnt = parent->cwd_mnt;
+	child->cwd = igrab(parent->cwd);
+}
+
+void cwd_put(struct proc *p)
+{
+	iput(p->cwd);
+	p->cwd = NULL;
+}
+
+/* ---- one step ---- */
+
+static void path_replace(struct path *p, struct mount *mnt, struct inode *inode)
+{
+	iput(p->inode);
+	p->mnt = mnt;
+	p->inode = inode;
+}
+
+static bool is_mount_root(const struct path *p)
+{
+	return p->inode == p->mnt->mnt_sb->s_root;
+}
+
+/* ".." from p, up through mount points. */
+static int walk_dotdot(struct path *p)
+{
+	while (is_mount_root(p) && p->mnt->mnt_parent != p->mnt)
+		path_replace(p, p->mnt->mnt_parent, igrab(p->mnt->mnt_mountpoint));
+	if (is_mount_root(p))
+		return 0;   /* "/.." is "/" */
+	struct inode *up;
+	int err = p->inode->i_op->lookup(p->inode, "..", 2, &up);
+	if (!err)
+		path_replace(p, p->mnt, up);
+	return err;
+}
+
+/* Down into mounted file systems at p, if any. */
+static void follow_mounts(struct path *p)
+{
+	struct mount *m;
+	while ((m = lookup_mnt(p->mnt, p->inode)))
+		path_replace(p, m, igrab(m->mnt_sb->s_root));
+}
+
+/* Replace p (a directory) by its entry name. */
+static int walk_component(struct path *p, const char *name, size_t len)
+{
+	if (!inode_is_dir(p->inode))
+		return -ENOTDIR;
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (name_is_dot(name, len))
+		return 0;
+	if (name_is_dotdot(name, len))
+		return walk_dotdot(p);
+	if (!p->inode->i_op || !p->inode->i_op->lookup)
+		return -ENOTDIR;
+	struct inode *child;
+	int err = p->inode->i_op->lookup(p->inode, name, len, &child);
+	if (err)
+		return err;
+	path_replace(p, p->mnt, child);
+	follow_mounts(p);
+	return 0;
+}
+
+int vfs_lookup_one(struct path *dir, const char *name, size_t len, struct path *out)
+{
+	*out = *dir;
+	path_get(out);
+	int err = walk_component(out, name, len);
+	if (err)
+		path_put(out);
+	return err;
+}
+
+/* ---- whole paths ---- */
+
+static int start_path(int dirfd, const char *name, struct path *out)
+{
+	if (name[0] == '/') {
+		*out = (struct path){ root_mount(), root_mount()->mnt_sb->s_root };
+		path_get(out);
+		return 0;
+	}
+	if (dirfd == AT_FDCWD) {
+		cwd_get(out);
+		return 0;
+	}
+	struct file *f = fget(dirfd);
+	if (!f)
+		return -EBADF;
+	if (!f->f_path.mnt || !inode_is_dir(f->f_inode))
+		return -ENOTDIR;
+	*out = f->f_path;
+	path_get(out);
+	return 0;
+}
+
+int path_parent_at(int dirfd, const char *name, struct nameidata *nd)
+{
+	if (strlen(name) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	int err = start_path(dirfd, name, &nd->parent);
+	if (err)
+		return err;
+	const char *s = name;
+	for (;;) {
+		while (*s == '/')
+			s++;
+		const char *e = s;
+		while (*e && *e != '/')
+			e++;
+		const char *next = e;
+		while (*next == '/')
+			next++;
+		if (!*next) {   /* s..e is the last component */
+			*nd = (struct nameidata){ nd->parent, s, (size_t)(e - s), *e == '/' };
+			return 0;
+		}
+		if ((err = walk_component(&nd->parent, s, e - s))) {
+			path_put(&nd->parent);
+			return err;
+		}
+		s = next;
+	}
+}
+
+int path_lookup_at(int dirfd, const char *name, struct nameidata *nd, struct path *out)
+{
+	int err = path_parent_at(dirfd, name, nd);
+	if (err)
+		return err;
+	*out = nd->parent;
+	path_get(out);
+	if (nd->len)
+		err = walk_component(out, nd->last, nd->len);
+	if (!err && nd->trailing && !inode_is_dir(out->inode))
+		err = -ENOTDIR;
+	if (err) {
+		path_put(out);
+		path_put(&nd->parent);
+	}
+	return err;
+}
+
+int kern_path_at(int dirfd, const char *name, struct path *out)
+{
+	struct nameidata nd;
+	int err = path_lookup_at(dirfd, name, &nd, out);
+	if (!err)
+		path_put(&nd.parent);
+	return err;
+}
+
+int kern_path(const char *name, struct path *out)
+{
+	return kern_path_at(AT_FDCWD, name, out);
+}
+
+/* ---- the name of a place (getcwd) ---- */
+
+struct find_name {
+	struct dir_context ctx;
+	uint64_t ino;
+	char *name;   /* NAME_MAX + 1 */
+	bool found;
+};
+
+static bool match_ino(struct dir_context *ctx, const char *name, size_t len, uint64_t ino, unsigned type)
+{
+	(void)type;
+	struct find_name *f = (struct find_name *)ctx;
+	if (ino != f->ino || name_is_dot(name, len) || name_is_dotdot(name, len))
+		return true;
+	memcpy(f->name, name, len);
+	f->name[len] = 0;
+	f->found = true;
+	return false;
+}
+
+/* The name of child in directory dir, into name. */
+static int name_in_dir(struct inode *dir, struct inode *child, char *name)
+{
+	struct find_name f = { { match_ino, 0 }, child->i_ino, name, false };
+	struct file tmp = { .f_count = 1, .f_mode = FMODE_READ, .f_op = dir->i_fop, .f_inode = dir };
+	tmp.f_path.inode = dir;
+	if (!dir->i_fop || !dir->i_fop->iterate)
+		return -ENOENT;
+	while (!f.found) {
+		uint64_t before = f.ctx.pos;
+		int err = dir->i_fop->iterate(&tmp, &f.ctx);
+		if (err)
+			return err;
+		if (f.ctx.pos == before && !f.found)
+			return -ENOENT;   /* the end: not there (an unlinked directory) */
+	}
+	return 0;
+}
+
+/* Prepend "/name" to the text ending at buf + *at. */
+static int prepend(char *buf, size_t *at, const char *name)
+{
+	size_t n = strlen(name);
+	if (n + 1 > *at)
+		return -ENAMETOOLONG;
+	*at -= n;
+	memcpy(buf + *at, name, n);
+	buf[--*at] = '/';
+	return 0;
+}
+
+static long build_name(struct path *p, char *tmp, char *name, size_t *at)
+{
+	for (;;) {
+		while (is_mount_root(p) && p->mnt->mnt_parent != p->mnt)
+			path_replace(p, p->mnt->mnt_parent, igrab(p->mnt->mnt_mountpoint));
+		if (is_mount_root(p))
+			return 0;
+		struct inode *child = igrab(p->inode);
+		int err = walk_dotdot(p);
+		if (!err)
+			err = name_in_dir(p->inode, child, name);
+		iput(child);
+		if (!err)
+			err = prepend(tmp, at, name);
+		if (err)
+			return err;
+	}
+}
+
+long file_path_name(struct file *f, char *buf, size_t size)
+{
+	if (!f->f_dname)
+		return path_name(&f->f_path, buf, size);
+	long n = path_name(&f->f_dir, buf, size);
+	size_t k = strlen(f->f_dname);
+	if (n < 0)
+		return n;
+	if (n > 1)
+		buf[n++] = '/';
+	if ((size_t)n + k + 1 > size)
+		return -ENAMETOOLONG;
+	memcpy(buf + n, f->f_dname, k + 1);
+	return n + (long)k;
+}
+
+void file_set_name(struct file *f, const struct nameidata *nd)
+{
+	if (!nd->len || name_is_dot(nd->last, nd->len) || name_is_dotdot(nd->last, nd->len) ||
+	    inode_is_dir(f->f_inode) || !(f->f_dname = kmalloc(nd->len + 1)))
+		return;
+	memcpy(f->f_dname, nd->last, nd->len);
+	f->f_dname[nd->len] = 0;
+	f->f_dir = nd->parent;
+	path_get(&f->f_dir);
+}
+
+long path_name(const struct path *where, char *buf, size_t size)
+{
+	char *tmp = kmalloc(PATH_MAX), *name = kmalloc(NAME_MAX + 1);
+	struct path p = *where;
+	path_get(&p);
+	size_t at = PATH_MAX - 1;
+	long err = tmp && name ? build_name(&p, tmp, name, &at) : -ENOMEM;
+	path_put(&p);
+	if (!err) {
+		tmp[PATH_MAX - 1] = 0;
+		if (at == PATH_MAX - 1)
+			tmp[--at] = '/';
+		err = PATH_MAX - 1 - at + 1 > size ? -ERANGE : (long)(PATH_MAX - 1 - at);
+		if (err > 0)
+			memcpy(buf, tmp + at, err + 1);
+	}
+	kfree(tmp);
+	kfree(name);
+	return err;
+}

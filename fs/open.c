@@ -1,0 +1,261 @@
+/*
+ * Opening and closing, truncation and the current directory: open, openat,
+ * creat, close, truncate, ftruncate, chdir, fchdir, getcwd. Linux's checks
+ * in Linux's order (fs/open.c and fs/namei.c of Linux 6.1).
+ */
+#include "vfs.h"
+#include "../kernel/errno.h"
+#include "../kernel/syscalls.h"
+#include "../kernel/proc.h"
+#include "../kernel/string.h"
+#include "../kernel/uaccess.h"
+#include "../mm/filemap.h"
+#include "../mm/kheap.h"
+
+static bool rdonly(const struct inode *inode)
+{
+	return inode->i_sb->s_flags & SB_RDONLY;
+}
+
+/* Set a regular file's size: cached pages past it leave every mapping and
+ * the cache; the file system frees its blocks. */
+int vfs_truncate(struct inode *inode, uint64_t size)
+{
+	if (size > INT64_MAX)
+		return -EINVAL;
+	if (size < inode->i_size)
+		truncate_inode_pages(inode->i_mapping, size);
+	int err = inode->i_op && inode->i_op->setsize ? inode->i_op->setsize(inode, size) : 0;
+	if (!err) {
+		inode->i_size = size;
+		inode->i_mtime = inode->i_ctime = current_time();
+	}
+	return err;
+}
+
+/* May an open with these flags use this inode? */
+static int may_open(struct inode *inode, int flags)
+{
+	int acc = flags & O_ACCMODE;
+	if (inode_is_dir(inode) && (acc != O_RDONLY || (flags & O_TRUNC)))
+		return -EISDIR;
+	if ((flags & O_DIRECTORY) && !inode_is_dir(inode))
+		return -ENOTDIR;
+	if (inode_is_reg(inode) && rdonly(inode) && (acc != O_RDONLY || (flags & O_TRUNC)))
+		return -EROFS;
+	return 0;
+}
+
+/* The last component under O_CREAT: found, or made in nd's directory. */
+static int open_create(struct nameidata *nd, int flags, int mode, struct path *out)
+{
+	if (!nd->len || nd->trailing || name_is_dot(nd->last, nd->len) || name_is_dotdot(nd->last, nd->len))
+		return nd->len && !nd->trailing && (flags & O_EXCL) ? -EEXIST : -EISDIR;
+	int err = vfs_lookup_one(&nd->parent, nd->last, nd->len, out);
+	if (err != -ENOENT)
+		return !err && (flags & O_EXCL) ? (path_put(out), -EEXIST) : err;
+	struct inode *dir = nd->parent.inode;
+	if (rdonly(dir))
+		return -EROFS;
+	if (!dir->i_op || !dir->i_op->create)
+		return -EACCES;
+	if (!dir->i_nlink)
+		return -ENOENT;   /* the directory was removed */
+	struct inode *inode;
+	if ((err = dir->i_op->create(dir, nd->last, nd->len, S_IFREG | (mode & 07777 & ~current_proc()->umask), &inode)))
+		return err;
+	*out = (struct path){ nd->parent.mnt, inode };
+	return 1;   /* created: no truncation, no access check (Linux) */
+}
+
+/* The file to open, and nd for its name (nd->parent referenced on success). */
+static int open_path(int dirfd, const char *name, int flags, int mode, struct nameidata *nd, struct path *out)
+{
+	if (!(flags & O_CREAT))
+		return path_lookup_at(dirfd, name, nd, out);
+	int err = path_parent_at(dirfd, name, nd);
+	if (err)
+		return err;
+	err = open_create(nd, flags, mode, out);
+	if (err < 0)
+		path_put(&nd->parent);
+	return err;
+}
+
+struct file *vfs_open(const struct path *path, int flags, int *err)
+{
+	struct file *f = alloc_file(path, flags, path->inode->i_fop);
+	if (!f) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	if (f->f_op->open && (*err = f->f_op->open(path->inode, f))) {
+		fput_unopened(f);   /* no release for what never opened */
+		return NULL;
+	}
+	return f;
+}
+
+/* Open name (relative to dirfd) for the kernel or a process: *err on failure. */
+static struct file *open_name(int dirfd, const char *name, int flags, int mode, int *err)
+{
+	struct path path;
+	struct nameidata nd;
+	int created = open_path(dirfd, name, flags, mode, &nd, &path);
+	if (created < 0) {
+		*err = created;
+		return NULL;
+	}
+	*err = created ? 0 : may_open(path.inode, flags);
+	if (!*err && !created && (flags & O_TRUNC) && inode_is_reg(path.inode))
+		*err = vfs_truncate(path.inode, 0);
+	struct file *f = *err ? NULL : vfs_open(&path, flags, err);
+	if (f)
+		file_set_name(f, &nd);
+	path_put(&path);
+	path_put(&nd.parent);
+	return f;
+}
+
+static long do_open(int dirfd, const char *name, int flags, int mode)
+{
+	int err;
+	struct file *f = open_name(dirfd, name, flags, mode, &err);
+	if (!f)
+		return err;
+	int fd = fd_install(f, 0, flags & O_CLOEXEC);
+	if (fd < 0)
+		fput(f);
+	return fd;
+}
+
+static long open_user(int dirfd, uintptr_t upath, int flags, int mode)
+{
+	char *name;
+	long err = getname(upath, &name);
+	if (err)
+		return err;
+	err = do_open(dirfd, name, flags, mode);
+	putname(name);
+	return err;
+}
+
+long sys_open(uintptr_t path, int flags, int mode)
+{
+	return open_user(AT_FDCWD, path, flags, mode);
+}
+
+long sys_openat(int dirfd, uintptr_t path, int flags, int mode)
+{
+	return open_user(dirfd, path, flags, mode);
+}
+
+long sys_creat(uintptr_t path, int mode)
+{
+	return open_user(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+long sys_close(int fd)
+{
+	return fd_close(fd);
+}
+
+/* Open a file from the kernel (exec): *err on failure. */
+struct file *filp_open(const char *name, int flags, int *err)
+{
+	return open_name(AT_FDCWD, name, flags & ~(O_CREAT | O_TRUNC), 0, err);
+}
+
+/* ---- truncation ---- */
+
+long sys_ftruncate(int fd, int64_t length)
+{
+	if (length < 0)
+		return -EINVAL;
+	struct file *f = fget(fd);
+	if (!f)
+		return -EBADF;
+	if (!f->f_inode || !inode_is_reg(f->f_inode) || !(f->f_mode & FMODE_WRITE))
+		return -EINVAL;
+	return vfs_truncate(f->f_inode, (uint64_t)length);
+}
+
+long sys_truncate(uintptr_t upath, int64_t length)
+{
+	if (length < 0)
+		return -EINVAL;
+	char *name;
+	struct path path;
+	long err = getname(upath, &name);
+	if (err)
+		return err;
+	err = kern_path(name, &path);
+	putname(name);
+	if (err)
+		return err;
+	if (inode_is_dir(path.inode))
+		err = -EISDIR;
+	else if (!inode_is_reg(path.inode))
+		err = -EINVAL;
+	else if (rdonly(path.inode))
+		err = -EROFS;
+	else
+		err = vfs_truncate(path.inode, (uint64_t)length);
+	path_put(&path);
+	return err;
+}
+
+/* ---- the current directory ---- */
+
+static void set_cwd(struct path *p)
+{
+	struct proc *me = current_proc();
+	iput(me->cwd);
+	me->cwd_mnt = p->mnt;
+	me->cwd = p->inode;   /* the reference passes */
+}
+
+long sys_chdir(uintptr_t upath)
+{
+	char *name;
+	struct path path;
+	long err = getname(upath, &name);
+	if (err)
+		return err;
+	err = kern_path(name, &path);
+	putname(name);
+	if (err)
+		return err;
+	if (!inode_is_dir(path.inode)) {
+		path_put(&path);
+		return -ENOTDIR;
+	}
+	set_cwd(&path);
+	return 0;
+}
+
+long sys_fchdir(int fd)
+{
+	struct file *f = fget(fd);
+	if (!f)
+		return -EBADF;
+	if (!f->f_path.mnt || !inode_is_dir(f->f_inode))
+		return -ENOTDIR;
+	struct path p = f->f_path;
+	path_get(&p);
+	set_cwd(&p);
+	return 0;
+}
+
+long sys_getcwd(uintptr_t ubuf, size_t size)
+{
+	struct path cwd;
+	cwd_get(&cwd);
+	char *buf = kmalloc(PATH_MAX);
+	long n = buf ? path_name(&cwd, buf, size < PATH_MAX ? size : PATH_MAX) : -ENOMEM;
+	path_put(&cwd);
+	if (n >= 0)
+		n = copy_to_user(ubuf, buf, n + 1) ? -EFAULT : n + 1;
+	kfree(buf);
+	return n;
+}

@@ -1,0 +1,237 @@
+/*
+ * /proc as a file system: the root lists self, every process by pid, and
+ * the system files; a process directory holds maps, smaps and exe. Inodes
+ * are made at each lookup and freed at the last iput (nothing is cached:
+ * a process may be gone by the next lookup). A file's text is generated at
+ * open (fs/proc_text.c) and read from memory afterwards.
+ *
+ * Inode numbers say what an inode is: (pid << 8) | entry, pid 0 for the
+ * system files; the root is 1.
+ */
+#include "procfs.h"
+#include "../kernel/errno.h"
+#include "../kernel/printk.h"
+#include "../kernel/proc.h"
+#include "../kernel/string.h"
+#include "../kernel/uaccess.h"
+#include "../mm/kheap.h"
+
+enum { PE_ROOT = 1, PE_VMSTAT, PE_MEMINFO, PE_MOUNTS, PE_FAULTLOG, PE_PID_DIR = 0x10, PE_MAPS, PE_SMAPS, PE_EXE, PE_PID_VMSTAT, PE_PID_PAGETABLE,
+       PID_COOKIE = 1000 };
+
+struct proc_entry {
+	const char *name;
+	int id;
+	uint32_t mode;
+};
+
+static const struct proc_entry root_entries[] = {
+	{ "vmstat", PE_VMSTAT, S_IFREG | 0444 },
+	{ "meminfo", PE_MEMINFO, S_IFREG | 0444 },
+	{ "mounts", PE_MOUNTS, S_IFREG | 0444 },
+	{ "faultlog", PE_FAULTLOG, S_IFREG | 0444 },   /* Pagoda's: the newest fault events (mm/faultlog.c) */
+};
+static const struct proc_entry pid_entries[] = {
+	{ "maps", PE_MAPS, S_IFREG | 0444 },
+	{ "smaps", PE_SMAPS, S_IFREG | 0444 },
+	{ "exe", PE_EXE, S_IFLNK | 0777 },
+	{ "vmstat", PE_PID_VMSTAT, S_IFREG | 0444 },   /* Pagoda's own: the process's fault counters */
+	{ "pagetable", PE_PID_PAGETABLE, S_IFREG | 0444 },   /* Pagoda's own: one line per present leaf */
+};
+
+static const struct inode_operations proc_dir_iops, proc_link_iops;
+static const struct file_operations proc_dir_fops, proc_file_fops;
+
+static int entry_of(const struct inode *inode) { return inode->i_ino & 0xff; }
+static int pid_of(const struct inode *inode) { return (int)(inode->i_ino >> 8); }
+
+static struct proc *live_proc(int pid)
+{
+	struct proc *p = proc_find(pid);
+	return p && p->mm ? p : NULL;
+}
+
+static int make_inode(struct super_block *sb, int pid, int id, uint32_t mode, struct inode **out)
+{
+	struct inode *inode = new_inode(sb);
+	if (!inode)
+		return -ENOMEM;
+	inode->i_ino = ((uint64_t)pid << 8) | id;
+	inode_init_mode(inode, mode);
+	if (inode_is_dir(inode)) {
+		inode->i_op = &proc_dir_iops;
+		inode->i_fop = &proc_dir_fops;
+	} else if ((mode & S_IFMT) == S_IFLNK) {
+		inode->i_op = &proc_link_iops;
+	} else {
+		inode->i_fop = &proc_file_fops;
+	}
+	*out = inode;
+	return 0;
+}
+
+static int parse_pid(const char *name, size_t len)
+{
+	int pid = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9' || pid > 1000000)
+			return -1;
+		pid = pid * 10 + (name[i] - '0');
+	}
+	return len ? pid : -1;
+}
+
+static int lookup_table(struct inode *dir, const struct proc_entry *t, size_t n, const char *name, size_t len,
+			struct inode **out)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(t[i].name) == len && !memcmp(t[i].name, name, len))
+			return make_inode(dir->i_sb, pid_of(dir), t[i].id, t[i].mode, out);
+	return -ENOENT;
+}
+
+static int proc_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+	if (name_is_dotdot(name, len)) {
+		*out = igrab(dir->i_sb->s_root);
+		return 0;
+	}
+	if (entry_of(dir) == PE_PID_DIR)
+		return live_proc(pid_of(dir)) ? lookup_table(dir, pid_entries, ARRAY_SIZE(pid_entries), name, len, out)
+					      : -ENOENT;
+	int pid = len == 4 && !memcmp(name, "self", 4) ? current_proc()->pid : parse_pid(name, len);
+	if (pid > 0 && live_proc(pid))
+		return make_inode(dir->i_sb, pid, PE_PID_DIR, S_IFDIR | 0555, out);
+	return lookup_table(dir, root_entries, ARRAY_SIZE(root_entries), name, len, out);
+}
+
+static bool emit_table(struct dir_context *ctx, const struct proc_entry *t, size_t n, int pid)
+{
+	for (; ctx->pos - 2 < n; ctx->pos++) {
+		const struct proc_entry *e = &t[ctx->pos - 2];
+		if (!dir_emit(ctx, e->name, strlen(e->name), ((uint64_t)pid << 8) | e->id, dt_type(e->mode)))
+			return false;
+	}
+	return true;
+}
+
+/* The live process with the lowest pid >= pid, or NULL. */
+static struct proc *next_proc(int pid)
+{
+	struct proc *best = NULL;
+	for (struct proc *p = proc_first(); p; p = p->all_next)
+		if (p->pid >= pid && p->mm && (!best || p->pid < best->pid))
+			best = p;
+	return best;
+}
+
+static int proc_iterate(struct file *file, struct dir_context *ctx)
+{
+	struct inode *dir = file->f_inode;
+	if (ctx->pos == 0 && dir_emit(ctx, ".", 1, dir->i_ino, DT_DIR))
+		ctx->pos = 1;
+	if (ctx->pos == 1 && dir_emit(ctx, "..", 2, PE_ROOT, DT_DIR))
+		ctx->pos = 2;
+	if (ctx->pos < 2)
+		return 0;
+	if (entry_of(dir) == PE_PID_DIR) {
+		emit_table(ctx, pid_entries, ARRAY_SIZE(pid_entries), pid_of(dir));
+		return 0;
+	}
+	const size_t self_pos = 2 + ARRAY_SIZE(root_entries);
+	if (ctx->pos < self_pos && !emit_table(ctx, root_entries, ARRAY_SIZE(root_entries), 0))
+		return 0;
+	if (ctx->pos == self_pos) {
+		if (!dir_emit(ctx, "self", 4, PE_ROOT + 0xf0, DT_DIR))
+			return 0;
+		ctx->pos = PID_COOKIE;
+	}
+	if (ctx->pos < PID_COOKIE)
+		ctx->pos = PID_COOKIE;
+	for (struct proc *p; (p = next_proc((int)(ctx->pos - PID_COOKIE)));) {
+		char name[12];
+		int n = snprintf(name, sizeof(name), "%d", p->pid);
+		if (!dir_emit(ctx, name, n, (uint64_t)p->pid << 8 | PE_PID_DIR, DT_DIR))
+			return 0;
+		ctx->pos = PID_COOKIE + p->pid + 1;
+	}
+	return 0;
+}
+
+static int proc_open(struct inode *inode, struct file *file)
+{
+	static const enum proc_file kinds[] = {
+		[PE_VMSTAT] = PROC_VMSTAT, [PE_MEMINFO] = PROC_MEMINFO, [PE_MOUNTS] = PROC_MOUNTS, [PE_FAULTLOG] = PROC_FAULTLOG,
+		[PE_MAPS] = PROC_MAPS, [PE_SMAPS] = PROC_SMAPS, [PE_PID_VMSTAT] = PROC_PID_VMSTAT,
+		[PE_PID_PAGETABLE] = PROC_PID_PAGETABLE,
+	};
+	struct proc *p = NULL;
+	if (pid_of(inode) && !(p = live_proc(pid_of(inode))))
+		return -ENOENT;
+	int err = 0;
+	file->private_data = proc_text(kinds[entry_of(inode)], p, &file->private_len, &err);
+	return file->private_data ? 0 : err;
+}
+
+static void proc_release(struct file *file)
+{
+	kfree(file->private_data);
+}
+
+static long proc_read(struct file *file, uintptr_t ubuf, size_t n, uint64_t *pos)
+{
+	if (*pos >= file->private_len)
+		return 0;
+	if (n > file->private_len - *pos)
+		n = file->private_len - *pos;
+	if (copy_to_user(ubuf, (char *)file->private_data + *pos, n))
+		return -EFAULT;
+	*pos += n;
+	return (long)n;
+}
+
+static long proc_llseek(struct file *file, int64_t off, int whence)
+{
+	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)file->f_pos : -1;
+	if (base < 0 || base + off < 0)
+		return -EINVAL;
+	file->f_pos = base + off;
+	return (long)file->f_pos;
+}
+
+static long proc_readlink(struct inode *inode, char *buf, size_t size)
+{
+	struct proc *p = live_proc(pid_of(inode));
+	if (!p)
+		return -ENOENT;
+	size_t n = strlen(p->exe) < size ? strlen(p->exe) : size;
+	memcpy(buf, p->exe, n);
+	return (long)n;
+}
+
+static const struct inode_operations proc_dir_iops = { .lookup = proc_lookup };
+static const struct inode_operations proc_link_iops = { .readlink = proc_readlink };
+static const struct file_operations proc_dir_fops = { .iterate = proc_iterate };
+static const struct file_operations proc_file_fops = {
+	.open = proc_open, .release = proc_release, .read = proc_read, .llseek = proc_llseek,
+};
+
+static int proc_statfs(struct super_block *sb, struct linux_statfs *st)
+{
+	(void)sb;
+	st->f_type = PROC_SUPER_MAGIC;
+	st->f_bsize = 4096;
+	return 0;
+}
+
+static const struct super_operations proc_sops = { .statfs = proc_statfs };
+
+static int proc_fill_super(struct super_block *sb, const void *data)
+{
+	(void)data;
+	sb->s_magic = PROC_SUPER_MAGIC;
+	sb->s_op = &proc_sops;
+	return make_inode(sb, 0, PE_ROOT, S_IFDIR | 0555, &sb->s_root);
+}
+
+const struct file_system_type proc_fs_type = { "proc", proc_fill_super };

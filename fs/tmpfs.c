@@ -1,0 +1,129 @@
+/*
+ * tmpfs: files whose pages live only in the page cache (mounted at /tmp and
+ * /dev/shm; devfs builds /dev on it too). Directories are fs/libfs.c's.
+ *
+ * Invariants: a regular file's mapping is unevictable (the cache is its only
+ * store); its bytes past i_size are zero in the cache (the VFS zeroes the
+ * tail at truncation, pages past it are removed); a file's pages are freed
+ * when its last name and last opener are gone.
+ */
+#include "tmpfs.h"
+#include "../kernel/errno.h"
+#include "../mm/filemap.h"
+#include "../mm/frame.h"
+#include "../kernel/string.h"
+
+static const struct address_space_operations tmpfs_aops = { 0 };   /* no readpage: a miss is a zero page */
+
+static struct inode *tmpfs_new_file(struct super_block *sb, uint32_t mode)
+{
+	struct inode *inode = new_inode(sb);
+	if (!inode)
+		return NULL;
+	inode->i_ino = ++sb->s_next_ino;
+	inode_init_mode(inode, mode);
+	inode->i_fop = &generic_file_operations;
+	inode->i_op = &tmpfs_file_inode_operations;
+	inode->i_mapping->a_ops = &tmpfs_aops;
+	inode->i_mapping->unevictable = true;
+	return inode;
+}
+
+static int tmpfs_create(struct inode *dir, const char *name, size_t len, uint32_t mode, struct inode **out)
+{
+	struct inode *inode = tmpfs_new_file(dir->i_sb, S_IFREG | (mode & 07777));
+	if (!inode)
+		return -ENOMEM;
+	int err = simple_link(dir, name, len, inode);   /* the entry takes our reference */
+	if (err) {
+		iput(inode);
+		return err;
+	}
+	*out = igrab(inode);
+	return 0;
+}
+
+int tmpfs_mknod(struct inode *dir, const char *name, uint32_t mode, uint64_t rdev, const struct file_operations *fop)
+{
+	struct inode *inode = tmpfs_new_file(dir->i_sb, mode);
+	if (!inode)
+		return -ENOMEM;
+	inode->i_rdev = rdev;
+	inode->i_fop = fop;
+	inode->i_op = NULL;
+	int err = simple_link(dir, name, strlen(name), inode);
+	if (err)
+		iput(inode);
+	return err;
+}
+
+static int tmpfs_mkdir(struct inode *dir, const char *name, size_t len, uint32_t mode)
+{
+	struct inode *inode = simple_new_dir(dir->i_sb, dir, mode);
+	if (!inode)
+		return -ENOMEM;
+	inode->i_op = &tmpfs_dir_inode_operations;
+	int err = simple_link(dir, name, len, inode);
+	if (err)
+		iput(inode);
+	return err;
+}
+
+static int tmpfs_setsize(struct inode *inode, uint64_t size)
+{
+	inode->i_size = size;
+	return 0;
+}
+
+static void tmpfs_evict(struct inode *inode)
+{
+	if (inode_is_dir(inode))
+		simple_dir_evict(inode);
+}
+
+static int tmpfs_statfs(struct super_block *sb, struct linux_statfs *st)
+{
+	struct frame_stats fs;
+	frame_get_stats(&fs);
+	st->f_type = TMPFS_MAGIC;
+	st->f_bsize = PAGE_SIZE;
+	st->f_blocks = fs.total / 2;   /* Linux's default size: half of RAM */
+	st->f_bfree = st->f_bavail = fs.free < st->f_blocks ? fs.free : st->f_blocks;   /* free RAM, capped */
+	st->f_files = fs.total / 2;
+	st->f_ffree = st->f_files - (sb->s_next_ino < st->f_files ? sb->s_next_ino : st->f_files);
+	return 0;
+}
+
+const struct inode_operations tmpfs_dir_inode_operations = {
+	.lookup = simple_lookup,
+	.create = tmpfs_create,
+	.mkdir = tmpfs_mkdir,
+	.unlink = simple_unlink,
+	.rmdir = simple_rmdir,
+	.rename = simple_rename,
+	.is_empty = simple_empty,
+};
+
+const struct inode_operations tmpfs_file_inode_operations = {
+	.setsize = tmpfs_setsize,
+};
+
+static const struct super_operations tmpfs_sops = {
+	.statfs = tmpfs_statfs,
+	.evict_inode = tmpfs_evict,
+};
+
+int tmpfs_fill_super(struct super_block *sb, const void *data)
+{
+	(void)data;
+	sb->s_magic = TMPFS_MAGIC;
+	sb->s_op = &tmpfs_sops;
+	sb->s_blocksize = PAGE_SIZE;
+	sb->s_root = simple_new_dir(sb, NULL, 01777);
+	if (!sb->s_root)
+		return -ENOMEM;
+	sb->s_root->i_op = &tmpfs_dir_inode_operations;
+	return 0;
+}
+
+const struct file_system_type tmpfs_fs_type = { "tmpfs", tmpfs_fill_super };
