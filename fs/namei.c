@@ -229,6 +229,17 @@ int kern_path(const char *name, struct path *out)
 	return kern_path_at(AT_FDCWD, name, out);
 }
 
+long user_path_at(int dirfd, uintptr_t upath, struct path *out)
+{
+	char *name;
+	long err = getname(upath, &name);
+	if (err)
+		return err;
+	err = kern_path_at(dirfd, name, out);
+	putname(name);
+	return err;
+}
+
 /* ---- the name of a place (getcwd) ---- */
 
 struct find_name {

@@ -184,13 +184,8 @@ long sys_truncate(uintptr_t upath, int64_t length)
 {
 	if (length < 0)
 		return -EINVAL;
-	char *name;
 	struct path path;
-	long err = getname(upath, &name);
-	if (err)
-		return err;
-	err = kern_path(name, &path);
-	putname(name);
+	long err = user_path_at(AT_FDCWD, upath, &path);
 	if (err)
 		return err;
 	if (inode_is_dir(path.inode))
@@ -217,13 +212,8 @@ static void set_cwd(struct path *p)
 
 long sys_chdir(uintptr_t upath)
 {
-	char *name;
 	struct path path;
-	long err = getname(upath, &name);
-	if (err)
-		return err;
-	err = kern_path(name, &path);
-	putname(name);
+	long err = user_path_at(AT_FDCWD, upath, &path);
 	if (err)
 		return err;
 	if (!inode_is_dir(path.inode)) {

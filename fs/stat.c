@@ -51,18 +51,6 @@ long sys_fstat(int fd, uintptr_t ustat)
 	return stat_to_user(f->f_inode, ustat);
 }
 
-/* Resolve a user path relative to dirfd; *out referenced. */
-static long user_path_at(int dirfd, uintptr_t upath, struct path *out)
-{
-	char *name;
-	long err = getname(upath, &name);
-	if (err)
-		return err;
-	err = kern_path_at(dirfd, name, out);
-	putname(name);
-	return err;
-}
-
 static long stat_at(int dirfd, uintptr_t upath, uintptr_t ustat)
 {
 	struct path p;

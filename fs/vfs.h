@@ -296,6 +296,7 @@ bool fd_get_cloexec(int fd);
  * (referenced: path_put). */
 int kern_path_at(int dirfd, const char *name, struct path *out);
 int kern_path(const char *name, struct path *out);
+long user_path_at(int dirfd, uintptr_t upath, struct path *out);   /* getname + kern_path_at */
 struct nameidata;
 /* kern_path_at that keeps the parent too (nd->parent referenced). */
 int path_lookup_at(int dirfd, const char *name, struct nameidata *nd, struct path *out);
