@@ -146,25 +146,9 @@ char *proc_text(enum proc_file kind, struct proc *p, size_t *len, int *err)
 	case PROC_VMSTAT:
 		gen_vmstat(&t, &vm_global);
 		frame_lines(&t);
-	} else if (!strcmp(path, "/proc/faultlog")) {
-		gen_faultlog(&t);
-	} else if (!strcmp(path, "/proc/meminfo")) {
-		gen_meminfo(&t);
-	} else if ((p = proc_of(path, &rest)) && (!strcmp(rest, "maps") || !strcmp(rest, "smaps"))) {
-		gen_maps(&t, p, rest[0] == 's');
-	} else if (p && !strcmp(rest, "vmstat")) {
-		gen_vmstat(&t, &p->mm->stat);
-	} else if (p && !strcmp(rest, "pagetable")) {
-		pgtbl_walk(p->mm->pgd, pagetable_line, &t);
-	} else {
-		kfree(t.buf);
-		*err = -ENOENT;
-		return NULL;
-}
-
-		emit(&t, "pagoda_free_frames %lu\n", frame_free_count());
 		break;
 	case PROC_PID_VMSTAT: gen_vmstat(&t, &p->mm->stat); break;
+	case PROC_PID_PAGETABLE: pgtbl_walk(p->mm->pgd, pagetable_line, &t); break;
 	case PROC_MEMINFO: gen_meminfo(&t); break;
 	case PROC_MAPS: gen_maps(&t, p, false); break;
 	case PROC_SMAPS: gen_maps(&t, p, true); break;

@@ -173,7 +173,7 @@ static int proc_open(struct inode *inode, struct file *file)
 	return file->private_data ? 0 : err;
 }
 
-static void proc_release(struct file *file)
+static void proc_file_release(struct file *file)
 {
 	kfree(file->private_data);
 }
@@ -213,7 +213,7 @@ static const struct inode_operations proc_dir_iops = { .lookup = proc_lookup };
 static const struct inode_operations proc_link_iops = { .readlink = proc_readlink };
 static const struct file_operations proc_dir_fops = { .iterate = proc_iterate };
 static const struct file_operations proc_file_fops = {
-	.open = proc_open, .release = proc_release, .read = proc_read, .llseek = proc_llseek,
+	.open = proc_open, .release = proc_file_release, .read = proc_read, .llseek = proc_llseek,
 };
 
 static int proc_statfs(struct super_block *sb, struct linux_statfs *st)
