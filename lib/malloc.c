@@ -105,12 +105,8 @@ static __attribute__((noinline)) void *malloc_slow(size_t size)
 
 void *mm_malloc(size_t size)
 {
-    if (size <= SMALL_MAX) {
-        struct slab *s = small.avail[small_class(size)];
-        if (s)
-            return slab_take(s); /* fast path */
-    }
-    return malloc_slow(size);
+    void *p = small_fast_alloc(size);
+    return p ? p : malloc_slow(size);
 }
 
 /* ---- free ---------------------------------------------------------------- */
@@ -127,11 +123,8 @@ static __attribute__((noinline)) void free_slow(void *p)
 
 void mm_free(void *p)
 {
-    if (in_small(p)) {
-        slab_give(p); /* fast path */
-        return;
-    }
-    free_slow(p);
+    if (!small_fast_free(p))
+        free_slow(p);
 }
 
 /* ---- realloc, calloc, memalign ---------------------------------------------- */

@@ -1,22 +1,33 @@
-# lib/malloc.mk - the user-space allocator (issue 7), included by the top-level
-# Makefile, which defines BUILD, HOST_CC and MUSL_CC.
+# lib/malloc.mk - the user-space allocator (issues 7, 17), included by the
+# top-level Makefile, which defines BUILD, HOST_CC and MUSL_CC.
 #
 #   make host-malloc    build/host/libpagoda_malloc.a (core + debug layer, no
-#                       malloc/free names) and build/host/mdriver; headers are
-#                       lib/include/pagoda_malloc.h (API) and lib/memlib.h
+#                       malloc/free names), build/host/mdriver, and for Linux
+#                       programs build/host/libpagoda_malloc.so (LD_PRELOAD: the
+#                       core, the debug layer and the libc shim, thread- and
+#                       fork-safe) and build/host/libmtrace.so (tools/mtrace's
+#                       recorder); headers are lib/include/pagoda_malloc.h (API)
+#                       and lib/memlib.h
 #   make user-malloc    the same with musl-gcc: build/user/libpagoda_malloc.a
 #                       (core + debug layer + the libc shim that defines malloc,
 #                       free, ...), build/user/mdriver and the programs below,
 #                       static, replacing musl's malloc everywhere
 #   make test-malloc    unit tests under ASan+UBSan, shadow-model stress, one
-#                       test per debug detector, the driver over generated and
-#                       CS:APP traces (host and musl builds); PASS/FAIL lines
-#   make bench-malloc   the eleven *-bal traces, ours vs glibc in one run
+#                       test per debug detector, the driver over generated,
+#                       CS:APP and hand-written Autolab traces (host and musl
+#                       builds), real programs under the .so, tools/mtrace;
+#                       PASS/FAIL lines (tests/lib/malloc/run.py lists them)
+#   make traces         record the corpus of real programs' traces
+#                       (tools/mkcorpus.sh) into build/traces/corpus/
+#   make bench-malloc   mdriver (ours vs glibc, the lab's scores and bounds) on
+#                       the eleven *-bal traces and the corpus, then one replay
+#                       binary under six allocators (bench/malloc_bench.py)
 #
 # Linking the allocator into a static musl program so that it replaces musl's
 # malloc:  musl-gcc -static prog.o $(MALLOC_USER_LDLIBS)
 # (-u malloc makes the linker take the shim from the archive before libc.a's
-# strdup, printf, ... ask for a malloc.)
+# strdup, printf, ... ask for a malloc; --wrap=pthread_create lets the
+# allocator see a program's first thread and start locking, malloc_lock.h.)
 #
 # ---- inside Pagoda ----------------------------------------------------------
 # MALLOC_USER_BINS go on the ramdisk (as /bin/<name>), and MALLOC_USER_TRACES

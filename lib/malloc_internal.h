@@ -119,6 +119,23 @@ static inline void slab_give(void *p)
 
 static inline size_t small_usable(const void *p) { return 16u * slab_of(p)->cls; }
 
+/* The fast paths of malloc and free, shared by mm_malloc/mm_free and the libc
+ * shim: a slot from the head slab of the class, or NULL (free: false) when
+ * the request needs the slow path. */
+static inline void *small_fast_alloc(size_t size)
+{
+    struct slab *s = size <= SMALL_MAX ? small.avail[small_class(size)] : NULL;
+    return s ? slab_take(s) : NULL;
+}
+
+static inline bool small_fast_free(void *p)
+{
+    if (!in_small(p))
+        return false;
+    slab_give(p);
+    return true;
+}
+
 /* ==== large blocks: the boundary-tag heap ================================
  *
  *   allocated:  | hdr | payload .................................. |

@@ -11,7 +11,8 @@
  * Every entry point runs under heap_lock (malloc_lock.h): the core is
  * single-threaded, the lock makes it safe once threads exist, and costs a
  * predictable branch until then. The lock, its flag and the fork handlers
- * live here too.
+ * live here too. While there is one thread and no debug layer, malloc and
+ * free take the core's fast path (a slab slot) right here, before any call.
  *
  * The debug layer is chosen here, once, by the environment variable
  * PAGODA_MALLOC_DEBUG (set and not "0"), at the first call - it can never
@@ -81,8 +82,14 @@ static inline bool debugging(void)
 #define CALLER __builtin_return_address(0)
 #define EXPORT __attribute__((visibility("default"))) /* the .so is built -fvisibility=hidden */
 
+/* No thread besides us and no debug layer: the core's fast path, inline. */
+static inline bool plain_and_alone(void) { return *mm_single_threaded && layer == PLAIN; }
+
 EXPORT void *malloc(size_t n)
 {
+    void *fast = plain_and_alone() ? small_fast_alloc(n) : NULL;
+    if (fast)
+        return fast;
     bool t = heap_lock();
     void *p = debugging() ? dbg_malloc_by(n, CALLER) : mm_malloc(n);
     heap_unlock(t);
@@ -91,6 +98,8 @@ EXPORT void *malloc(size_t n)
 
 EXPORT void free(void *p)
 {
+    if (plain_and_alone() && small_fast_free(p))
+        return;
     bool t = heap_lock();
     if (debugging())
         dbg_free_by(p, CALLER);
