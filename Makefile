@@ -28,7 +28,7 @@ setup:
 	@tools/setup.sh
 
 # ---- kernel ----------------------------------------------------------------
-KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -MD \
+KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -MD -MP \
 	-ffreestanding -fno-builtin -nostdlib -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
 	-mgeneral-regs-only -mno-sse -mno-mmx -mno-80387 \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-stack-protector \
