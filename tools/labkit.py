@@ -236,13 +236,19 @@ def stubbed_labs(lab, later="keep"):
     return {lab}
 
 
-def write_handout(lab, out_dir, root=ROOT, later="keep", variant=None):
+def write_handout(lab, out_dir, root=ROOT, later="keep", variant=None, stubbed=None, reuse_build=False):
     """Copy the tree to out_dir with the lab's regions stubbed (or, for a
-    variant, replaced by the variant's text). Unchanged files keep their
-    modification time, so a copied build/ rebuilds only what changed."""
-    stubbed = stubbed_labs(lab, later)
+    variant, replaced by the variant's text; or with the regions of every
+    lab in `stubbed`). Unchanged files keep their modification time, so a
+    copied build/ rebuilds only what changed; with reuse_build, so do files
+    that lost only marker comments (their objects differ at most in line
+    numbers: the proof in make test uses it to rebuild only real changes)."""
+    stubbed = stubbed or stubbed_labs(lab, later)
     files = marked_files(root)
-    replacements = read_variant(variant) if variant else {}
+    replacements = {}
+    for path in ([variant] if isinstance(variant, str) else variant or []):
+        r = read_variant(path)
+        replacements.setdefault(r.pop("__lab__"), {}).update(r)
     os.makedirs(out_dir, exist_ok=True)
     for f in tracked_files(root):
         if f.startswith(NEVER_COPIED):
@@ -250,14 +256,18 @@ def write_handout(lab, out_dir, root=ROOT, later="keep", variant=None):
         src, dst = os.path.join(root, f), os.path.join(out_dir, f)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         if f in files:
-            text = variant_text(files[f], f, lab, replacements) if variant else cut_text(files[f], stubbed)
+            text = variant_text(files[f], f, replacements) if variant else cut_text(files[f], stubbed)
             with open(dst, "w") as fh:
                 fh.write(text)
-            shutil.copymode(src, dst)
+            if reuse_build and text == cut_text(files[f], set()):
+                shutil.copystat(src, dst)
+            else:
+                shutil.copymode(src, dst)
         else:
             shutil.copy2(src, dst)
-    with open(os.path.join(out_dir, ".lab"), "w") as fh:
-        fh.write(lab + "\n")
+    if lab:
+        with open(os.path.join(out_dir, ".lab"), "w") as fh:
+            fh.write(lab + "\n")
     return stubbed
 
 
@@ -291,19 +301,20 @@ def read_variant(path):
     return out
 
 
-def variant_text(pieces, path, lab, replacements):
-    """The full tree's text with the named regions of `lab` swapped for the
-    variant's text; every other region is kept and no stub is used."""
-    lines, n = [], 0
+def variant_text(pieces, path, replacements):
+    """The full tree's text with the named regions swapped for the variants'
+    text ({lab: {(path, n): text}}, n counting that lab's regions in the
+    file from 1); every other region is kept and no stub is used."""
+    lines, seen = [], {}
     for p in pieces:
         if p[0] == "text":
             lines += p[1]
         elif p[0] == "region":
-            if lab in p[1]:
-                n += 1
-                lines += replacements[(path, n)].split("\n") if (path, n) in replacements else p[2]
-            else:
-                lines += p[2]
+            text = None
+            for lab in p[1]:
+                seen[lab] = seen.get(lab, 0) + 1
+                text = replacements.get(lab, {}).get((path, seen[lab]), text)
+            lines += text.split("\n") if text is not None else p[2]
     return "\n".join(lines)
 
 
