@@ -68,8 +68,11 @@ static int transitive(void)
 	root = (struct node *)box;
 	make_garbage(4 << 20);
 	gc_collect();
-	long ok = check_list(*(struct node **)root, 1000);
+	struct node *head = *(struct node **)root;
+	long ok = check_list(head, 1000);
 	EXPECT(ok == 1000, "expected 1000 nodes reachable through a heap object, seen %ld intact", ok);
+	EXPECT(gc_was_marked(head) == 1 && gc_was_marked(head->next->next) == 1,
+	       "expected the nodes marked by the collection, seen %d", gc_was_marked(head));
 	return 0;
 }
 

@@ -26,9 +26,9 @@ MDRIVER_LAB_OBJ = $(MALLOC_DRIVER_SRC:%.c=$(1)/malloc/%.o) $(1)/malloc/lib/memli
 
 $(MALLOC_USER)/malloc/lib/mm.o $(MALLOC_HOST)/malloc/lib/mm.o: lib/mm.c $(MALLOC_HDRS)
 $(MALLOC_USER)/mdriver_lab: $(call MDRIVER_LAB_OBJ,$(MALLOC_USER)) $(MALLOC_USER)/malloc/lib/mm.o
-	$(MUSL_CC) -static -o $@ $^
+	$(MUSL_CC) -static -o $@ $^ -lm
 $(MALLOC_HOST)/mdriver_lab: $(call MDRIVER_LAB_OBJ,$(MALLOC_HOST)) $(MALLOC_HOST)/malloc/lib/mm.o
-	$(HOST_CC) -o $@ $^
+	$(HOST_CC) -o $@ $^ -lm
 
 GRADE_USER_BINS := $(GRADE_BIN) $(MALLOC_USER)/mdriver_lab
 
