@@ -25,6 +25,7 @@
 #include "../mm/kheap.h"
 #include "../mm/mm.h"
 #include "../mm/pgtbl.h"
+#include "../mm/smaps.h"
 
 enum { TEXT_MAX = 16384 };
 
@@ -68,13 +69,24 @@ static void maps_line(struct text *t, const struct vma *v)
 	emit(t, "%s%*s%s\n", head, *name ? 73 - n : 0, "", name);
 }
 
+/* smaps(5)'s first lines for one area, in Linux's order and layout. */
+static void smaps_lines(struct text *t, struct mm *mm, const struct vma *v)
+{
+	struct smaps s;
+	smaps_account(mm, v, &s);
+	emit(t, "Size:           %8lu kB\nKernelPageSize: %8u kB\nMMUPageSize:    %8u kB\n",
+	     (v->vm_end - v->vm_start) >> 10, 4, 4);
+	emit(t, "Rss:            %8lu kB\nPss:            %8lu kB\n", s.rss >> 10, s.pss_x1000 / 1000 >> 10);
+	emit(t, "Shared_Clean:   %8lu kB\nShared_Dirty:   %8lu kB\n", s.shared_clean >> 10, s.shared_dirty >> 10);
+	emit(t, "Private_Clean:  %8lu kB\nPrivate_Dirty:  %8lu kB\n", s.private_clean >> 10, s.private_dirty >> 10);
+}
+
 static void gen_maps(struct text *t, struct proc *p, bool smaps)
 {
 	for (struct vma *v = p->mm->vma_list; v; v = v->next) {
 		maps_line(t, v);
 		if (smaps)
-			emit(t, "Size:           %8lu kB\nRss:            %8lu kB\n", (v->vm_end - v->vm_start) >> 10,
-			     mm_resident_pages(p->mm, v->vm_start, v->vm_end) * 4);
+			smaps_lines(t, p->mm, v);
 	}
 }
 
@@ -103,6 +115,19 @@ static void frame_lines(struct text *t)
 	frame_get_stats(&s);
 	emit(t, "pagoda_free_frames %lu\npagoda_user_frames %lu\npagoda_pagetable_frames %lu\n", frame_free_count(),
 	     s.by_use[FRAME_USER], s.by_use[FRAME_PAGETABLE]);
+}
+
+/* The page cache (mm/filemap.c): Linux's names where Linux has the
+ * counter (nr_file_pages, nr_dirty, pgpgin/pgpgout in KiB), pagoda_* for
+ * the rest. */
+static void cache_lines(struct text *t)
+{
+	const struct pagecache_counters *c = &pagecache_stat;
+	emit(t, "nr_file_pages %lu\nnr_dirty %lu\npgpgin %lu\npgpgout %lu\n", c->nr_pages, c->nr_dirty,
+	     c->pages_read * 4, c->pages_written * 4);
+	emit(t, "pagoda_pagecache_hits %lu\npagoda_pagecache_misses %lu\n", c->hits, c->misses);
+	emit(t, "pagoda_pages_read %lu\npagoda_pages_written %lu\npagoda_pagecache_dropped %lu\n", c->pages_read,
+	     c->pages_written, c->dropped);
 }
 
 static void gen_mounts(struct text *t)
@@ -145,6 +170,7 @@ char *proc_text(enum proc_file kind, struct proc *p, size_t *len, int *err)
 	switch (kind) {
 	case PROC_VMSTAT:
 		gen_vmstat(&t, &vm_global);
+		cache_lines(&t);
 		frame_lines(&t);
 		break;
 	case PROC_PID_VMSTAT: gen_vmstat(&t, &p->mm->stat); break;

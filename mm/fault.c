@@ -147,6 +147,36 @@ static enum fault_result file_cached_page(struct mm *mm, struct vma *v, struct f
 	return r == FAULT_HANDLED ? done(f, r, cache_case(hit, v->vm_file->f_inode->i_mapping)) : r;
 }
 
+/* Linux's fault-around (fault_around_bytes = 64 KiB): a read fault in a
+ * mapped file also maps the pages of its aligned 16-page window (within the
+ * area and the page table) that are cached already, read-only, without
+ * reading anything. Only for mmap areas: ELF segments keep one fault per
+ * page, which the demand-paging demos show. */
+enum { FAULT_AROUND_PAGES = 16 };
+
+static void fault_around(struct mm *mm, struct vma *v, uintptr_t page)
+{
+	uintptr_t lo = page & ~(FAULT_AROUND_PAGES * PAGE_SIZE - 1);
+	lo = lo > v->vm_start ? lo : v->vm_start;
+	uintptr_t hi = lo + FAULT_AROUND_PAGES * PAGE_SIZE, pt_end = (page | (level_size(2) - 1)) + 1;
+	hi = hi < v->vm_end ? hi : v->vm_end;
+	hi = hi < pt_end ? hi : pt_end;
+	struct inode *inode = v->vm_file->f_inode;
+	uint64_t npages = page_round_up(inode->i_size) >> PAGE_SHIFT;
+	for (uintptr_t va = lo; va < hi; va += PAGE_SIZE) {
+		uint64_t idx = (v->vm_pgoff + (va - v->vm_start)) >> PAGE_SHIFT;
+		int level;
+		paddr_t pa;
+		if (va == page || idx >= npages || pt_lookup(mm->pgd, va, &level))
+			continue;
+		if (!(pa = filemap_find_page(inode->i_mapping, idx)))
+			continue;
+		frame_get(pa);
+		if (pt_map(mm->pgd, va, pa, vma_pte_flags(v) & ~PTE_W))
+			frame_put(pa);
+	}
+}
+
 static enum fault_result do_file_page(struct mm *mm, struct vma *v, struct fault *f)
 {
 	uintptr_t page = page_round_down(f->addr);
@@ -165,6 +195,8 @@ static enum fault_result do_file_page(struct mm *mm, struct vma *v, struct fault
 		return file_edge_page(mm, v, f, pa, page);
 	if (!(v->vm_flags & VM_SHARED) && pf_decode(f->error).write)
 		return file_private_copy(mm, v, f, pa);
+	if (!pf_decode(f->error).write && v->file_end == USER_TOP)
+		fault_around(mm, v, page);
 	return file_cached_page(mm, v, f, pa, hit);
 }
 

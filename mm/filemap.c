@@ -210,6 +210,8 @@ static struct page *next_dirty(struct address_space *m)
 
 int filemap_write_back(struct address_space *m)
 {
+	if (!m->a_ops || !m->a_ops->writepage)
+		return 0;   /* tmpfs: the cache is the store; its pages stay dirty (as Linux's shmem) */
 	collect_mapped_dirty(m);
 	int first_err = 0;
 	uint64_t npages = (m->host->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
@@ -217,7 +219,7 @@ int filemap_write_back(struct address_space *m)
 		spin_lock(&cache_lock);
 		clear_dirty_locked(p);
 		spin_unlock(&cache_lock);
-		if (!m->a_ops || !m->a_ops->writepage || p->index >= npages)
+		if (p->index >= npages)
 			continue;
 		paddr_t pa = page_to_pa(p);
 		frame_get(pa);
@@ -387,11 +389,12 @@ const struct file_operations generic_file_operations = {
 	.write = generic_file_write,
 };
 
+/* A dirty page with a store to go to (tmpfs pages stay dirty). */
 static struct page *any_dirty(void)
 {
 	for (size_t b = 0; b < CACHE_HASH; b++)
 		for (struct page *p = cache_hash[b]; p; p = p->hash_next)
-			if (p->flags & PG_dirty)
+			if ((p->flags & PG_dirty) && p->mapping->a_ops && p->mapping->a_ops->writepage)
 				return p;
 	return NULL;
 }

@@ -443,6 +443,18 @@ def suite_pagoda(t):
     t.record(b.status == pq.EXIT_PASS and "first touches: 4 faults" in b.log, "pagoda/static_pie_runs",
              "%s; see %s" % (describe(b), log_path("pie")))
 
+    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner demo_mmapcopy demo_sharedfile", timeout=120,
+                log_path=log_path("file_demos"))
+    sections, _ = pagoda_sections(b.log)
+    out = {n: "\n".join(sections.get(n, ([], 1, 0, 0))[0]) for n in ("demo_mmapcopy", "demo_sharedfile")}
+    t.record("this is a text file, not an ELF executable" in out["demo_mmapcopy"]
+             and sections.get("demo_mmapcopy", ([], 1))[1] == 0, "pagoda/demo_mmapcopy_copies",
+             "output %r" % out["demo_mmapcopy"][:200])
+    t.record('read() says     "hello from the child' in out["demo_sharedfile"]
+             and re.search(r"^child : Shared_Dirty: +4 kB", out["demo_sharedfile"], re.M) is not None
+             and sections.get("demo_sharedfile", ([], 1))[1] == 0, "pagoda/demo_sharedfile_shares",
+             "output %r" % out["demo_sharedfile"][-400:])
+
     b = pq.boot(ISO, "quiet trace=fault init=/bin/init /bin/runner demo_lazy demo_cow vmstat",
                 timeout=120, log_path=log_path("demos"))
     sections, _ = pagoda_sections(b.log)

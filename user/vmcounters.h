@@ -27,7 +27,7 @@ static const char *const vm_meanings[][2] = {
 	{ "pgfault", "page faults taken: %ld (CS:APP 9.3.4; each one entered the kernel's fault handler)" },
 	{ "pgmajfault", "major faults: %ld pages had to be read from disk (CS:APP 9.3.4)" },
 	{ "demand_zero", "%ld first touch(es) of anonymous memory got a zero-filled frame (demand-zero pages, CS:APP 9.8)" },
-	{ "file_fills", "%ld page(s) filled from a file on first touch (the program's ELF segments, CS:APP 9.8)" },
+	{ "file_fills", "%ld file page(s) mapped on first touch from the page cache (ELF segments and file mmap, CS:APP 9.8)" },
 	{ "shared_fills", "%ld page(s) of shared anonymous memory found or created (MAP_SHARED, CS:APP 9.8)" },
 	{ "cow_copies", "%ld page(s) copied because a write hit a page shared since fork (copy-on-write, CS:APP 9.8.2)" },
 	{ "cow_reuses", "%ld copy-on-write page(s) no longer shared: a write just made them writable again (no copy)" },
@@ -35,6 +35,15 @@ static const char *const vm_meanings[][2] = {
 	{ "segv", "%ld faults ended in SIGSEGV: no area, or an area that forbids the access (CS:APP 9.5)" },
 	{ "pgfree", "%ld frame(s) freed by munmap, brk and exit" },
 	{ "free_frames", "free physical frames changed by %ld (4 KiB each)" },
+	{ "nr_file_pages", "pages in the page cache changed by %ld (file pages: every read, write and mapping uses them)" },
+	{ "nr_dirty", "dirty page-cache pages (newer than the file's store) changed by %ld" },
+	{ "pgpgin", "%ld KiB read into the page cache from files" },
+	{ "pgpgout", "%ld KiB written back from the page cache to files" },
+	{ "pagecache_hits", "%ld page-cache lookup(s) found the page already cached (no read)" },
+	{ "pagecache_misses", "%ld page-cache lookup(s) had to read the page or make a zero one" },
+	{ "pages_read", "%ld page(s) read from files into the page cache" },
+	{ "pages_written", "%ld dirty page(s) written back to their files (msync, fsync, sync, munmap, the flusher)" },
+	{ "pagecache_dropped", "%ld clean cached page(s) given back under memory pressure" },
 };
 
 static inline const char *vm_short_name(const char *name)

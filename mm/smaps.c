@@ -1,0 +1,39 @@
+/*
+ * What /proc/PID/smaps says about an area's resident pages, computed as
+ * Linux computes it (fs/proc/task_mmu.c, smaps_account):
+ *   a page mapped by one page table only is Private, by two or more Shared;
+ *   it is Dirty if its PTE's D bit is set or the page cache holds it dirty;
+ *   Pss charges each page 1/mapcount.
+ * A frame's mapcount is its refcount less the holder that is not a page
+ * table: the page cache, or a shared anonymous object.
+ */
+#include "smaps.h"
+#include "frame.h"
+#include "pagetable.h"
+
+struct smaps_walk {
+	struct smaps *s;
+	bool shm;   /* the area's frames are also held by its shared object */
+};
+
+static void account_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	(void)va, (void)level;
+	struct smaps_walk *w = arg;
+	struct page *p = pa_to_page(pte_addr(*slot));
+	uint32_t mapcount = p->refcount - ((p->mapping || w->shm) ? 1 : 0);
+	bool dirty = (*slot & PTE_D) || (p->mapping && (p->flags & PG_dirty));
+	uint64_t *bucket = mapcount >= 2 ? (dirty ? &w->s->shared_dirty : &w->s->shared_clean)
+					 : (dirty ? &w->s->private_dirty : &w->s->private_clean);
+	*bucket += PAGE_SIZE;
+	w->s->rss += PAGE_SIZE;
+	w->s->pss_x1000 += PAGE_SIZE * 1000ull / (mapcount ? mapcount : 1);
+}
+
+void smaps_account(struct mm *mm, const struct vma *v, struct smaps *s)
+{
+	*s = (struct smaps){ 0 };
+	struct smaps_walk w = { s, v->shm != NULL };
+	struct pt_visitor visit = { account_leaf, NULL, &w };
+	pt_traverse(mm->pgd, v->vm_start, v->vm_end, &visit);
+}

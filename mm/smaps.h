@@ -1,0 +1,13 @@
+#ifndef PAGODA_SMAPS_H
+#define PAGODA_SMAPS_H
+#include "mm.h"
+
+/* One area's resident memory, in bytes, as smaps reports it (mm/smaps.c). */
+struct smaps {
+	uint64_t rss, pss_x1000;
+	uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
+};
+
+void smaps_account(struct mm *mm, const struct vma *v, struct smaps *s);
+
+#endif
