@@ -115,6 +115,7 @@ static void frame_lines(struct text *t)
 	frame_get_stats(&s);
 	emit(t, "pagoda_free_frames %lu\npagoda_user_frames %lu\npagoda_pagetable_frames %lu\n", frame_free_count(),
 	     s.by_use[FRAME_USER], s.by_use[FRAME_PAGETABLE]);
+	emit(t, "pagoda_pagecache_frames %lu\n", pagecache_stat.nr_pages);   /* of the user frames */
 }
 
 /* The page cache (mm/filemap.c): Linux's names where Linux has the

@@ -62,7 +62,9 @@ long free_frames(void) { return field("/proc/vmstat", "pagoda_free_frames"); }
 
 long user_frames(void)
 {
-	return field("/proc/vmstat", "pagoda_user_frames") + field("/proc/vmstat", "pagoda_pagetable_frames");
+	long cache = field("/proc/vmstat", "pagoda_pagecache_frames");
+	return field("/proc/vmstat", "pagoda_user_frames") + field("/proc/vmstat", "pagoda_pagetable_frames") -
+	       (cache > 0 ? cache : 0);
 }
 long pagetable_pages(void) { return field("/proc/meminfo", "PageTables") / 4; }
 

@@ -39,8 +39,9 @@ struct grade_case {
 	} while (0)
 
 long free_frames(void);            /* /proc/vmstat pagoda_free_frames */
-long user_frames(void);            /* pagoda_user_frames + pagoda_pagetable_frames: what
-				    * processes hold (kernel caches excluded) */
+long user_frames(void);            /* pagoda_user_frames + pagoda_pagetable_frames -
+				    * pagoda_pagecache_frames: what processes hold (the
+				    * page cache and the kernel's own caches excluded) */
 long minflt(void);                 /* getrusage(RUSAGE_SELF) ru_minflt */
 long pagetable_pages(void);        /* /proc/meminfo PageTables / 4 KiB */
 long rss_pages(pid_t pid, uintptr_t addr);   /* smaps Rss of the area holding addr; -1: none */
