@@ -21,6 +21,8 @@ struct spinlock {
 	bool irq_was_on;   /* interrupts were on when it was taken */
 };
 
+typedef struct spinlock spinlock_t;
+
 #define SPINLOCK_INIT(n) { .name = (n), .locked = false, .irq_was_on = false }
 
 static inline void spin_lock_init(struct spinlock *l, const char *name)
@@ -32,7 +34,7 @@ static inline void spin_lock(struct spinlock *l)
 {
 	bool on = irq_save();
 	if (l->locked)
-		panic("spin_lock: %s already held (deadlock on one CPU)", l->name);
+		panic("spin_lock: %s already held (deadlock on one CPU)", l->name ? l->name : "?");
 	l->locked = true;
 	l->irq_was_on = on;
 }
