@@ -93,6 +93,19 @@ $(HIGH_BIN): tests/elf/high_segment.c | setup
 	@echo "  GCC     $<"
 	@$(HOST_CC) -static -nostdlib -O2 -mcmodel=large -fno-pie -no-pie -Wl,-Ttext-segment=0x7fffffff0000 $< -o $@
 
+# Small ext2 images made on the host (mke2fs -d from tests/fs/mkseed.py's
+# tree), in the ramdisk's /images: the ext2 ktests mount copies of them on
+# RAM disks, check them and fuzz them.
+EXT2_IMAGES := $(BUILD)/images/ext2-1k.img $(BUILD)/images/ext2-4k.img
+$(BUILD)/images/seed.stamp: tests/fs/mkseed.py | setup
+	@mkdir -p $(dir $@)
+	python3 tests/fs/mkseed.py $(BUILD)/images/seed
+	@touch $@
+$(BUILD)/images/ext2-1k.img: $(BUILD)/images/seed.stamp
+	mke2fs -q -F -t ext2 -b 1024 -N 128 -d $(BUILD)/images/seed $@ 1M
+$(BUILD)/images/ext2-4k.img: $(BUILD)/images/seed.stamp
+	mke2fs -q -F -t ext2 -b 4096 -N 128 -d $(BUILD)/images/seed $@ 2M
+
 INITRD_FILES := $(HIGH_BIN) $(USER_BINS) $(USER_DATA) $(PIE_BIN) $(MALLOC_USER_BINS) $(GC_USER_BINS) \
 	$(GRADE_USER_BINS)
 INITRD_TRACES := $(MALLOC_USER_TRACES)
@@ -105,8 +118,8 @@ $(BUILD)/extra.list: FORCE
 .PHONY: FORCE
 FORCE:
 
-$(BUILD)/initrd.cpio: tools/mkinitrd.sh $(INITRD_FILES) $(INITRD_TRACES) $(EXTRA) $(BUILD)/extra.list | setup
-	tools/mkinitrd.sh $@ $(INITRD_FILES) $(EXTRA) --dir traces $(INITRD_TRACES)
+$(BUILD)/initrd.cpio: tools/mkinitrd.sh $(INITRD_FILES) $(INITRD_TRACES) $(EXT2_IMAGES) $(EXTRA) $(BUILD)/extra.list | setup
+	tools/mkinitrd.sh $@ $(INITRD_FILES) $(EXTRA) --dir traces $(INITRD_TRACES) --dir images $(EXT2_IMAGES)
 
 $(BUILD)/pagoda.iso: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio iso/grub.cfg
 	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
@@ -172,6 +185,19 @@ $(BUILD)/bench/vmcost: bench/vmcost.c | setup
 bench-vm: all $(BUILD)/bench/vmcost
 	@tools/setup.sh --bench
 	python3 bench/vmcost_compare.py
+
+$(BUILD)/bench/filecost: bench/filecost.c | setup
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
+
+$(BUILD)/bench/linux_init: bench/linux_init.c | setup
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
+
+.PHONY: bench-file
+bench-file: all $(BUILD)/bench/filecost $(BUILD)/bench/linux_init
+	@tools/setup.sh --bench
+	python3 bench/filecost_compare.py
 
 .PHONY: print-user-tests
 print-user-tests:

@@ -228,6 +228,19 @@ int sync_dirty_buffer(struct buffer_head *bh)
 	return err;
 }
 
+void bforget(struct block_device *bdev, uint64_t block, uint32_t size)
+{
+	spin_lock(&bcache_lock);
+	struct buffer_head *bh = hash_find(bdev, block, size);
+	if (bh && !bh->count && !bh->io_busy) {
+		buffer_free(bh);
+	} else if (bh && bh->dirty) {
+		bh->dirty = false;   /* held or in flight: at least it will not be written again */
+		stats.dirty--;
+	}
+	spin_unlock(&bcache_lock);
+}
+
 /* The next dirty buffer of bdev, referenced; NULL when none is left. */
 static struct buffer_head *next_dirty(struct block_device *bdev)
 {

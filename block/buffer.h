@@ -27,6 +27,9 @@ struct buffer_head *getblk(struct block_device *bdev, uint64_t block, uint32_t s
 void brelse(struct buffer_head *bh);             /* NULL is fine */
 void mark_buffer_dirty(struct buffer_head *bh);
 int sync_dirty_buffer(struct buffer_head *bh);  /* write it now if dirty: 0 or -EIO */
+/* The block was freed: forget its cached copy, dirty or not, so a stale
+ * copy is never written over the block's next use. */
+void bforget(struct block_device *bdev, uint64_t block, uint32_t size);
 /* Write every dirty buffer of bdev, then flush the disk's cache. */
 int sync_blockdev(struct block_device *bdev);
 /* Forget every unreferenced buffer of bdev (dirty ones are written first).

@@ -39,29 +39,37 @@ static int ramdisk_submit(struct block_device *bdev, enum blk_op op, uint64_t se
 
 static const struct block_device_ops ramdisk_ops = { .submit = ramdisk_submit };
 
-struct block_device *ramdisk_create(const void *image, size_t bytes)
+struct block_device *ramdisk_adopt(void *data, size_t bytes)
 {
 	struct ramdisk *rd = kzalloc(sizeof(*rd));
-	uint64_t sectors = (bytes + SECTOR_SIZE - 1) / SECTOR_SIZE;
-	char *data = rd ? kzalloc(sectors * SECTOR_SIZE) : NULL;
-	if (!data) {
-		kfree(rd);
+	if (!rd)
 		return NULL;
-	}
-	memcpy(data, image, bytes);
 	rd->data = data;
 	rd->fail_sector = UINT64_MAX;
-	snprintf(rd->bdev.name, sizeof(rd->bdev.name), "ram%d", next_index++);
-	rd->bdev.nr_sectors = sectors;
+	snprintf(rd->bdev.name, sizeof(rd->bdev.name), "ram%d", next_index++ % 1000);
+	rd->bdev.nr_sectors = bytes / SECTOR_SIZE;
 	rd->bdev.max_sectors = 256;
 	rd->bdev.ops = &ramdisk_ops;
 	rd->bdev.private = rd;
 	if (blkdev_register(&rd->bdev)) {
-		kfree(data);
 		kfree(rd);
 		return NULL;
 	}
 	return &rd->bdev;
+}
+
+struct block_device *ramdisk_create(const void *image, size_t bytes)
+{
+	size_t size = (bytes + SECTOR_SIZE - 1) / SECTOR_SIZE * SECTOR_SIZE;
+	char *data = kmalloc(size);
+	if (!data)
+		return NULL;
+	memcpy(data, image, bytes);
+	memset(data + bytes, 0, size - bytes);
+	struct block_device *b = ramdisk_adopt(data, size);
+	if (!b)
+		kfree(data);
+	return b;
 }
 
 void ramdisk_destroy(struct block_device *bdev)

@@ -6,6 +6,10 @@
  * ramdisk_create copies `bytes` bytes of image (rounded up to sectors with
  * zeros) and registers the disk as ram0, ram1, ...; NULL on ENOMEM. */
 struct block_device *ramdisk_create(const void *image, size_t bytes);
+/* The same without a copy: the disk takes over data (kmalloc'd, bytes a
+ * multiple of 512) and frees it at ramdisk_destroy. NULL on ENOMEM, when
+ * data is not freed. */
+struct block_device *ramdisk_adopt(void *data, size_t bytes);
 void ramdisk_destroy(struct block_device *bdev);   /* unregister and free */
 /* Fault injection: requests touching sector `sector` fail with -EIO
  * (UINT64_MAX: none). */

@@ -13,6 +13,9 @@ timeout or panic. Suites:
   labs        the lab kit: handouts cut clean; labs stubbed in two groups fail
               exactly their tests; the full tree passes; wrong variants fail
               (make test-labs: every handout on its own, malloc included)
+  ext2        fsworkload on an ext2 image (1 KiB and 4 KiB blocks) on Pagoda and
+              in a host directory: same output; host e2fsck -fn clean after;
+              debugfs's dump of the image equals the host's tree
 
 Usage: tests/run.py [SUITE...]   (default: all suites)
 Logs of every boot go to build/test-logs/.
@@ -693,9 +696,79 @@ def suite_labs_complete(t):
     labproof.prove(t.record, complete=True)
 
 
+# ---- ext2 on a disk, checked by the host's e2fsprogs ----------------------------
+
+def ext2_seed(root):
+    """The tree an ext2 test image starts with (fsworkload's DIR/seed)."""
+    os.makedirs(os.path.join(root, "seed"))
+    with open(os.path.join(root, "seed", "hello.txt"), "w") as f:
+        f.write("hello from the host\n")
+    with open(os.path.join(root, "seed", "big.bin"), "wb") as f:
+        f.write(bytes((((i * 2654435761) >> 13) & 0xff) for i in range(512 * 1024)))
+
+
+def tree_of(root, skip=("lost+found",)):
+    """{relative path: file bytes, or None for a directory}."""
+    out = {}
+    for d, dirs, files in os.walk(root):
+        dirs[:] = [x for x in dirs if x not in skip]
+        rel = os.path.relpath(d, root)
+        if rel != ".":
+            out[rel] = None
+        for f in files:
+            with open(os.path.join(d, f), "rb") as fh:
+                out[os.path.normpath(os.path.join(rel, f))] = fh.read()
+    return out
+
+
+def program_lines(log):
+    return [l for l in log.splitlines() if ": " in l and not l.startswith(("pagoda: ", "ext2: ", "virtio-blk: "))]
+
+
+def ext2_case(t, block_size, tmp):
+    """fsworkload on the host in a directory and on Pagoda in an image made
+    with mke2fs -d; the outputs match, e2fsck -fn finds the image clean
+    afterwards, and debugfs's dump of it equals the host's tree."""
+    import shutil
+    name = "ext2_%dk" % (block_size // 1024)
+    host_dir, seed_dir = os.path.join(tmp, name + "-host"), os.path.join(tmp, name + "-seed")
+    ext2_seed(host_dir)
+    ext2_seed(seed_dir)
+    img = os.path.join(LOGS, name + ".img")
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", str(block_size), "-d", seed_dir, img, "16M"],
+                   check=True, capture_output=True)
+    host = subprocess.run([os.path.join(BIN, "fsworkload"), host_dir], capture_output=True, text=True)
+    b = pq.boot(ISO, "quiet init=/bin/fsworkload /mnt", timeout=300, log_path=log_path(name), disks=[img])
+    got = dict(keyed(program_lines(b.log)))
+    for (case, n), line in keyed(host.stdout.splitlines()):
+        label = case if n == 1 else "%s#%d" % (case, n)
+        t.record(got.get((case, n)) == line, "ext2/%s/%s" % (name, label),
+                 "host %r, pagoda %r" % (line, got.get((case, n))))
+    t.record(b.status == pq.EXIT_PASS, "ext2/%s/exit" % name, "%s; see %s" % (describe(b), log_path(name)))
+    fsck = subprocess.run(["e2fsck", "-fn", img], capture_output=True, text=True)
+    t.record(fsck.returncode == 0, "ext2/%s/e2fsck_clean" % name,
+             "e2fsck -fn exit %d: %s" % (fsck.returncode, (fsck.stdout + fsck.stderr)[-600:]))
+    dump = os.path.join(tmp, name + "-dump")
+    os.makedirs(dump)
+    for top in ("seed", "w"):
+        subprocess.run(["debugfs", "-R", "rdump /%s %s" % (top, dump), img], capture_output=True)
+    want, have = tree_of(host_dir), tree_of(dump)
+    diff = sorted(set(want) ^ set(have)) + sorted(k for k in set(want) & set(have) if want[k] != have[k])
+    t.record(not diff, "ext2/%s/debugfs_tree_matches_host" % name,
+             "%d paths differ, first %r" % (len(diff), diff[:5]))
+    shutil.rmtree(dump, ignore_errors=True)
+
+
+def suite_ext2(t):
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="pagoda-ext2.") as tmp:
+        for bs in (1024, 4096):
+            ext2_case(t, bs, tmp)
+
+
 SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user, "pagoda": suite_pagoda,
           "shell": suite_shell, "tools": suite_tools, "lib_pagoda": suite_lib_pagoda,
-          "lib": suite_lib, "labs": suite_labs,
+          "lib": suite_lib, "labs": suite_labs, "ext2": suite_ext2,
           "labs_complete": suite_labs_complete}
 NOT_BY_DEFAULT = ("labs_complete",)   # make test-labs
 
