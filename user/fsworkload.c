@@ -151,6 +151,26 @@ static void big_file(void)
 	check("big: read back", ok);
 	if (fd >= 0)
 		close(fd);
+	int cut = open(at("w/cut"), O_CREAT | O_RDWR | O_TRUNC, 0644);   /* truncated across the indirect levels */
+	ok = cut >= 0;
+	for (long off = 0; ok && off < SIZE; off += CHUNK) {
+		for (long i = 0; i < CHUNK; i++)
+			buf[i] = pattern(off + i + 1);
+		ok = write_all(cut, buf, CHUNK);
+	}
+	ok = ok && ftruncate(cut, 300 * 1024 + 17) == 0;
+	ok = ok && pread(cut, buf, CHUNK, 256 * 1024) == 44 * 1024 + 17;
+	for (long i = 0; ok && i < 44 * 1024 + 17; i++)
+		ok = buf[i] == pattern(256 * 1024 + i + 1);
+	check("cut: 4.5 MiB truncated to 300 KiB", ok);
+	if (cut >= 0)
+		close(cut);
+	int gone = open(at("w/gone.bin"), O_CREAT | O_RDWR | O_TRUNC, 0644);   /* all its blocks freed */
+	ok = gone >= 0;
+	for (long off = 0; ok && off < 1024 * 1024; off += CHUNK)
+		ok = write_all(gone, buf, CHUNK);
+	ok = ok && close(gone) == 0 && unlink(at("w/gone.bin")) == 0;
+	check("gone.bin: 1 MiB written and unlinked", ok);
 }
 
 static void sparse_and_truncate(void)
