@@ -15,7 +15,8 @@ timeout or panic. Suites:
               (make test-labs: every handout on its own, malloc included)
   ext2        fsworkload on an ext2 image (1 KiB and 4 KiB blocks) on Pagoda and
               in a host directory: same output; host e2fsck -fn clean after;
-              debugfs's dump of the image equals the host's tree
+              debugfs's dump of the image equals the host's tree; fsparallel
+              (four processes at once), e2fsck -fn clean
 
 Usage: tests/run.py [SUITE...]   (default: all suites)
 Logs of every boot go to build/test-logs/.
@@ -759,11 +760,30 @@ def ext2_case(t, block_size, tmp):
     shutil.rmtree(dump, ignore_errors=True)
 
 
+def ext2_parallel(t, tmp):
+    """Four processes creating, renaming and removing at once (fsparallel):
+    the same counts as on the host, and e2fsck -fn clean."""
+    host_dir = os.path.join(tmp, "parallel-host")
+    os.makedirs(host_dir)
+    host = subprocess.run([os.path.join(BIN, "fsparallel"), host_dir, "4"], capture_output=True, text=True)
+    img = os.path.join(LOGS, "ext2_parallel.img")
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", img, "16M"], check=True, capture_output=True)
+    b = pq.boot(ISO, "quiet init=/bin/fsparallel /mnt 4", timeout=300, log_path=log_path("ext2_parallel"),
+                disks=[img])
+    got = [l for l in b.log.splitlines() if l.startswith("fsparallel: ")]
+    t.record(got == host.stdout.splitlines() and b.status == pq.EXIT_PASS, "ext2/parallel/output",
+             "host %r, pagoda %r (%s)" % (host.stdout.splitlines()[:2], got[:2], describe(b)))
+    fsck = subprocess.run(["e2fsck", "-fn", img], capture_output=True, text=True)
+    t.record(fsck.returncode == 0, "ext2/parallel/e2fsck_clean",
+             "e2fsck -fn exit %d: %s" % (fsck.returncode, (fsck.stdout + fsck.stderr)[-600:]))
+
+
 def suite_ext2(t):
     import tempfile
     with tempfile.TemporaryDirectory(prefix="pagoda-ext2.") as tmp:
         for bs in (1024, 4096):
             ext2_case(t, bs, tmp)
+        ext2_parallel(t, tmp)
 
 
 SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user, "pagoda": suite_pagoda,

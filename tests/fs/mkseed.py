@@ -3,7 +3,7 @@
 
 hello.txt; big.bin, 300 KiB of a fixed pattern (with 1 KiB blocks its last
 blocks sit in the double-indirect range); dir/ with 60 small files;
-sub/deeper/file. The ktests in tests/ktest/ext2_test.c know these names.
+sub/deeper/file; link -> hello.txt and longlink (a 109-byte target). The ktests in tests/ktest/ext2_test.c know these names.
 """
 import os
 import shutil
@@ -28,6 +28,8 @@ def main():
             f.write("entry %d\n" % i)
     with open(os.path.join(root, "sub", "deeper", "file"), "w") as f:
         f.write("deep\n")
+    os.symlink("hello.txt", os.path.join(root, "link"))                        # fast: in the inode
+    os.symlink("sub/deeper/" + "x" * 90 + "/../file", os.path.join(root, "longlink"))   # in a block
 
 
 if __name__ == "__main__":
