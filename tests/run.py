@@ -786,6 +786,47 @@ def suite_ext2(t):
         ext2_parallel(t, tmp)
 
 
+# ---- long hostile runs (make test-hostile): not part of make test ------------------
+
+def suite_ext2_fuzz(t):
+    """Thousands of corrupted images in memory (the fuzzing ktest at
+    ext2_fuzz=3000), then 24 boots each with a disk corrupted on the host,
+    running fsworkload on it: never a panic or a hang, whatever fails."""
+    import random
+    import tempfile
+    b = pq.boot(ISO, "test=ext2_fuzzed_images_never_panic ext2_fuzz=3000", timeout=3600,
+                log_path=log_path("ext2_fuzz_mem"), disks=ktest_disks())
+    m = re.search(r"^ext2 fuzz: .*$", b.log, re.M)
+    t.record(b.status == pq.EXIT_PASS, "ext2_fuzz/in_memory_3000", "%s; %s" % (describe(b), m and m.group(0)))
+    rng = random.Random(2026)
+    with tempfile.TemporaryDirectory(prefix="pagoda-ext2fuzz.") as tmp:
+        seed = os.path.join(tmp, "seed")
+        ext2_seed(seed)
+        clean = os.path.join(tmp, "clean.img")
+        subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", "-d", seed, clean, "8M"],
+                       check=True, capture_output=True)
+        data = open(clean, "rb").read()
+        isize = int.from_bytes(data[1024 + 88:1024 + 90], "little")
+        itable = int.from_bytes(data[2056:2060], "little") * 1024
+        root_dir = int.from_bytes(data[itable + isize + 40:itable + isize + 44], "little") * 1024
+        regions = [(1024, 1024), (2048, 64), (itable, 16 * isize), (root_dir, 1024)]   # sb, gd, inodes, dir
+        for i in range(24):
+            img = bytearray(data)
+            start, size = regions[i % len(regions)]
+            for _ in range(rng.randint(1, 6)):
+                img[start + rng.randrange(size)] = rng.randrange(256)
+            path = os.path.join(tmp, "fuzz%d.img" % i)
+            open(path, "wb").write(img)
+            b = pq.boot(ISO, "quiet init=/bin/fsworkload /mnt", timeout=300, log_path=log_path("ext2_fuzz_%d" % i),
+                        disks=[path])
+            t.record(not b.timed_out and b.status != pq.EXIT_PANIC, "ext2_fuzz/disk_%d" % i,
+                     "%s; see %s" % (describe(b), log_path("ext2_fuzz_%d" % i)))
+
+
+# Suites run only when named: `make test-hostile` names them.
+HOSTILE_SUITES = {"ext2_fuzz": suite_ext2_fuzz}
+
+
 SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user, "pagoda": suite_pagoda,
           "shell": suite_shell, "tools": suite_tools, "lib_pagoda": suite_lib_pagoda,
           "lib": suite_lib, "labs": suite_labs, "ext2": suite_ext2,
@@ -801,7 +842,7 @@ def main():
     for name in names:
         print("== %s" % name)
         sys.stdout.flush()
-        SUITES[name](t)
+        (SUITES.get(name) or HOSTILE_SUITES[name])(t)
     print("test time: %.1f s" % (time.monotonic() - start))
     print("%d passed, %d failed" % (t.passed, t.failed))
     return 1 if t.failed or not t.passed else 0

@@ -1,0 +1,150 @@
+/*
+ * ext2 regular files: their pages move between the page cache
+ * (mm/filemap.c) and the disk blocks the block map names, and setsize
+ * truncates or extends them.
+ *
+ * File data goes straight between the page-cache frame and the disk (no
+ * buffer-cache copy). A page holds PAGE_SIZE / block_size blocks.
+ *
+ * Always true: a hole reads as zeros; bytes past i_size read as zeros;
+ * writepage allocates blocks only for the part of the page below i_size;
+ * after setsize to a size inside a block, the rest of that block on disk is
+ * zero, so growing the file later shows zeros there.
+ * Lock: readpage, writepage and setsize take sbi->lock.
+ */
+#include "ext2.h"
+#include "../../kernel/errno.h"
+#include "../../kernel/string.h"
+#include "../../mm/kheap.h"
+#include "../../mm/filemap.h"
+#include "../../mm/layout.h"
+
+static int read_page_locked(struct inode *inode, uint64_t index, char *kva)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(inode->i_sb);
+	uint32_t bs = sbi->block_size, per = PAGE_SIZE / bs;
+	for (uint32_t b = 0; b < per; b++) {
+		uint64_t off = index * PAGE_SIZE + (uint64_t)b * bs;
+		uint32_t blk = 0;
+		int err = off < inode->i_size ? ext2_bmap(inode, off / bs, false, &blk) : 0;
+		if (err)
+			return err == -EFBIG ? 0 : -EIO;
+		if (!blk)
+			memset(kva + b * bs, 0, bs);
+		else if (blkdev_read_block(sbi->bdev, blk, bs, kva + b * bs))
+			return -EIO;
+	}
+	uint64_t start = index * PAGE_SIZE;
+	if (inode->i_size < start + PAGE_SIZE)
+		memset(kva + (inode->i_size > start ? inode->i_size - start : 0), 0,
+		       PAGE_SIZE - (inode->i_size > start ? inode->i_size - start : 0));
+	return 0;
+}
+
+static int ext2_readpage(struct inode *inode, uint64_t index, void *kva)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(inode->i_sb);
+	mutex_lock(&sbi->lock);
+	int err = read_page_locked(inode, index, kva);
+	mutex_unlock(&sbi->lock);
+	return err;
+}
+
+static int write_page_locked(struct inode *inode, uint64_t index, const char *kva)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(inode->i_sb);
+	uint32_t bs = sbi->block_size, per = PAGE_SIZE / bs;
+	for (uint32_t b = 0; b < per; b++) {
+		uint64_t off = index * PAGE_SIZE + (uint64_t)b * bs;
+		if (off >= inode->i_size)
+			break;
+		uint32_t blk;
+		int err = ext2_bmap(inode, off / bs, true, &blk);
+		if (err)
+			return err == -ENOSPC || err == -EFBIG ? err : -EIO;
+		if (blkdev_write_block(sbi->bdev, blk, bs, kva + b * bs))
+			return -EIO;
+	}
+	return ext2_store_inode(sbi, inode);   /* the size the VFS grew */
+}
+
+static int ext2_writepage(struct inode *inode, uint64_t index, const void *kva)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(inode->i_sb);
+	if (inode->i_sb->s_flags & SB_RDONLY)
+		return -EROFS;
+	mutex_lock(&sbi->lock);
+	int err = write_page_locked(inode, index, kva);
+	mutex_unlock(&sbi->lock);
+	return err;
+}
+
+const struct address_space_operations ext2_aops = {
+	.readpage = ext2_readpage,
+	.writepage = ext2_writepage,
+};
+
+/* Zero the on-disk bytes of size's block past size. */
+static int zero_block_tail(struct inode *inode, uint64_t size)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(inode->i_sb);
+	uint32_t bs = sbi->block_size, blk;
+	if (size % bs == 0 || ext2_bmap(inode, size / bs, false, &blk) || !blk)
+		return 0;
+	char *buf = kmalloc(bs);
+	if (!buf)
+		return -ENOMEM;
+	int err = blkdev_read_block(sbi->bdev, blk, bs, buf);
+	if (!err) {
+		memset(buf + size % bs, 0, bs - size % bs);
+		err = blkdev_write_block(sbi->bdev, blk, bs, buf);
+	}
+	kfree(buf);
+	return err ? -EIO : 0;
+}
+
+/* fsync and fdatasync: the file's pages, its inode, and then every
+ * metadata block of the file system (bitmaps, indirect blocks), so what
+ * fsync returned 0 for is on the disk. */
+static int ext2_fsync(struct file *file, bool datasync)
+{
+	struct inode *inode = file->f_inode;
+	struct ext2_sb_info *sbi = EXT2_SB(inode->i_sb);
+	(void)datasync;
+	int err = filemap_write_back(inode->i_mapping);
+	if (!err)
+		err = ext2_write_inode(inode);
+	if (!err && !(inode->i_sb->s_flags & SB_RDONLY))
+		err = sync_blockdev(sbi->bdev);
+	return err;
+}
+
+const struct file_operations ext2_file_operations = {
+	.read = generic_file_read,
+	.write = generic_file_write,
+	.fsync = ext2_fsync,
+};
+
+int ext2_setsize(struct inode *inode, uint64_t size)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(inode->i_sb);
+	if (inode->i_sb->s_flags & SB_RDONLY)
+		return -EROFS;
+	uint64_t p = sbi->addr_per_block;
+	uint64_t max = (EXT2_NDIR_BLOCKS + p + p * p + p * p * p) * sbi->block_size;
+	if (size > max)
+		return -EFBIG;
+	mutex_lock(&sbi->lock);
+	int err = 0;
+	if (size < inode->i_size) {
+		err = zero_block_tail(inode, size);
+		uint64_t keep = (size + sbi->block_size - 1) / sbi->block_size;
+		int terr = ext2_truncate_blocks(inode, keep);
+		err = err ? err : terr;
+	}
+	inode->i_size = size;
+	inode->i_mtime = inode->i_ctime = current_time();
+	int serr = ext2_store_inode(sbi, inode);
+	mutex_unlock(&sbi->lock);
+	return err ? err : serr;
+}
