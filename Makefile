@@ -176,6 +176,11 @@ gdb: | setup
 test: all | setup
 	python3 tests/run.py
 
+# Long hostile runs, not part of `make test`: ext2 on thousands of corrupted images.
+.PHONY: test-hostile
+test-hostile: all | setup
+	python3 tests/run.py ext2_fuzz
+
 # ---- benchmarks (bench/README.md) --------------------------------------------
 $(BUILD)/bench/vmcost: bench/vmcost.c | setup
 	@mkdir -p $(dir $@)

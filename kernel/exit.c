@@ -27,6 +27,7 @@ static void report_init_exit(int status)
 		printk("pagoda: init exited with status %d\n", (status >> 8) & 0xff);
 	else
 		printk("pagoda: init killed by signal %d (%s)\n", status & 0x7f, signal_name(status & 0x7f));
+	sync_filesystems();   /* halt as a clean shutdown: every disk holds what was written */
 	printk("pagoda: free frames at halt: %lu\n", frame_free_count());
 	qemu_exit(status == 0 ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
 }

@@ -29,6 +29,7 @@
 #include "../mm/kmap.h"
 #include "../mm/mm.h"
 #include "../drivers/virtio_blk.h"
+#include "../fs/ext2/ext2.h"
 
 void syscall_init(void);
 long exec_first_program(const char *words);
@@ -90,6 +91,7 @@ void kmain(uint32_t magic, paddr_t mbi)
 	timer_init();
 	pci_init();
 	virtio_blk_init();                /* the disks: vda, vdb, ... */
+	ext2_init();                      /* ext2 on /dev/vda, mounted at /mnt */
 	sti();
 	pr_info("boot: reached kmain tail at tick %lu\n", timer_ticks());
 
