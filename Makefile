@@ -182,7 +182,7 @@ test-hostile: all | setup
 	python3 tests/run.py ext2_fuzz
 
 # ---- benchmarks (bench/README.md) --------------------------------------------
-$(BUILD)/bench/vmcost: bench/vmcost.c | setup
+$(BUILD)/bench/vmcost: bench/vmcost.c bench/icount.h | setup
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
 
@@ -191,7 +191,7 @@ bench-vm: all $(BUILD)/bench/vmcost
 	@tools/setup.sh --bench
 	python3 bench/vmcost_compare.py
 
-$(BUILD)/bench/filecost: bench/filecost.c | setup
+$(BUILD)/bench/filecost: bench/filecost.c bench/icount.h | setup
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
 

@@ -16,6 +16,7 @@
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include "icount.h"
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -27,25 +28,6 @@
 enum { N = 256, PAGE = 4096, STRIDE = 16, SPAN = N * STRIDE * PAGE, MIB = 1 << 20, DIRTY = 1000 };
 
 static char dir[200];
-
-static inline unsigned long long rdtsc(void)
-{
-	unsigned lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((unsigned long long)hi << 32) | lo;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
-	return x < y ? -1 : x > y;
-}
-
-static unsigned long long median(unsigned long long *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp);
-	return v[n / 2];
-}
 
 static void die(const char *what)
 {

@@ -12,6 +12,7 @@
  * without a fault (a write to a page already present).
  */
 #include <stdio.h>
+#include "icount.h"
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -19,25 +20,6 @@
 #include <unistd.h>
 
 enum { N = 256, PAGE = 4096 };
-
-static inline unsigned long long rdtsc(void)
-{
-	unsigned lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((unsigned long long)hi << 32) | lo;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
-	return x < y ? -1 : x > y;
-}
-
-static unsigned long long median(unsigned long long *v)
-{
-	qsort(v, N, sizeof(*v), cmp);
-	return v[N / 2];
-}
 
 /* Cost of one write to each page of p, median over N pages. */
 static unsigned long long touch_cost(volatile char *p)
@@ -48,7 +30,7 @@ static unsigned long long touch_cost(volatile char *p)
 		p[(long)i * PAGE] = 1;
 		t[i] = rdtsc() - t0;
 	}
-	return median(t);
+	return median(t, N);
 }
 
 static unsigned long long getpid_cost(void)
@@ -59,7 +41,7 @@ static unsigned long long getpid_cost(void)
 		syscall(SYS_getpid);
 		t[i] = rdtsc() - t0;
 	}
-	return median(t);
+	return median(t, N);
 }
 
 static char *map(void)

@@ -54,6 +54,32 @@ static void unmount(struct super_block *sb)
 	kfree(sb);
 }
 
+/* An image from /images on a RAM disk, mounted (or not, for refusals). */
+struct mounted {
+	struct image im;
+	struct block_device *b;
+	struct super_block *sb;
+	int err;
+};
+
+static struct mounted mount_image(struct image im)
+{
+	struct mounted m = { .im = im, .b = ramdisk_create(im.data, im.size) };
+	KT_ASSERT(m.b != NULL);
+	m.sb = mount_bdev(m.b, &m.err);
+	return m;
+}
+
+/* Unmount; no buffer of the disk may be left held; free it all. */
+static void release(struct mounted *m)
+{
+	if (m->sb)
+		unmount(m->sb);
+	KT_EQ(invalidate_bdev(m->b), 0);
+	ramdisk_destroy(m->b);
+	kfree(m->im.data);
+}
+
 static struct inode *lookup(struct inode *dir, const char *name, int *err)
 {
 	struct inode *out = NULL;
@@ -73,11 +99,10 @@ KTEST(ext2_mounts_host_image_and_reads_it)
 {
 	const char *images[] = { "/images/ext2-1k.img", "/images/ext2-4k.img" };
 	for (int i = 0; i < 2; i++) {
-		struct image im = load_image(images[i]);
-		struct block_device *b = ramdisk_create(im.data, im.size);
+		struct mounted m = mount_image(load_image(images[i]));
+		struct super_block *sb = m.sb;
+		KT_EQ(m.err, 0);
 		int err;
-		struct super_block *sb = mount_bdev(b, &err);
-		KT_EQ(err, 0);
 		struct inode *hello = lookup(sb->s_root, "hello.txt", &err);
 		KT_EQ(err, 0);
 		KT_EQ(hello->i_size, 20);
@@ -106,43 +131,32 @@ KTEST(ext2_mounts_host_image_and_reads_it)
 		KT_EQ(link->i_op->readlink(link, target, sizeof(target)), 109);
 		KT_EQ(memcmp(target + 100, "x/../file", 9), 0);
 		iput(link);
-		unmount(sb);
-		KT_EQ(invalidate_bdev(b), 0);
-		ramdisk_destroy(b);
-		kfree(im.data);
+		release(&m);
 	}
 }
 
 KTEST(ext2_refuses_truncated_and_foreign_images)
 {
 	struct image im = load_image("/images/ext2-1k.img");
-	int err;
-	struct block_device *b = ramdisk_create(im.data, im.size / 2);
-	KT_ASSERT(mount_bdev(b, &err) == NULL);
-	KT_EQ(err, -EINVAL);
-	ramdisk_destroy(b);
-	struct ext2_super_block *es = (void *)(im.data + 1024);
-	es->s_feature_incompat |= 0x40;   /* extents: an ext4 feature */
-	b = ramdisk_create(im.data, im.size);
-	KT_ASSERT(mount_bdev(b, &err) == NULL);
-	ramdisk_destroy(b);
-	es->s_feature_incompat &= ~0x40;
-	es->s_magic = 0x1234;
-	b = ramdisk_create(im.data, im.size);
-	KT_ASSERT(mount_bdev(b, &err) == NULL);
-	KT_EQ(invalidate_bdev(b), 0);
-	ramdisk_destroy(b);
-	kfree(im.data);
+	struct image half = { kmalloc(im.size / 2), im.size / 2 }, ext4 = { kmalloc(im.size), im.size };
+	memcpy(half.data, im.data, half.size);
+	memcpy(ext4.data, im.data, im.size);
+	((struct ext2_super_block *)(ext4.data + 1024))->s_feature_incompat |= 0x40;   /* extents */
+	((struct ext2_super_block *)(im.data + 1024))->s_magic = 0x1234;
+	struct image bad[] = { half, ext4, im };
+	for (int i = 0; i < 3; i++) {
+		struct mounted m = mount_image(bad[i]);
+		KT_ASSERT(m.sb == NULL);
+		KT_EQ(m.err, -EINVAL);
+		release(&m);
+	}
 }
 
 KTEST(ext2_written_file_survives_remount)
 {
-	struct image im = load_image("/images/ext2-4k.img");
-	struct block_device *b = ramdisk_create(im.data, im.size);
-	int err;
-	struct super_block *sb = mount_bdev(b, &err);
-	KT_EQ(err, 0);
-	struct inode *root = sb->s_root, *f;
+	struct mounted m = mount_image(load_image("/images/ext2-4k.img"));
+	KT_EQ(m.err, 0);
+	struct inode *root = m.sb->s_root, *f;
 	KT_EQ(root->i_op->create(root, "new", 3, 0644, &f), 0);
 	char *page = kzalloc(PAGE_SIZE);
 	memcpy(page, "written by pagoda\n", 18);
@@ -151,26 +165,25 @@ KTEST(ext2_written_file_survives_remount)
 	iput(f);
 	KT_EQ(root->i_op->mkdir(root, "newdir", 6, 0755), 0);
 	uint32_t links = root->i_nlink;
-	unmount(sb);
-	sb = mount_bdev(b, &err);
-	KT_EQ(err, 0);
-	KT_EQ(sb->s_root->i_nlink, links);
-	f = lookup(sb->s_root, "new", &err);
+	unmount(m.sb);
+	m.sb = mount_bdev(m.b, &m.err);
+	KT_EQ(m.err, 0);
+	KT_EQ(m.sb->s_root->i_nlink, links);
+	int err;
+	f = lookup(m.sb->s_root, "new", &err);
 	KT_EQ(err, 0);
 	KT_EQ(f->i_size, 18);
 	kfree(page);
 	page = first_page(f);
 	KT_EQ(memcmp(page, "written by pagoda\n", 18), 0);
 	iput(f);
-	struct inode *d = lookup(sb->s_root, "newdir", &err);
+	struct inode *d = lookup(m.sb->s_root, "newdir", &err);
 	KT_EQ(err, 0);
 	KT_ASSERT(inode_is_dir(d));
 	KT_EQ(d->i_nlink, 2);
 	iput(d);
 	kfree(page);
-	unmount(sb);
-	ramdisk_destroy(b);
-	kfree(im.data);
+	release(&m);
 }
 
 /* Where things are in a clean image, for corrupting them. */
@@ -197,43 +210,34 @@ KTEST(ext2_corrupt_directory_entry_is_euclean)
 	struct ext2_dir_entry *dot = (void *)(im.data + l.root_dir_off);
 	struct ext2_dir_entry *dotdot = (void *)(im.data + l.root_dir_off + dot->rec_len);
 	dotdot->rec_len = 3;   /* not a multiple of 4, and too short */
-	struct block_device *b = ramdisk_create(im.data, im.size);
+	struct mounted m = mount_image(im);
+	KT_EQ(m.err, 0);   /* the root inode is fine; its entries are not */
 	int err;
-	struct super_block *sb = mount_bdev(b, &err);
-	KT_EQ(err, 0);   /* the root inode is fine; its entries are not */
-	KT_ASSERT(lookup(sb->s_root, "hello.txt", &err) == NULL);
+	KT_ASSERT(lookup(m.sb->s_root, "hello.txt", &err) == NULL);
 	KT_EQ(err, -EUCLEAN);
-	unmount(sb);
-	KT_EQ(invalidate_bdev(b), 0);
-	ramdisk_destroy(b);
-	kfree(im.data);
+	release(&m);
 }
 
 KTEST(ext2_corrupt_block_pointer_is_eio)
 {
-	struct image im = load_image("/images/ext2-1k.img");
-	struct block_device *b = ramdisk_create(im.data, im.size);
+	struct mounted m = mount_image(load_image("/images/ext2-1k.img"));
 	int err;
-	struct super_block *sb = mount_bdev(b, &err);
-	struct inode *hello = lookup(sb->s_root, "hello.txt", &err);
+	struct inode *hello = lookup(m.sb->s_root, "hello.txt", &err);
 	KT_EQ(err, 0);
 	uint64_t ino = hello->i_ino;
 	iput(hello);
-	unmount(sb);
-	struct layout l = find_layout(&im);
-	struct ext2_inode *raw = (void *)(im.data + l.itable_off + (ino - 1) * l.inode_size);
-	raw->i_block[0] = 0x7fffffff;
-	memcpy(ramdisk_data(b), im.data, im.size);
-	sb = mount_bdev(b, &err);
-	hello = lookup(sb->s_root, "hello.txt", &err);
+	unmount(m.sb);   /* then corrupt the disk itself: no buffer holds it now */
+	struct layout l = find_layout(&m.im);
+	char *disk = ramdisk_data(m.b);
+	((struct ext2_inode *)(disk + l.itable_off + (ino - 1) * l.inode_size))->i_block[0] = 0x7fffffff;
+	m.sb = mount_bdev(m.b, &m.err);
+	hello = lookup(m.sb->s_root, "hello.txt", &err);
 	KT_EQ(err, 0);
 	char *page = kzalloc(PAGE_SIZE);
 	KT_EQ(hello->i_mapping->a_ops->readpage(hello, 0, page), -EIO);
 	kfree(page);
 	iput(hello);
-	unmount(sb);
-	ramdisk_destroy(b);
-	kfree(im.data);
+	release(&m);
 }
 
 /* ---- the fuzzer ---------------------------------------------------------------- */
