@@ -311,8 +311,9 @@ enum fault_result handle_page_fault(struct mm *mm, struct fault *f)
 
 /* ---- populate: map a range's pages now rather than at first touch ---- */
 
-/* Every page of [start, end) that an anonymous private area covers and that
- * is not mapped yet gets a zeroed frame, as mmap(MAP_POPULATE) on Linux.
+/* Every page of [start, end) that an anonymous private area (or the bss part
+ * of a file area: wholly past file_end) covers and that is not mapped yet
+ * gets a zeroed frame, as mmap(MAP_POPULATE) on Linux.
  * Best effort: stops quietly when memory runs out (the pages come later, by
  * fault). The lazy lab's handout calls it wherever an area is created or
  * grown, in place of demand paging. */
@@ -321,7 +322,8 @@ void mm_populate(struct mm *mm, uintptr_t start, uintptr_t end)
 	for (uintptr_t va = page_round_down(start); va < end; va += PAGE_SIZE) {
 		struct vma *v = find_vma(mm, va);
 		int level;
-		if (!v || v->vm_start > va || v->kind == VMA_FILE || v->shm || pt_lookup(mm->pgd, va, &level))
+		bool file_page = v && v->kind == VMA_FILE && va < v->file_end;
+		if (!v || v->vm_start > va || file_page || v->shm || pt_lookup(mm->pgd, va, &level))
 			continue;
 		paddr_t pa = frame_alloc_zeroed(FRAME_USER);
 		if (!pa)

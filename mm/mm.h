@@ -85,8 +85,9 @@ void mm_destroy(struct mm *mm);                  /* frees everything; mm must no
 void mm_activate(struct mm *mm);                 /* load CR3 (NULL: the kernel's tables) */
 uint64_t mm_resident_pages(struct mm *mm, uintptr_t start, uintptr_t end);
 
-/* Map every missing page of the anonymous private areas in [start, end) now
- * (MAP_POPULATE; mm/fault.c). Best effort: may stop early when memory runs out. */
+/* Map every missing page of the anonymous private areas (and bss pages) in
+ * [start, end) now (MAP_POPULATE; mm/fault.c). Best effort: may stop early
+ * when memory runs out. */
 void mm_populate(struct mm *mm, uintptr_t start, uintptr_t end);
 uint64_t mm_table_pages(struct mm *mm);          /* page-table pages below the PML4 */
 
