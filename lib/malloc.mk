@@ -81,11 +81,12 @@ MALLOC_USER_BINS := $(MALLOC_USER)/mdriver $(MALLOC_USER)/malloc_selftest \
 	$(MALLOC_USER)/malloc_debugtest
 MALLOC_USER_LDLIBS := -Wl,-u,malloc -Wl,--wrap=pthread_create $(MALLOC_USER)/libpagoda_malloc.a
 # Traces for the ramdisk's /traces/: the generated set always, the CS:APP set
-# when ../shared has it (copied into the image at build time, never into the repo).
+# when ../shared has it (copied into the image at build time, never into the repo),
+# and a hand-written trace that uses every rule of the Autolab format.
 MALLOC_GEN_NAMES := prog1 prog2 prog3 prog4 coalescing random random2 binary binary2 \
 	realloc realloc2 short1 short2
 MALLOC_USER_TRACES := $(MALLOC_GEN_NAMES:%=$(MALLOC_GEN)/gen-%-bal.rep) \
-	$(wildcard $(MALLOC_TRACES)/*-bal.rep)
+	$(wildcard $(MALLOC_TRACES)/*-bal.rep) tests/lib/malloc/traces/autolab-rules.rep
 
 # ---- object files: one pattern rule per output tree --------------------------
 $(MALLOC_HOST)/malloc/%.o: %.c $(MALLOC_HDRS)

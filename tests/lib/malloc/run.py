@@ -305,6 +305,12 @@ def suite_autolab():
             record(status == want and not missing, "malloc/autolab/%s/%s" % (flavour, name),
                    "status %s (want %s), missing /%s/; output: %s"
                    % (status, want, missing[0] if missing else "", out.strip()[-300:]))
+        # Every Autolab rule in one committed file (also replayed inside Pagoda by lib_pagoda).
+        status, out = run([driver, "-v", "-c", "-p", "1", os.path.join(MALLOC_DIR, "traces",
+                                                                  "autolab-rules.rep")])
+        record(status == 0 and re.search(r"autolab-rules\.rep\s+yes", out)
+               and "from line 24 on are past the header's count" in out,
+               "malloc/autolab/%s/rules-file" % flavour, out.strip()[-300:])
     if os.path.isdir(CSAPP):  # the classic set is detected as classic
         status, out = run([os.path.join(HOST, "mdriver"), "-v", "-p", "1",
                            os.path.join(CSAPP, "short1-bal.rep")])
