@@ -55,7 +55,8 @@ record() { # name program args...
     return
   fi
   "$mtrace" -o "$out/$name.rep" "$@" > "$work/$name.out" 2>&1 </dev/null
-  echo "traces: $name.rep: $(($(wc -l < "$out/$name.rep") - 4)) operations (status $?)"
+  local status=$?
+  echo "traces: $name.rep: $(($(wc -l < "$out/$name.rep") - 4)) lines of operations (program exit status $status)"
 }
 
 make_inputs
