@@ -5,6 +5,13 @@
  *   pagoda$ exit [N]        leave the shell (init starts a new one)
  *   pagoda$ NAME ARGS...    run /bin/NAME (or NAME itself if it contains '/')
  *
+ * Batch use, as system(3) and scripts need: `sh -c 'LINE'` runs one line and
+ * `sh FILE` runs FILE's lines (a '#' line is a comment), each exiting with
+ * the status of the last command (128+N when signal N killed it), printing
+ * no prompt and no [exit N] reports. Only words are understood: for
+ * pipelines, redirections, variables and control flow use busybox's POSIX
+ * sh, which the ramdisk carries as /bin/busybox (`busybox sh -c ...`).
+ *
  * The console is raw: it echoes nothing and hands over every byte, so the
  * shell does its own line editing. Printable bytes are echoed and appended;
  * backspace (0x08) and DEL (0x7f) erase one character, Ctrl-U the whole line,
@@ -338,6 +345,9 @@ static void exec_command(char **argv)
 	_exit(126);
 }
 
+static int batch;         /* -c or a script: no prompt, no status reports */
+static int last_status;   /* of the last command, as $? would be */
+
 static void run_command(char **argv)
 {
 	int status;
@@ -345,6 +355,7 @@ static void run_command(char **argv)
 
 	if (pid < 0) {
 		outf("sh: fork failed (errno %d)\n", errno);
+		last_status = 2;
 		return;
 	}
 	if (pid == 0)
@@ -352,7 +363,9 @@ static void run_command(char **argv)
 	while (wait4(pid, &status, 0, NULL) < 0)
 		if (errno != EINTR)
 			return;
-	report_status(status);
+	last_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (!batch)
+		report_status(status);
 }
 
 /* run_line: one command line; returns 0 when the shell should exit. */
@@ -361,7 +374,7 @@ static int run_line(char *line, int *exit_code)
 	char *argv[MAX_ARGS];
 	int argc = split_words(line, argv);
 
-	if (argc == 0)
+	if (argc == 0 || argv[0][0] == '#')
 		return 1;
 	if (!strcmp(argv[0], "exit")) {
 		*exit_code = argc > 1 ? atoi(argv[1]) : 0;
@@ -376,11 +389,40 @@ static int run_line(char *line, int *exit_code)
 	return 1;
 }
 
-int main(void)
+/* run_script: every line of FILE; the last command's status. */
+static int run_script(const char *file)
+{
+	static char text[16384];
+	int exit_code = -1, fd = open(file, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
+
+	if (n < 0) {
+		outf("sh: %s: cannot open\n", file);
+		return 127;
+	}
+	close(fd);
+	text[n] = 0;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		if (!run_line(line, &exit_code))
+			return exit_code;
+	return last_status;
+}
+
+int main(int argc, char **argv)
 {
 	static struct line line;
 	int exit_code = 0;
 
+	batch = argc > 1;
+	if (argc > 2 && !strcmp(argv[1], "-c")) {
+		char cmd[LINE_MAX_LEN];
+		snprintf(cmd, sizeof cmd, "%s", argv[2]);
+		exit_code = -1;
+		run_line(cmd, &exit_code);
+		return exit_code >= 0 ? exit_code : last_status;
+	}
+	if (argc > 1)
+		return run_script(argv[1]);
 	while (read_line(&line))
 		if (!run_line(line.buf, &exit_code))
 			break;

@@ -31,7 +31,7 @@ USER_PROGS     := $(notdir $(basename $(wildcard user/*.c))) runner
 USER_TEST_SRC  := $(sort $(wildcard tests/proc/*.c tests/sys/*.c tests/vm/*.c tests/glibc/*.c))
 USER_TESTS     := $(notdir $(basename $(USER_TEST_SRC)))
 USER_BINS      := $(addprefix $(USER_BIN_DIR)/,$(USER_PROGS) $(USER_TESTS))
-USER_DATA      := $(USER_BIN_DIR)/notelf
+USER_DATA      := $(USER_BIN_DIR)/notelf $(USER_BIN_DIR)/busybox $(USER_BIN_DIR)/bash $(USER_BIN_DIR)/shtest.sh
 
 # One rule per source directory; the output directory is flat, so test base
 # names must be unique (checked below).
@@ -73,6 +73,19 @@ $(USER_BIN_DIR)/%: tests/glibc/%.c tests/testlib.h
 	@mkdir -p $(dir $@)
 	@echo "  GLIBCC  $<"
 	@$(GLIBC_CC) -static -O2 -Wall -Wextra -Werror -std=gnu11 -Itests $< -o $@
+
+# Debian's static busybox and bash (tools/setup.sh installs them), beside the
+# tests so tests/proc/shells.c finds them the same way on both systems, and
+# the script it runs under each.
+$(USER_BIN_DIR)/busybox: /bin/busybox
+	@mkdir -p $(dir $@)
+	@cp $< $@
+$(USER_BIN_DIR)/bash: /bin/bash-static
+	@mkdir -p $(dir $@)
+	@cp $< $@
+$(USER_BIN_DIR)/shtest.sh: tests/shell/script.sh
+	@mkdir -p $(dir $@)
+	@cp $< $@
 
 # notelf: a text file that is not an ELF image (execve must say ENOEXEC).
 # Executable, so that the host answers ENOEXEC rather than EACCES.
