@@ -41,6 +41,7 @@
 #include "printk.h"
 #include "proc.h"
 #include "string.h"
+#include "uaccess.h"
 #include "x86.h"
 #include "../mm/kheap.h"
 
@@ -177,4 +178,108 @@ void fpu_exec(struct proc *p)
 {
 	memcpy(p->fpu, clean, fpu_size);
 	restore(p->fpu);
+}
+
+/* ---- the signal frame's copy (kernel/sigframe.c) ----
+ *
+ * The frame holds the area in the format the kernel uses: the 512-byte
+ * fxsave image, or with xsave the whole xsave area followed by the 4-byte
+ * FP_XSTATE_MAGIC2, and in the legacy region's software-reserved bytes
+ * (offset 464) Linux's struct _fpx_sw_bytes saying so (magic1, sizes,
+ * features). sigreturn accepts either form back, and checks every field
+ * xrstor/fxrstor would fault on (MXCSR reserved bits, XSTATE_BV outside
+ * XCR0, a compacted or non-zero reserved header) before loading it. */
+
+enum {
+	SW_BYTES_OFFSET = 464,
+	FP_XSTATE_MAGIC1 = 0x46505853,
+	FP_XSTATE_MAGIC2 = 0x46505845,
+	MAGIC2_SIZE = 4,
+};
+
+struct fpx_sw_bytes {
+	uint32_t magic1, extended_size;
+	uint64_t xfeatures;
+	uint32_t xstate_size, padding[7];
+};
+
+size_t fpu_sigframe_size(void)
+{
+	return use_xsave ? fpu_size + MAGIC2_SIZE : LEGACY_SIZE;
+}
+
+bool fpu_sigframe_xstate(void)
+{
+	return use_xsave;
+}
+
+int fpu_save_sigframe(struct proc *p, uintptr_t ubuf)
+{
+	save(p->fpu);   /* the live registers are p's (eager switching) */
+	struct fpx_sw_bytes sw = { FP_XSTATE_MAGIC1, (uint32_t)(fpu_size + MAGIC2_SIZE), xfeatures,
+				   (uint32_t)fpu_size, { 0 } };
+	uint32_t magic2 = FP_XSTATE_MAGIC2;
+	if (copy_to_user(ubuf, p->fpu, use_xsave ? fpu_size : LEGACY_SIZE))
+		return -EFAULT;
+	if (use_xsave && (copy_to_user(ubuf + SW_BYTES_OFFSET, &sw, sizeof(sw)) ||
+			  copy_to_user(ubuf + fpu_size, &magic2, sizeof(magic2))))
+		return -EFAULT;
+	return 0;
+}
+
+void fpu_reset_for_handler(struct proc *p)
+{
+	memcpy(p->fpu, clean, fpu_size);
+	restore(p->fpu);
+}
+
+static bool xstate_frame(uintptr_t ubuf)
+{
+	struct fpx_sw_bytes sw;
+	uint32_t magic2;
+	if (!use_xsave || copy_from_user(&sw, ubuf + SW_BYTES_OFFSET, sizeof(sw)) || sw.magic1 != FP_XSTATE_MAGIC1 ||
+	    sw.xstate_size != fpu_size)
+		return false;
+	return !copy_from_user(&magic2, ubuf + fpu_size, sizeof(magic2)) && magic2 == FP_XSTATE_MAGIC2;
+}
+
+static bool area_valid(const uint8_t *area, bool xstate)
+{
+	static uint32_t mxcsr_mask;   /* the MXCSR bits this CPU allows */
+	if (!mxcsr_mask) {
+		static uint8_t probe[LEGACY_SIZE] __attribute__((aligned(16)));
+		fxsave(probe);
+		mxcsr_mask = ((struct fxsave_head *)probe)->mxcsr_mask;
+		mxcsr_mask = mxcsr_mask ? mxcsr_mask : 0xffbf;   /* SDM 11.6.6: 0 means the default */
+	}
+	if (((const struct fxsave_head *)area)->mxcsr & ~mxcsr_mask)
+		return false;
+	if (!xstate)
+		return true;
+	const struct xsave_header *x = (const struct xsave_header *)(area + LEGACY_SIZE);
+	for (int i = 0; i < 6; i++)
+		if (x->reserved[i])
+			return false;
+	return !(x->xstate_bv & ~xfeatures) && !x->xcomp_bv;
+}
+
+/* 0, or -EFAULT/-EINVAL (the caller sends SIGSEGV) with p's state unchanged. */
+int fpu_restore_sigframe(struct proc *p, uintptr_t ubuf)
+{
+	bool xstate = xstate_frame(ubuf);
+	uint8_t *area = kmalloc(fpu_size);
+	if (!area)
+		return -ENOMEM;
+	memcpy(area, clean, fpu_size);   /* a legacy-only frame: the rest in its initial state */
+	int err = copy_from_user(area, ubuf, xstate ? fpu_size : LEGACY_SIZE) ? -EFAULT : 0;
+	if (!err && use_xsave && !xstate)
+		((struct xsave_header *)(area + LEGACY_SIZE))->xstate_bv |= XFEATURE_X87 | XFEATURE_SSE;
+	if (!err && !area_valid(area, use_xsave))
+		err = -EINVAL;
+	if (!err) {
+		memcpy(p->fpu, area, fpu_size);
+		restore(p->fpu);
+	}
+	kfree(area);
+	return err;
 }

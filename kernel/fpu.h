@@ -20,6 +20,16 @@ void fpu_switch(struct proc *prev, struct proc *next);
 void fpu_fork(struct proc *child);
 /* execve: the current process (p) starts its new program with the clean state. */
 void fpu_exec(struct proc *p);
+/* The signal frame's copy of the registers (kernel/sigframe.c): its size in
+ * the frame, whether it is the xsave form (uc_flags UC_FP_XSTATE), saving
+ * the live registers of p there, loading them back from there (0, or
+ * -EFAULT/-EINVAL/-ENOMEM with nothing changed), and the clean state a
+ * handler starts with. */
+size_t fpu_sigframe_size(void);
+bool fpu_sigframe_xstate(void);
+int fpu_save_sigframe(struct proc *p, uintptr_t ubuf);
+int fpu_restore_sigframe(struct proc *p, uintptr_t ubuf);
+void fpu_reset_for_handler(struct proc *p);
 /* "xsave (x87 sse avx)" or "fxsave (x87 sse)", for the boot log and ktests. */
 const char *fpu_describe(void);
 

@@ -7,7 +7,8 @@
  *   higher addresses
  *   +-------------------------+  <- the interrupted rsp - 128 (red zone), or
  *   |                         |     the top of the sigaltstack (SA_ONSTACK)
- *   | FPU state (fxsave, 512) |  <- uc_mcontext.fpstate, 64-byte aligned
+ *   | FPU state (kernel/fpu.c)|  <- uc_mcontext.fpstate, 64-byte aligned:
+ *   |                         |     fxsave's 512 bytes, or the xsave area
  *   +-------------------------+
  *   | siginfo_t info (128)    |  <- rsi (SA_SIGINFO's second argument)
  *   | ucontext_t uc (304)     |  <- rdx (third argument): uc_mcontext holds
@@ -25,6 +26,7 @@
  * SIGSEGV, never a kernel fault.
  */
 #include "errno.h"
+#include "fpu.h"
 #include "gdt.h"
 #include "linux_abi.h"
 #include "proc.h"
@@ -46,54 +48,10 @@ _Static_assert(sizeof(struct linux_siginfo) == 128, "siginfo_t layout");
 
 enum {
 	RED_ZONE = 128,
-	FXSAVE_SIZE = 512,
-	FXSAVE_MXCSR = 24,          /* byte offsets in the fxsave image */
-	FXSAVE_MXCSR_MASK = 28,
+	UC_FP_XSTATE = 0x1,                 /* the FPU area is the xsave form */
 	RFLAGS_USER_CHANGEABLE = 0x50dd5,   /* CF PF AF ZF SF TF DF OF RF AC: what sigreturn may set */
 	RFLAGS_HANDLER_CLEAR = 0x10500,     /* DF TF RF: cleared for the handler, as Linux */
 };
-
-/* ---- the FPU state in the frame ----
- * The live registers are the current process's (the kernel never touches
- * x87/SSE state), so the frame gets them straight from the CPU. */
-
-static uint8_t clean_fpu[FXSAVE_SIZE] __attribute__((aligned(16)));
-static uint32_t mxcsr_mask;
-
-static void fpu_frame_init(void)
-{
-	if (mxcsr_mask)
-		return;
-	static uint8_t probe[FXSAVE_SIZE] __attribute__((aligned(16)));
-	fxsave(probe);
-	memcpy(&mxcsr_mask, probe + FXSAVE_MXCSR_MASK, 4);
-	if (!mxcsr_mask)
-		mxcsr_mask = 0xffbf;   /* Intel SDM 11.6.6: the default when the field is 0 */
-	uint16_t fcw = 0x37f;
-	uint32_t mxcsr = 0x1f80;
-	memcpy(clean_fpu, &fcw, 2);
-	memcpy(clean_fpu + FXSAVE_MXCSR, &mxcsr, 4);
-}
-
-static int fpu_save_to_user(uintptr_t ubuf)
-{
-	uint8_t buf[FXSAVE_SIZE] __attribute__((aligned(16)));
-	fxsave(buf);
-	return copy_to_user(ubuf, buf, sizeof(buf)) ? -EFAULT : 0;
-}
-
-static int fpu_restore_from_user(uintptr_t ubuf)
-{
-	uint8_t buf[FXSAVE_SIZE] __attribute__((aligned(16)));
-	uint32_t mxcsr;
-	if (copy_from_user(buf, ubuf, sizeof(buf)))
-		return -EFAULT;
-	memcpy(&mxcsr, buf + FXSAVE_MXCSR, 4);
-	if (mxcsr & ~mxcsr_mask)
-		return -EINVAL;   /* fxrstor would #GP in the kernel */
-	fxrstor(buf);
-	return 0;
-}
 
 /* ---- the alternate stack (sigaltstack(2)) ---- */
 
@@ -203,29 +161,28 @@ static void enter_handler(struct trapframe *tf, int sig, uintptr_t frame, const 
 	tf->rflags &= ~(uint64_t)RFLAGS_HANDLER_CLEAR;
 	tf->cs = SEL_UCODE;
 	tf->ss = SEL_UDATA;
-	fxrstor(clean_fpu);   /* the handler starts with Linux's default FPU state */
+	fpu_reset_for_handler(current_proc());   /* the handler starts with Linux's default FPU state */
 }
 
 /* 0, or -EFAULT when the frame cannot be written (the caller sends SIGSEGV). */
 int setup_rt_frame(struct proc *p, int sig, const struct k_sigaction *act, const struct ksiginfo *info,
 		   uint64_t oldmask)
 {
-	fpu_frame_init();
 	if (!(act->flags & SA_RESTORER) || !is_canonical(act->handler))
 		return -EFAULT;   /* x86-64 Linux requires a restorer */
-	uintptr_t fx = (frame_top(p, act) - FXSAVE_SIZE) & ~63ul;
+	uintptr_t fx = (frame_top(p, act) - fpu_sigframe_size()) & ~63ul;
 	uintptr_t frame = ((fx - sizeof(struct rt_sigframe)) & ~15ul) - 8;
 	struct rt_sigframe f;
 	memset(&f, 0, sizeof(f));
 	f.pretcode = act->restorer;
-	f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+	f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (fpu_sigframe_xstate() ? UC_FP_XSTATE : 0);
 	f.uc.uc_stack = (struct linux_stack){ .ss_sp = p->altstack.ss_sp, .ss_size = p->altstack.ss_size,
 					      .ss_flags = p->altstack.ss_flags };
 	save_sigcontext(&f.uc.uc_mcontext, p->tf, info, oldmask);
 	f.uc.uc_mcontext.fpstate = fx;
 	f.uc.uc_sigmask = oldmask;
 	fill_siginfo(&f.info, sig, info);
-	if (fpu_save_to_user(fx) || copy_to_user(frame, &f, sizeof(f)))
+	if (fpu_save_sigframe(p, fx) || copy_to_user(frame, &f, sizeof(f)))
 		return -EFAULT;
 	if (p->altstack.ss_flags & SS_AUTODISARM)
 		p->altstack = (struct linux_stack){ .ss_flags = SS_DISABLE };
@@ -239,7 +196,7 @@ static int restore_sigcontext(struct trapframe *tf, const struct linux_sigcontex
 {
 	if (!is_canonical(sc->rip))
 		return -EINVAL;   /* iretq would fault in the kernel */
-	if (sc->fpstate && fpu_restore_from_user(sc->fpstate))
+	if (sc->fpstate && fpu_restore_sigframe(current_proc(), sc->fpstate))
 		return -EFAULT;
 	tf->r8 = sc->r8, tf->r9 = sc->r9, tf->r10 = sc->r10, tf->r11 = sc->r11;
 	tf->r12 = sc->r12, tf->r13 = sc->r13, tf->r14 = sc->r14, tf->r15 = sc->r15;
@@ -259,7 +216,6 @@ long sys_rt_sigreturn(void)
 	struct proc *p = current_proc();
 	struct trapframe *tf = p->tf;
 	struct linux_ucontext uc;
-	fpu_frame_init();
 	if (copy_from_user(&uc, tf->rsp, sizeof(uc)) || restore_sigcontext(tf, &uc.uc_mcontext)) {
 		force_sig(p, SIGSEGV);
 		return (long)tf->rax;
