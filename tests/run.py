@@ -389,6 +389,25 @@ def run_differential(t, names, words, log_name):
     print("timing: %s boot %.1f s" % (log_name, b.t_total))
 
 
+def suite_shells(t):
+    """Debian's busybox-static and bash-static: applets and a shell script,
+    every output line compared with the host's (tests/shell/shells.c)."""
+    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner shells", timeout=USER_TIMEOUT,
+                log_path=log_path("shells"))
+    sections, _ = pagoda_sections(b.log)
+    host_out, host_code = run_on_host("shells")
+    if "shells" not in sections:
+        t.record(False, "shells/run", "no complete run (%s); see %s" % (describe(b), log_path("shells")))
+        return
+    compare_test(t, "shells", host_out, host_code, sections["shells"])
+    got = dict(keyed(sections["shells"][0]))
+    for prefix, name in (("bb_", "busybox"), ("bash_", "bash")):
+        keys = [k for k, _ in keyed(host_out.splitlines()) if k[0].startswith(prefix)]
+        same = sum(1 for k, line in keyed(host_out.splitlines()) if k in keys and got.get(k) == line)
+        print("%s: %d of %d output lines match Linux" % (name, same, len(keys)))
+    t.record(b.status == pq.EXIT_PASS, "shells/boot", "%s; see %s" % (describe(b), log_path("shells")))
+
+
 # ---- Pagoda-only behaviour, with explicit assertions --------------------------
 
 def suite_pagoda(t):
@@ -823,7 +842,7 @@ def suite_ext2_fuzz(t):
                      "%s; see %s" % (describe(b), log_path("ext2_fuzz_%d" % i)))
 
 
-SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user, "pagoda": suite_pagoda,
+SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user, "shells": suite_shells, "pagoda": suite_pagoda,
           "shell": suite_shell, "tools": suite_tools, "lib_pagoda": suite_lib_pagoda,
           "lib": suite_lib, "labs": suite_labs, "ext2": suite_ext2,
           "labs_complete": suite_labs_complete, "ext2_fuzz": suite_ext2_fuzz}

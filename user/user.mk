@@ -30,7 +30,9 @@ USER_HEADERS := tests/testlib.h tests/rand.h user/vmcounters.h
 USER_PROGS     := $(notdir $(basename $(wildcard user/*.c))) runner
 USER_TEST_SRC  := $(sort $(wildcard tests/proc/*.c tests/sys/*.c tests/vm/*.c tests/glibc/*.c))
 USER_TESTS     := $(notdir $(basename $(USER_TEST_SRC)))
-USER_BINS      := $(addprefix $(USER_BIN_DIR)/,$(USER_PROGS) $(USER_TESTS))
+# tests/shell/: the busybox and bash comparison (its own suite: tests/run.py shells)
+SHELL_TESTS    := $(notdir $(basename $(wildcard tests/shell/*.c)))
+USER_BINS      := $(addprefix $(USER_BIN_DIR)/,$(USER_PROGS) $(USER_TESTS) $(SHELL_TESTS))
 USER_DATA      := $(USER_BIN_DIR)/notelf $(USER_BIN_DIR)/busybox $(USER_BIN_DIR)/bash $(USER_BIN_DIR)/shtest.sh
 
 # One rule per source directory; the output directory is flat, so test base
@@ -61,6 +63,11 @@ $(USER_BIN_DIR)/%: tests/sys/%.c $(USER_HEADERS) $(USER_MALLOC)
 	@$(USER_CC) $(USER_CFLAGS) $< $(USER_LDLIBS) -o $@
 
 $(USER_BIN_DIR)/%: tests/vm/%.c $(USER_HEADERS) $(USER_MALLOC)
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) $< $(USER_LDLIBS) -o $@
+
+$(USER_BIN_DIR)/%: tests/shell/%.c tests/testlib.h $(USER_MALLOC)
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) $< $(USER_LDLIBS) -o $@
