@@ -9,6 +9,7 @@
  */
 #include "tmpfs.h"
 #include "../kernel/console.h"
+#include "poll.h"
 #include "../kernel/errno.h"
 #include "../kernel/proc.h"
 #include "../kernel/uaccess.h"
@@ -77,8 +78,14 @@ static long tty_ioctl(struct file *f, unsigned long cmd, uintptr_t arg)
 	return -ENOTTY;
 }
 
+static int tty_poll(struct file *f)
+{
+	(void)f;
+	return (console_readable() ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
+}
+
 const struct file_operations tty_fops = {
-	.read = tty_read, .write = tty_write, .ioctl = tty_ioctl, .llseek = no_llseek,
+	.read = tty_read, .write = tty_write, .ioctl = tty_ioctl, .llseek = no_llseek, .poll = tty_poll,
 };
 
 static int devfs_fill_super(struct super_block *sb, const void *data)

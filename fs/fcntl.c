@@ -25,21 +25,37 @@ long sys_dup(int fd)
 	return dup_from(fd, 0, false);
 }
 
-long sys_dup2(int oldfd, int newfd)
+/* newfd becomes a copy of oldfd (closing what it was), as dup2 and dup3. */
+static long dup_to(int oldfd, int newfd, bool cloexec)
 {
 	struct file *f = fget(oldfd);
 	if (!f)
 		return -EBADF;
 	if (newfd < 0 || newfd >= NFILE_PER_PROC)
 		return -EBADF;
-	if (oldfd == newfd)
-		return newfd;
 	struct proc *p = current_proc();
 	struct file *old = p->files[newfd];
 	p->files[newfd] = get_file(f);
-	fd_set_cloexec(newfd, false);
+	fd_set_cloexec(newfd, cloexec);
 	fput(old);
 	return newfd;
+}
+
+long sys_dup2(int oldfd, int newfd)
+{
+	if (oldfd == newfd)
+		return fget(oldfd) ? newfd : -EBADF;
+	return dup_to(oldfd, newfd, false);
+}
+
+/* dup3(2): dup2 with O_CLOEXEC, and EINVAL where dup2 would do nothing. */
+long sys_dup3(int oldfd, int newfd, int flags)
+{
+	if (flags & ~O_CLOEXEC)
+		return -EINVAL;
+	if (oldfd == newfd)
+		return -EINVAL;
+	return dup_to(oldfd, newfd, flags & O_CLOEXEC);
 }
 
 /* F_SETFL may change only these (Linux SETFL_MASK, less O_DIRECT/O_NOATIME
@@ -61,7 +77,8 @@ long sys_fcntl(int fd, int cmd, uint64_t arg)
 		f->f_flags = (f->f_flags & ~SETFL_MASK) | (arg & SETFL_MASK);
 		return 0;
 	case F_DUPFD:
-		return arg >= NFILE_PER_PROC ? -EINVAL : dup_from(fd, (int)arg, false);
+	case F_DUPFD_CLOEXEC:
+		return arg >= NFILE_PER_PROC ? -EINVAL : dup_from(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
 	default: return -EINVAL;
 	}
 }

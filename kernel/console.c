@@ -12,6 +12,7 @@
 #include "serial.h"
 #include "timer.h"
 #include "uaccess.h"
+#include "../fs/poll.h"
 
 enum { RING = 1024 };
 static char ring[RING];
@@ -31,6 +32,12 @@ void console_rx_interrupt(void)
 		if (head - tail < RING)
 			ring[head++ % RING] = (char)c;
 	wakeup(&console_channel);
+	poll_wake();
+}
+
+bool console_readable(void)
+{
+	return head != tail;
 }
 
 long console_read(uintptr_t buf, size_t n)

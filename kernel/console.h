@@ -5,6 +5,7 @@
 #include "types.h"
 
 long console_read(uintptr_t buf, size_t n);
+bool console_readable(void);   /* input is waiting (poll) */
 long console_write_user(uintptr_t buf, size_t n);
 void console_init(void);
 

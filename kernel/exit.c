@@ -82,7 +82,7 @@ void do_exit(int wait_status)
 	p->itimer_expires = 0;
 	if (parent_autoreaps(p)) {
 		unlink_child(p->parent, p);
-		proc_release(p);   /* freed once the CPU has left its stack */
+		proc_free_later(p);   /* freed once the CPU has left its stack */
 	} else {
 		signal_exit_notify(p);
 	}

@@ -86,6 +86,7 @@ enum {
 #define O_CLOEXEC 02000000
 #define O_NOCTTY 0400
 #define O_NONBLOCK 04000
+#define O_DIRECT 040000
 #define O_DSYNC 010000
 #define O_LARGEFILE 0100000
 #define O_NOFOLLOW 0400000
@@ -104,6 +105,7 @@ enum {
 #define F_SETFD 2
 #define F_GETFL 3
 #define F_SETFL 4
+#define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
 
 /* ---- stat(2): struct stat for x86-64 ---- */

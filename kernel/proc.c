@@ -111,7 +111,7 @@ void proc_free(struct proc *p)
  * run (Linux frees a dead task in finish_task_switch the same way). */
 static struct proc *released;   /* linked through run_next: never on the run queue again */
 
-void proc_release(struct proc *p)
+void proc_free_later(struct proc *p)
 {
 	p->run_next = released;
 	released = p;

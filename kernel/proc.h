@@ -95,7 +95,7 @@ struct proc *current_proc(void);
 void proc_init(void);                       /* the boot thread becomes the idle process */
 struct proc *proc_alloc(const char *name);  /* new process with a kernel stack; NULL on ENOMEM */
 void proc_free(struct proc *p);             /* after wait4 reaped it */
-void proc_release(struct proc *p);          /* the current, exiting process: freed after the switch */
+void proc_free_later(struct proc *p);          /* the current, exiting process: freed after the switch */
 void proc_free_released(void);              /* after a switch: free the released process */
 struct proc *proc_find(int pid);
 int proc_count(void);

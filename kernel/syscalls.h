@@ -59,6 +59,13 @@ long sys_pause(void);
 long sys_rt_sigsuspend(uintptr_t umask, size_t setsize);
 long sys_rt_sigtimedwait(uintptr_t uset, uintptr_t uinfo, uintptr_t uts, size_t setsize);
 
+/* fs/pipe.c, fs/select.c, fs/fcntl.c (dup3) */
+long sys_pipe(uintptr_t ufds);
+long sys_pipe2(uintptr_t ufds, int flags);
+long sys_poll(uintptr_t ufds, unsigned nfds, int timeout_ms);
+long sys_ppoll(uintptr_t ufds, unsigned nfds, uintptr_t uts, uintptr_t usigmask, size_t setsize);
+long sys_dup3(int oldfd, int newfd, int flags);
+
 /* kernel/sys_proc.c */
 long sys_umask(int mask);
 long sys_getrlimit(int resource, uintptr_t ulim);

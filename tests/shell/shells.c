@@ -6,7 +6,9 @@
  * line, then the exit status. Cases named bb_* run busybox
  * applets, bash_* run bash; *_script runs tests/shell/script.sh (pipelines,
  * redirections, subshells, command substitution, traps, kill) under each
- * shell. The harness compares every line with the host's.
+ * shell. Utilities are always busybox's (./busybox APPLET: the cases run in
+ * the directory of the binaries), never the host's. The harness compares
+ * every line with the host's.
  */
 #include "testlib.h"
 #include <fcntl.h>
@@ -45,14 +47,14 @@ static const struct shell_case cases[] = {
 	{ "bb_false", NULL, { "busybox", "false" } },
 	{ "bb_test", NULL, { "busybox", "test", "3", "-gt", "2" } },
 	{ "bb_cat_stdin", "through cat\n", { "busybox", "cat" } },
-	{ "bb_sh_pipeline", NULL, { "busybox", "sh", "-c", "echo b a c | tr ' ' '\\n' | sort | head -n 2" } },
+	{ "bb_sh_pipeline", NULL, { "busybox", "sh", "-c", "echo b a c | ./busybox tr ' ' '\\n' | ./busybox sort | ./busybox head -n 2" } },
 	{ "bb_sh_subst", NULL, { "busybox", "sh", "-c", "echo x$(echo y$(echo z))" } },
-	{ "bb_sh_redirect", NULL, { "busybox", "sh", "-c", "echo hi > /tmp/bb_r; cat /tmp/bb_r; rm /tmp/bb_r" } },
+	{ "bb_sh_redirect", NULL, { "busybox", "sh", "-c", "echo hi > /tmp/bb_r; ./busybox cat /tmp/bb_r; ./busybox rm /tmp/bb_r" } },
 	{ "bb_sh_status", NULL, { "busybox", "sh", "-c", "exit 42" } },
 	{ "bb_sh_trap", NULL, { "busybox", "sh", "-c", "trap 'echo got' USR1; kill -USR1 $$; echo after" } },
 	{ "bb_sh_script", NULL, { "busybox", "sh", "shtest.sh" } },
 	{ "bash_echo", NULL, { "bash", "-c", "echo hello from bash" } },
-	{ "bash_pipeline", NULL, { "bash", "-c", "printf '3\\n1\\n2\\n' | sort -n | tr '\\n' ,; echo" } },
+	{ "bash_pipeline", NULL, { "bash", "-c", "printf '3\\n1\\n2\\n' | ./busybox sort -n | ./busybox tr '\\n' ,; echo" } },
 	{ "bash_subst", NULL, { "bash", "-c", "a=$(echo $((3 + 4))); echo \"a=$a\"" } },
 	{ "bash_subshell", NULL, { "bash", "-c", "(exit 9); echo $?" } },
 	{ "bash_arrays", NULL, { "bash", "-c", "a=(x y z); echo ${#a[@]} ${a[1]}" } },
@@ -94,9 +96,9 @@ static void child(const struct shell_case *c, const char *argv0, int in, int out
 	dup2(out, 2);
 	for (int i = 0; i < 8 && c->argv[i]; i++)
 		argv[i] = (char *)c->argv[i];
-	prog_path(path, argv0, c->argv[0]);
 	if (chdir(prog_dir(argv0)) != 0)
 		_exit(126);
+	snprintf(path, sizeof path, "./%s", c->argv[0]);
 	execv(path, argv);
 	_exit(127);
 }
