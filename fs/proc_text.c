@@ -9,7 +9,7 @@
  *                                      key=value line each (mm/faultlog.c)
  *   /proc/self/vmstat, /proc/PID/vmstat  the same counters, that process's
  *                                      own (Pagoda's: Linux has no such file)
- *   /proc/meminfo                      MemTotal, MemFree
+ *   /proc/meminfo                      MemTotal, MemFree, MemAvailable, Cached, Swap*
  *   /proc/self/pagetable, /proc/PID/pagetable   Pagoda's own: one line per
  *                                      present user page-table leaf,
  *                                      "VA PA SIZE FLAGS" (mm/pgtbl.c)
@@ -142,7 +142,15 @@ static void gen_meminfo(struct text *t)
 {
 	struct frame_stats s;
 	frame_get_stats(&s);
-	emit(t, "MemTotal:       %8lu kB\nMemFree:        %8lu kB\n", s.total * 4, s.free * 4);
+	emit(t, "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n", s.total * 4,
+	     s.free * 4, (s.free + filemap_reclaimable()) * 4);
+	/* Cached never exceeds what is in use: ramdisk files are cached in place
+	 * (their pages are the module's, outside MemTotal). free(1) subtracts it,
+	 * and reads it only together with MemAvailable and SReclaimable. */
+	uint64_t cached = pagecache_stat.nr_pages < s.total - s.free ? pagecache_stat.nr_pages : s.total - s.free;
+	emit(t, "Buffers:        %8lu kB\nCached:         %8lu kB\nSwapCached:     %8lu kB\n", 0ul, cached * 4, 0ul);
+	emit(t, "SwapTotal:      %8lu kB\nSwapFree:       %8lu kB\nShmem:          %8lu kB\nSReclaimable:   %8lu kB\n",
+	     0ul, 0ul, 0ul, 0ul);
 	emit(t, "PageTables:     %8lu kB\nKernelStack:    %8lu kB\n", s.by_use[FRAME_PAGETABLE] * 4,
 	     s.by_use[FRAME_KSTACK] * 4);
 }
@@ -181,6 +189,7 @@ char *proc_text(enum proc_file kind, struct proc *p, size_t *len, int *err)
 	case PROC_SMAPS: gen_maps(&t, p, true); break;
 	case PROC_MOUNTS: gen_mounts(&t); break;
 	case PROC_FAULTLOG: gen_faultlog(&t); break;
+	default: t.len = proc_pid_text(kind, p, t.buf, TEXT_MAX); break;   /* fs/proc_pid.c */
 	}
 	*len = t.len;
 	return t.buf;

@@ -1,6 +1,7 @@
 /*
  * /proc as a file system: the root lists self, every process by pid, and
- * the system files; a process directory holds maps, smaps and exe. Inodes
+ * the system files; a process directory holds maps, smaps, exe, stat,
+ * status, cmdline, comm and fd/ (one link per open descriptor). Inodes
  * are made at each lookup and freed at the last iput (nothing is cached:
  * a process may be gone by the next lookup). A file's text is generated at
  * open (fs/proc_text.c) and read from memory afterwards.
@@ -16,7 +17,10 @@
 #include "../kernel/uaccess.h"
 #include "../mm/kheap.h"
 
-enum { PE_ROOT = 1, PE_VMSTAT, PE_MEMINFO, PE_MOUNTS, PE_FAULTLOG, PE_PID_DIR = 0x10, PE_MAPS, PE_SMAPS, PE_EXE, PE_PID_VMSTAT, PE_PID_PAGETABLE,
+enum { PE_ROOT = 1, PE_VMSTAT, PE_MEMINFO, PE_MOUNTS, PE_FAULTLOG, PE_UPTIME, PE_LOADAVG, PE_STAT,
+       PE_PID_DIR = 0x10, PE_MAPS, PE_SMAPS, PE_EXE, PE_PID_VMSTAT, PE_PID_PAGETABLE, PE_PID_STAT, PE_PID_STATUS, PE_CMDLINE, PE_COMM,
+       PE_FD_DIR,
+       PE_FD = 0x80,   /* PE_FD + n: /proc/PID/fd/n, a link to what fd n is open on */
        PID_COOKIE = 1000 };
 
 struct proc_entry {
@@ -30,6 +34,9 @@ static const struct proc_entry root_entries[] = {
 	{ "meminfo", PE_MEMINFO, S_IFREG | 0444 },
 	{ "mounts", PE_MOUNTS, S_IFREG | 0444 },
 	{ "faultlog", PE_FAULTLOG, S_IFREG | 0444 },   /* Pagoda's: the newest fault events (mm/faultlog.c) */
+	{ "uptime", PE_UPTIME, S_IFREG | 0444 },
+	{ "loadavg", PE_LOADAVG, S_IFREG | 0444 },
+	{ "stat", PE_STAT, S_IFREG | 0444 },
 };
 static const struct proc_entry pid_entries[] = {
 	{ "maps", PE_MAPS, S_IFREG | 0444 },
@@ -37,6 +44,11 @@ static const struct proc_entry pid_entries[] = {
 	{ "exe", PE_EXE, S_IFLNK | 0777 },
 	{ "vmstat", PE_PID_VMSTAT, S_IFREG | 0444 },   /* Pagoda's own: the process's fault counters */
 	{ "pagetable", PE_PID_PAGETABLE, S_IFREG | 0444 },   /* Pagoda's own: one line per present leaf */
+	{ "stat", PE_PID_STAT, S_IFREG | 0444 },
+	{ "status", PE_PID_STATUS, S_IFREG | 0444 },
+	{ "cmdline", PE_CMDLINE, S_IFREG | 0444 },
+	{ "comm", PE_COMM, S_IFREG | 0444 },
+	{ "fd", PE_FD_DIR, S_IFDIR | 0500 },
 };
 
 static const struct inode_operations proc_dir_iops, proc_link_iops;
@@ -90,6 +102,45 @@ static int lookup_table(struct inode *dir, const struct proc_entry *t, size_t n,
 	return -ENOENT;
 }
 
+/* ---- /proc/PID/fd: one link per open descriptor ---- */
+
+static struct file *fd_file(int pid, int fd)
+{
+	struct proc *p = live_proc(pid);
+	return p && fd >= 0 && fd < NFILE_PER_PROC ? p->files[fd] : NULL;
+}
+
+static int lookup_fd(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+	int fd = parse_pid(name, len);
+	if (!fd_file(pid_of(dir), fd))
+		return -ENOENT;
+	return make_inode(dir->i_sb, pid_of(dir), PE_FD + fd, S_IFLNK | 0700, out);
+}
+
+static int iterate_fds(struct dir_context *ctx, int pid)
+{
+	for (; ctx->pos - 2 < NFILE_PER_PROC; ctx->pos++) {
+		int fd = (int)ctx->pos - 2;
+		char name[12];
+		int n = snprintf(name, sizeof(name), "%d", fd);
+		if (fd_file(pid, fd) && !dir_emit(ctx, name, n, ((uint64_t)pid << 8) | (PE_FD + fd), DT_LNK))
+			return 0;
+	}
+	return 0;
+}
+
+/* What a descriptor link reads: the file's path, or Linux's "pipe:[ino]"
+ * style name for a file that has none. */
+static long fd_link_text(struct file *f, char *buf, size_t size)
+{
+	long n = f->f_path.mnt ? file_path_name(f, buf, size) : -1;
+	if (n >= 0)
+		return n;
+	const char *kind = (f->f_inode->i_mode & S_IFMT) == S_IFIFO ? "pipe" : "anon_inode";
+	return snprintf(buf, size, "%s:[%lu]", kind, f->f_inode->i_ino);
+}
+
 static int proc_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
 	if (name_is_dotdot(name, len)) {
@@ -99,6 +150,8 @@ static int proc_lookup(struct inode *dir, const char *name, size_t len, struct i
 	if (entry_of(dir) == PE_PID_DIR)
 		return live_proc(pid_of(dir)) ? lookup_table(dir, pid_entries, ARRAY_SIZE(pid_entries), name, len, out)
 					      : -ENOENT;
+	if (entry_of(dir) == PE_FD_DIR)
+		return lookup_fd(dir, name, len, out);
 	int pid = len == 4 && !memcmp(name, "self", 4) ? current_proc()->pid : parse_pid(name, len);
 	if (pid > 0 && live_proc(pid))
 		return make_inode(dir->i_sb, pid, PE_PID_DIR, S_IFDIR | 0555, out);
@@ -138,6 +191,8 @@ static int proc_iterate(struct file *file, struct dir_context *ctx)
 		emit_table(ctx, pid_entries, ARRAY_SIZE(pid_entries), pid_of(dir));
 		return 0;
 	}
+	if (entry_of(dir) == PE_FD_DIR)
+		return iterate_fds(ctx, pid_of(dir));
 	const size_t self_pos = 2 + ARRAY_SIZE(root_entries);
 	if (ctx->pos < self_pos && !emit_table(ctx, root_entries, ARRAY_SIZE(root_entries), 0))
 		return 0;
@@ -164,6 +219,9 @@ static int proc_open(struct inode *inode, struct file *file)
 		[PE_VMSTAT] = PROC_VMSTAT, [PE_MEMINFO] = PROC_MEMINFO, [PE_MOUNTS] = PROC_MOUNTS, [PE_FAULTLOG] = PROC_FAULTLOG,
 		[PE_MAPS] = PROC_MAPS, [PE_SMAPS] = PROC_SMAPS, [PE_PID_VMSTAT] = PROC_PID_VMSTAT,
 		[PE_PID_PAGETABLE] = PROC_PID_PAGETABLE,
+		[PE_UPTIME] = PROC_UPTIME, [PE_LOADAVG] = PROC_LOADAVG, [PE_STAT] = PROC_STAT,
+		[PE_PID_STAT] = PROC_PID_STAT, [PE_PID_STATUS] = PROC_PID_STATUS, [PE_CMDLINE] = PROC_PID_CMDLINE,
+		[PE_COMM] = PROC_PID_COMM,
 	};
 	struct proc *p = NULL;
 	if (pid_of(inode) && !(p = live_proc(pid_of(inode))))
@@ -204,6 +262,10 @@ static long proc_readlink(struct inode *inode, char *buf, size_t size)
 	struct proc *p = live_proc(pid_of(inode));
 	if (!p)
 		return -ENOENT;
+	if (entry_of(inode) >= PE_FD) {
+		struct file *f = fd_file(p->pid, entry_of(inode) - PE_FD);
+		return f ? fd_link_text(f, buf, size) : -ENOENT;
+	}
 	size_t n = strlen(p->exe) < size ? strlen(p->exe) : size;
 	memcpy(buf, p->exe, n);
 	return (long)n;

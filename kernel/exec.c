@@ -305,10 +305,37 @@ static void exec_file_done(struct exec_file *x)
 
 /* Open the program and check its headers (the program headers must lie in
  * the first page, as every linker puts them). */
+/* The program's own path when name is a symbolic link (/proc/self/exe):
+ * execve follows links, at most 8 deep (ELOOP), as Linux's lookup does. */
+static long follow_program_link(const char *name, char *buf, size_t size)
+{
+	strlcpy(buf, name, size);
+	for (int depth = 0; depth < 8; depth++) {
+		struct path p;
+		int err = kern_path(buf, &p);
+		if (err)
+			return 0;   /* filp_open reports it */
+		struct inode *inode = p.inode;
+		bool link = (inode->i_mode & S_IFMT) == S_IFLNK && inode->i_op && inode->i_op->readlink;
+		long n = link ? inode->i_op->readlink(inode, buf, size - 1) : 0;
+		path_put(&p);
+		if (!link)
+			return 0;
+		if (n < 0)
+			return n;
+		buf[n] = 0;
+	}
+	return -ELOOP;
+}
+
 static long open_program(const char *name, struct exec_file *x, struct elf_image *img)
 {
 	int err;
-	if (!(x->file = filp_open(name, O_RDONLY, &err)))
+	char target[256];
+	long lerr = follow_program_link(name, target, sizeof(target));
+	if (lerr)
+		return lerr;
+	if (!(x->file = filp_open(target, O_RDONLY, &err)))
 		return err;
 	struct inode *inode = x->file->f_inode;
 	if (!inode_is_reg(inode) || !(inode->i_mode & 0111))
@@ -344,6 +371,21 @@ static long prepare_exec(struct exec_file *x, const struct exec_args *args, stru
 	return 0;
 }
 
+/* /proc/PID/cmdline: the argv strings (at most a page, as Linux shows the
+ * first page of a long one). Best effort: without memory it is empty. */
+static void set_cmdline(struct proc *p, const struct exec_args *args)
+{
+	size_t n = 0;
+	for (int i = 0; i < args->argc; i++)
+		n += strlen(args->buf + n) + 1;
+	n = n < PAGE_SIZE ? n : PAGE_SIZE;
+	kfree(p->cmdline);
+	p->cmdline = kmalloc(n ? n : 1);
+	p->cmdline_len = p->cmdline ? n : 0;
+	if (p->cmdline)
+		memcpy(p->cmdline, args->buf, n);
+}
+
 static long exec_program(const char *name, const struct exec_args *args)
 {
 	struct mm *mm;
@@ -353,8 +395,10 @@ static long exec_program(const char *name, const struct exec_args *args)
 	long err = open_program(name, &x, &img);
 	if (!err)
 		err = prepare_exec(&x, args, &mm, &img, &sp);
-	if (!err)
+	if (!err) {
 		commit_exec(current_proc(), mm, &img, sp, x.path);
+		set_cmdline(current_proc(), args);
+	}
 	exec_file_done(&x);
 	return err;
 }

@@ -24,6 +24,7 @@
 #include "string.h"
 #include "syscalls.h"
 #include "uaccess.h"
+#include "../mm/kheap.h"
 #include "../mm/mm.h"
 
 struct clone_args {
@@ -62,6 +63,10 @@ static void copy_process_state(struct proc *child, struct proc *parent, const st
 	memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
 	child->ngroups = parent->ngroups;
 	memcpy(child->groups, parent->groups, sizeof(child->groups));
+	if (parent->cmdline && (child->cmdline = kmalloc(parent->cmdline_len ? parent->cmdline_len : 1))) {
+		memcpy(child->cmdline, parent->cmdline, parent->cmdline_len);
+		child->cmdline_len = parent->cmdline_len;
+	}
 	if (a->flags & CLONE_CHILD_CLEARTID)
 		child->clear_child_tid = a->child_tid;
 }

@@ -103,6 +103,7 @@ void proc_free(struct proc *p)
 	nprocs--;
 	kstack_free(p->kstack_top);
 	fpu_free(p);
+	kfree(p->cmdline);
 	kfree(p);
 }
 

@@ -87,6 +87,8 @@ struct proc {
 	uint64_t utime_ticks, stime_ticks, minflt;
 	uint64_t cutime_ticks, cstime_ticks, cminflt;   /* of reaped children */
 	uint64_t start_tick;
+	char *cmdline;                 /* argv as /proc/PID/cmdline shows it (kmalloc'd at exec) */
+	size_t cmdline_len;
 };
 
 /* proc.c */
@@ -108,6 +110,7 @@ void proc_start_user(struct proc *p);
 void sched_make_runnable(struct proc *p);
 void schedule(void);                        /* give up the CPU; returns when chosen again */
 void sched_yield_current(void);             /* runnable again, behind the others */
+uint64_t idle_ticks(void);                  /* ticks the CPU spent idle (/proc/stat, /proc/uptime) */
 void sleep_on(const void *channel, uint64_t wake_tick);
 void wakeup(const void *channel);
 __attribute__((noreturn)) void idle_loop(void);
@@ -142,6 +145,8 @@ void signal_exit_notify(struct proc *p);    /* SIGCHLD (exit_signal) to the pare
 /* sigaction.c: disposition and delivery */
 bool sig_ignored(const struct proc *p, int sig);   /* would be discarded at generation */
 bool sig_handled(const struct proc *p, int sig);   /* a user handler will run (not blocked) */
+uint64_t sig_ignored_set(const struct proc *p);   /* /proc/PID/status SigIgn, SigCgt */
+uint64_t sig_caught_set(const struct proc *p);
 void signal_exec_reset(struct proc *p);
 /* On the way back to user mode: act on every deliverable signal (handler
  * frame, or default action). syscall_nr >= 0 when returning from that

@@ -95,9 +95,17 @@ void sleep_on(const void *channel, uint64_t wake_tick)
 
 void proc_wake_timed(uint64_t now);
 
+static uint64_t idle_tick_count;
+
+uint64_t idle_ticks(void)
+{
+	return idle_tick_count;
+}
+
 void sched_tick(struct trapframe *tf)
 {
 	struct proc *p = current_proc();
+	idle_tick_count += p == idle_proc;
 	proc_wake_timed(timer_ticks());
 	itimer_tick(timer_ticks());
 	if (p == idle_proc)

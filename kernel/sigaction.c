@@ -48,6 +48,23 @@ bool sig_ignored(const struct proc *p, int sig)
 	return h == SIG_IGN || (h == SIG_DFL && default_ignored(sig));
 }
 
+/* The SigIgn and SigCgt sets of /proc/PID/status. */
+uint64_t sig_ignored_set(const struct proc *p)
+{
+	uint64_t set = 0;
+	for (int s = 1; s < NSIG; s++)
+		set |= p->sigactions[s].handler == SIG_IGN ? sigbit(s) : 0;
+	return set;
+}
+
+uint64_t sig_caught_set(const struct proc *p)
+{
+	uint64_t set = 0;
+	for (int s = 1; s < NSIG; s++)
+		set |= p->sigactions[s].handler > SIG_IGN ? sigbit(s) : 0;
+	return set;
+}
+
 bool sig_handled(const struct proc *p, int sig)
 {
 	return p->sigactions[sig].handler > SIG_IGN && !(p->sigmask & sigbit(sig));

@@ -1,0 +1,146 @@
+/*
+ * The /proc files ps, top and free read, in Linux's formats (proc(5)):
+ *   /proc/PID/stat     one line: pid (comm) state ppid pgrp session ... (52 fields)
+ *   /proc/PID/status   "Name:", "State:", "Pid:", "PPid:", signal masks, VmRSS, ...
+ *   /proc/PID/cmdline  argv, each string NUL-terminated
+ *   /proc/PID/comm     the name and a newline
+ *   /proc/uptime       seconds up and idle
+ *   /proc/loadavg      the load averages (0 here), running/total, last pid
+ *   /proc/stat         the "cpu" time lines, btime, processes, procs_running
+ * Times are in clock ticks (USER_HZ == HZ == 100). Fields Pagoda has no
+ * notion of (tty, nice, real-time priority) read as Linux's defaults.
+ */
+#include "procfs.h"
+#include "../kernel/printk.h"
+#include "../kernel/proc.h"
+#include "../kernel/rtc.h"
+#include "../kernel/string.h"
+#include "../kernel/timer.h"
+#include "../mm/mm.h"
+#include "../mm/layout.h"
+
+struct text {
+	char *buf;
+	size_t len, cap;
+};
+
+static void proc_emit(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void proc_emit(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+	va_end(ap);
+	t->len += (size_t)n < t->cap - t->len ? (size_t)n : t->cap - t->len - 1;
+}
+
+static char state_char(const struct proc *p)
+{
+	switch (p->state) {
+	case PROC_RUNNING: case PROC_RUNNABLE: return 'R';
+	case PROC_ZOMBIE: return 'Z';
+	default: return 'S';
+	}
+}
+
+static uint64_t vsize_bytes(const struct proc *p)
+{
+	uint64_t n = 0;
+	for (const struct vma *v = p->mm->vma_list; v; v = v->next)
+		n += v->vm_end - v->vm_start;
+	return n;
+}
+
+static uint64_t rss_pages(const struct proc *p)
+{
+	return mm_resident_pages(p->mm, 0, USER_TOP);
+}
+
+static int ppid_of(const struct proc *p)
+{
+	return p->parent ? p->parent->pid : 0;
+}
+
+static void gen_pid_stat(struct text *t, const struct proc *p)
+{
+	proc_emit(t, "%d (%s) %c %d %d %d 0 -1 4194304 %lu %lu 0 0 %lu %lu %lu %lu 20 0 1 0 %lu %lu %lu ",
+		  p->pid, p->name, state_char(p), ppid_of(p), p->pgid, p->sid, p->minflt, p->cminflt,
+		  p->utime_ticks, p->stime_ticks, p->cutime_ticks, p->cstime_ticks, p->start_tick,
+		  vsize_bytes(p), rss_pages(p));
+	proc_emit(t, "%lu 0 0 0 0 0 %lu %lu %lu %lu 0 0 0 %d 0 0 0 0 0 0 0 0 0 0 0 0 0 %d\n", p->rlimits[RLIMIT_AS].rlim_cur,
+		  p->sigpending, p->sigmask, sig_ignored_set(p), sig_caught_set(p), p->exit_signal,
+		  p->state == PROC_ZOMBIE ? p->exit_status : 0);
+}
+
+static void gen_pid_status(struct text *t, const struct proc *p)
+{
+	static const char *const names[] = { ['R'] = "running", ['S'] = "sleeping", ['Z'] = "zombie" };
+	char s = state_char(p);
+	proc_emit(t, "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n", p->name,
+		  p->umask, s, names[(int)s], p->pid, p->pid, ppid_of(p));
+	proc_emit(t, "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t", NFILE_PER_PROC);
+	for (int i = 0; i < p->ngroups; i++)
+		proc_emit(t, "%u ", p->groups[i]);
+	proc_emit(t, "\nVmSize:\t%8lu kB\nVmRSS:\t%8lu kB\nThreads:\t1\n", vsize_bytes(p) >> 10, rss_pages(p) * 4);
+	proc_emit(t, "SigPnd:\t%016lx\nShdPnd:\t0000000000000000\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
+		  p->sigpending, p->sigmask, sig_ignored_set(p), sig_caught_set(p));
+}
+
+static void gen_cmdline(struct text *t, const struct proc *p)
+{
+	size_t n = p->cmdline_len < t->cap ? p->cmdline_len : t->cap;
+	memcpy(t->buf, p->cmdline, n);
+	t->len = n;
+}
+
+static void gen_uptime(struct text *t)
+{
+	uint64_t ticks = timer_ticks(), idle = idle_ticks();
+	proc_emit(t, "%lu.%02lu %lu.%02lu\n", ticks / HZ, ticks % HZ, idle / HZ, idle % HZ);
+}
+
+static void gen_loadavg(struct text *t)
+{
+	int running = 0, last = 0;
+	for (struct proc *p = proc_first(); p; p = p->all_next) {
+		running += p->state == PROC_RUNNING || p->state == PROC_RUNNABLE;
+		last = p->pid > last ? p->pid : last;
+	}
+	proc_emit(t, "0.00 0.00 0.00 %d/%d %d\n", running, proc_count(), last);
+}
+
+static void gen_stat(struct text *t)
+{
+	uint64_t user = 0, sys = 0;
+	int running = 0;
+	for (struct proc *p = proc_first(); p; p = p->all_next) {
+		user += p->utime_ticks;
+		sys += p->stime_ticks;
+		running += p->state == PROC_RUNNING || p->state == PROC_RUNNABLE;
+	}
+	proc_emit(t, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, sys, idle_ticks());
+	proc_emit(t, "cpu0 %lu 0 %lu %lu 0 0 0 0 0 0\n", user, sys, idle_ticks());
+	proc_emit(t, "intr 0\nctxt 0\nbtime %lu\nprocesses %d\nprocs_running %d\nprocs_blocked 0\n",
+		  rtc_boot_epoch(), proc_count(), running);
+}
+
+static void gen_text(enum proc_file kind, struct proc *p, struct text *t)
+{
+	switch (kind) {
+	case PROC_PID_STAT: gen_pid_stat(t, p); break;
+	case PROC_PID_STATUS: gen_pid_status(t, p); break;
+	case PROC_PID_CMDLINE: gen_cmdline(t, p); break;
+	case PROC_PID_COMM: proc_emit(t, "%s\n", p->name); break;
+	case PROC_UPTIME: gen_uptime(t); break;
+	case PROC_LOADAVG: gen_loadavg(t); break;
+	case PROC_STAT: gen_stat(t); break;
+	default: break;
+	}
+}
+
+size_t proc_pid_text(enum proc_file kind, struct proc *p, char *buf, size_t cap)
+{
+	struct text t = { buf, 0, cap };
+	gen_text(kind, p, &t);
+	return t.len;
+}
