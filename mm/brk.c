@@ -32,7 +32,8 @@ static bool brk_may_grow(struct mm *mm, uintptr_t oldbrk, uintptr_t newbrk)
 static bool grow_heap(struct mm *mm, uintptr_t oldbrk, uintptr_t newbrk)
 {
 	struct vma *heap = vma_lookup(mm, oldbrk - 1);
-	if (heap && heap->kind == VMA_HEAP && heap->vm_end == oldbrk && (heap->vm_flags & ~VM_MAYWRITE) == (VM_READ | VM_WRITE)) {
+	if (heap && heap->kind == VMA_HEAP && heap->vm_end == oldbrk &&
+	    (heap->vm_flags & ~(VM_MAYWRITE | VM_ACCOUNT)) == (VM_READ | VM_WRITE)) {
 		heap->vm_end = newbrk;
 		return true;
 	}

@@ -15,6 +15,8 @@
 #define VM_SHARED 0x8ul
 #define VM_MAYWRITE 0x20ul     /* mprotect may add VM_WRITE (a shared file mapping needs a writable fd) */
 #define VM_GROWSDOWN 0x100ul   /* the stack: grows down on a fault just below it */
+#define VM_ACCOUNT 0x100000ul  /* private writable: its pages were charged against RAM (overcommit) */
+#define VM_NORESERVE 0x200000ul  /* MAP_NORESERVE: never charged */
 #define VM_PROT_MASK (VM_READ | VM_WRITE | VM_EXEC)
 
 /* What backs an area's pages when they are first touched. */

@@ -108,6 +108,28 @@ static bool accountable(uint64_t vm_flags, unsigned long flags)
 	return (vm_flags & VM_SHARED) || (vm_flags & VM_WRITE);
 }
 
+/* The flags Linux's mmap_region adds: VM_NORESERVE for MAP_NORESERVE,
+ * VM_ACCOUNT on a private writable area that was charged. */
+static uint64_t accounting_flags(uint64_t vm_flags, unsigned long flags)
+{
+	if (flags & MAP_NORESERVE)
+		return VM_NORESERVE;
+	return (vm_flags & (VM_SHARED | VM_WRITE)) == VM_WRITE ? VM_ACCOUNT : 0;
+}
+
+/* mprotect making a never-charged private area writable charges it now
+ * (Linux's mprotect_fixup): refused, before any change, when the heuristic
+ * says the pages cannot be had (regression: RO->RW of twice RAM passed). */
+static long charge_for_write(struct vma *v, uintptr_t start, uintptr_t end, uint64_t *newflags)
+{
+	if (!(*newflags & VM_WRITE) || (v->vm_flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
+		return 0;
+	if (!enough_memory(end - start))
+		return -ENOMEM;
+	*newflags |= VM_ACCOUNT;
+	return 0;
+}
+
 static struct shm_object *shm_create(size_t len)
 {
 	size_t npages = len >> PAGE_SHIFT;
@@ -206,6 +228,7 @@ long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags
 	long err = map_type_flags(flags, &vm_flags);
 	if (err)
 		return err;
+	vm_flags |= accounting_flags(vm_flags, flags);
 	if (accountable(vm_flags, flags) && !enough_memory(len))
 		return -ENOMEM;
 	struct vma *v = vma_alloc(addr, addr + len, vm_flags, VMA_ANON);
@@ -266,11 +289,14 @@ static uint64_t protect_flags(pte_t old, void *arg)
 
 static int mprotect_vma(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t end, uint64_t newflags)
 {
+	long err = charge_for_write(v, start, end, &newflags);
+	if (err)
+		return err;
 	if (v->vm_start < start && !(v = split_vma(mm, v, start)))
 		return -ENOMEM;
 	if (v->vm_end > end && !split_vma(mm, v, end))
 		return -ENOMEM;
-	v->vm_flags = (v->vm_flags & ~VM_PROT_MASK) | newflags;
+	v->vm_flags = (v->vm_flags & ~VM_PROT_MASK) | newflags;   /* newflags may add VM_ACCOUNT */
 	pt_protect_range(mm->pgd, v->vm_start, v->vm_end, protect_flags, v);
 	return 0;
 }
