@@ -38,6 +38,8 @@ enum {
 	__NR_creat = 85, __NR_unlink = 87, __NR_statfs = 137, __NR_fstatfs = 138, __NR_sync = 162,
 	__NR_mkdirat = 258, __NR_unlinkat = 263, __NR_renameat = 264, __NR_syncfs = 306,
 	__NR_renameat2 = 316,
+	__NR_mremap = 25, __NR_mincore = 27, __NR_mlock = 149, __NR_munlock = 150, __NR_mlockall = 151,
+	__NR_munlockall = 152, __NR_mlock2 = 325,
 	NR_SYSCALLS = 512,
 	/* Pagoda's own, above Linux's range: VM counters for user/vmstat, user/maps. */
 	__NR_pagoda_vmstat = 1000, __NR_pagoda_maps = 1001,
@@ -53,6 +55,22 @@ enum {
 #define MS_SYNC 4
 #define PROT_GROWSDOWN 0x01000000
 #define PROT_GROWSUP 0x02000000
+#define MAP_LOCKED 0x2000
+/* madvise(2) advice values */
+enum {
+	MADV_NORMAL = 0, MADV_RANDOM = 1, MADV_SEQUENTIAL = 2, MADV_WILLNEED = 3, MADV_DONTNEED = 4,
+	MADV_FREE = 8, MADV_REMOVE = 9, MADV_DONTFORK = 10, MADV_DOFORK = 11, MADV_MERGEABLE = 12,
+	MADV_UNMERGEABLE = 13, MADV_HUGEPAGE = 14, MADV_NOHUGEPAGE = 15, MADV_DONTDUMP = 16,
+	MADV_DODUMP = 17, MADV_WIPEONFORK = 18, MADV_KEEPONFORK = 19, MADV_COLD = 20, MADV_PAGEOUT = 21,
+	MADV_POPULATE_READ = 22, MADV_POPULATE_WRITE = 23, MADV_DONTNEED_LOCKED = 24,
+};
+#define MLOCK_ONFAULT 0x01             /* mlock2(2) */
+#define MCL_CURRENT 1                  /* mlockall(2) */
+#define MCL_FUTURE 2
+#define MCL_ONFAULT 4
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#define MREMAP_DONTUNMAP 4
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
 #define MAP_SHARED_VALIDATE 0x03
@@ -358,6 +376,7 @@ struct utsname {
 #define RLIMIT_CORE 4
 #define RLIMIT_NPROC 6
 #define RLIMIT_NOFILE 7
+#define RLIMIT_MEMLOCK 8
 #define RLIMIT_AS 9
 #define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ul)

@@ -8,6 +8,7 @@
 #define NPROC_MAX 256             /* most processes alive at once */
 #define NFILE_PER_PROC 32         /* file descriptors per process */
 #define NGROUPS_PER_PROC 32       /* supplementary groups (setgroups(2)) per process */
+#define MLOCK_LIMIT (8ul << 20)    /* RLIMIT_MEMLOCK's default, as Linux's (bytes) */
 #define MAX_MAP_COUNT 65530        /* areas per process (Linux vm.max_map_count) */
 #define ARG_MAX_BYTES (128 * 1024) /* argv + envp strings, as Linux's minimum */
 

@@ -29,6 +29,7 @@ void proc_attr_init(struct proc *p)
 	p->rlimits[RLIMIT_STACK] = (struct rlimit){ STACK_LIMIT, RLIM_INFINITY };
 	p->rlimits[RLIMIT_NOFILE] = (struct rlimit){ NFILE_PER_PROC, NFILE_PER_PROC };
 	p->rlimits[RLIMIT_CORE] = (struct rlimit){ 0, RLIM_INFINITY };
+	p->rlimits[RLIMIT_MEMLOCK] = (struct rlimit){ MLOCK_LIMIT, MLOCK_LIMIT };
 }
 
 long sys_umask(int mask)

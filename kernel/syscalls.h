@@ -157,6 +157,14 @@ long sys_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flag
 long sys_munmap(uintptr_t start, size_t len);
 long sys_mprotect(uintptr_t start, size_t len, unsigned long prot);
 long sys_madvise(uintptr_t start, size_t len, int advice);
+/* mm/mremap.c, mm/mincore.c, mm/mlock.c */
+long sys_mremap(uintptr_t addr, size_t old_len, size_t new_len, unsigned long flags, uintptr_t new_addr);
+long sys_mincore(uintptr_t start, size_t len, uintptr_t vec);
+long sys_mlock(uintptr_t start, size_t len);
+long sys_mlock2(uintptr_t start, size_t len, int flags);
+long sys_munlock(uintptr_t start, size_t len);
+long sys_mlockall(int flags);
+long sys_munlockall(void);
 
 /* mm/msync.c */
 long sys_msync(uintptr_t start, size_t len, int flags);

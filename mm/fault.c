@@ -203,8 +203,9 @@ static enum fault_result do_file_page(struct mm *mm, struct vma *v, struct fault
 /* CS:APP 9.8.1: a shared object: every sharer maps the same frame. */
 static enum fault_result do_shared_page(struct mm *mm, struct vma *v, struct fault *f)
 {
-	size_t idx = v->vm_pgoff + ((f->addr - v->vm_start) >> PAGE_SHIFT);
-	paddr_t *slot = &v->shm->pages[idx];
+	paddr_t *slot = shm_slot(v, f->addr);
+	if (!slot)   /* Linux: SIGBUS, past the end of the shmem object */
+		return done(f, FAULT_SEGV_ACCERR, "shared page beyond the object's end");
 	if (!*slot && !(*slot = frame_alloc_zeroed(FRAME_USER)))
 		return done(f, FAULT_OOM, "out of memory for a shared page");
 	frame_get(*slot);   /* the page table's reference; the object keeps its own */

@@ -6,7 +6,9 @@
  * copied, frames are not. Each private writable page becomes read-only in
  * both spaces with its frame's refcount raised; the first write in either
  * space faults and mm/fault.c copies (or, once unshared, reuses) the frame.
- * Shared areas keep their pages writable in both.
+ * Shared areas keep their pages writable in both. madvise's marks: an area
+ * with VM_DONTCOPY is not copied at all, one with VM_WIPEONFORK is copied
+ * without its pages (the child reads zeros); mlock's VM_LOCKED is dropped.
  */
 #include "mm.h"
 #include "filemap.h"
@@ -113,12 +115,17 @@ struct mm *mm_dup(struct mm *parent)
 	child->exe_file = parent->exe_file ? get_file(parent->exe_file) : NULL;
 	struct cow_ctx c = { child, NULL, 0 };
 	for (struct vma *v = parent->vma_list; v && !c.err; v = v->next) {
+		if (v->vm_flags & VM_DONTCOPY)
+			continue;   /* MADV_DONTFORK: the child has a hole here */
 		struct vma *copy = vma_clone(v);
 		if (!copy) {
 			c.err = -1;
 			break;
 		}
+		copy->vm_flags &= ~VM_LOCKED_MASK;   /* locks are not inherited */
 		vma_insert(child, copy);
+		if (v->vm_flags & VM_WIPEONFORK)
+			continue;   /* the child's copy starts empty: demand-zero */
 		c.vma = v;
 		struct pt_visitor visit = { share_page, NULL, &c };
 		pt_traverse(parent->pgd, v->vm_start, v->vm_end, &visit);
@@ -128,6 +135,7 @@ struct mm *mm_dup(struct mm *parent)
 		mm_destroy(child);
 		return NULL;
 	}
+	vma_merge_range(child, 0, USER_TOP);   /* areas that differed only in VM_LOCKED */
 	return child;
 }
 

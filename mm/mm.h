@@ -15,6 +15,17 @@
 #define VM_SHARED 0x8ul
 #define VM_MAYWRITE 0x20ul     /* mprotect may add VM_WRITE (a shared file mapping needs a writable fd) */
 #define VM_GROWSDOWN 0x100ul   /* the stack: grows down on a fault just below it */
+#define VM_LOCKED 0x2000ul       /* mlock: every page resident (populated when locked) */
+#define VM_LOCKONFAULT 0x80000ul  /* mlock2(MLOCK_ONFAULT): pages locked as they are touched */
+#define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
+#define VM_SEQ_READ 0x8000ul      /* madvise hints (recorded; no readahead to steer yet) */
+#define VM_RAND_READ 0x10000ul
+#define VM_DONTCOPY 0x20000ul     /* MADV_DONTFORK: fork's child does not get this area */
+#define VM_WIPEONFORK 0x2000000ul /* MADV_WIPEONFORK: fork's child gets it empty (demand-zero) */
+#define VM_DONTDUMP 0x4000000ul   /* MADV_DONTDUMP (recorded; Pagoda writes no core dumps) */
+#define VM_HUGEPAGE 0x20000000ul  /* MADV_HUGEPAGE / NOHUGEPAGE (recorded; 4 KiB pages only) */
+#define VM_NOHUGEPAGE 0x40000000ul
+#define VM_MERGEABLE 0x80000000ul /* MADV_MERGEABLE (recorded; no page merging) */
 #define VM_ACCOUNT 0x100000ul  /* private writable: its pages were charged against RAM (overcommit) */
 #define VM_NORESERVE 0x200000ul  /* MAP_NORESERVE: never charged */
 #define VM_PROT_MASK (VM_READ | VM_WRITE | VM_EXEC)
@@ -75,6 +86,7 @@ struct mm {
 	uintptr_t start_stack;        /* initial stack pointer region (top of stack) */
 	uintptr_t mmap_base;          /* mmap placement searches down from here */
 	struct file *exe_file;        /* the program execve loaded (its areas are ELF segments); referenced */
+	uint64_t def_flags;           /* added to every new area: VM_LOCKED after mlockall(MCL_FUTURE) */
 	struct vm_counters stat;
 };
 
@@ -120,6 +132,13 @@ struct vma *split_vma(struct mm *mm, struct vma *v, uintptr_t addr);
 /* Merge v with its neighbours where they are adjacent and alike; returns
  * the area that now holds v's range. */
 struct vma *vma_merge(struct mm *mm, struct vma *v);
+/* Give the part [start, end) of v (start < v->vm_end, end > v->vm_start)
+ * the flags newflags, splitting v where the range cuts it (Linux's
+ * vma_modify_flags); *vp becomes the area covering exactly that part.
+ * 0, or -ENOMEM at MAX_MAP_COUNT (a first split may stay: as Linux). */
+int vma_modify_flags(struct mm *mm, struct vma **vp, uintptr_t start, uintptr_t end, uint64_t newflags);
+/* Merge alike neighbours among the areas touching [start - 1, end]. */
+void vma_merge_range(struct mm *mm, uintptr_t start, uintptr_t end);
 /* Remove [start, end) from the address space: areas trimmed, split or
  * removed, their pages unmapped and frames released. 0, or -ENOMEM with
  * nothing changed when the range lies inside one area and the process is at
@@ -138,6 +157,16 @@ bool vma_range_free(struct mm *mm, uintptr_t start, uintptr_t end);
 /* Check the area invariants; prints and returns false on a violation. */
 bool vma_check(struct mm *mm);
 void vma_free(struct vma *v);
+/* vm_pgoff for an area of v's backing that starts at addr (v's own offset
+ * moved on by addr - vm_start, in the backing's unit). */
+uint64_t vma_pgoff_at(const struct vma *v, uintptr_t addr);
+/* The shared object's slot for the page at va of v (v->shm set); NULL past
+ * the object's end (an area mremap made longer than its object). */
+paddr_t *shm_slot(const struct vma *v, uintptr_t va);
+/* A new area like v (flags, backing, a reference on a shared object) for
+ * the part of v at addr, placed at [new_start, new_start + len); not
+ * inserted. NULL on -ENOMEM. */
+struct vma *vma_copy(const struct vma *v, uintptr_t addr, uintptr_t new_start, size_t len);
 uint64_t vma_pte_flags(const struct vma *v);     /* the PTE bits a page of v gets */
 
 #endif

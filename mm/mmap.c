@@ -18,8 +18,10 @@
 #include "fault.h"
 #include "frame.h"
 #include "kheap.h"
+#include "mlock.h"
 #include "pagetable.h"
 #include "filemap.h"
+#include "populate.h"
 #include "../kernel/errno.h"
 #include "../kernel/linux_abi.h"
 #include "../kernel/param.h"
@@ -73,7 +75,7 @@ static uintptr_t search_top_down(struct mm *mm, size_t len)
 	}
 }
 
-static long get_unmapped_area(struct mm *mm, uintptr_t addr, size_t len, unsigned long flags)
+long get_unmapped_area(struct mm *mm, uintptr_t addr, size_t len, unsigned long flags)
 {
 	if (len > TASK_SIZE)
 		return -ENOMEM;
@@ -94,7 +96,7 @@ static long get_unmapped_area(struct mm *mm, uintptr_t addr, size_t len, unsigne
 }
 
 /* Linux's heuristic overcommit: refuse a commitment larger than all RAM. */
-static bool enough_memory(size_t len)
+bool enough_memory(size_t len)
 {
 	struct frame_stats s;
 	frame_get_stats(&s);
@@ -224,7 +226,12 @@ long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags
 		return -EPERM;   /* the low pages (NULL) stay unmapped: mmap_min_addr */
 	if ((flags & MAP_FIXED_NOREPLACE) && !vma_range_free(mm, addr, addr + len))
 		return -EEXIST;
-	uint64_t vm_flags = prot_to_vm_flags(prot) | VM_MAYWRITE | (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0);
+	uint64_t vm_flags = prot_to_vm_flags(prot) | VM_MAYWRITE | (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) | mm->def_flags |
+			    (flags & MAP_LOCKED ? VM_LOCKED : 0);
+	if ((flags & MAP_LOCKED) && !current_proc()->rlimits[RLIMIT_MEMLOCK].rlim_cur)
+		return -EPERM;   /* can_do_mlock */
+	if (!mlock_may_grow(mm, vm_flags, len))
+		return -EAGAIN;
 	long err = map_type_flags(flags, &vm_flags);
 	if (err)
 		return err;
@@ -245,10 +252,12 @@ long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags
 		return err;
 	}
 	vma_insert(mm, v);
-	vma_merge(mm, v);
+	v = vma_merge(mm, v);
 	if (flags & MAP_POPULATE)
 		mm_populate(mm, addr, addr + len);
 	/* LAB lazy: STUB mm_populate(mm, addr, addr + len); */
+	if ((vm_flags & VM_LOCKED_MASK) == VM_LOCKED)   /* a locked area is resident (errors ignored, as Linux) */
+		mm_populate_range(mm, v, addr, addr + len, (vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE);
 	return (long)addr;
 }
 
@@ -289,14 +298,11 @@ static uint64_t protect_flags(pte_t old, void *arg)
 
 static int mprotect_vma(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t end, uint64_t newflags)
 {
-	long err = charge_for_write(v, start, end, &newflags);
+	long err = charge_for_write(v, start, end, &newflags);   /* newflags may gain VM_ACCOUNT */
+	if (!err)
+		err = vma_modify_flags(mm, &v, start, end, (v->vm_flags & ~VM_PROT_MASK) | newflags);
 	if (err)
 		return err;
-	if (v->vm_start < start && !(v = split_vma(mm, v, start)))
-		return -ENOMEM;
-	if (v->vm_end > end && !split_vma(mm, v, end))
-		return -ENOMEM;
-	v->vm_flags = (v->vm_flags & ~VM_PROT_MASK) | newflags;   /* newflags may add VM_ACCOUNT */
 	pt_protect_range(mm->pgd, v->vm_start, v->vm_end, protect_flags, v);
 	return 0;
 }
@@ -345,51 +351,11 @@ long do_mprotect(uintptr_t start, size_t len, unsigned long prot)
 			err = mprotect_vma(mm, v, at, stop, newflags);
 		at = stop;
 	}
-	/* Merge everything the change touched, the pieces split off at both ends too. */
-	struct vma *v = find_vma(mm, start ? start - 1 : 0);
-	for (; v && v->vm_start <= end; v = v->next)
-		v = vma_merge(mm, v);
+	vma_merge_range(mm, start, end);   /* the pieces split off at both ends too */
 	return err;
 }
 
 long sys_mprotect(uintptr_t start, size_t len, unsigned long prot)
 {
 	return do_mprotect(start, len, prot);
-}
-
-enum { MADV_DONTNEED = 4 };
-
-/* The advice values Linux 6.1 knows (madvise(2)); only DONTNEED changes
- * anything here, the rest are hints Pagoda may ignore. */
-static bool advice_valid(int advice)
-{
-	return (advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 24);
-}
-
-/* madvise(2), Linux's order: advice, alignment, length; then the range must
- * be mapped (ENOMEM for holes, after acting on the mapped parts). */
-long sys_madvise(uintptr_t start, size_t len, int advice)
-{
-	struct mm *mm = current_mm();
-	if (!advice_valid(advice) || !page_aligned(start))
-		return -EINVAL;
-	size_t rounded = page_round_up(len);
-	if ((len && !rounded) || start + rounded < start)
-		return -EINVAL;
-	uintptr_t end = start + rounded;
-	long err = 0;
-	for (uintptr_t at = start; at < end;) {
-		struct vma *v = find_vma(mm, at);
-		if (!v || v->vm_start >= end) {
-			err = -ENOMEM;
-			break;
-		}
-		if (v->vm_start > at)
-			err = -ENOMEM;   /* a hole before this area */
-		uintptr_t lo = v->vm_start > at ? v->vm_start : at, hi = v->vm_end < end ? v->vm_end : end;
-		if (advice == MADV_DONTNEED)
-			vma_zap_range(mm, lo, hi);
-		at = hi;
-	}
-	return err;
 }

@@ -299,6 +299,61 @@ void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*fl
 		tlb_flush_all();
 }
 
+/* ---- moving entries (mremap) ---- */
+
+struct move_ctx {
+	pte_t *root;
+	int64_t delta;      /* destination va - source va */
+	int err;
+	uint64_t pages;
+};
+
+/* Pass 1: every table the destination needs, made before anything moves. */
+static void reserve_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	(void)slot;
+	struct move_ctx *c = arg;
+	struct pt_walk w;
+	kassert(level == 1);
+	if (!c->err)
+		c->err = pt_walk(c->root, va + c->delta, 1, true, &w);
+}
+
+/* Pass 2: the entry goes, unchanged, to its destination slot. */
+static void move_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	struct move_ctx *c = arg;
+	struct pt_walk w;
+	pt_walk(c->root, va + c->delta, 1, false, &w);
+	kassert(level == 1 && w.level == 1 && !pte_present(*w.slot[1]));
+	*w.slot[1] = *slot;
+	table_page(w.slot[1])->count++;
+	*slot = 0;
+	table_page(slot)->count--;
+	if (c->pages++ < TLB_SINGLE_FLUSH_MAX)
+		tlb_flush_page(va);
+}
+
+int pt_move_range(pte_t *root, uintptr_t start, uintptr_t end, uintptr_t new_start)
+{
+	kassert(new_start + (end - start) <= start || new_start >= end);
+	struct move_ctx c = { root, (int64_t)(new_start - start), 0, 0 };
+	struct pt_visitor reserve = { reserve_leaf, NULL, &c };
+	pt_traverse(root, start, end, &reserve);
+	if (c.err) {   /* tables made for nothing: empty ones go again */
+		pt_unmap_range(root, new_start, new_start + (end - start), NULL, NULL);
+		return c.err;
+	}
+	struct pt_visitor move = { move_leaf, NULL, &c };
+	pt_traverse(root, start, end, &move);
+	if (c.pages > TLB_SINGLE_FLUSH_MAX)
+		tlb_flush_all();
+	/* Pruning waits until every entry has moved: a table reserved for the
+	 * destination may lie in the source's span, empty until its turn. */
+	pt_unmap_range(root, start, end, NULL, NULL);
+	return 0;
+}
+
 static void put_frame(paddr_t pa, pte_t old, void *arg)
 {
 	(void)old, (void)arg;

@@ -65,6 +65,13 @@ uint64_t pt_unmap_range(pte_t *root, uintptr_t start, uintptr_t end, void (*put)
 void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*flags_for)(pte_t old, void *arg),
 		      void *arg);
 
+/* Move every present 4 KiB leaf of [start, end) to the same offset from
+ * new_start (mremap: entries move, frames are never copied, references
+ * stay as they are); tables left empty are freed, the TLB flushed. The
+ * destination range must hold no entry and not overlap the source. 0, or
+ * -ENOMEM (a destination table could not be had) with nothing moved. */
+int pt_move_range(pte_t *root, uintptr_t start, uintptr_t end, uintptr_t new_start);
+
 /* Free every table of the user half and drop one reference on every user
  * frame mapped there; then the root itself. */
 void pt_destroy(pte_t *root);

@@ -165,23 +165,48 @@ static void vma_remove(struct mm *mm, struct vma *v)
 		v->next->prev = v->prev;
 }
 
+paddr_t *shm_slot(const struct vma *v, uintptr_t va)
+{
+	uint64_t idx = vma_pgoff_at(v, page_round_down(va));
+	return idx < v->shm->npages ? &v->shm->pages[idx] : NULL;
+}
+
+uint64_t vma_pgoff_at(const struct vma *v, uintptr_t addr)
+{
+	if (v->kind == VMA_FILE)
+		return v->vm_pgoff + (addr - v->vm_start);
+	if (v->shm)
+		return v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
+	return v->vm_pgoff;
+}
+
+struct vma *vma_copy(const struct vma *v, uintptr_t addr, uintptr_t new_start, size_t len)
+{
+	struct vma *c = kmalloc(sizeof(*c));
+	if (!c)
+		return NULL;
+	*c = *v;
+	c->vm_start = new_start;
+	c->vm_end = new_start + len;
+	c->vm_pgoff = vma_pgoff_at(v, addr);
+	if (v->kind == VMA_FILE && v->file_end < USER_TOP)   /* the same file byte, at its new address */
+		c->file_end = v->file_end <= addr ? new_start : new_start + (v->file_end - addr);
+	if (v->shm)
+		v->shm->refcount++;
+	if (v->vm_file)
+		get_file(v->vm_file);
+	c->prev = c->next = c->shared_next = NULL;
+	return c;
+}
+
 /* Split v at addr with no regard to the area limit (Linux's __split_vma). */
 static struct vma *split_at(struct mm *mm, struct vma *v, uintptr_t addr)
 {
 	kassert(v->vm_start < addr && addr < v->vm_end && page_aligned(addr));
-	struct vma *hi = kmalloc(sizeof(*hi));
+	struct vma *hi = vma_copy(v, addr, addr, v->vm_end - addr);
 	if (!hi)
 		return NULL;
-	*hi = *v;
-	hi->vm_start = addr;
-	if (v->kind == VMA_FILE) {
-		hi->vm_pgoff += addr - v->vm_start;
-		get_file(hi->vm_file);
-	}
-	if (v->shm) {
-		hi->vm_pgoff += (addr - v->vm_start) >> PAGE_SHIFT;
-		v->shm->refcount++;
-	}
+	hi->file_end = v->file_end;
 	v->vm_end = addr;
 	vma_insert(mm, hi);
 	return hi;
@@ -225,6 +250,25 @@ struct vma *vma_merge(struct mm *mm, struct vma *v)
 		return prev;
 	}
 	return v;
+}
+
+int vma_modify_flags(struct mm *mm, struct vma **vp, uintptr_t start, uintptr_t end, uint64_t newflags)
+{
+	struct vma *v = *vp;
+	if (v->vm_start < start && !(v = split_vma(mm, v, start)))
+		return -ENOMEM;
+	if (v->vm_end > end && !split_vma(mm, v, end))
+		return -ENOMEM;
+	v->vm_flags = newflags;
+	*vp = v;
+	return 0;
+}
+
+void vma_merge_range(struct mm *mm, uintptr_t start, uintptr_t end)
+{
+	struct vma *v = find_vma(mm, start ? start - 1 : 0);
+	for (; v && v->vm_start <= end; v = v->next)
+		v = vma_merge(mm, v);
 }
 
 static void put_user_frame(paddr_t pa, pte_t old, void *arg)

@@ -150,3 +150,34 @@ KTEST(pt_check_empty_tables_after_map_unmap)
 	KT_ASSERT(pt_check_empty_tables(root, 0, USER_TOP));
 	pt_destroy(root);
 }
+
+/* mremap's primitive: entries move (the same frames), the source's tables go,
+ * including when the destination's table lies inside the source's span and
+ * stays empty until the last entry moves (the order that could prune it). */
+KTEST(pt_move_range_moves_entries_not_frames)
+{
+	uint64_t tables = table_frames(), free = frame_free_count();
+	pte_t *root = pt_create_root();
+	/* src sits 0x16a000 into its 2 MiB region R, which holds no source page;
+	 * the last page's destination falls in R, so R's table is made in pass
+	 * one, visited (empty) first in pass two, and filled last. */
+	const uintptr_t src = FRESH_VA + (4ul << 20), dst = src - (3ul << 20) - 3 * PAGE_SIZE;
+	paddr_t f[3];
+	uintptr_t offs[3] = { 0x100000, 0x201000, 0x2a0000 };
+	for (int i = 0; i < 3; i++) {
+		f[i] = frame_alloc(FRAME_USER);
+		KT_EQ(pt_map(root, src + offs[i], f[i], PTE_U | PTE_W), 0);
+	}
+	KT_EQ(pt_move_range(root, src, src + (3ul << 20), dst), 0);
+	for (int i = 0; i < 3; i++) {
+		paddr_t pa;
+		KT_ASSERT(!pt_translate(root, src + offs[i], &pa));
+		KT_ASSERT(pt_translate(root, dst + offs[i], &pa));
+		KT_EQ(pa, f[i]);
+		KT_EQ(pa_to_page(f[i])->refcount, 1);   /* moved, not copied or re-referenced */
+	}
+	KT_ASSERT(pt_check_empty_tables(root, 0, USER_TOP));
+	pt_destroy(root);
+	KT_EQ(table_frames(), tables);
+	KT_EQ(frame_free_count(), free);
+}
