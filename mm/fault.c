@@ -204,8 +204,8 @@ static enum fault_result do_file_page(struct mm *mm, struct vma *v, struct fault
 static enum fault_result do_shared_page(struct mm *mm, struct vma *v, struct fault *f)
 {
 	paddr_t *slot = shm_slot(v, f->addr);
-	if (!slot)   /* Linux: SIGBUS, past the end of the shmem object */
-		return done(f, FAULT_SEGV_ACCERR, "shared page beyond the object's end");
+	if (!slot)   /* an area mremap made longer than its object: as Linux's shmem */
+		return done(f, FAULT_SIGBUS, "shared page beyond the object's end");
 	if (!*slot && !(*slot = frame_alloc_zeroed(FRAME_USER)))
 		return done(f, FAULT_OOM, "out of memory for a shared page");
 	frame_get(*slot);   /* the page table's reference; the object keeps its own */

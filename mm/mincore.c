@@ -8,10 +8,10 @@
  *
  * Resident: a present page-table entry, or, in a shared object, a page the
  * object holds (another sharer touched it: Linux finds it in the shmem page
- * cache). A file area's page is resident when the ramdisk holds it, which is
- * always (Linux: when it is in the page cache).
+ * cache); in a file area, a page the page cache holds.
  * Works a page-sized batch of bytes at a time through one kernel buffer.
  */
+#include "filemap.h"
 #include "layout.h"
 #include "mm.h"
 #include "pagetable.h"
@@ -29,7 +29,9 @@ static bool page_resident(struct mm *mm, const struct vma *v, uintptr_t va)
 		paddr_t *slot = shm_slot(v, va);
 		return slot && *slot;
 	}
-	return v->kind == VMA_FILE;
+	if (v->vm_file)   /* in the page cache, mapped here or not */
+		return filemap_find_page(v->vm_file->f_inode->i_mapping, vma_pgoff_at(v, va) >> PAGE_SHIFT) != 0;
+	return false;
 }
 
 /* Up to n bytes for the area at va; how many were filled, or -ENOMEM. */

@@ -167,6 +167,15 @@ static void shared(void)
 		sys_munmap((uintptr_t)dup, 2 * PAGE);
 	}
 	pid_t pid = fork_flushed();
+	if (pid == 0) {   /* grown past its shared object: the new pages have no backing */
+		char *g = (char *)sys_mremap(s, 2 * PAGE, 4 * PAGE, MREMAP_MAYMOVE, 0);
+		if (g == (char *)-1)
+			_exit(2);
+		g[3 * PAGE] = 1;
+		_exit(0);
+	}
+	show_status("shared_grown_past_object", reap(pid));
+	pid = fork_flushed();
 	if (pid == 0) {
 		char *q = (char *)sys_mremap(s, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, target(2));
 		q[PAGE] = 'T';
