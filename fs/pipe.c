@@ -20,13 +20,17 @@
  *     and poll(2) callers.
  * Reads and writes sleep interruptibly: a signal ends the wait with
  * -ERESTARTSYS (or the bytes moved so far). Writing with no reader left
- * raises SIGPIPE and fails with EPIPE. Locking: none needed yet (one CPU,
- * kernel code is not preempted); the pipe is the unit a lock would cover.
+ * raises SIGPIPE and fails with EPIPE.
+ *
+ * Locking: pipe->mutex covers the slots, counters and both ends' counts. It
+ * is a sleeping lock because the user copies made under it may fault and
+ * sleep; it is dropped before waiting for room or data (docs/locking.md).
  */
 #include "vfs.h"
 #include "poll.h"
 #include "../kernel/errno.h"
 #include "../kernel/linux_abi.h"
+#include "../kernel/mutex.h"
 #include "../kernel/proc.h"
 #include "../kernel/syscalls.h"
 #include "../kernel/uaccess.h"
@@ -45,6 +49,7 @@ struct pipe {
 	unsigned head, tail;   /* slot counters: bufs[i % PIPE_SLOTS] */
 	size_t bytes;
 	int readers, writers;
+	struct mutex mutex;
 };
 
 static struct super_block pipefs_sb = { .s_magic = 0x50495045 /* PIPEFS_MAGIC */ };
@@ -112,22 +117,21 @@ static long pipe_copy_in(struct pipe *p, uintptr_t ubuf, size_t rem, bool first)
 	return r;
 }
 
+/* Called and returns with p->mutex held; drops it while asleep. */
 static long pipe_wait(struct pipe *p, struct file *f)
 {
 	if (f->f_flags & O_NONBLOCK)
 		return -EAGAIN;
 	if (signal_pending(current_proc()))
 		return -ERESTARTSYS;
+	mutex_unlock(&p->mutex);
 	sleep_on(p, 0);
+	mutex_lock(&p->mutex);
 	return 0;
 }
 
-static long pipe_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t *pos)
+static long pipe_read_locked(struct pipe *p, struct file *f, uintptr_t ubuf, size_t n)
 {
-	struct pipe *p = f->private_data;
-	(void)pos;
-	if (!n)
-		return 0;
 	while (!p->bytes) {
 		if (!p->writers)
 			return 0;   /* EOF */
@@ -140,6 +144,18 @@ static long pipe_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t *pos)
 	return r;
 }
 
+static long pipe_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t *pos)
+{
+	struct pipe *p = f->private_data;
+	(void)pos;
+	if (!n)
+		return 0;
+	mutex_lock(&p->mutex);
+	long r = pipe_read_locked(p, f, ubuf, n);
+	mutex_unlock(&p->mutex);
+	return r;
+}
+
 static long raise_sigpipe(void)
 {
 	struct ksiginfo info = { .code = SI_USER, .pid = current_proc()->pid };
@@ -147,11 +163,9 @@ static long raise_sigpipe(void)
 	return -EPIPE;
 }
 
-static long pipe_write(struct file *f, uintptr_t ubuf, size_t n, uint64_t *pos)
+static long pipe_write_locked(struct pipe *p, struct file *f, uintptr_t ubuf, size_t n)
 {
-	struct pipe *p = f->private_data;
 	size_t done = 0;
-	(void)pos;
 	while (done < n) {
 		if (!p->readers)
 			return done ? (long)done : raise_sigpipe();
@@ -168,6 +182,16 @@ static long pipe_write(struct file *f, uintptr_t ubuf, size_t n, uint64_t *pos)
 			return done ? (long)done : err;
 	}
 	return (long)done;
+}
+
+static long pipe_write(struct file *f, uintptr_t ubuf, size_t n, uint64_t *pos)
+{
+	struct pipe *p = f->private_data;
+	(void)pos;
+	mutex_lock(&p->mutex);
+	long r = pipe_write_locked(p, f, ubuf, n);
+	mutex_unlock(&p->mutex);
+	return r;
 }
 
 static int pipe_poll(struct file *f)
@@ -220,7 +244,10 @@ static const struct file_operations pipe_fops = {
 
 static struct pipe *pipe_alloc(void)
 {
-	return kzalloc(sizeof(struct pipe));
+	struct pipe *p = kzalloc(sizeof(struct pipe));
+	if (p)
+		mutex_init(&p->mutex, "pipe");
+	return p;
 }
 
 /* The two open files of a new pipe, or -ENFILE with nothing left. */

@@ -8,7 +8,8 @@
  *
  * Invariants: a waiter is on the list exactly while its owner is inside
  * futex_wait; `woken` is set only by futex_wake, which also takes the waiter
- * off the list, so one wake never counts the same waiter twice.
+ * off the list, so one wake never counts the same waiter twice. futex_lock
+ * guards the list and `woken`; it is never held across the sleep.
  *
  * Today's users are set_tid_address/CLONE_CHILD_CLEARTID (the exit of a vfork
  * child wakes whoever waits on its tid word) and libcs' locks; the same code
@@ -19,6 +20,7 @@
 #include "proc.h"
 #include "syscalls.h"
 #include "rtc.h"
+#include "spinlock.h"
 #include "timer.h"
 #include "uaccess.h"
 
@@ -38,8 +40,9 @@ struct futex_waiter {
 };
 
 static struct futex_waiter *waiters;
+static struct spinlock futex_lock = SPINLOCK_INIT("futex");
 
-static void unlink_waiter(struct futex_waiter *w)
+static void unlink_waiter(struct futex_waiter *w)   /* futex_lock held */
 {
 	struct futex_waiter **pp = &waiters;
 	while (*pp && *pp != w)
@@ -52,6 +55,7 @@ static void unlink_waiter(struct futex_waiter *w)
 long futex_wake(struct mm *mm, uintptr_t uaddr, int n, uint32_t bitset)
 {
 	long woken = 0;
+	spin_lock(&futex_lock);
 	struct futex_waiter **pp = &waiters;
 	while (*pp && woken < n) {
 		struct futex_waiter *w = *pp;
@@ -64,6 +68,7 @@ long futex_wake(struct mm *mm, uintptr_t uaddr, int n, uint32_t bitset)
 		wakeup(w);
 		woken++;
 	}
+	spin_unlock(&futex_lock);
 	return woken;
 }
 
@@ -76,13 +81,20 @@ static long futex_wait(uintptr_t uaddr, uint32_t val, uint64_t deadline, uint32_
 		return -EFAULT;
 	if (cur != val)
 		return -EAGAIN;
-	struct futex_waiter w = { .next = waiters, .mm = p->mm, .uaddr = uaddr, .bitset = bitset };
+	struct futex_waiter w = { .mm = p->mm, .uaddr = uaddr, .bitset = bitset };
+	spin_lock(&futex_lock);
+	w.next = waiters;
 	waiters = &w;
+	spin_unlock(&futex_lock);
 	while (!w.woken && !signal_pending(p) && (!deadline || timer_ticks() < deadline))
 		sleep_on(&w, deadline);
-	if (w.woken)
+	spin_lock(&futex_lock);
+	bool woken = w.woken;
+	if (!woken)
+		unlink_waiter(&w);
+	spin_unlock(&futex_lock);
+	if (woken)
 		return 0;
-	unlink_waiter(&w);
 	return signal_pending(p) ? -ERESTARTSYS : -ETIMEDOUT;
 }
 

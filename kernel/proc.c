@@ -70,6 +70,7 @@ struct proc *proc_alloc(const char *name)
 		return NULL;
 	}
 	p->pid = next_pid++;
+	spin_lock_init(&p->siglock, "siglock");
 	p->pgid = p->sid = p->pid;   /* init's; fork copies the parent's */
 	p->exit_signal = SIGCHLD;
 	proc_attr_init(p);   /* fork overwrites them with the parent's */

@@ -11,6 +11,7 @@
 
 #include "linux_abi.h"
 #include "param.h"
+#include "spinlock.h"
 #include "trapframe.h"
 
 struct mm;
@@ -65,6 +66,7 @@ struct proc {
 	/* signals: bit sig-1 of each set (kernel/sigpending.c, sigaction.c, sigframe.c) */
 	uint64_t sigmask;              /* blocked */
 	uint64_t sigpending;           /* generated, not yet delivered; one instance per signal */
+	struct spinlock siglock;       /* sigpending and siginfo (docs/locking.md) */
 	uint64_t sigwaiting;           /* rt_sigtimedwait's set: these wake the sleeper even if blocked */
 	uint64_t saved_sigmask;        /* rt_sigsuspend's mask to restore, when restore_sigmask */
 	bool restore_sigmask;

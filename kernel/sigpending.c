@@ -56,11 +56,17 @@ void send_signal(struct proc *p, int sig, const struct ksiginfo *info)
 {
 	if (sig <= 0 || sig >= NSIG || p->state == PROC_ZOMBIE)
 		return;
-	if (sig_ignored(p, sig) || (p->sigpending & sigbit(sig)))
+	if (sig_ignored(p, sig))
 		return;
-	p->sigpending |= sigbit(sig);
-	p->siginfo[sig] = *info;
-	signal_wake(p, sig);
+	spin_lock(&p->siglock);
+	bool queued = p->sigpending & sigbit(sig);
+	if (!queued) {
+		p->sigpending |= sigbit(sig);
+		p->siginfo[sig] = *info;
+	}
+	spin_unlock(&p->siglock);
+	if (!queued)
+		signal_wake(p, sig);
 }
 
 /* A signal the kernel raises for the process's own doing. As Linux's
@@ -75,7 +81,9 @@ static void force_sig_info(struct proc *p, int sig, const struct ksiginfo *info)
 		ka->handler = SIG_DFL;
 		p->sigmask &= ~sigbit(sig);
 	}
+	spin_lock(&p->siglock);
 	p->sigpending &= ~sigbit(sig);   /* this instance, with this siginfo */
+	spin_unlock(&p->siglock);
 	send_signal(p, sig, info);
 }
 
@@ -93,12 +101,14 @@ void force_sig_fault(int sig, int code, uintptr_t addr, const struct trapframe *
 
 int dequeue_signal(struct proc *p, uint64_t set, struct ksiginfo *info)
 {
+	spin_lock(&p->siglock);
 	uint64_t ready = p->sigpending & set;
-	if (!ready)
-		return 0;
-	int sig = ready & sigbit(SIGKILL) ? SIGKILL : __builtin_ctzll(ready) + 1;
-	p->sigpending &= ~sigbit(sig);
-	*info = p->siginfo[sig];
+	int sig = !ready ? 0 : ready & sigbit(SIGKILL) ? SIGKILL : __builtin_ctzll(ready) + 1;
+	if (sig) {
+		p->sigpending &= ~sigbit(sig);
+		*info = p->siginfo[sig];
+	}
+	spin_unlock(&p->siglock);
 	return sig;
 }
 

@@ -5,7 +5,8 @@
  * with the tid word in its thread descriptor; its system() and popen() go
  * through posix_spawn (clone(CLONE_VM|CLONE_VFORK)) and /bin/sh -c; its
  * signal() installs handlers with its own restorer. Each must behave as on
- * Linux.
+ * Linux. (/bin/sh is dash on the host and Pagoda's shell, with -c, here;
+ * busybox is on both PATHs.)
  */
 #include "testlib.h"
 
@@ -39,5 +40,14 @@ int main(void)
 	if (pid == 0)
 		_exit(5);
 	show_status("glibc_vfork", reap(pid));
+	/* system() and popen(): posix_spawn (CLONE_VM|CLONE_VFORK) of /bin/sh -c */
+	fflush(stdout);
+	show_status("glibc_system_exit_3", system("exit 3"));
+	FILE *f = popen("busybox echo through popen", "r");
+	char line[64] = "";
+	if (f && fgets(line, sizeof line, f))
+		line[strcspn(line, "\n")] = 0;
+	say("glibc_popen_reads", "%s", line);
+	show_status("glibc_pclose", f ? pclose(f) : -1);
 	return 0;
 }
