@@ -16,7 +16,8 @@ timeout or panic. Suites:
   ext2        fsworkload on an ext2 image (1 KiB and 4 KiB blocks) on Pagoda and
               in a host directory: same output; host e2fsck -fn clean after;
               debugfs's dump of the image equals the host's tree; fsparallel
-              (four processes at once), e2fsck -fn clean
+              (four processes at once), e2fsck -fn clean; the tmpfs file tests
+              (files, filemap) with TEST_TMPDIR on ext2 vs a host ext4 directory
 
 Usage: tests/run.py [SUITE...]   (default: all suites)
 Logs of every boot go to build/test-logs/.
@@ -797,11 +798,39 @@ def ext2_parallel(t, tmp):
              "e2fsck -fn exit %d: %s" % (fsck.returncode, (fsck.stdout + fsck.stderr)[-600:]))
 
 
+def ext2_differential(t, tmp):
+    """The file-system tests written for tmpfs (tests/sys/files, tests/vm/filemap),
+    with their scratch directory ($TEST_TMPDIR) on ext2 at /mnt on Pagoda and in
+    a directory of the host's own file system (ext4) on Linux: the outputs must
+    match (free memory is not compared: the page and buffer caches keep some);
+    e2fsck -fn clean after."""
+    names = ["files", "filemap"]
+    host_dir = os.path.join(tmp, "diff-host")
+    os.makedirs(host_dir)
+    img = os.path.join(LOGS, "ext2_diff.img")
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", img, "32M"], check=True, capture_output=True)
+    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner TEST_TMPDIR=/mnt " + " ".join(names), timeout=USER_TIMEOUT,
+                log_path=log_path("ext2_diff"), disks=[img])
+    sections, _ = pagoda_sections(b.log)
+    for name in names:
+        p = subprocess.run(["./" + name], cwd=BIN, env=dict(os.environ, TEST_TMPDIR=host_dir),
+                           capture_output=True, text=True, timeout=120)
+        if name not in sections:
+            t.record(False, "ext2/diff_%s" % name, "no complete run; see %s" % log_path("ext2_diff"))
+            continue
+        out, status, before, _ = sections[name]
+        compare_test(t, "ext2_" + name, p.stdout, p.returncode, (out, status, before, before))
+    fsck = subprocess.run(["e2fsck", "-fn", img], capture_output=True, text=True)
+    t.record(fsck.returncode == 0, "ext2/diff_e2fsck_clean",
+             "e2fsck -fn exit %d: %s" % (fsck.returncode, (fsck.stdout + fsck.stderr)[-600:]))
+
+
 def suite_ext2(t):
     import tempfile
     with tempfile.TemporaryDirectory(prefix="pagoda-ext2.") as tmp:
         for bs in (1024, 4096):
             ext2_case(t, bs, tmp)
+        ext2_differential(t, tmp)
         ext2_parallel(t, tmp)
 
 

@@ -5,8 +5,10 @@
  *     ... the test's own output ...
  *     @@@ end NAME status=<raw wait4 status> freeram_before=<bytes> freeram_after=<bytes>
  *
- * Usage: runner NAME...   runs DIR/NAME, where DIR is runner's own directory
- * (/bin on Pagoda, the build directory on the host).
+ * Usage: runner [VAR=VALUE]... NAME...   runs DIR/NAME, where DIR is runner's
+ * own directory (/bin on Pagoda, the build directory on the host); each
+ * VAR=VALUE joins the children's environment (TEST_TMPDIR=/mnt runs the
+ * file-system tests on the disk).
  *
  * Invariants:
  *   - runner's stdout is flushed before each fork, so no line is printed twice;
@@ -23,7 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char *const child_env[] = { "PATH=/bin", "HOME=/", NULL };
+enum { ENV_MAX = 8 };
+static char *child_env[ENV_MAX + 1] = { "PATH=/bin", "HOME=/", NULL };
 
 static unsigned long long freeram_bytes(void)
 {
@@ -90,7 +93,10 @@ int main(int argc, char **argv)
 		printf("usage: runner NAME...\n");
 		return 2;
 	}
-	for (int i = 1; i < argc; i++)
+	int i = 1, nenv = 2;
+	for (; i < argc && strchr(argv[i], '=') && nenv < ENV_MAX; i++)
+		child_env[nenv++] = argv[i];
+	for (; i < argc; i++)
 		if (run_one(argv[0], argv[i]) != 0)
 			failed++;
 	return failed ? 1 : 0;
