@@ -41,7 +41,7 @@ void mm_activate(struct mm *mm)
 }
 
 struct cow_ctx {
-	struct mm *child;
+	struct mm *parent, *child;
 	const struct vma *vma;
 	int err;
 };
@@ -55,8 +55,8 @@ static void share_page(uintptr_t va, pte_t *slot, int level, void *arg)
 	if (c->err)
 		return;
 	bool cow = !(c->vma->vm_flags & VM_SHARED);
-	if (cow)
-		*slot &= ~PTE_W;   /* both sides now fault on write: copy-on-write */
+	if (cow)   /* both sides now fault on write: copy-on-write */
+		pt_protect(c->parent->pgd, va, pte_flags(*slot) & ~PTE_W);
 	frame_get(pte_addr(*slot));
 	c->err = pt_map(c->child->pgd, va, pte_addr(*slot), pte_flags(*slot) & ~(PTE_P | PTE_A | PTE_D));
 	if (c->err)
@@ -113,7 +113,7 @@ struct mm *mm_dup(struct mm *parent)
 	child->start_stack = parent->start_stack;
 	child->mmap_base = parent->mmap_base;
 	child->exe_file = parent->exe_file ? get_file(parent->exe_file) : NULL;
-	struct cow_ctx c = { child, NULL, 0 };
+	struct cow_ctx c = { parent, child, NULL, 0 };
 	for (struct vma *v = parent->vma_list; v && !c.err; v = v->next) {
 		if (v->vm_flags & VM_DONTCOPY)
 			continue;   /* MADV_DONTFORK: the child has a hole here */
@@ -130,7 +130,6 @@ struct mm *mm_dup(struct mm *parent)
 		struct pt_visitor visit = { share_page, NULL, &c };
 		pt_traverse(parent->pgd, v->vm_start, v->vm_end, &visit);
 	}
-	tlb_flush_all();   /* the parent's pages just lost W */
 	if (c.err) {
 		mm_destroy(child);
 		return NULL;

@@ -141,16 +141,27 @@ pte_t pt_unmap(pte_t *root, uintptr_t va)
 	return old;
 }
 
+/* Rewrite a present leaf in place (the table's count is unchanged). */
+static pte_t set_leaf(pte_t *e, uintptr_t va, paddr_t pa, uint64_t flags)
+{
+	pte_t old = *e;
+	*e = make_pte(pa, flags | PTE_P);
+	tlb_flush_page(va);
+	return old;
+}
+
 pte_t pt_protect(pte_t *root, uintptr_t va, uint64_t flags)
 {
 	struct pt_walk w;
 	pte_t *e = leaf_4k(root, va, &w);
-	if (!e)
-		return 0;
-	pte_t old = *e;
-	*e = make_pte(pte_addr(old), flags | PTE_P);
-	tlb_flush_page(va);
-	return old;
+	return e ? set_leaf(e, va, pte_addr(*e), flags) : 0;
+}
+
+pte_t pt_remap(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags)
+{
+	struct pt_walk w;
+	pte_t *e = leaf_4k(root, va, &w);
+	return e ? set_leaf(e, va, pa, flags) : 0;
 }
 
 pte_t *pt_lookup(pte_t *root, uintptr_t va, int *level)

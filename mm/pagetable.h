@@ -34,17 +34,24 @@ pte_t pt_unmap(pte_t *root, uintptr_t va);
 /* Replace the flags of va's present 4 KiB entry (address kept); flushes.
  * Returns the old entry, or 0 if va was not mapped. */
 pte_t pt_protect(pte_t *root, uintptr_t va, uint64_t flags);
+/* Point va's present 4 KiB entry at another frame pa with flags (PTE_P
+ * implied); flushes. Returns the old entry, or 0 (nothing changed) if va was
+ * not mapped. References move with the caller: pa's passes to the table, and
+ * the caller drops the old frame's. (Linux: set_pte_at after a COW copy.) */
+pte_t pt_remap(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags);
 /* The physical address va translates to, at any page size; false if unmapped. */
 bool pt_translate(pte_t *root, uintptr_t va, paddr_t *pa);
 /* Would the CPU allow this access to va through root's entries, at every
  * level (present; W for a write, U for a user access, no NX for a fetch)? */
 bool pt_allows(pte_t *root, uintptr_t va, bool write, bool user, bool exec);
-/* The leaf entry for va (4 KiB, 2 MiB or 1 GiB), or NULL; *level gets its level. */
+/* The leaf entry for va (4 KiB, 2 MiB or 1 GiB), or NULL; *level gets its
+ * level. For reading: only this module writes entries (pt_protect, pt_remap). */
 pte_t *pt_lookup(pte_t *root, uintptr_t va, int *level);
 
 /* Visit every present leaf in [start, end) in address order and, after its
  * entries, every table below the root that the walk descended into (with the
- * entry pointing at it). `leaf` and `table` may be NULL. */
+ * entry pointing at it). `leaf` and `table` may be NULL. Visitors outside
+ * this module only read *slot; a change goes through pt_protect / pt_remap. */
 struct pt_visitor {
 	void (*leaf)(uintptr_t va, pte_t *slot, int level, void *arg);
 	void (*table)(uintptr_t va, pte_t *slot, int level, void *arg);  /* slot: the entry pointing at the table */
