@@ -242,10 +242,11 @@ static long proc_read(struct file *file, uintptr_t ubuf, size_t n, uint64_t *pos
 		return 0;
 	if (n > file->private_len - *pos)
 		n = file->private_len - *pos;
-	if (copy_to_user(ubuf, (char *)file->private_data + *pos, n))
-		return -EFAULT;
-	*pos += n;
-	return (long)n;
+	size_t got = copy_to_user_partial(ubuf, (char *)file->private_data + *pos, n);
+	if (!got && n)
+		return -EFAULT;   /* the first page of the buffer faults */
+	*pos += got;
+	return (long)got;
 }
 
 static long proc_llseek(struct file *file, int64_t off, int whence)

@@ -87,6 +87,20 @@ long copy_to_user(uintptr_t dst, const void *src, size_t n)
 	return r;
 }
 
+size_t copy_to_user_partial(uintptr_t dst, const void *src, size_t n)
+{
+	size_t done = 0;
+	while (done < n) {
+		size_t k = PAGE_SIZE - ((dst + done) & (PAGE_SIZE - 1));
+		if (k > n - done)
+			k = n - done;
+		if (copy_to_user(dst + done, (const char *)src + done, k))
+			break;
+		done += k;
+	}
+	return done;
+}
+
 long clear_user(uintptr_t dst, size_t n)
 {
 	if (!uaccess_ok(dst, n, true))

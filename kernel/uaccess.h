@@ -10,6 +10,10 @@
 long copy_from_user(void *dst, uintptr_t src, size_t n);
 long copy_to_user(uintptr_t dst, const void *src, size_t n);
 long clear_user(uintptr_t dst, size_t n);
+/* read(2)'s copy: as much of src as lies before the first page of
+ * [dst, dst + n) the process may not write (Linux copies until the fault).
+ * Returns the bytes copied; fewer than n means the rest faulted. */
+size_t copy_to_user_partial(uintptr_t dst, const void *src, size_t n);
 /* Copies a NUL-terminated string of at most max-1 chars; returns its length,
  * -EFAULT, or -ENAMETOOLONG if no NUL came within max bytes. */
 long strncpy_from_user(char *dst, uintptr_t src, size_t max);

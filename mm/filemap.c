@@ -318,12 +318,12 @@ long generic_file_read(struct file *file, uintptr_t ubuf, size_t n, uint64_t *po
 		paddr_t pa = filemap_get_page(inode->i_mapping, *pos >> PAGE_SHIFT, NULL, &err);
 		if (!pa)
 			return done ? (long)done : err;
-		bool fault = copy_to_user(ubuf + done, (char *)pa_to_kva(pa) + off, k);
+		size_t got = copy_to_user_partial(ubuf + done, (char *)pa_to_kva(pa) + off, k);
 		frame_put(pa);
-		if (fault)
+		done += got;
+		*pos += got;
+		if (got < k)   /* the buffer's next page faults: the short count (issue 19) */
 			return done ? (long)done : -EFAULT;
-		done += k;
-		*pos += k;
 	}
 	return (long)done;
 }
