@@ -9,7 +9,7 @@
  *                                      key=value line each (mm/faultlog.c)
  *   /proc/self/vmstat, /proc/PID/vmstat  the same counters, that process's
  *                                      own (Pagoda's: Linux has no such file)
- *   /proc/meminfo                      MemTotal, MemFree, MemAvailable, Cached, Swap*
+ *   /proc/meminfo                      every field Linux always prints (MemTotal ... Hugetlb)
  *   /proc/self/pagetable, /proc/PID/pagetable   Pagoda's own: one line per
  *                                      present user page-table leaf,
  *                                      "VA PA SIZE FLAGS" (mm/pgtbl.c)
@@ -23,25 +23,51 @@
 #include "../mm/filemap.h"
 #include "../mm/frame.h"
 #include "../mm/kheap.h"
+#include "../mm/mlock.h"
 #include "../mm/mm.h"
+#include "../mm/mmap.h"
 #include "../mm/pgtbl.h"
 #include "../mm/smaps.h"
 
 enum { TEXT_MAX = 16384 };
 
+/* The text grows (doubling) as lines are added, so a file of any length
+ * is whole: /proc/self/maps of 65530 areas too (regression, issue 19: cut
+ * at 16 KiB). Only when kmalloc fails is it cut, at a line boundary. */
 struct text {
 	char *buf;
-	size_t len;
+	size_t len, cap;
 };
+
+static bool text_grow(struct text *t)
+{
+	char *bigger = kmalloc(t->cap * 2);
+	if (!bigger)
+		return false;
+	memcpy(bigger, t->buf, t->len);
+	kfree(t->buf);
+	t->buf = bigger;
+	t->cap *= 2;
+	return true;
+}
 
 static void emit(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void emit(struct text *t, const char *fmt, ...)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(t->buf + t->len, TEXT_MAX - t->len, fmt, ap);
-	va_end(ap);
-	t->len += (size_t)n < TEXT_MAX - t->len ? (size_t)n : TEXT_MAX - t->len - 1;
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		int n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+		va_end(ap);
+		if ((size_t)n < t->cap - t->len) {
+			t->len += n;
+			return;
+		}
+		if (!text_grow(t)) {
+			t->buf[t->len] = 0;   /* this line does not fit: leave it out */
+			return;
+		}
+	}
 }
 
 static const char *vma_name(const struct vma *v)
@@ -138,21 +164,53 @@ static void gen_mounts(struct text *t)
 		     m->mnt_sb->s_flags & SB_RDONLY ? "ro" : "rw");
 }
 
+/* Over every process: locked pages (Mlocked) and charged pages (Committed_AS). */
+static void sum_processes(uint64_t *locked, uint64_t *committed)
+{
+	*locked = *committed = 0;
+	for (struct proc *p = proc_first(); p; p = p->all_next)
+		if (p->mm && p->state != PROC_ZOMBIE) {
+			*locked += mm_locked_pages(p->mm);
+			*committed += mm_committed_pages(p->mm);
+		}
+}
+
+/* Every field Linux always prints, in its order (fs/proc/meminfo.c), in kB.
+ * Pagoda has no swap, LRU lists, highmem, vmalloc area or huge pages: those
+ * are 0 (VmallocTotal is x86-64's constant); Active is every user page,
+ * Inactive none. Cached never exceeds what is in use: ramdisk files are
+ * cached in place (their pages are the module's, outside MemTotal). */
+enum { VMALLOC_TOTAL_KB = 34359738367ul };   /* x86-64's vmalloc area, 32 TiB - 1 KiB */
+
 static void gen_meminfo(struct text *t)
 {
 	struct frame_stats s;
 	frame_get_stats(&s);
-	emit(t, "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n", s.total * 4,
-	     s.free * 4, (s.free + filemap_reclaimable()) * 4);
-	/* Cached never exceeds what is in use: ramdisk files are cached in place
-	 * (their pages are the module's, outside MemTotal). free(1) subtracts it,
-	 * and reads it only together with MemAvailable and SReclaimable. */
 	uint64_t cached = pagecache_stat.nr_pages < s.total - s.free ? pagecache_stat.nr_pages : s.total - s.free;
-	emit(t, "Buffers:        %8lu kB\nCached:         %8lu kB\nSwapCached:     %8lu kB\n", 0ul, cached * 4, 0ul);
-	emit(t, "SwapTotal:      %8lu kB\nSwapFree:       %8lu kB\nShmem:          %8lu kB\nSReclaimable:   %8lu kB\n",
-	     0ul, 0ul, 0ul, 0ul);
-	emit(t, "PageTables:     %8lu kB\nKernelStack:    %8lu kB\n", s.by_use[FRAME_PAGETABLE] * 4,
-	     s.by_use[FRAME_KSTACK] * 4);
+	uint64_t user = s.by_use[FRAME_USER], anon = user > cached ? user - cached : 0, locked, committed;
+	sum_processes(&locked, &committed);
+	const struct { const char *name; uint64_t pages; } rows[] = {
+		{ "MemTotal", s.total }, { "MemFree", s.free }, { "MemAvailable", s.free + filemap_reclaimable() },
+		{ "Buffers", 0 }, { "Cached", cached }, { "SwapCached", 0 }, { "Active", anon + cached },
+		{ "Inactive", 0 }, { "Active(anon)", anon }, { "Inactive(anon)", 0 }, { "Active(file)", cached },
+		{ "Inactive(file)", 0 }, { "Unevictable", locked }, { "Mlocked", locked }, { "SwapTotal", 0 },
+		{ "SwapFree", 0 }, { "Dirty", pagecache_stat.nr_dirty }, { "Writeback", 0 }, { "AnonPages", anon },
+		{ "Mapped", 0 }, { "Shmem", 0 }, { "KReclaimable", 0 }, { "Slab", s.by_use[FRAME_KHEAP] },
+		{ "SReclaimable", 0 }, { "SUnreclaim", s.by_use[FRAME_KHEAP] }, { "KernelStack", s.by_use[FRAME_KSTACK] },
+		{ "PageTables", s.by_use[FRAME_PAGETABLE] }, { "SecPageTables", 0 }, { "NFS_Unstable", 0 },
+		{ "Bounce", 0 }, { "WritebackTmp", 0 }, { "CommitLimit", s.total / 2 }, { "Committed_AS", committed },
+		{ "VmallocTotal", VMALLOC_TOTAL_KB }, { "VmallocUsed", 0 }, { "VmallocChunk", 0 }, { "Percpu", 0 },
+		{ "HardwareCorrupted", 0 }, { "AnonHugePages", 0 }, { "ShmemHugePages", 0 }, { "ShmemPmdMapped", 0 },
+		{ "FileHugePages", 0 }, { "FilePmdMapped", 0 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		char label[24];
+		snprintf(label, sizeof(label), "%s:", rows[i].name);
+		uint64_t kb = rows[i].pages == VMALLOC_TOTAL_KB ? VMALLOC_TOTAL_KB : rows[i].pages * 4;
+		emit(t, "%-15s %8lu kB\n", label, kb);
+	}
+	emit(t, "HugePages_Total:       0\nHugePages_Free:        0\nHugePages_Rsvd:        0\n"
+		"HugePages_Surp:        0\nHugepagesize:       2048 kB\nHugetlb:               0 kB\n");
 }
 
 /* The newest fault events that fit, oldest first (mm/faultlog.c). */
@@ -171,7 +229,7 @@ static void gen_faultlog(struct text *t)
 
 char *proc_text(enum proc_file kind, struct proc *p, size_t *len, int *err)
 {
-	struct text t = { kmalloc(TEXT_MAX), 0 };
+	struct text t = { kmalloc(TEXT_MAX), 0, TEXT_MAX };
 	if (!t.buf) {
 		*err = -ENOMEM;
 		return NULL;

@@ -103,6 +103,15 @@ bool enough_memory(size_t len)
 	return (len >> PAGE_SHIFT) <= s.total;
 }
 
+uint64_t mm_committed_pages(struct mm *mm)
+{
+	uint64_t n = 0;
+	for (struct vma *v = mm->vma_list; v; v = v->next)
+		if (v->vm_flags & VM_ACCOUNT)
+			n += (v->vm_end - v->vm_start) >> PAGE_SHIFT;
+	return n;
+}
+
 static bool accountable(uint64_t vm_flags, unsigned long flags)
 {
 	if (flags & MAP_NORESERVE)
@@ -145,22 +154,34 @@ static struct shm_object *shm_create(size_t len)
 
 extern const struct file_operations zero_fops;   /* fs/devfs.c: /dev/zero maps as anonymous memory */
 
-/* Linux's checks on the file of a mapping (do_mmap), in its order. */
-static long file_mmap_check(struct file *f, uint64_t vm_flags)
+/* Linux's file_mmap_ok: the mapped range must end below the largest file
+ * offset (MAX_LFS_FILESIZE). */
+static bool file_range_ok(uint64_t off, size_t len)
 {
+	const uint64_t max = INT64_MAX;
+	return len <= max && (off >> PAGE_SHIFT) <= (max - len) >> PAGE_SHIFT;
+}
+
+/* Linux's checks on the file of a mapping (do_mmap), in its order. */
+static long file_mmap_check(struct file *f, uint64_t vm_flags, uint64_t off, size_t len)
+{
+	if (!file_range_ok(off, len))
+		return -EOVERFLOW;
 	if ((vm_flags & VM_SHARED) && (vm_flags & VM_WRITE) && !(f->f_mode & FMODE_WRITE))
 		return -EACCES;
 	if (!(f->f_mode & FMODE_READ))
 		return -EACCES;
 	if (!f->f_inode || !inode_is_reg(f->f_inode))
 		return -ENODEV;
+	if (vm_flags & VM_GROWSDOWN)
+		return -EINVAL;   /* a file cannot grow down (regression: grown pages read wrong offsets) */
 	return 0;
 }
 
 /* Backing for a file mapping: the file's page cache, from byte off. */
 static long file_backing(struct vma *v, struct file *f, uint64_t off)
 {
-	long err = file_mmap_check(f, v->vm_flags);
+	long err = file_mmap_check(f, v->vm_flags, off, v->vm_end - v->vm_start);
 	if (err)
 		return err;
 	v->kind = VMA_FILE;
@@ -214,8 +235,6 @@ long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags
 	len = page_round_up(len);
 	if (!len)
 		return -ENOMEM;
-	if (file && off + len < off)
-		return -EOVERFLOW;
 	if (mm->vmas.count > MAX_MAP_COUNT)
 		return -ENOMEM;
 	long where = get_unmapped_area(mm, addr, len, flags);
@@ -317,6 +336,23 @@ static int mprotect_vma(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t
 }
 */
 
+/* PROT_GROWSDOWN: the change reaches down to the start of the first area in
+ * [start, end), which must grow down (the stack, MAP_GROWSDOWN); x86 has
+ * no area that grows up, so PROT_GROWSUP is always EINVAL. No area in the
+ * range (or, without GROWSDOWN, none at start) is the loop's ENOMEM. */
+static long apply_grows(struct mm *mm, uintptr_t *start, uintptr_t end, unsigned long grows)
+{
+	struct vma *v = find_vma(mm, *start);
+	if (!grows || !v || v->vm_start >= end || (!(grows & PROT_GROWSDOWN) && v->vm_start > *start))
+		return 0;
+	if (grows & PROT_GROWSUP)
+		return -EINVAL;
+	if (!(v->vm_flags & VM_GROWSDOWN))
+		return -EINVAL;
+	*start = v->vm_start;
+	return 0;
+}
+
 long do_mprotect(uintptr_t start, size_t len, unsigned long prot)
 {
 	struct mm *mm = current_mm();
@@ -335,7 +371,9 @@ long do_mprotect(uintptr_t start, size_t len, unsigned long prot)
 	if (prot & ~(unsigned long)(PROT_READ | PROT_WRITE | PROT_EXEC | 0x8 /* PROT_SEM */))
 		return -EINVAL;
 	uint64_t newflags = prot_to_vm_flags(prot);
-	long err = 0;
+	long err = apply_grows(mm, &start, end, grows);
+	if (err)
+		return err;
 	for (uintptr_t at = start; at < end && !err;) {
 		struct vma *v = find_vma(mm, at);
 		if (!v || v->vm_start > at) {

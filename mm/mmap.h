@@ -10,4 +10,6 @@ uint64_t prot_to_vm_flags(unsigned long prot);
 long get_unmapped_area(struct mm *mm, uintptr_t addr, size_t len, unsigned long flags);
 /* The overcommit heuristic (mode 0): may len more bytes be committed? */
 bool enough_memory(size_t len);
+/* Pages of mm charged against RAM (its VM_ACCOUNT areas): Committed_AS. */
+uint64_t mm_committed_pages(struct mm *mm);
 #endif

@@ -28,6 +28,20 @@ static const char *res(const char *p, size_t pages)
 	return out;
 }
 
+/* VmLck from /proc/self/status, in kB (-1 if absent). */
+static long vmlck(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmLck: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
 static void set_limit(size_t bytes)
 {
 	struct rlimit r = { bytes, bytes };
@@ -40,11 +54,13 @@ static void basics(void)
 	char *p = map_anon(32 * PAGE, PROT_READ | PROT_WRITE);
 	show_rc("mlock_8_pages", mlock(p, 8 * PAGE));
 	say("locked_pages_resident", "%s", res(p, 10));
+	say("vmlck_kb", "%ld", vmlck());
 	show_rc("mlock_16_more_over_limit", mlock(p + 8 * PAGE, 16 * PAGE));
 	say("refused_range_untouched", "%s", res(p + 8 * PAGE, 4));
 	show_rc("mlock_same_again", mlock(p, 8 * PAGE));
 	show_rc("mlock_unaligned_start", mlock(p + 100, PAGE));
 	show_rc("munlock_8", munlock(p, 8 * PAGE));
+	say("vmlck_kb_after_munlock", "%ld", vmlck());
 	show_rc("mlock_16_after_unlock", mlock(p + 8 * PAGE, 16 * PAGE));
 	show_rc("munlock_all_of_it", munlock(p, 32 * PAGE));
 	show_rc("mlock_len_zero", mlock(p, 0));
