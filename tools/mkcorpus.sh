@@ -66,7 +66,7 @@ record python-dict /usr/bin/python3 -c "
 d = {('k%d' % i) * (i % 7 + 1): [i, str(i) * (i % 5)] for i in range(200000)}
 for i in range(0, 200000, 3): d.pop(('k%d' % i) * (i % 7 + 1))
 print(len(d), len(repr(sorted(d.items())[:5000])))"
-record cc1 "$cc1" -quiet -O2 -I "$root/lib" "$root/lib/malloc_fits.c" -o "$work/cc1.s"
+record cc1 "$cc1" -quiet -imultiarch "$(gcc -print-multiarch)" -O2 -I "$root/lib" "$root/lib/malloc_fits.c" -o "$work/cc1.s"
 record sort sort --parallel=1 -S 50M "$work/big.txt" -o "$work/sorted.txt"
 record perl-hash perl -e 'my %h; while (<>) { $h{$_}++ for split } print scalar(keys %h), "\n"; print join(",", (sort { $h{$b} <=> $h{$a} } keys %h)[0..9]), "\n"' "$work/big.txt"
 record git-log git -C "$root" log --stat -300
