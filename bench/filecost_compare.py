@@ -35,7 +35,8 @@ def make_image(tmp):
     with open(os.path.join(seed, "cold.bin"), "wb") as f:
         f.write(os.urandom(16 << 20))
     img = os.path.join(tmp, "disk.img")
-    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", "-d", seed, img, "96M"], check=True)
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", "-d", seed, img, "96M"], check=True,
+                   capture_output=True)
     return img
 
 
@@ -83,12 +84,12 @@ def main():
         pagoda = run_pagoda(tmp)
         linux, name = run_linux(tmp)
     ref = name if linux else "Linux"
-    print("%-22s %12s %16s %8s" % ("guest instructions", "Pagoda", ref[:16], "ratio"))
+    print("%-22s %12s %26s %8s" % ("guest instructions", "Pagoda", ref[:26], "ratio"))
     for key in KEYS:
         p = pagoda.get(key)
         l = linux.get(key) if linux else None
         ratio = "%.2f" % (p / l) if p and l else "-"
-        print("%-22s %12s %16s %8s" % (key, p if p is not None else "?", l if l is not None else "?", ratio))
+        print("%-22s %12s %26s %8s" % (key, p if p is not None else "?", l if l is not None else "?", ratio))
     if not linux:
         print("(no Linux column: %s)" % name)
     return 0 if pagoda else 1
