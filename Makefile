@@ -176,10 +176,12 @@ gdb: | setup
 test: all | setup
 	python3 tests/run.py
 
-# Long hostile runs, not part of `make test`: ext2 on thousands of corrupted images.
+# Long hostile runs, not part of `make test`: ext2 on thousands of corrupted
+# images; fuzzed syscalls at scale, exhaustion at 32 MiB and a soak under
+# debug_vm (figures: calls tried, panics, hangs, leaked frames).
 .PHONY: test-hostile
 test-hostile: all | setup
-	python3 tests/run.py ext2_fuzz
+	python3 tests/run.py ext2_fuzz hostile_long
 
 # ---- benchmarks (bench/README.md) --------------------------------------------
 $(BUILD)/bench/vmcost: bench/vmcost.c bench/icount.h | setup

@@ -836,6 +836,61 @@ def suite_ext2(t):
 
 # ---- long hostile runs (make test-hostile): not part of make test ------------------
 
+# ---- hostile input: fuzzed calls, exhaustion, a soak under debug_vm ------------
+
+class HostileFigures:
+    def __init__(self):
+        self.calls = self.panics = self.hangs = self.leaked = self.boots = 0
+
+
+def hostile_boot(t, fig, name, words, mem="128M", timeout=900):
+    """One boot of the runner; every section must end with the memory it
+    started with, the kernel must neither panic nor hang."""
+    b = pq.boot(ISO, words, timeout=timeout, log_path=log_path(name), mem=mem)
+    sections, _ = pagoda_sections(b.log)
+    fig.boots += 1
+    fig.panics += b.status == pq.EXIT_PANIC
+    fig.hangs += b.timed_out
+    fig.calls += sum(int(n) for n in re.findall(r"(\d+) calls tried", b.log))
+    leaked = sum(max(0, before - after) for _, _, before, after in sections.values()) // 4096
+    fig.leaked += leaked
+    # memhog's OOM kill makes the runner's status non-zero; the fuzzer must end 0
+    survived = b.status in (pq.EXIT_PASS, pq.EXIT_FAIL) and sections.get("sysfuzz", ([], 1))[1] == 0
+    t.record(survived and leaked == 0, "hostile/" + name,
+             "%s, %d sections, %d frames not returned; see %s" % (describe(b), len(sections), leaked, log_path(name)))
+
+
+def report_hostile(fig, label):
+    print("%s: %d boots, %d calls tried, %d panics, %d hangs, %d leaked frames"
+          % (label, fig.boots, fig.calls, fig.panics, fig.hangs, fig.leaked))
+
+
+def suite_hostile(t):
+    """make test's share (about a minute): VM calls aimed at the caller's own
+    mappings under debug_vm, so splits, moves and locks are checked whole
+    after every call."""
+    fig = HostileFigures()
+    hostile_boot(t, fig, "vmfuzz_debug_vm", "quiet debug_vm init=/bin/init /bin/runner SYSFUZZ=100_400_3_vm sysfuzz",
+                 timeout=600)
+    hostile_boot(t, fig, "fuzz_32m", "quiet debug_vm init=/bin/init /bin/runner SYSFUZZ=60_400_5 sysfuzz memhog",
+                 mem="32M", timeout=600)
+    report_hostile(fig, "hostile")
+
+
+def suite_hostile_long(t):
+    """make test-hostile: fuzzing at scale, exhaustion at 32 MiB, a soak under
+    debug_vm; bounded by counts (children x calls), not by time."""
+    fig = HostileFigures()
+    for seed, mode in ((11, ""), (12, ""), (13, "_vm"), (14, "_vm")):
+        hostile_boot(t, fig, "fuzz_%d" % seed,
+                     "quiet init=/bin/init /bin/runner SYSFUZZ=200_1000_%d%s sysfuzz" % (seed, mode), timeout=3600)
+    hostile_boot(t, fig, "exhaust_32m", "quiet init=/bin/init /bin/runner SYSFUZZ=100_400_15_vm memhog many_children "
+                 "fork_wait mremap mlock sysfuzz", mem="32M", timeout=3600)
+    hostile_boot(t, fig, "soak_debug_vm", "quiet debug_vm init=/bin/init /bin/runner SYSFUZZ=150_1000_16_vm sysfuzz",
+                 timeout=3600)
+    report_hostile(fig, "hostile (long)")
+
+
 def suite_ext2_fuzz(t):
     """Thousands of corrupted images in memory (the fuzzing ktest at
     ext2_fuzz=3000), then 24 boots each with a disk corrupted on the host,
@@ -874,9 +929,11 @@ def suite_ext2_fuzz(t):
 SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user, "shells": suite_shells, "pagoda": suite_pagoda,
           "shell": suite_shell, "tools": suite_tools, "lib_pagoda": suite_lib_pagoda,
           "lib": suite_lib, "labs": suite_labs, "ext2": suite_ext2,
-          "labs_complete": suite_labs_complete, "ext2_fuzz": suite_ext2_fuzz}
+          "labs_complete": suite_labs_complete, "ext2_fuzz": suite_ext2_fuzz, "hostile": suite_hostile,
+          "hostile_long": suite_hostile_long}
 NOT_BY_DEFAULT = ("labs_complete",   # make test-labs
-                  "ext2_fuzz")       # make test-hostile
+                  "ext2_fuzz",       # make test-hostile
+                  "hostile_long")
 
 
 def main():
