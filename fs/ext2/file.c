@@ -19,21 +19,44 @@
 #include "../../mm/filemap.h"
 #include "../../mm/layout.h"
 
+/* Move a page's blocks between kva and the disk, one request per run of
+ * consecutive disk blocks (four 1 KiB blocks allocated together are one
+ * 4 KiB request). blks[b] == 0 is a hole: read as zeros, never written. */
+static int transfer_runs(struct ext2_sb_info *sbi, const uint32_t *blks, uint32_t n, char *kva, bool write)
+{
+	uint32_t bs = sbi->block_size, spb = bs / SECTOR_SIZE;
+	for (uint32_t b = 0, e; b < n; b = e) {
+		e = b + 1;
+		if (!blks[b]) {
+			if (!write)
+				memset(kva + b * bs, 0, bs);
+			continue;
+		}
+		while (e < n && blks[e] == blks[e - 1] + 1)
+			e++;
+		uint64_t sector = (uint64_t)blks[b] * spb, count = (uint64_t)(e - b) * spb;
+		int err = write ? blkdev_write(sbi->bdev, sector, kva + b * bs, count)
+				: blkdev_read(sbi->bdev, sector, kva + b * bs, count);
+		if (err)
+			return -EIO;
+	}
+	return 0;
+}
+
 static int read_page_locked(struct inode *inode, uint64_t index, char *kva)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(inode->i_sb);
-	uint32_t bs = sbi->block_size, per = PAGE_SIZE / bs;
+	uint32_t bs = sbi->block_size, per = PAGE_SIZE / bs, blks[PAGE_SIZE / 1024] = { 0 };
 	for (uint32_t b = 0; b < per; b++) {
 		uint64_t off = index * PAGE_SIZE + (uint64_t)b * bs;
-		uint32_t blk = 0;
-		int err = off < inode->i_size ? ext2_bmap(inode, off / bs, false, &blk) : 0;
-		if (err)
-			return err == -EFBIG ? 0 : -EIO;
-		if (!blk)
-			memset(kva + b * bs, 0, bs);
-		else if (blkdev_read_block(sbi->bdev, blk, bs, kva + b * bs))
+		int err = off < inode->i_size ? ext2_bmap(inode, off / bs, false, &blks[b]) : 0;
+		if (err == -EFBIG)
+			blks[b] = 0;
+		else if (err)
 			return -EIO;
 	}
+	if (transfer_runs(sbi, blks, per, kva, false))
+		return -EIO;
 	uint64_t start = index * PAGE_SIZE;
 	if (inode->i_size < start + PAGE_SIZE)
 		memset(kva + (inode->i_size > start ? inode->i_size - start : 0), 0,
@@ -53,18 +76,14 @@ static int ext2_readpage(struct inode *inode, uint64_t index, void *kva)
 static int write_page_locked(struct inode *inode, uint64_t index, const char *kva)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(inode->i_sb);
-	uint32_t bs = sbi->block_size, per = PAGE_SIZE / bs;
-	for (uint32_t b = 0; b < per; b++) {
-		uint64_t off = index * PAGE_SIZE + (uint64_t)b * bs;
-		if (off >= inode->i_size)
-			break;
-		uint32_t blk;
-		int err = ext2_bmap(inode, off / bs, true, &blk);
+	uint32_t bs = sbi->block_size, per = PAGE_SIZE / bs, blks[PAGE_SIZE / 1024], n = 0;
+	for (; n < per && index * PAGE_SIZE + (uint64_t)n * bs < inode->i_size; n++) {
+		int err = ext2_bmap(inode, (index * PAGE_SIZE) / bs + n, true, &blks[n]);
 		if (err)
 			return err == -ENOSPC || err == -EFBIG ? err : -EIO;
-		if (blkdev_write_block(sbi->bdev, blk, bs, kva + b * bs))
-			return -EIO;
 	}
+	if (transfer_runs(sbi, blks, n, (char *)kva, true))
+		return -EIO;
 	return ext2_store_inode(sbi, inode);   /* the size the VFS grew */
 }
 
