@@ -22,6 +22,7 @@
 #include "timer.h"
 #include "../mm/kheap.h"
 #include "../mm/kstack.h"
+#include "../mm/mm.h"
 
 struct proc *idle_proc;
 static struct proc *all_procs;
@@ -171,4 +172,33 @@ void wakeup(const void *channel)
 			p->wake_tick = 0;
 			sched_make_runnable(p);
 		}
+}
+
+/* ---- what mm/ knows of processes (declared in mm/mm.h) ---- */
+
+struct mm *current_mm(void)
+{
+	return current_proc()->mm;
+}
+
+uint64_t current_rlimit(int resource)
+{
+	return current_proc()->rlimits[resource].rlim_cur;
+}
+
+int current_pid(void)
+{
+	return current_proc()->pid;
+}
+
+const char *current_comm(void)
+{
+	return current_proc()->name;
+}
+
+void for_each_mm(void (*visit)(struct mm *mm, void *arg), void *arg)
+{
+	for (struct proc *p = all_procs; p; p = p->all_next)
+		if (p->mm && !p->mm_borrowed)
+			visit(p->mm, arg);
 }

@@ -19,7 +19,6 @@
 #include "pagetable.h"
 #include "../kernel/panic.h"
 #include "../kernel/printk.h"
-#include "../kernel/proc.h"
 #include "../kernel/string.h"
 
 struct audit {
@@ -48,8 +47,9 @@ static void count_shm(struct audit *a, struct shm_object *shm)
 			a->refs[shm->pages[i] >> PAGE_SHIFT]++;
 }
 
-static void count_process(struct audit *a, struct mm *mm)
+static void count_space(struct mm *mm, void *arg)
 {
+	struct audit *a = arg;
 	if (!pt_check_empty_tables(mm->pgd, 0, USER_TOP))
 		panic("pt_check_empty_tables failed");
 	struct pt_visitor v = { count_mapping, NULL, a };
@@ -82,9 +82,7 @@ void frame_audit(void)
 	a.refs = kzalloc(a.npfn * sizeof(uint32_t));
 	if (!a.refs)
 		return;   /* no memory to audit with: skip, this is only a check */
-	for (struct proc *p = proc_first(); p; p = p->all_next)
-		if (p->mm)
-			count_process(&a, p->mm);
+	for_each_mm(count_space, &a);
 	int bad = compare(&a);
 	kfree(a.refs);
 	if (bad)

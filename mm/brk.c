@@ -13,7 +13,6 @@
 #include "fault.h"
 #include "frame.h"
 #include "mm.h"
-#include "../kernel/proc.h"
 #include "../kernel/syscalls.h"
 
 static bool brk_may_grow(struct mm *mm, uintptr_t oldbrk, uintptr_t newbrk)
@@ -70,5 +69,5 @@ uintptr_t do_brk(struct mm *mm, uintptr_t brk)
 
 long sys_brk(uintptr_t brk)
 {
-	return (long)do_brk(current_proc()->mm, brk);
+	return (long)do_brk(current_mm(), brk);
 }

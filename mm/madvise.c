@@ -33,7 +33,6 @@
 #include "populate.h"
 #include "../kernel/errno.h"
 #include "../kernel/linux_abi.h"
-#include "../kernel/proc.h"
 #include "../kernel/syscalls.h"
 
 static bool advice_valid(int advice)
@@ -143,7 +142,7 @@ static long advise_vma(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t 
 
 long sys_madvise(uintptr_t start, size_t len, int advice)
 {
-	struct mm *mm = current_proc()->mm;
+	struct mm *mm = current_mm();
 	if (!advice_valid(advice) || !page_aligned(start))
 		return -EINVAL;
 	size_t rounded = page_round_up(len);

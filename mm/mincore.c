@@ -16,7 +16,6 @@
 #include "mm.h"
 #include "pagetable.h"
 #include "../kernel/errno.h"
-#include "../kernel/proc.h"
 #include "../kernel/syscalls.h"
 #include "../kernel/uaccess.h"
 
@@ -51,7 +50,7 @@ static long do_mincore(struct mm *mm, uintptr_t va, size_t n, unsigned char *out
 long sys_mincore(uintptr_t start, size_t len, uintptr_t uvec)
 {
 	static unsigned char buf[PAGE_SIZE];   /* one CPU, no preemption in the kernel */
-	struct mm *mm = current_proc()->mm;
+	struct mm *mm = current_mm();
 	if (!page_aligned(start))
 		return -EINVAL;
 	if (!access_ok(start, len))

@@ -27,17 +27,11 @@
 #include "populate.h"
 #include "../kernel/errno.h"
 #include "../kernel/linux_abi.h"
-#include "../kernel/proc.h"
 #include "../kernel/syscalls.h"
-
-static struct mm *current_mm(void)
-{
-	return current_proc()->mm;
-}
 
 static uint64_t memlock_limit_pages(void)
 {
-	return current_proc()->rlimits[RLIMIT_MEMLOCK].rlim_cur >> PAGE_SHIFT;
+	return current_rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
 }
 
 static uint64_t locked_pages_in(struct mm *mm, uintptr_t start, uintptr_t end)

@@ -92,6 +92,20 @@ struct mm {
 
 extern struct vm_counters vm_global;   /* system-wide totals */
 
+/* ---- the process layer, as mm/ sees it (implemented in kernel/proc.c) ----
+ * mm/ never includes a process header: these two calls are all it knows of
+ * processes (see mm/README.md, "Layering"). */
+/* The address space of the running process (NULL for a kernel thread). */
+struct mm *current_mm(void);
+/* Call visit(mm, arg) once for every address space in use (a vfork child
+ * borrowing its parent's space does not make it count twice). */
+void for_each_mm(void (*visit)(struct mm *mm, void *arg), void *arg);
+/* The running process's soft limit for resource (RLIMIT_*), its pid and its
+ * name (for diagnostic lines). */
+uint64_t current_rlimit(int resource);
+int current_pid(void);
+const char *current_comm(void);
+
 /* ---- mm.c ---- */
 struct mm *mm_create(void);                      /* NULL on -ENOMEM */
 struct mm *mm_dup(struct mm *parent);            /* fork: areas copied, pages COW-shared; NULL on -ENOMEM */

@@ -25,16 +25,10 @@
 #include "../kernel/errno.h"
 #include "../kernel/linux_abi.h"
 #include "../kernel/param.h"
-#include "../kernel/proc.h"
 #include "../kernel/syscalls.h"
 
 #define TASK_SIZE USER_TOP
 #define MMAP_MIN_ADDR 0x10000ul          /* vm.mmap_min_addr */
-
-static struct mm *current_mm(void)
-{
-	return current_proc()->mm;
-}
 
 uint64_t prot_to_vm_flags(unsigned long prot)
 {
@@ -247,7 +241,7 @@ long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags
 		return -EEXIST;
 	uint64_t vm_flags = prot_to_vm_flags(prot) | VM_MAYWRITE | (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) | mm->def_flags |
 			    (flags & MAP_LOCKED ? VM_LOCKED : 0);
-	if ((flags & MAP_LOCKED) && !current_proc()->rlimits[RLIMIT_MEMLOCK].rlim_cur)
+	if ((flags & MAP_LOCKED) && !current_rlimit(RLIMIT_MEMLOCK))
 		return -EPERM;   /* can_do_mlock */
 	if (!mlock_may_grow(mm, vm_flags, len))
 		return -EAGAIN;

@@ -31,7 +31,6 @@
 #include "../kernel/errno.h"
 #include "../kernel/linux_abi.h"
 #include "../kernel/param.h"
-#include "../kernel/proc.h"
 #include "../kernel/syscalls.h"
 
 struct mremap_req {
@@ -202,6 +201,6 @@ static long do_mremap(struct mremap_req *r)
 
 long sys_mremap(uintptr_t addr, size_t old_len, size_t new_len, unsigned long flags, uintptr_t new_addr)
 {
-	struct mremap_req r = { current_proc()->mm, NULL, addr, new_addr, old_len, new_len, flags };
+	struct mremap_req r = { current_mm(), NULL, addr, new_addr, old_len, new_len, flags };
 	return do_mremap(&r);
 }

@@ -12,12 +12,11 @@
 #include "filemap.h"
 #include "mm.h"
 #include "../kernel/errno.h"
-#include "../kernel/proc.h"
 #include "../kernel/syscalls.h"
 
 long sys_msync(uintptr_t start, size_t len, int flags)
 {
-	struct mm *mm = current_proc()->mm;
+	struct mm *mm = current_mm();
 	if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
 		return -EINVAL;
 	if (!page_aligned(start) || ((flags & MS_ASYNC) && (flags & MS_SYNC)))

@@ -20,17 +20,15 @@
 #include "pagetable.h"
 #include "pf_error.h"
 #include "../kernel/errno.h"
-#include "../kernel/proc.h"
 
 long mm_populate_range(struct mm *mm, const struct vma *v, uintptr_t start, uintptr_t end, bool write)
 {
-	struct proc *p = current_proc();
 	(void)v;
 	for (uintptr_t va = page_round_down(start); va < end; va += PAGE_SIZE) {
 		if (pt_allows(mm->pgd, va, write, true, false))
 			continue;
 		struct fault f = { .addr = va, .error = PF_USER | (write ? PF_WRITE : 0), .kernel_copy = true,
-				   .pid = p->pid, .comm = p->name };
+				   .pid = current_pid(), .comm = current_comm() };
 		enum fault_result r = handle_page_fault(mm, &f);
 		if (r != FAULT_HANDLED)
 			return r == FAULT_OOM ? -ENOMEM : -EFAULT;
