@@ -90,7 +90,7 @@ static void maps_line(struct text *t, const struct vma *v)
 	int n = snprintf(head, sizeof(head), "%08lx-%08lx %c%c%c%c %08lx 00:00 %lu", v->vm_start, v->vm_end,
 			 v->vm_flags & VM_READ ? 'r' : '-', v->vm_flags & VM_WRITE ? 'w' : '-',
 			 v->vm_flags & VM_EXEC ? 'x' : '-', v->vm_flags & VM_SHARED ? 's' : 'p',
-			 v->vm_file ? v->vm_pgoff : 0, v->vm_file ? v->vm_file->f_inode->i_ino : 0ul);
+			 v->vm_file ? v->vm_pgoff << PAGE_SHIFT : 0, v->vm_file ? v->vm_file->f_inode->i_ino : 0ul);
 	const char *name = vma_name(v);
 	emit(t, "%s%*s%s\n", head, *name ? 73 - n : 0, "", name);
 }

@@ -30,7 +30,7 @@ int mm_map_segment(struct mm *mm, const struct mm_segment *seg)
 		return -ENOMEM;
 	}
 	v->vm_file = get_file(seg->file);
-	v->vm_pgoff = seg->offset - (seg->va - start);
+	v->vm_pgoff = (seg->offset - (seg->va - start)) >> PAGE_SHIFT;   /* aligned: elf_check */
 	v->file_end = seg->va + seg->filesz;
 	vma_insert(mm, v);
 	/* LAB lazy: STUB mm_populate(mm, start, end); */

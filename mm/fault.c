@@ -164,7 +164,7 @@ static void fault_around(struct mm *mm, struct vma *v, uintptr_t page)
 	struct inode *inode = v->vm_file->f_inode;
 	uint64_t npages = page_round_up(inode->i_size) >> PAGE_SHIFT;
 	for (uintptr_t va = lo; va < hi; va += PAGE_SIZE) {
-		uint64_t idx = (v->vm_pgoff + (va - v->vm_start)) >> PAGE_SHIFT;
+		uint64_t idx = vma_pgoff_at(v, va);
 		int level;
 		paddr_t pa;
 		if (va == page || idx >= npages || pt_lookup(mm->pgd, va, &level))
@@ -183,7 +183,7 @@ static enum fault_result do_file_page(struct mm *mm, struct vma *v, struct fault
 	if (page >= v->file_end)
 		return do_anonymous_page(mm, v, f);   /* all bss */
 	struct inode *inode = v->vm_file->f_inode;
-	uint64_t off = v->vm_pgoff + (page - v->vm_start);
+	uint64_t off = vma_file_offset(v, page);
 	if (off >= page_round_up(inode->i_size))
 		return done(f, FAULT_SIGBUS, "file page beyond the end of the file");
 	bool hit;

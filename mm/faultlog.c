@@ -74,7 +74,7 @@ static void describe_area(struct fault_event *ev, const struct vma *v, const str
 		strlcpy(path, "?", sizeof path);
 	if (v->kind == VMA_FILE)
 		snprintf(ev->backing, sizeof ev->backing, "%s:%s@0x%lx", v->vm_file == mm->exe_file ? "elf" : "file",
-		         path, v->vm_pgoff + (page_round_down(ev->addr) - v->vm_start));
+		         path, vma_file_offset(v, page_round_down(ev->addr)));
 	else
 		strlcpy(ev->backing, v->kind == VMA_HEAP ? "heap" : v->kind == VMA_STACK ? "stack"
 		                     : v->shm ? "shared-anon" : "anon", sizeof ev->backing);

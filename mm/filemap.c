@@ -238,7 +238,7 @@ int filemap_write_back(struct address_space *m)
 static void unmap_mapping_from(struct address_space *m, uint64_t first)
 {
 	for (struct vma *v = m->i_mmap; v; v = v->shared_next) {
-		uint64_t vfirst = v->vm_pgoff >> PAGE_SHIFT;
+		uint64_t vfirst = v->vm_pgoff;
 		uint64_t vpages = (v->vm_end - v->vm_start) >> PAGE_SHIFT;
 		if (!v->vm_mm || first >= vfirst + vpages)
 			continue;

@@ -29,7 +29,7 @@ static bool page_resident(struct mm *mm, const struct vma *v, uintptr_t va)
 		return slot && *slot;
 	}
 	if (v->vm_file)   /* in the page cache, mapped here or not */
-		return filemap_find_page(v->vm_file->f_inode->i_mapping, vma_pgoff_at(v, va) >> PAGE_SHIFT) != 0;
+		return filemap_find_page(v->vm_file->f_inode->i_mapping, vma_pgoff_at(v, va)) != 0;
 	return false;
 }
 

@@ -55,8 +55,8 @@ struct vma {
 	uint64_t vm_flags;            /* VM_READ | VM_WRITE | VM_EXEC | VM_SHARED | VM_GROWSDOWN */
 	enum vma_kind kind;
 	struct file *vm_file;         /* VMA_FILE: the open file (one reference per area) */
-	uint64_t vm_pgoff;            /* VMA_FILE: file offset (bytes) shown at vm_start;
-	                                 shared anon: page index in shm of vm_start */
+	uint64_t vm_pgoff;            /* in pages, as Linux: the backing's page at vm_start
+	                                 (file page index, or page index in shm) */
 	uintptr_t file_end;           /* VMA_FILE: bytes at or above this address are zero (an ELF
 	                                 segment's bss); USER_TOP for mmap */
 	struct mm *vm_mm;             /* the address space it is in */
@@ -171,9 +171,12 @@ bool vma_range_free(struct mm *mm, uintptr_t start, uintptr_t end);
 /* Check the area invariants; prints and returns false on a violation. */
 bool vma_check(struct mm *mm);
 void vma_free(struct vma *v);
-/* vm_pgoff for an area of v's backing that starts at addr (v's own offset
- * moved on by addr - vm_start, in the backing's unit). */
+/* The backing's page index at addr in v (a file's page index, or the shared
+ * object's), i.e. vm_pgoff for an area of the same backing starting at addr
+ * (Linux linear_page_index). */
 uint64_t vma_pgoff_at(const struct vma *v, uintptr_t addr);
+/* The byte offset in v's file of the byte at addr. */
+uint64_t vma_file_offset(const struct vma *v, uintptr_t addr);
 /* The shared object's slot for the page at va of v (v->shm set); NULL past
  * the object's end (an area mremap made longer than its object). */
 paddr_t *shm_slot(const struct vma *v, uintptr_t va);

@@ -180,7 +180,7 @@ static long file_backing(struct vma *v, struct file *f, uint64_t off)
 		return err;
 	v->kind = VMA_FILE;
 	v->vm_file = get_file(f);
-	v->vm_pgoff = off;
+	v->vm_pgoff = off >> PAGE_SHIFT;   /* sys_mmap refused an unaligned off */
 	v->file_end = USER_TOP;
 	if ((v->vm_flags & VM_SHARED) && !(f->f_mode & FMODE_WRITE))
 		v->vm_flags &= ~VM_MAYWRITE;

@@ -173,11 +173,14 @@ paddr_t *shm_slot(const struct vma *v, uintptr_t va)
 
 uint64_t vma_pgoff_at(const struct vma *v, uintptr_t addr)
 {
-	if (v->kind == VMA_FILE)
-		return v->vm_pgoff + (addr - v->vm_start);
-	if (v->shm)
+	if (v->kind == VMA_FILE || v->shm)
 		return v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
 	return v->vm_pgoff;
+}
+
+uint64_t vma_file_offset(const struct vma *v, uintptr_t addr)
+{
+	return (v->vm_pgoff << PAGE_SHIFT) + (addr - v->vm_start);
 }
 
 struct vma *vma_copy(const struct vma *v, uintptr_t addr, uintptr_t new_start, size_t len)
@@ -225,10 +228,10 @@ static bool mergeable(const struct vma *a, const struct vma *b)
 	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags || a->kind != b->kind)
 		return false;
 	if (a->kind == VMA_FILE)
-		return a->vm_file == b->vm_file && a->vm_pgoff + (a->vm_end - a->vm_start) == b->vm_pgoff &&
+		return a->vm_file == b->vm_file && vma_pgoff_at(a, a->vm_end) == b->vm_pgoff &&
 		       a->file_end == b->file_end;
 	if (a->shm || b->shm)
-		return a->shm == b->shm && a->vm_pgoff + ((a->vm_end - a->vm_start) >> PAGE_SHIFT) == b->vm_pgoff;
+		return a->shm == b->shm && vma_pgoff_at(a, a->vm_end) == b->vm_pgoff;
 	return true;
 }
 

@@ -56,3 +56,21 @@ KTEST(vma_find_split_merge_unmap)
 	mm_destroy(mm);
 	KT_EQ(frame_free_count(), free);
 }
+
+/* vm_pgoff counts pages (Linux), for file areas as for shared objects: a
+ * split moves the high part's offset on by its distance in pages. */
+KTEST(vma_pgoff_in_pages_across_split)
+{
+	struct mm *mm = mm_create();
+	struct vma *v = vma_alloc(0x100000, 0x108000, VM_READ, VMA_FILE);
+	v->vm_pgoff = 3;
+	v->file_end = USER_TOP;
+	vma_insert(mm, v);
+	struct vma *hi = split_vma(mm, v, 0x102000);
+	KT_EQ(hi->vm_pgoff, 5);
+	KT_EQ(vma_pgoff_at(v, 0x101000), 4);
+	KT_EQ(vma_file_offset(hi, 0x102010), 5 * 4096 + 0x10);
+	KT_EQ(vma_merge(mm, hi), v);   /* continuous again: merges back */
+	KT_EQ(v->vm_end, 0x108000);
+	mm_destroy(mm);
+}
