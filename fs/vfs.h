@@ -340,6 +340,9 @@ struct mount *lookup_mnt(struct mount *mnt, struct inode *inode);
 void vfs_init(void);   /* the root file system and the standard mounts */
 int vfs_statfs(struct super_block *sb, struct linux_statfs *st);
 void sync_filesystems(void);
+/* fs/sync.c: after a system call, write back every 5 s (the flusher) */
+void sync_tick(uint64_t ticks);
+int vfs_fsync(struct file *f, bool datasync);
 
 /* ---- fs/libfs.c: in-memory directories (ramfs, tmpfs, devfs) ---- */
 extern const struct inode_operations simple_dir_inode_operations;

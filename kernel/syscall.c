@@ -13,8 +13,10 @@
 #include "printk.h"
 #include "proc.h"
 #include "syscalls.h"
+#include "timer.h"
 #include "x86.h"
 #include "../mm/mm.h"
+#include "../fs/vfs.h"
 
 /* How every handler is called: six 64-bit register arguments. */
 typedef long (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
@@ -185,6 +187,7 @@ void syscall_dispatch(struct trapframe *tf)
 	struct proc *p = current_proc();
 	if (debug_vm && p->mm && !vma_check(p->mm))
 		panic("vma_check failed after syscall %lu", nr);
+	sync_tick(timer_ticks());   /* the periodic write-back, in a process that may sleep (fs/sync.c) */
 	deliver_pending(nr == __NR_rt_sigreturn ? -1 : (long)nr);   /* sigreturn's rax is the user's */
 }
 
