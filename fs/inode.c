@@ -115,7 +115,7 @@ static void unhash(struct inode *inode)
 /* The last reference is gone: store or free what the inode holds. */
 static void inode_release(struct inode *inode)
 {
-	const struct super_operations *op = inode->i_sb->s_op;
+	const struct super_operations *op = inode->i_sb ? inode->i_sb->s_op : NULL;   /* NULL: a pseudo inode (pipe) */
 	if (inode->i_nlink) {
 		filemap_write_back(inode->i_mapping);
 		if (op && op->write_inode && !(inode->i_state & I_NEW))

@@ -24,7 +24,9 @@
  *    -EROFS on a SB_RDONLY superblock). `name` is not NUL-terminated: use
  *    `len`. An operation may sleep (disk I/O): no spinlock is held across it.
  *      lookup(dir, name, len, &out)      0 and *out with a new reference
- *                                        (iget or igrab), or -ENOENT
+ *                                        (iget or igrab), or -ENOENT; ".."
+ *                                        too (the parent; path walks and
+ *                                        getcwd climb with it)
  *      create(dir, name, len, mode, &out) new regular file, nlink 1, *out
  *                                        referenced; the VFS has checked
  *                                        the name does not exist
@@ -32,12 +34,17 @@
  *                                        file system's business), dir->i_nlink++
  *      unlink(dir, name, len, victim)    remove the entry; victim->i_nlink--
  *      rmdir(dir, name, len, victim)     victim is an empty directory (the
- *                                        VFS asked is_empty first)
+ *                                        VFS asked is_empty first): remove
+ *                                        it, victim->i_nlink = 0, dir->i_nlink--
  *      rename(odir, oname, olen, ndir, nname, nlen, victim, target)
  *                                        move victim's entry; the VFS has
  *                                        already checked types, emptiness and
- *                                        loops; target (or NULL) is the
- *                                        inode the new name replaces
+ *                                        loops, EXDEV and EROFS; target (or
+ *                                        NULL) is the inode the new name
+ *                                        replaces: drop it as unlink/rmdir
+ *                                        would; a directory moving to a new
+ *                                        parent gets its ".." and both
+ *                                        parents' link counts fixed
  *      is_empty(dir)                     true if only "." and ".."
  *    On regular files:
  *      setsize(inode, size)              truncate or extend: free blocks past
@@ -257,7 +264,8 @@ static inline bool dir_emit(struct dir_context *ctx, const char *name, size_t le
 unsigned dt_type(uint32_t mode);
 
 /* ---- fs/inode.c ---- */
-struct inode *new_inode(struct super_block *sb);          /* i_count 1, unhashed; NULL: ENOMEM */
+struct inode *new_inode(struct super_block *sb);          /* i_count 1, unhashed; NULL: ENOMEM. sb may be
+                                                            NULL for a pseudo inode (a pipe) */
 struct inode *iget(struct super_block *sb, uint64_t ino, bool *fresh);
 void unlock_new_inode(struct inode *inode);
 struct inode *igrab(struct inode *inode);                  /* one more reference */

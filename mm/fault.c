@@ -147,6 +147,17 @@ static enum fault_result file_cached_page(struct mm *mm, struct vma *v, struct f
 	return r == FAULT_HANDLED ? done(f, r, cache_case(hit, v->vm_file->f_inode->i_mapping)) : r;
 }
 
+/* A page of an ELF segment wholly past its file bytes (bss): zeros. */
+static enum fault_result file_bss_page(struct mm *mm, struct vma *v, struct fault *f)
+{
+	paddr_t pa = frame_alloc_zeroed(FRAME_USER);
+	if (!pa)
+		return done(f, FAULT_OOM, "out of memory for a file page");
+	count(&mm->stat.file_fills, &vm_global.file_fills);
+	enum fault_result r = map_new_frame(mm, f, pa, private_flags(v));
+	return r == FAULT_HANDLED ? done(f, r, "file page past the segment's file bytes (bss): zeroed") : r;
+}
+
 /* Linux's fault-around (fault_around_bytes = 64 KiB): a read fault in a
  * mapped file also maps the pages of its aligned 16-page window (within the
  * area and the page table) that are cached already, read-only, without
@@ -181,7 +192,7 @@ static enum fault_result do_file_page(struct mm *mm, struct vma *v, struct fault
 {
 	uintptr_t page = page_round_down(f->addr);
 	if (page >= v->file_end)
-		return do_anonymous_page(mm, v, f);   /* all bss */
+		return file_bss_page(mm, v, f);
 	struct inode *inode = v->vm_file->f_inode;
 	uint64_t off = vma_file_offset(v, page);
 	if (off >= page_round_up(inode->i_size))
@@ -214,6 +225,32 @@ static enum fault_result do_shared_page(struct mm *mm, struct vma *v, struct fau
 	return r == FAULT_HANDLED ? done(f, r, "shared page") : r;
 }
 
+/* A write to a page-cache frame mapped read-only: through a shared
+ * mapping the page becomes dirty and writable (write-back will store it);
+ * through a private one the writer gets its own copy, always (the cache
+ * keeps the file's bytes, so a cached frame is never reused). */
+static enum fault_result do_file_write(struct mm *mm, struct vma *v, struct fault *f, pte_t *pte)
+{
+	uintptr_t page = page_round_down(f->addr);
+	paddr_t old = pte_addr(*pte);
+	f->frame = old;
+	if (v->vm_flags & VM_SHARED) {
+		set_page_dirty(old);
+		pt_protect(mm->pgd, page, vma_pte_flags(v));
+		return done(f, FAULT_HANDLED, "shared file page made writable (dirty)");
+	}
+	paddr_t copy = frame_alloc(FRAME_USER);
+	if (!copy)
+		return done(f, FAULT_OOM, "out of memory for a copy-on-write copy");
+	page_copy(pa_to_kva(copy), pa_to_kva(old));
+	*pte = make_pte(copy, private_flags(v) | PTE_P);
+	tlb_flush_page(page);
+	frame_put(old);
+	count(&mm->stat.cow_copies, &vm_global.cow_copies);
+	f->frame = copy;
+	return done(f, FAULT_HANDLED, "copy-on-write: copy of a cached file page");
+}
+
 /* CS:APP 9.8.2: write to a private copy-on-write page. */
 /* LAB cow: BEGIN */
 static enum fault_result do_wp_page(struct mm *mm, struct vma *v, struct fault *f, pte_t *pte)
@@ -221,12 +258,11 @@ static enum fault_result do_wp_page(struct mm *mm, struct vma *v, struct fault *
 	uintptr_t page = page_round_down(f->addr);
 	paddr_t old = pte_addr(*pte);
 	if (v->vm_flags & VM_SHARED) {   /* shared pages are never copied */
-		set_page_dirty(old);   /* a file page: write-back will store it */
 		pt_protect(mm->pgd, page, vma_pte_flags(v));
 		f->frame = old;
 		return done(f, FAULT_HANDLED, "shared page made writable");
 	}
-	if (pa_to_page(old)->refcount == 1 && !pa_to_page(old)->mapping) {   /* never a cached frame */   /* cow_reuse: nobody else has it any more */
+	if (pa_to_page(old)->refcount == 1) {   /* cow_reuse: nobody else has it any more */
 		pt_protect(mm->pgd, page, private_flags(v));
 		count(&mm->stat.cow_reuses, &vm_global.cow_reuses);
 		f->frame = old;
@@ -275,7 +311,7 @@ static enum fault_result resolve(struct mm *mm, struct vma *v, struct fault *f, 
 	int level;
 	pte_t *pte = pt_lookup(mm->pgd, f->addr, &level);
 	if (pte && e.write && !(*pte & PTE_W) && !e.rsvd)
-		return do_wp_page(mm, v, f, pte);
+		return pa_to_page(pte_addr(*pte))->mapping ? do_file_write(mm, v, f, pte) : do_wp_page(mm, v, f, pte);
 	if (pte)
 		return spurious_fault(mm, f, e);
 	if (v->kind == VMA_FILE)

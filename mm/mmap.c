@@ -165,8 +165,8 @@ static long file_mmap_check(struct file *f, uint64_t vm_flags, uint64_t off, siz
 		return -EACCES;
 	if (!(f->f_mode & FMODE_READ))
 		return -EACCES;
-	if (!f->f_inode || !inode_is_reg(f->f_inode))
-		return -ENODEV;
+	if (!f->f_inode || !inode_is_reg(f->f_inode) || f->f_op->read != generic_file_read)
+		return -ENODEV;   /* only page-cache files map (not /proc's generated text) */
 	if (vm_flags & VM_GROWSDOWN)
 		return -EINVAL;   /* a file cannot grow down (regression: grown pages read wrong offsets) */
 	return 0;

@@ -150,6 +150,12 @@ static void permission_cases(void)
 	munmap(a, PG);
 	int dir = open(".", O_RDONLY);
 	show_rc("map_directory", (long)mmap(NULL, PG, PROT_READ, MAP_PRIVATE, dir, 0));
+	int procf = open("/proc/self/maps", O_RDONLY);
+	show_rc("map_proc_file", (long)mmap(NULL, PG, PROT_READ, MAP_PRIVATE, procf, 0));
+	close(procf);
+	int null = open("/dev/null", O_RDWR);
+	show_rc("map_dev_null", (long)mmap(NULL, PG, PROT_READ, MAP_SHARED, null, 0));
+	close(null);
 	char *s = map_file(ro, PG, PROT_READ, MAP_SHARED, 0);
 	show_rc("mprotect_write_shared_rdonly_fd", mprotect(s, PG, PROT_READ | PROT_WRITE));
 	char *pr = map_file(ro, PG, PROT_READ, MAP_PRIVATE, 0);
