@@ -243,8 +243,7 @@ static enum fault_result do_file_write(struct mm *mm, struct vma *v, struct faul
 	if (!copy)
 		return done(f, FAULT_OOM, "out of memory for a copy-on-write copy");
 	page_copy(pa_to_kva(copy), pa_to_kva(old));
-	*pte = make_pte(copy, private_flags(v) | PTE_P);
-	tlb_flush_page(page);
+	pt_remap(mm->pgd, page, copy, private_flags(v));
 	frame_put(old);
 	count(&mm->stat.cow_copies, &vm_global.cow_copies);
 	f->frame = copy;
