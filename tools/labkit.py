@@ -120,16 +120,24 @@ def parse(text, path="?"):
     return pieces
 
 
-def cut_text(pieces, stubbed):
+def cut_text(pieces, stubbed, path=None, replacements=None):
     """The file with the regions of the labs in `stubbed` replaced by their
-    stubs; other regions keep their code, other stubs vanish, and so do the
-    marker lines themselves."""
-    lines = []
+    stubs; other regions keep their code (or, when `replacements` names them,
+    a known-wrong variant's: {lab: {(path, n): text}}, n counting that lab's
+    regions in the file from 1); other stubs vanish, and so do the marker
+    lines themselves."""
+    lines, seen = [], {}
     for p in pieces:
         if p[0] == "text":
             lines += p[1]
         elif p[0] == "region":
-            lines += [] if set(p[1]) & stubbed else p[2]
+            text = None
+            for lab in p[1]:
+                seen[lab] = seen.get(lab, 0) + 1
+                text = (replacements or {}).get(lab, {}).get((path, seen[lab]), text)
+            if set(p[1]) & stubbed:
+                continue
+            lines += text.split("\n") if text is not None else p[2]
         elif set(p[1]) & stubbed:
             lines += p[2]
     return "\n".join(lines)
@@ -237,13 +245,13 @@ def stubbed_labs(lab, later="keep"):
 
 
 def write_handout(lab, out_dir, root=ROOT, later="keep", variant=None, stubbed=None, reuse_build=False):
-    """Copy the tree to out_dir with the lab's regions stubbed (or, for a
-    variant, replaced by the variant's text; or with the regions of every
-    lab in `stubbed`). Unchanged files keep their modification time, so a
+    """Copy the tree to out_dir with the lab's regions stubbed (or those of
+    every lab in `stubbed`), and the regions that the variant files name
+    replaced by their known-wrong text. Unchanged files keep their modification time, so a
     copied build/ rebuilds only what changed; with reuse_build, so do files
     that lost only marker comments (their objects differ at most in line
     numbers: the proof in make test uses it to rebuild only real changes)."""
-    stubbed = stubbed or stubbed_labs(lab, later)
+    stubbed = stubbed if stubbed is not None else stubbed_labs(lab, later)
     files = marked_files(root)
     replacements = {}
     for path in ([variant] if isinstance(variant, str) else variant or []):
@@ -256,7 +264,7 @@ def write_handout(lab, out_dir, root=ROOT, later="keep", variant=None, stubbed=N
         src, dst = os.path.join(root, f), os.path.join(out_dir, f)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         if f in files:
-            text = variant_text(files[f], f, replacements) if variant else cut_text(files[f], stubbed)
+            text = cut_text(files[f], stubbed, f, replacements)
             with open(dst, "w") as fh:
                 fh.write(text)
             if reuse_build and text == cut_text(files[f], set()):
@@ -299,23 +307,6 @@ def read_variant(path):
         out[key] = "\n".join(buf)
     out["__lab__"] = lab
     return out
-
-
-def variant_text(pieces, path, replacements):
-    """The full tree's text with the named regions swapped for the variants'
-    text ({lab: {(path, n): text}}, n counting that lab's regions in the
-    file from 1); every other region is kept and no stub is used."""
-    lines, seen = [], {}
-    for p in pieces:
-        if p[0] == "text":
-            lines += p[1]
-        elif p[0] == "region":
-            text = None
-            for lab in p[1]:
-                seen[lab] = seen.get(lab, 0) + 1
-                text = replacements.get(lab, {}).get((path, seen[lab]), text)
-            lines += text.split("\n") if text is not None else p[2]
-    return "\n".join(lines)
 
 
 def variants(root=ROOT):
