@@ -193,6 +193,10 @@ bench-vm: all $(BUILD)/bench/vmcost
 	@tools/setup.sh --bench
 	python3 bench/vmcost_compare.py
 
+$(BUILD)/bench/kprof_op: bench/kprof_op.c | setup
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
+
 $(BUILD)/bench/filecost: bench/filecost.c bench/icount.h | setup
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
