@@ -610,6 +610,24 @@ def suite_tools(t):
              and any(e["backing"].startswith("elf:/bin/demo_lazy@") for e in events),
              "tools/pagoda_run_faultlog_json", "exit %d, %d events; see %s" % (p.returncode, len(events), jl))
     pagoda_run_bytes_exact(t, run)
+    kprof_smoke(t)
+
+
+def kprof_smoke(t):
+    """tools/kprof getpid: a table, a total of the right order (tens to a
+    few thousand instructions), most of it in the syscall path, sys_getpid
+    itself charged. Counts only, never time."""
+    p = subprocess.run([os.path.join(ROOT, "tools", "kprof"), "--n", "20", "--top", "40", "getpid"],
+                       capture_output=True, text=True, timeout=900)
+    rows = dict((f[2], float(f[0])) for f in (l.split() for l in p.stdout.splitlines())
+                if len(f) == 3 and f[1].endswith("%") and re.match(r"^[0-9.]+$", f[0]))
+    m = re.search(r"kprof: getpid total=(\d+) per op", p.stdout)
+    total = int(m.group(1)) if m else 0
+    path = sum(v for k, v in rows.items() if k.startswith("syscall_") or k == "sys_getpid")
+    t.record(p.returncode == 0 and 30 <= total <= 5000 and rows.get("sys_getpid", 0) >= 1
+             and path >= 0.4 * total, "tools/kprof_getpid_attributed",
+             "exit %d, total %d, syscall path %.0f; output %r"
+             % (p.returncode, total, path, (p.stdout + p.stderr)[-400:]))
 
 
 def pagoda_run_bytes_exact(t, run):
