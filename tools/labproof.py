@@ -17,11 +17,12 @@ every handout is cut and checked for traces; the full tree runs every case
 but the malloc lab's in one boot; two trees are built, each with one group
 of labs stubbed and the other group's known-wrong variants applied:
 {lazy, mprotect, membugs} stubbed with cow-eager-copy and gc-no-transitive,
-{pgtbl, cow, gc} stubbed with lazy-whole-area and mprotect-flags-only. In
+{pgtbl, cow, gc} stubbed with mprotect-flags-only. In
 each, the stubbed labs' tests behave as their HANDOUT column says, the
 variants are rejected, and the remaining labs' tests pass. The malloc lab's
-cases take minutes under TCG and read only lib/mm.c, and cow-never-reuse
-needs cow whole: they are left to make test-labs, which builds every
+cases take minutes under TCG and read only lib/mm.c, cow-never-reuse needs
+cow whole, and lazy-whole-area with a stubbed gc exhausts memory: they are
+left to make test-labs, which builds every
 handout on its own, runs the malloc lab too, and tries every variant alone.
 """
 import os
@@ -36,8 +37,10 @@ ROOT = labkit.ROOT
 WORK = os.path.join(ROOT, "build", "labs")
 SLOW_LAB = "malloc"
 # (labs stubbed, variants applied) per tree of the quick proof
+# (lazy-whole-area is not combined with a stubbed gc, whose heap only grows:
+# together they exhaust memory; it runs alone in make test-labs.)
 GROUPS = [(("lazy", "mprotect", "membugs"), ("cow-eager-copy", "gc-no-transitive")),
-          (("pgtbl", "cow", "gc"), ("lazy-whole-area", "mprotect-flags-only"))]
+          (("pgtbl", "cow", "gc"), ("mprotect-flags-only",))]
 
 
 def grade_module():
@@ -76,7 +79,7 @@ def boot_all(grade, tree, tests, name):
     """All tests in one boot of tree's ISO: {test name: (passed, why)}."""
     iso = os.path.join(tree, "build", "pagoda.iso")
     cases = " ".join(t.name for t in tests)
-    b = pq.boot(iso, "quiet init=/bin/grade " + cases, timeout=120 + sum(min(t.timeout, 120) for t in tests),
+    b = pq.boot(iso, "quiet init=/bin/grade " + cases, timeout=120 + sum(min(t.timeout, 30) for t in tests),
                 log_path=os.path.join(ROOT, "build", "test-logs", "labs-" + name + ".log"))
     return {t.name: grade.judge(t, b.log, b) for t in tests}
 
