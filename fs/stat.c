@@ -69,7 +69,7 @@ long sys_stat(uintptr_t upath, uintptr_t ustat)
 
 long sys_newfstatat(int dirfd, uintptr_t upath, uintptr_t ustat, int flags)
 {
-	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT))
 		return -EINVAL;
 	char first = 0;
 	if ((flags & AT_EMPTY_PATH) && !copy_from_user(&first, upath, 1) && first == 0)

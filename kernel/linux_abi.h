@@ -115,6 +115,7 @@ enum {
 #define AT_FDCWD (-100)
 #define AT_EMPTY_PATH 0x1000
 #define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_NO_AUTOMOUNT 0x800   /* no automounts here: accepted, changes nothing */
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
