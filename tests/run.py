@@ -618,7 +618,7 @@ def kprof_smoke(t):
     few thousand instructions), most of it in the syscall path, sys_getpid
     itself charged. Counts only, never time."""
     p = subprocess.run([os.path.join(ROOT, "tools", "kprof"), "--n", "20", "--top", "40", "getpid"],
-                       capture_output=True, text=True, timeout=900)
+                       capture_output=True, text=True, timeout=3600)
     rows = dict((f[2], float(f[0])) for f in (l.split() for l in p.stdout.splitlines())
                 if len(f) == 3 and f[1].endswith("%") and re.match(r"^[0-9.]+$", f[0]))
     m = re.search(r"kprof: getpid total=(\d+) per op", p.stdout)
