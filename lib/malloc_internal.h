@@ -248,6 +248,13 @@ void *dbg_calloc_by(size_t nmemb, size_t size, void *caller);
 void dbg_free_by(void *p, void *caller);
 void *dbg_realloc_by(void *p, size_t size, void *caller);
 size_t dbg_usable_size_by(const void *p, void *caller);
+/* The same six in malloc_guard.c: the guard-page mode (PAGODA_MALLOC_DEBUG=guard). */
+void *guard_malloc_by(size_t size, void *caller);
+void *guard_memalign_by(size_t align, size_t size, void *caller);
+void *guard_calloc_by(size_t nmemb, size_t size, void *caller);
+void guard_free_by(void *p, void *caller);
+void *guard_realloc_by(void *p, size_t size, void *caller);
+size_t guard_usable_size_by(const void *p, void *caller);
 
 /* ==== shared ============================================================= */
 bool mm_initialised(void);
