@@ -124,6 +124,7 @@ static void gen_vmstat(struct text *t, const struct vm_counters *c)
 	     c->file_fills, c->shared_fills);
 	emit(t, "pagoda_cow_copies %lu\npagoda_cow_reuses %lu\npagoda_stack_grows %lu\npagoda_segv %lu\n",
 	     c->cow_copies, c->cow_reuses, c->stack_grows, c->segv);
+	emit(t, "pagoda_soft_dirty %lu\n", c->soft_dirty);
 }
 
 static void pagetable_line(const struct pgtbl_leaf *leaf, void *arg)

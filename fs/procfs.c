@@ -1,7 +1,8 @@
 /*
  * /proc as a file system: the root lists self, every process by pid, and
  * the system files; a process directory holds maps, smaps, exe, stat,
- * status, cmdline, comm and fd/ (one link per open descriptor). Inodes
+ * status, cmdline, comm and fd/ (one link per open descriptor), and
+ * pagemap and clear_refs (binary, read and written in place: mm/pagemap.c). Inodes
  * are made at each lookup and freed at the last iput (nothing is cached:
  * a process may be gone by the next lookup). A file's text is generated at
  * open (fs/proc_text.c) and read from memory afterwards.
@@ -16,10 +17,11 @@
 #include "../kernel/string.h"
 #include "../kernel/uaccess.h"
 #include "../mm/kheap.h"
+#include "../mm/pagemap.h"
 
 enum { PE_ROOT = 1, PE_VMSTAT, PE_MEMINFO, PE_MOUNTS, PE_FAULTLOG, PE_UPTIME, PE_LOADAVG, PE_STAT,
        PE_PID_DIR = 0x10, PE_MAPS, PE_SMAPS, PE_EXE, PE_PID_VMSTAT, PE_PID_PAGETABLE, PE_PID_STAT, PE_PID_STATUS, PE_CMDLINE, PE_COMM,
-       PE_FD_DIR,
+       PE_FD_DIR, PE_PAGEMAP, PE_CLEAR_REFS,
        PE_FD = 0x80,   /* PE_FD + n: /proc/PID/fd/n, a link to what fd n is open on */
        PID_COOKIE = 1000 };
 
@@ -49,10 +51,12 @@ static const struct proc_entry pid_entries[] = {
 	{ "cmdline", PE_CMDLINE, S_IFREG | 0444 },
 	{ "comm", PE_COMM, S_IFREG | 0444 },
 	{ "fd", PE_FD_DIR, S_IFDIR | 0500 },
+	{ "pagemap", PE_PAGEMAP, S_IFREG | 0400 },     /* binary, read in place (mm/pagemap.c) */
+	{ "clear_refs", PE_CLEAR_REFS, S_IFREG | 0200 },   /* write "4": soft-dirty tracking */
 };
 
 static const struct inode_operations proc_dir_iops, proc_link_iops;
-static const struct file_operations proc_dir_fops, proc_file_fops;
+static const struct file_operations proc_dir_fops, proc_file_fops, proc_mm_fops;
 
 static int entry_of(const struct inode *inode) { return inode->i_ino & 0xff; }
 static int pid_of(const struct inode *inode) { return (int)(inode->i_ino >> 8); }
@@ -76,7 +80,7 @@ static int make_inode(struct super_block *sb, int pid, int id, uint32_t mode, st
 	} else if ((mode & S_IFMT) == S_IFLNK) {
 		inode->i_op = &proc_link_iops;
 	} else {
-		inode->i_fop = &proc_file_fops;
+		inode->i_fop = id == PE_PAGEMAP || id == PE_CLEAR_REFS ? &proc_mm_fops : &proc_file_fops;
 	}
 	*out = inode;
 	return 0;
@@ -258,6 +262,25 @@ static long proc_llseek(struct file *file, int64_t off, int whence)
 	return (long)file->f_pos;
 }
 
+/* pagemap and clear_refs work on the process's memory at each call, not on
+ * text made at open; a process gone since the open reads as empty. */
+static long proc_mm_read(struct file *file, uintptr_t ubuf, size_t n, uint64_t *pos)
+{
+	struct proc *p = live_proc(pid_of(file->f_inode));
+	if (entry_of(file->f_inode) != PE_PAGEMAP)
+		return -EINVAL;   /* clear_refs is write-only, as Linux */
+	return p ? pagemap_read(p->mm, pos, ubuf, n) : 0;
+}
+
+static long proc_mm_write(struct file *file, uintptr_t ubuf, size_t n, uint64_t *pos)
+{
+	(void)pos;
+	struct proc *p = live_proc(pid_of(file->f_inode));
+	if (entry_of(file->f_inode) != PE_CLEAR_REFS)
+		return -EINVAL;   /* pagemap is read-only, as Linux */
+	return p ? clear_refs_write(p->mm, ubuf, n) : -ESRCH;
+}
+
 static long proc_readlink(struct inode *inode, char *buf, size_t size)
 {
 	struct proc *p = live_proc(pid_of(inode));
@@ -275,6 +298,9 @@ static long proc_readlink(struct inode *inode, char *buf, size_t size)
 static const struct inode_operations proc_dir_iops = { .lookup = proc_lookup };
 static const struct inode_operations proc_link_iops = { .readlink = proc_readlink };
 static const struct file_operations proc_dir_fops = { .iterate = proc_iterate };
+static const struct file_operations proc_mm_fops = {
+	.read = proc_mm_read, .write = proc_mm_write, .llseek = proc_llseek,
+};
 static const struct file_operations proc_file_fops = {
 	.open = proc_open, .release = proc_file_release, .read = proc_read, .llseek = proc_llseek,
 };

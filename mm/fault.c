@@ -9,14 +9,20 @@
  *        find_vma; below a stack: grow it     -> SEGV_MAPERR "outside any VMA"
  *        access_error(vma, access)            -> SEGV_ACCERR "write to read-only VMA", ...
  *     5. resolve:
- *          present, write, not writable -> do_wp_page: cow_reuse (last reference)
- *                                                      or cow_copy
+ *          present, write, not writable -> do_wp_page: soft-dirty (clear_refs
+ *                                          protected it), cow_reuse (last
+ *                                          reference) or cow_copy
  *          present, otherwise           -> spurious_fault: a stale TLB entry
  *                                          (flush), or a corrupt table (panic)
  *          not present, file area       -> do_file_page    (the page cache's frame; SIGBUS
  *                                                       past the end of the file)
  *          not present, shared area     -> do_shared_page  (the shared object's frame)
  *          not present, otherwise       -> do_anonymous_page (demand-zero page)
+ *
+ * Soft-dirty (Linux's, mm/pagemap.c): a page made writable here is marked
+ * PTE_SOFT_DIRTY, so after clear_refs write-protected every page, the first
+ * write to each one is seen. A read fault after clear_refs maps the page
+ * read-only and clean (Linux maps the zero page), so a later write faults.
  *
  * Each branch names its case and bumps its counter; every fault, resolved
  * or not, becomes one event of the fault log (mm/faultlog.c: trace=fault,
@@ -56,7 +62,17 @@ static enum fault_result done(struct fault *f, enum fault_result r, const char *
 static uint64_t private_flags(const struct vma *v)
 {
 	uint64_t flags = vma_pte_flags(v);
-	return v->vm_flags & VM_WRITE ? flags | PTE_W : flags;   /* a private page owned alone */
+	return v->vm_flags & VM_WRITE ? flags | PTE_W | PTE_SOFT_DIRTY : flags;   /* owned alone */
+}
+
+/* A new page's flags: writable (and soft-dirty) unless this is a read fault
+ * in an area that clear_refs cleaned, where the first write must be seen. */
+static uint64_t new_page_flags(const struct vma *v, uint64_t flags, const struct fault *f)
+{
+	bool write = pf_decode(f->error).write;
+	if ((flags & PTE_W) && !write && !v->soft_dirty)
+		return flags & ~(PTE_W | PTE_SOFT_DIRTY);
+	return flags & PTE_W ? flags | PTE_SOFT_DIRTY : flags;
 }
 
 static enum fault_result map_new_frame(struct mm *mm, struct fault *f, paddr_t pa, uint64_t flags)
@@ -77,7 +93,7 @@ static enum fault_result do_anonymous_page(struct mm *mm, struct vma *v, struct 
 	if (!pa)
 		return done(f, FAULT_OOM, "out of memory for a demand-zero page");
 	count(&mm->stat.demand_zero, &vm_global.demand_zero);
-	enum fault_result r = map_new_frame(mm, f, pa, private_flags(v));
+	enum fault_result r = map_new_frame(mm, f, pa, new_page_flags(v, private_flags(v), f));
 	return r == FAULT_HANDLED ? done(f, r, "demand-zero page") : r;
 }
 /* LAB lazy: END */
@@ -107,7 +123,7 @@ static enum fault_result file_edge_page(struct mm *mm, struct vma *v, struct fau
 	memcpy(pa_to_kva(pa), pa_to_kva(cached), v->file_end - page);
 	frame_put(cached);
 	count(&mm->stat.file_fills, &vm_global.file_fills);
-	enum fault_result r = map_new_frame(mm, f, pa, private_flags(v));
+	enum fault_result r = map_new_frame(mm, f, pa, new_page_flags(v, private_flags(v), f));
 	return r == FAULT_HANDLED ? done(f, r, "file page: private copy up to the end of the segment's file part") : r;
 }
 
@@ -140,7 +156,7 @@ static enum fault_result file_cached_page(struct mm *mm, struct vma *v, struct f
 	uint64_t flags = vma_pte_flags(v) & ~PTE_W;
 	if ((v->vm_flags & VM_SHARED) && pf_decode(f->error).write) {
 		set_page_dirty(pa);
-		flags |= PTE_W;
+		flags |= PTE_W | PTE_SOFT_DIRTY;
 	}
 	count(&mm->stat.file_fills, &vm_global.file_fills);
 	enum fault_result r = map_new_frame(mm, f, pa, flags);
@@ -221,7 +237,7 @@ static enum fault_result do_shared_page(struct mm *mm, struct vma *v, struct fau
 		return done(f, FAULT_OOM, "out of memory for a shared page");
 	frame_get(*slot);   /* the page table's reference; the object keeps its own */
 	count(&mm->stat.shared_fills, &vm_global.shared_fills);
-	enum fault_result r = map_new_frame(mm, f, *slot, vma_pte_flags(v));
+	enum fault_result r = map_new_frame(mm, f, *slot, new_page_flags(v, vma_pte_flags(v), f));
 	return r == FAULT_HANDLED ? done(f, r, "shared page") : r;
 }
 
@@ -257,9 +273,14 @@ static enum fault_result do_wp_page(struct mm *mm, struct vma *v, struct fault *
 	uintptr_t page = page_round_down(f->addr);
 	paddr_t old = pte_addr(*pte);
 	if (v->vm_flags & VM_SHARED) {   /* shared pages are never copied */
-		pt_protect(mm->pgd, page, vma_pte_flags(v));
+		pt_protect(mm->pgd, page, vma_pte_flags(v) | PTE_SOFT_DIRTY);
 		f->frame = old;
 		return done(f, FAULT_HANDLED, "shared page made writable");
+	}
+	if (pa_to_page(old)->refcount == 1 && !(*pte & PTE_SOFT_DIRTY) && !v->soft_dirty) {   /* clear_refs did */
+		pt_protect(mm->pgd, page, private_flags(v));
+		count(&mm->stat.soft_dirty, &vm_global.soft_dirty);
+		return done(f, FAULT_HANDLED, "soft-dirty: first write since clear_refs");
 	}
 	if (pa_to_page(old)->refcount == 1) {   /* cow_reuse: nobody else has it any more */
 		pt_protect(mm->pgd, page, private_flags(v));

@@ -46,7 +46,8 @@ struct cow_ctx {
 	int err;
 };
 
-/* One present page of the parent: share its frame with the child. */
+/* One present page of a private area of the parent: share its frame with
+ * the child, copy-on-write. */
 /* LAB cow: BEGIN */
 static void share_page(uintptr_t va, pte_t *slot, int level, void *arg)
 {
@@ -128,7 +129,8 @@ struct mm *mm_dup(struct mm *parent)
 			continue;   /* the child's copy starts empty: demand-zero */
 		c.vma = v;
 		struct pt_visitor visit = { share_page, NULL, &c };
-		pt_traverse(parent->pgd, v->vm_start, v->vm_end, &visit);
+		if (!(v->vm_flags & VM_SHARED))   /* as Linux: the child faults shared pages in */
+			pt_traverse(parent->pgd, v->vm_start, v->vm_end, &visit);
 	}
 	if (c.err) {
 		mm_destroy(child);

@@ -62,6 +62,8 @@ struct vma {
 	struct mm *vm_mm;             /* the address space it is in */
 	struct vma *shared_next;      /* VMA_FILE: the file's list of areas (address_space.i_mmap) */
 	struct shm_object *shm;       /* VM_SHARED anonymous backing */
+	bool soft_dirty;              /* Linux VM_SOFTDIRTY: made or grown since the last
+	                                 clear_refs "4": every page reads as soft-dirty */
 	struct avl_node node;         /* in mm->vmas, keyed by vm_start */
 	struct vma *prev, *next;      /* address order */
 };
@@ -73,6 +75,7 @@ struct vm_counters {
 	uint64_t shared_fills;    /* shared anonymous page found or created */
 	uint64_t cow_copies;      /* write to a shared COW page: copied */
 	uint64_t cow_reuses;      /* write to a COW page no longer shared: made writable */
+	uint64_t soft_dirty;      /* write to a page clear_refs write-protected: made writable */
 	uint64_t stack_grows;     /* accesses (faults or user copies) that extended a stack area */
 	uint64_t segv;            /* faults that ended in SIGSEGV */
 	uint64_t pages_freed;     /* frames released by munmap/brk/exit */

@@ -303,9 +303,11 @@ long sys_munmap(uintptr_t start, size_t len)
 static uint64_t protect_flags(pte_t old, void *arg)
 {
 	const struct vma *v = arg;
-	uint64_t flags = vma_pte_flags(v);
+	uint64_t flags = vma_pte_flags(v) | (old & PTE_SOFT_DIRTY);
 	if (v->vm_file && !(old & PTE_W))
 		flags &= ~PTE_W;   /* a shared file page becomes writable at its write fault (dirty) */
+	if (!(flags & PTE_SOFT_DIRTY) && !v->soft_dirty)
+		flags &= ~PTE_W;   /* a clean shared page: its first write must fault (soft-dirty) */
 	return flags;
 }
 

@@ -30,6 +30,10 @@ typedef uint64_t pte_t;
 #define PTE_PS   (1ull << 7)  /* page size: in a PD (PDPT) entry, maps a 2 MiB (1 GiB) page directly */
 #define PTE_G    (1ull << 8)  /* global: the TLB keeps it across CR3 loads (needs CR4.PGE) */
 #define PTE_NX   (1ull << 63)  /* no-execute: instruction fetch faults (needs EFER.NXE) */
+/* Software bit (the CPU ignores bits 11..9): Linux's soft-dirty, "written since
+ * the last write of 4 to /proc/PID/clear_refs" (mm/pagemap.c). Set by the write
+ * fault that makes a page writable; clear_refs clears it and PTE_W together. */
+#define PTE_SOFT_DIRTY (1ull << 11)
 
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 #define PT_ENTRIES 512

@@ -102,6 +102,7 @@ struct vma *vma_alloc(uintptr_t start, uintptr_t end, uint64_t flags, enum vma_k
 	v->vm_end = end;
 	v->vm_flags = flags | VM_MAYWRITE;   /* only a read-only fd's shared mapping lacks it */
 	v->kind = kind;
+	v->soft_dirty = true;   /* as Linux: a new area reads soft-dirty until clear_refs */
 	return v;
 }
 
@@ -240,6 +241,7 @@ static void absorb(struct mm *mm, struct vma *a, struct vma *b)
 {
 	vma_remove(mm, b);
 	a->vm_end = b->vm_end;
+	a->soft_dirty |= b->soft_dirty;   /* Linux ignores VM_SOFTDIRTY when merging */
 	vma_free(b);
 }
 
