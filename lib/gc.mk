@@ -28,8 +28,10 @@
 # stack word the scan reads, for the same reason.
 
 GC_SRC := lib/gc_alloc.c lib/gc_heap.c lib/gc_mark.c lib/gc_roots.c lib/gc_sweep.c \
-	lib/gc_collect.c lib/gc_leak.c lib/gc_check.c lib/gc_compat.c
-GC_HDR := lib/gc_internal.h lib/include/pagoda_gc.h lib/include/gc.h
+	lib/gc_collect.c lib/gc_leak.c lib/gc_check.c lib/gc_compat.c lib/gc_table.c \
+	lib/gc_typed.c lib/gc_finalize.c lib/gc_debug.c lib/gc_backptr.c
+GC_HDR := lib/gc_internal.h lib/gc_table.h lib/include/pagoda_gc.h lib/include/gc.h \
+	$(wildcard lib/include/gc/*.h)
 
 # -fno-strict-aliasing: the scanner reads any memory as words.
 GC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-strict-aliasing -MD

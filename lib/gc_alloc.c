@@ -3,7 +3,7 @@
  * Owns: G.free (the per-class free lists), the size-class tables, and the
  * path from a request to an object:
  *
- *   gc_malloc ──fast──▶ pop G.free[atomic][class]           (a few instructions)
+ *   gc_malloc ──fast──▶ pop G.free[kind][class]              (a few instructions)
  *       │
  *       └─slow─▶ alloc_slow ─▶ refill_class: lazily sweep a block of the class,
  *                             or carve a fresh page into objects,
@@ -49,12 +49,13 @@ void alloc_init_classes(void)
 
 /* ---- the fast path ----------------------------------------------------- */
 
-static void *alloc_slow(size_t n, int atomic, const char *file, int line, void *ret);
+static void *alloc_slow(size_t n, unsigned k, const char *file, int line, void *ret);
 
-static inline __attribute__((always_inline)) void *alloc_fast(size_t n, int atomic)
+/* k is OBJ_NORMAL or OBJ_ATOMIC: the other kinds always take the slow path. */
+static inline __attribute__((always_inline)) void *alloc_fast(size_t n, unsigned k)
 {
 	if (n - 1 < G.fast_max) {
-		void **head = &G.free[atomic][G.class_of[(n + GC_GRANULE - 1) / GC_GRANULE]];
+		void **head = &G.free[k][G.class_of[(n + GC_GRANULE - 1) / GC_GRANULE]];
 		void **p = *head;
 		if (p) {
 			*head = *p;
@@ -92,8 +93,19 @@ void *gc_malloc_atomic_at(size_t n, const char *file, int line)
 /* For wrappers (gc_compat.c) that pass their own caller as the site. */
 void *gc_malloc_from(size_t n, int atomic, void *ret)
 {
-	void *p = alloc_fast(n, atomic != 0);
-	return p ? p : alloc_slow(n, atomic != 0, NULL, 0, ret);
+	unsigned k = atomic ? OBJ_ATOMIC : OBJ_NORMAL;
+	void *p = alloc_fast(n, k);
+	return p ? p : alloc_slow(n, k, NULL, 0, ret);
+}
+
+/* Any kind, always the slow path. An uncollectable object is marked at
+ * once and stays marked until gc_free (its mark bit means "allocated"). */
+void *gc_malloc_kind(size_t n, enum obj_kind k)
+{
+	void *p = alloc_slow(n, k, NULL, 0, __builtin_return_address(0));
+	if (p && k == OBJ_UNCOLLECTABLE)
+		mark_set(block_of((uintptr_t)p), p);
+	return p;
 }
 
 /* ---- the slow path ----------------------------------------------------- */
@@ -106,37 +118,43 @@ static int make_room(size_t npages)
 		collect_now();
 		return 0;
 	}
-	return heap_grow(npages);
+	if (heap_grow(npages) == 0)
+		return 0;
+	if (G.allocd && !G.disabled) {   /* the heap may not grow: collect now */
+		collect_now();
+		return 0;
+	}
+	return -1;
 }
 
 /* Turn a free page into a block of class c and make it the class's list. */
-static void small_block_init(struct gc_block *b, unsigned c, int atomic)
+static void small_block_init(struct gc_block *b, unsigned c, unsigned k)
 {
 	uint32_t size = G.class_size[c];
 	b->kind = BLOCK_SMALL;
-	b->atomic = (uint8_t)atomic;
+	b->okind = (uint8_t)k;
 	b->cls = (uint8_t)c;
 	b->size = size;
 	b->inv = (uint32_t)(((1ull << 32) + size - 1) / size);
 	b->n = GC_PAGE / size;
 	memset(b->mark, 0, sizeof b->mark);
-	if (!atomic && !b->zeroed)
+	if (k != OBJ_ATOMIC && !b->zeroed)
 		memset(b->start, 0, GC_PAGE);
 	b->zeroed = 0;
 	char *p = b->start;
 	for (uint32_t i = 0; i + 1 < b->n; i++, p += size)
 		*(void **)p = p + size;
 	*(void **)p = NULL;
-	G.free[atomic][c] = b->start;
+	G.free[k][c] = b->start;
 	G.allocd += (size_t)b->n * size;
 	G.total_allocd += (size_t)b->n * size;
 }
 
-static int refill_from_sweep_list(unsigned c, int atomic)
+static int refill_from_sweep_list(unsigned c, unsigned k)
 {
 	struct gc_block *b;
-	while ((b = G.sweep[atomic][c])) {
-		G.sweep[atomic][c] = b->next;
+	while ((b = G.sweep[k][c])) {
+		G.sweep[k][c] = b->next;
 		b->next = NULL;
 		if (sweep_block(b))
 			return 1;
@@ -144,14 +162,14 @@ static int refill_from_sweep_list(unsigned c, int atomic)
 	return 0;
 }
 
-static int refill_class(unsigned c, int atomic)
+static int refill_class(unsigned c, unsigned k)
 {
 	for (;;) {
-		if (refill_from_sweep_list(c, atomic))
+		if (refill_from_sweep_list(c, k))
 			return 0;
 		struct gc_block *b = heap_alloc_pages(1);
 		if (b) {
-			small_block_init(b, c, atomic);
+			small_block_init(b, c, k);
 			return 0;
 		}
 		if (make_room(1))
@@ -159,19 +177,19 @@ static int refill_class(unsigned c, int atomic)
 	}
 }
 
-static void *small_alloc(size_t n, int atomic)
+static void *small_alloc(size_t n, unsigned k)
 {
 	unsigned c = G.class_of[(n + GC_GRANULE - 1) / GC_GRANULE];
 	void **p;
-	while (!(p = G.free[atomic][c]))
-		if (refill_class(c, atomic))
+	while (!(p = G.free[k][c]))
+		if (refill_class(c, k))
 			return NULL;
-	G.free[atomic][c] = *p;
+	G.free[k][c] = *p;
 	*p = NULL;
 	return p;
 }
 
-static void *large_alloc(size_t n, int atomic)
+static void *large_alloc(size_t n, unsigned k)
 {
 	if (n > UINT32_MAX)
 		return NULL;
@@ -181,12 +199,12 @@ static void *large_alloc(size_t n, int atomic)
 		if (make_room(np))
 			return NULL;
 	b->kind = BLOCK_LARGE;
-	b->atomic = (uint8_t)atomic;
+	b->okind = (uint8_t)k;
 	b->size = (uint32_t)n;
 	memset(b->mark, 0, sizeof b->mark);
 	for (size_t i = 0; i < np; i++) {
 		struct gc_block *t = heap_page_header(b, i);
-		if (!atomic && !t->zeroed)
+		if (k != OBJ_ATOMIC && !t->zeroed)
 			memset(t->start, 0, GC_PAGE);
 		t->zeroed = 0;
 	}
@@ -196,29 +214,32 @@ static void *large_alloc(size_t n, int atomic)
 	return b->start;
 }
 
-static void *alloc_object(size_t n, int atomic)
+static void *alloc_object(size_t n, unsigned k)
 {
 	if (n == 0)
 		n = 1;
 	if (n <= GC_SMALL_MAX)
-		return small_alloc(n, atomic);
-	return large_alloc(n, atomic);
+		return small_alloc(n, k);
+	return large_alloc(n, k);
 }
 
-static __attribute__((noinline)) void *alloc_slow(size_t n, int atomic, const char *file,
+static __attribute__((noinline)) void *alloc_slow(size_t n, unsigned k, const char *file,
 						  int line, void *ret)
 {
 	gc_ensure_init();
-	void *p = alloc_object(n, atomic);
+	finalize_run_pending();
+	void *p = alloc_object(n, k);
 	if (p && G.find_leak)
 		leak_record(p, n, file, line, ret);
+	if (!p && G.oom_fn)
+		p = G.oom_fn(n);
 	return p;
 }
 
 /* ---- free, realloc, queries --------------------------------------------- */
 
 /* The start of the object containing p, with its block; NULL if none. */
-static char *object_of(const void *p, struct gc_block **bp)
+char *object_of(const void *p, struct gc_block **bp)
 {
 	struct gc_block *b = block_of((uintptr_t)p);
 	*bp = b;
@@ -230,11 +251,6 @@ static char *object_of(const void *p, struct gc_block **bp)
 	return i < b->n ? b->start + (size_t)i * b->size : NULL;
 }
 
-static size_t capacity(const struct gc_block *b)
-{
-	return b->kind == BLOCK_SMALL ? b->size : (size_t)b->n * GC_PAGE;
-}
-
 void gc_free(void *p)
 {
 	struct gc_block *b;
@@ -243,7 +259,7 @@ void gc_free(void *p)
 		return;
 	if (G.find_leak)
 		leak_forget(p);
-	size_t cap = capacity(b);
+	size_t cap = block_capacity(b);
 	G.allocd -= cap < G.allocd ? cap : G.allocd;
 	if (b->kind == BLOCK_LARGE) {
 		size_t np = b->n;
@@ -251,10 +267,12 @@ void gc_free(void *p)
 		heap_free_run(b, np);
 		return;
 	}
-	if (!b->atomic)
+	if (b->okind != OBJ_ATOMIC)
 		memset(obj, 0, b->size);
-	*(void **)obj = G.free[b->atomic][b->cls];
-	G.free[b->atomic][b->cls] = obj;
+	if (b->okind == OBJ_UNCOLLECTABLE)
+		mark_unset(b, obj);
+	*(void **)obj = G.free[b->okind][b->cls];
+	G.free[b->okind][b->cls] = obj;
 }
 
 void *gc_realloc_at(void *p, size_t n, const char *file, int line)
@@ -270,9 +288,9 @@ void *gc_realloc_at(void *p, size_t n, const char *file, int line)
 	char *obj = object_of(p, &b);
 	if (!obj || obj != p)
 		return NULL;
-	size_t cap = capacity(b);
+	size_t cap = block_capacity(b);
 	if (n <= cap && n > cap / 2) {
-		if (!b->atomic)
+		if (b->okind != OBJ_ATOMIC)
 			memset(obj + n, 0, cap - n);   /* no stale pointers past the end */
 		if (G.find_leak) {
 			leak_forget(p);
@@ -280,7 +298,7 @@ void *gc_realloc_at(void *p, size_t n, const char *file, int line)
 		}
 		return p;
 	}
-	void *q = alloc_slow(n, b->atomic, file, line, ret);
+	void *q = alloc_slow(n, b->okind == OBJ_ATOMIC ? OBJ_ATOMIC : OBJ_NORMAL, file, line, ret);
 	if (q) {
 		memcpy(q, p, n < cap ? n : cap);
 		gc_free(p);
@@ -302,7 +320,7 @@ void *gc_base(const void *p)
 size_t gc_size(const void *p)
 {
 	struct gc_block *b;
-	return object_of(p, &b) ? capacity(b) : 0;
+	return object_of(p, &b) ? block_capacity(b) : 0;
 }
 
 int gc_was_marked(const void *p)

@@ -66,17 +66,17 @@ static void check_chunk(struct gc_chunk *c)
 
 static void check_free_lists(void)
 {
-	for (int a = 0; a < 2; a++)
+	for (int a = 0; a < GC_KINDS; a++)
 		for (unsigned c = 0; c < G.nclasses; c++)
 			for (void **p = G.free[a][c]; p; p = *p) {
 				struct gc_block *b = block_of((uintptr_t)p);
-				if (!b || b->kind != BLOCK_SMALL || b->cls != c || b->atomic != a) {
+				if (!b || b->kind != BLOCK_SMALL || b->cls != c || b->okind != a) {
 					complain("free-list object in the wrong block", p);
 					break;
 				}
 				if ((uintptr_t)p != (uintptr_t)b->start + small_index(b, (uintptr_t)p) * (uintptr_t)b->size)
 					complain("free-list entry not an object start", p);
-				for (uint32_t w = 1; !a && w < b->size / sizeof(void *); w++)
+				for (uint32_t w = 1; a != OBJ_ATOMIC && w < b->size / sizeof(void *); w++)
 					if (p[w])
 						complain("free object not zero", p);
 			}
@@ -130,9 +130,9 @@ static void explain_heap(const char *obj)
 		for (size_t i = 0; i < c->npages;) {
 			struct gc_block *b = &c->hdr[i];
 			size_t step = b->kind == BLOCK_SMALL ? 1 : b->n;
-			for (uint32_t k = 0; b->kind == BLOCK_SMALL && !b->atomic && k < b->n; k++)
+			for (uint32_t k = 0; b->kind == BLOCK_SMALL && b->okind != OBJ_ATOMIC && k < b->n; k++)
 				explain_object(b->start + (size_t)k * b->size, b->size, obj);
-			if (b->kind == BLOCK_LARGE && !b->atomic)
+			if (b->kind == BLOCK_LARGE && b->okind != OBJ_ATOMIC)
 				explain_object(b->start, step * GC_PAGE, obj);
 			i += step;
 		}

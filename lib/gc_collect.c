@@ -107,6 +107,8 @@ void collect_now(void)
 	mark_clear_all();
 	roots_mark_all();
 	mark_recover_overflow();
+	debug_check_heap();
+	finalize_after_mark();
 	if (G.find_leak)
 		leak_report_unmarked();
 	sweep_reclaim();

@@ -163,6 +163,13 @@ int heap_grow(size_t npages)
 		want = MIN_CHUNK_PAGES;
 	if (want < npages)
 		want = npages;
+	if (G.dont_expand && G.heap_bytes)
+		return -1;
+	if (G.max_heap && G.heap_bytes + want * GC_PAGE > G.max_heap) {
+		want = G.max_heap > G.heap_bytes ? (G.max_heap - G.heap_bytes) / GC_PAGE : 0;
+		if (want < npages)
+			return -1;   /* GC_set_max_heap_size */
+	}
 	struct gc_chunk *c = chunk_create(want);
 	if (!c || chunk_map(c))
 		return -1;

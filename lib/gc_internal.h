@@ -23,7 +23,10 @@
  *     every chunk map to NULL;
  *   - G.lo <= every chunk address < G.hi;
  *   - an object on a free list lies in a SMALL block of that list's class and
- *     atomicity; its first word is the link, the rest is zero unless atomic;
+ *     object kind; its first word is the link, the rest is zero unless the
+ *     kind is OBJ_ATOMIC;
+ *   - OBJ_UNCOLLECTABLE blocks: a mark bit means "allocated"; collections
+ *     never clear it, gc_free does (so the objects are roots and never swept);
  *   - a SMALL block is on at most one sweep list, and only between the end of
  *     a collection and its lazy sweep;
  *   - mark bits mean "reachable at the last collection" until the next one
@@ -50,6 +53,17 @@ enum {
 
 enum block_kind { BLOCK_FREE, BLOCK_SMALL, BLOCK_LARGE };
 
+/* What the objects of a block hold, and so how marking treats them (bdwgc's
+ * "object kinds"). Every kind but OBJ_ATOMIC is handed out zeroed. */
+enum obj_kind {
+	OBJ_NORMAL,         /* any word may be a pointer: scan all */
+	OBJ_ATOMIC,         /* no pointers: never scanned (strings, numbers) */
+	OBJ_UNCOLLECTABLE,  /* scanned, a root, never reclaimed (gc_compat.c) */
+	OBJ_TYPED,          /* only the words its layout names (gc_typed.c) */
+	OBJ_FINALIZED,      /* a closure word first, run when found dead (gc_finalize.c) */
+	GC_KINDS
+};
+
 /* One per page; the hot fields of the mark loop come first. */
 struct gc_block {
 	char *start;              /* the page's address; never changes */
@@ -59,7 +73,7 @@ struct gc_block {
 	uint32_t inv;             /* SMALL: ceil(2^32 / size), index by multiply */
 	uint32_t n;               /* SMALL: objects; LARGE, FREE: pages */
 	uint8_t kind;             /* enum block_kind */
-	uint8_t atomic;           /* objects hold no pointers: never scanned */
+	uint8_t okind;            /* enum obj_kind */
 	uint8_t cls;              /* SMALL: size class */
 	uint8_t zeroed;           /* the page is all zero (fresh from mmap) */
 };
@@ -79,7 +93,7 @@ struct root_range { uintptr_t *lo, *hi; };
 struct gc_state {
 	/* allocation fast path */
 	size_t fast_max;                          /* GC_SMALL_MAX, or 0 in leak mode */
-	void *free[2][GC_MAX_CLASSES];            /* [atomic][class] free lists */
+	void *free[GC_KINDS][GC_MAX_CLASSES];     /* [kind][class] free lists */
 	uint8_t class_of[GC_SMALL_MAX / GC_GRANULE + 1]; /* granules → class */
 	uint32_t class_size[GC_MAX_CLASSES];
 	unsigned nclasses;
@@ -88,7 +102,7 @@ struct gc_state {
 	uintptr_t lo, hi;                         /* bounds of all chunks */
 	struct gc_chunk *chunks;
 	struct gc_block *runs[GC_RUN_BINS];       /* free runs by length */
-	struct gc_block *sweep[2][GC_MAX_CLASSES];/* blocks to sweep lazily */
+	struct gc_block *sweep[GC_KINDS][GC_MAX_CLASSES]; /* blocks to sweep lazily */
 	size_t heap_bytes, peak_heap_bytes;
 
 	/* policy and statistics */
@@ -100,6 +114,9 @@ struct gc_state {
 	int initialized;
 	int find_leak;
 	int trace;                                /* PAGODA_GC_TRACE set */
+	size_t max_heap;                          /* GC_set_max_heap_size; 0: none */
+	int dont_expand;                          /* GC_set_dont_expand */
+	void *(*oom_fn)(size_t);                  /* GC_set_oom_fn */
 	uint64_t collections;
 	uint64_t pause_last, pause_max, pause_total;
 	uint64_t overflows, leaks_reported;
@@ -145,6 +162,25 @@ static inline int mark_test(const struct gc_block *b, uint32_t i)
 	return (b->mark[i >> 6] >> (i & 63)) & 1;
 }
 
+/* Set / clear the mark bit of the object starting at obj (SMALL or LARGE). */
+static inline void mark_set(struct gc_block *b, const void *obj)
+{
+	uint32_t i = b->kind == BLOCK_SMALL ? small_index(b, (uintptr_t)obj) : 0;
+	b->mark[i >> 6] |= 1ull << (i & 63);
+}
+
+static inline void mark_unset(struct gc_block *b, const void *obj)
+{
+	uint32_t i = b->kind == BLOCK_SMALL ? small_index(b, (uintptr_t)obj) : 0;
+	b->mark[i >> 6] &= ~(1ull << (i & 63));
+}
+
+/* Bytes an object of block b may hold (its size class, or its pages). */
+static inline size_t block_capacity(const struct gc_block *b)
+{
+	return b->kind == BLOCK_SMALL ? b->size : (size_t)b->n * GC_PAGE;
+}
+
 /* gc_heap.c */
 void heap_init(void);
 struct gc_block *heap_alloc_pages(size_t npages);   /* NULL: no free run */
@@ -162,6 +198,21 @@ void mark_clear_all(void);
 void mark_range(uintptr_t *lo, uintptr_t *hi);
 void mark_drain(void);
 void mark_recover_overflow(void);
+void mark_contents(struct gc_block *b, void *obj);  /* push what obj points to */
+void mark_uncollectable(void);                      /* their contents, as roots */
+
+/* gc_typed.c: an OBJ_TYPED object of `words` words keeps its layout in its
+ * last two words. typed_next_run gives the next run [*i, *i + *len) of
+ * pointer words at or after *i; 0 when there is none. */
+int typed_next_run(const uintptr_t *obj, size_t words, size_t *i, size_t *len);
+
+/* gc_finalize.c: run between marking and sweeping, and as roots */
+void finalize_after_mark(void);
+void finalize_mark_roots(void);
+void finalize_run_pending(void);     /* slow path: run ready finalizers */
+
+/* gc_debug.c: check the guard words of live debug objects after marking */
+void debug_check_heap(void);
 
 /* gc_roots.c */
 void roots_init(void);
@@ -179,6 +230,9 @@ size_t collect_heap_target(void);
 /* gc_alloc.c */
 void alloc_init_classes(void);
 void *gc_malloc_from(size_t n, int atomic, void *ret);
+void *gc_malloc_kind(size_t n, enum obj_kind k);     /* slow path, any kind */
+/* The object containing p (its start, and its block), or NULL. */
+char *object_of(const void *p, struct gc_block **bp);
 void gc_ensure_init(void);
 
 /* gc_leak.c */

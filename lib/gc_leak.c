@@ -13,93 +13,47 @@
  * instruction (return address - 1), which `addr2line -e prog ADDR` turns into
  * the line.
  *
- * Owns: the site table, an open-addressing hash set keyed by object address,
- * in its own mmap'd memory. That memory is never scanned (else every recorded
- * object would look reachable).
+ * Owns: the site table (gc_table.c: keyed by object address; v[0] file,
+ * v[1] return address, v[2] size, v[3] line), outside the scanned memory
+ * (else every recorded object would look reachable).
  *
- * Invariants: an object is in the table iff it was allocated in this mode and
- * neither freed nor reported; used + tombstones <= cap / 2.
+ * Invariant: an object is in the table iff it was allocated in this mode and
+ * neither freed nor reported.
  *
  * Callers: gc_alloc.c (record, forget), gc_collect.c (report).
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include "gc_internal.h"
+#include "gc_table.h"
 
 struct leak_site {
-	void *obj;               /* NULL: empty; TOMB: deleted */
+	void *obj;
 	const char *file;
 	void *ret;
 	size_t size;
 	int line;
 };
 
-#define TOMB ((void *)1)
-
-static struct leak_site *table;
-static size_t cap, used, tombs;
-
-static size_t slot_of(const void *p)
-{
-	return (size_t)(((uintptr_t)p >> 4) * 0x9e3779b97f4a7c15ull) & (cap - 1);
-}
-
-static void insert(struct leak_site s)
-{
-	size_t i = slot_of(s.obj);
-	while (table[i].obj && table[i].obj != TOMB)
-		i = (i + 1) & (cap - 1);
-	if (table[i].obj == TOMB)
-		tombs--;
-	table[i] = s;
-	used++;
-}
-
-static int rehash(size_t newcap)
-{
-	struct leak_site *old = table;
-	size_t oldcap = cap;
-	void *m = mmap(NULL, newcap * sizeof *table, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED)
-		return -1;
-	table = m;
-	cap = newcap;
-	used = tombs = 0;
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i].obj && old[i].obj != TOMB)
-			insert(old[i]);
-	if (old)
-		munmap(old, oldcap * sizeof *table);
-	return 0;
-}
+static struct gc_table sites;
 
 void leak_record(void *p, size_t size, const char *file, int line, void *ret)
 {
-	if ((used + tombs + 1) * 2 > cap && rehash(cap ? (used * 4 > cap ? cap * 2 : cap) : 1024))
+	int fresh;
+	struct gc_entry *e = table_put(&sites, (uintptr_t)p, &fresh);
+	if (!e)
 		return;
-	insert((struct leak_site){ .obj = p, .file = file, .ret = ret, .size = size, .line = line });
-}
-
-static struct leak_site *find(const void *p)
-{
-	if (!cap)
-		return NULL;
-	for (size_t i = slot_of(p); table[i].obj; i = (i + 1) & (cap - 1))
-		if (table[i].obj == p)
-			return &table[i];
-	return NULL;
+	e->v[0] = (uintptr_t)file;
+	e->v[1] = (uintptr_t)ret;
+	e->v[2] = size;
+	e->v[3] = (uintptr_t)line;
 }
 
 void leak_forget(void *p)
 {
-	struct leak_site *s = find(p);
-	if (s) {
-		s->obj = TOMB;
-		used--;
-		tombs++;
-	}
+	struct gc_entry *e = table_get(&sites, (uintptr_t)p);
+	if (e)
+		table_del(&sites, e);
 }
 
 static void report(const struct leak_site *s)
@@ -116,15 +70,14 @@ static void report(const struct leak_site *s)
  * follows reclaims it. */
 void leak_report_unmarked(void)
 {
-	for (size_t i = 0; i < cap; i++) {
-		struct leak_site *s = &table[i];
-		if (!s->obj || s->obj == TOMB || gc_was_marked(s->obj))
+	for (struct gc_entry *e = NULL; (e = table_next(&sites, e));) {
+		if (gc_was_marked((void *)e->key))
 			continue;
-		report(s);
+		struct leak_site s = { (void *)e->key, (const char *)e->v[0], (void *)e->v[1], e->v[2],
+				       (int)e->v[3] };
+		report(&s);
 		G.leaks_reported++;
-		s->obj = TOMB;
-		used--;
-		tombs++;
+		table_del(&sites, e);
 	}
 }
 

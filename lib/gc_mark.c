@@ -12,6 +12,10 @@
  * (the rest is pushed back first), so a big pointer array does not flood the
  * stack either.
  *
+ * What a marked object's words are depends on its block's kind (gc_internal.h):
+ * OBJ_ATOMIC objects are never pushed; OBJ_TYPED objects are pushed with the
+ * low bit of hi set, and the drain scans only the words their layout names.
+ *
  * Overflow: when the stack is full a push is dropped and G.ms_overflowed is
  * set; the object is already marked but its children may not be. Recovery
  * (after the stack drains) rescans every marked object in the heap, which
@@ -67,11 +71,13 @@ void gc_set_mark_stack_limit(size_t entries)
 		stack_map(entries ? entries : MS_DEFAULT);
 }
 
+/* Uncollectable objects keep their bits: there a bit means "allocated". */
 void mark_clear_all(void)
 {
 	for (struct gc_chunk *c = G.chunks; c; c = c->next)
 		for (size_t i = 0; i < c->npages; i++)
-			memset(c->hdr[i].mark, 0, sizeof c->hdr[i].mark);
+			if (c->hdr[i].okind != OBJ_UNCOLLECTABLE || c->hdr[i].kind == BLOCK_FREE)
+				memset(c->hdr[i].mark, 0, sizeof c->hdr[i].mark);
 }
 
 /* ---- the mark loop (the collector's hot path) --------------------------- */
@@ -86,6 +92,19 @@ static inline __attribute__((always_inline)) void push(struct mark_entry **top, 
 	(*top)->lo = lo;
 	(*top)->hi = hi;
 	(*top)++;
+}
+
+enum { TYPED_TAG = 1 };
+
+/* Push the words of a newly marked object that may hold pointers. */
+static inline __attribute__((always_inline)) void push_object(struct mark_entry **top,
+							       const struct gc_block *b, uintptr_t *obj)
+{
+	size_t words = block_capacity(b) / sizeof(uintptr_t);
+	if (b->okind == OBJ_NORMAL || b->okind == OBJ_UNCOLLECTABLE || b->okind == OBJ_FINALIZED)
+		push(top, obj, obj + words);
+	else if (b->okind == OBJ_TYPED)
+		push(top, obj, (uintptr_t *)((uintptr_t)(obj + words) | TYPED_TAG));
 }
 
 /* LAB gc: BEGIN */
@@ -109,16 +128,10 @@ static inline __attribute__((always_inline, no_sanitize("address"))) void scan_w
 			if (i >= b->n || (*word & bit))
 				continue;
 			*word |= bit;
-			if (b->atomic)
-				continue;
-			uintptr_t *obj = (uintptr_t *)(b->start + (size_t)i * b->size);
-			push(top, obj, obj + b->size / sizeof(uintptr_t));
+			push_object(top, b, (uintptr_t *)(b->start + (size_t)i * b->size));
 		} else if (b->kind == BLOCK_LARGE && !(b->mark[0] & 1)) {
 			b->mark[0] = 1;
-			if (!b->atomic) {
-				uintptr_t *obj = (uintptr_t *)b->start;
-				push(top, obj, obj + (size_t)b->n * GC_PAGE / sizeof(uintptr_t));
-			}
+			push_object(top, b, (uintptr_t *)b->start);
 		}
 	}
 }
@@ -129,9 +142,9 @@ static inline __attribute__((always_inline, no_sanitize("address"))) void scan_w
 {
 	// Lab gc: for each word of [p, end) that points into an object (G.lo,
 	// G.hi, block_of, small_index) whose mark bit is clear, set the bit and,
-	// unless the block is atomic, push the object's words. Until then nothing
-	// is marked, so a collection frees everything.
-	(void)p, (void)end, (void)top, (void)push;
+	// push the words it may hold pointers in (push_object knows the kinds).
+	// Until then nothing is marked, so a collection frees everything.
+	(void)p, (void)end, (void)top, (void)push_object;
 }
 */
 
@@ -141,6 +154,16 @@ __attribute__((no_sanitize("address"))) void mark_range(uintptr_t *lo, uintptr_t
 	struct mark_entry *top = G.ms_top;
 	scan_words(lo, hi, &top);
 	G.ms_top = top;
+}
+
+/* A typed object: only the runs of pointer words its layout names. */
+static __attribute__((noinline)) void scan_typed(uintptr_t *obj, uintptr_t *end, struct mark_entry **top)
+{
+	size_t words = (size_t)(end - obj), i = 0, len;
+	while (typed_next_run(obj, words, &i, &len)) {
+		scan_words(obj + i, obj + i + len, top);
+		i += len;
+	}
 }
 
 /* Pop and scan until the stack is empty.
@@ -158,6 +181,10 @@ __attribute__((no_sanitize("address"))) void mark_drain(void)
 	for (;;) {
 		while (count < PREFETCH_DEPTH && top != G.ms_base) {
 			struct mark_entry e = *--top;
+			if ((uintptr_t)e.hi & TYPED_TAG) {
+				scan_typed(e.lo, (uintptr_t *)((uintptr_t)e.hi & ~(uintptr_t)TYPED_TAG), &top);
+				continue;
+			}
 			if ((size_t)(e.hi - e.lo) > SCAN_CHUNK) {
 				top->lo = e.lo + SCAN_CHUNK;   /* the rest stays on the stack */
 				top++;
@@ -178,14 +205,22 @@ __attribute__((no_sanitize("address"))) void mark_drain(void)
 
 /* ---- overflow recovery (the slow path) ----------------------------------- */
 
+/* Push what the (marked or not) object obj of block b points to. */
+void mark_contents(struct gc_block *b, void *obj)
+{
+	struct mark_entry *top = G.ms_top;
+	push_object(&top, b, obj);
+	G.ms_top = top;
+}
+
+/* Scan every marked object of b, draining after each. */
 static void rescan_block(struct gc_block *b)
 {
-	if (b->atomic)
+	if (b->okind == OBJ_ATOMIC)
 		return;
 	if (b->kind == BLOCK_LARGE) {
 		if (b->mark[0] & 1) {
-			uintptr_t *obj = (uintptr_t *)b->start;
-			mark_range(obj, obj + (size_t)b->n * GC_PAGE / sizeof(uintptr_t));
+			mark_contents(b, b->start);
 			mark_drain();
 		}
 		return;
@@ -193,9 +228,21 @@ static void rescan_block(struct gc_block *b)
 	for (uint32_t i = 0; i < b->n; i++) {
 		if (!mark_test(b, i))
 			continue;
-		uintptr_t *obj = (uintptr_t *)(b->start + (size_t)i * b->size);
-		mark_range(obj, obj + b->size / sizeof(uintptr_t));
+		mark_contents(b, b->start + (size_t)i * b->size);
 		mark_drain();
+	}
+}
+
+/* Uncollectable objects are roots: scan every allocated one. */
+void mark_uncollectable(void)
+{
+	for (struct gc_chunk *c = G.chunks; c; c = c->next) {
+		for (size_t i = 0; i < c->npages;) {
+			struct gc_block *b = &c->hdr[i];
+			if (b->kind != BLOCK_FREE && b->okind == OBJ_UNCOLLECTABLE)
+				rescan_block(b);
+			i += b->kind == BLOCK_SMALL ? 1 : b->n;
+		}
 	}
 }
 

@@ -151,4 +151,6 @@ void roots_mark_all(void)
 	mark_excluding_self(G.data_lo, G.data_hi);
 	for (unsigned i = 0; i < G.nroots; i++)
 		mark_excluding_self(G.roots[i].lo, G.roots[i].hi);
+	mark_uncollectable();
+	finalize_mark_roots();
 }

@@ -44,8 +44,8 @@ static void reclaim_small(struct gc_block *b)
 	G.live_bytes += (size_t)live * b->size;
 	G.live_objects += live;
 	if (live < b->n) {
-		b->next = G.sweep[b->atomic][b->cls];
-		G.sweep[b->atomic][b->cls] = b;
+		b->next = G.sweep[b->okind][b->cls];
+		G.sweep[b->okind][b->cls] = b;
 	}
 }
 
@@ -160,13 +160,13 @@ size_t sweep_block(struct gc_block *b)
 		if (mark_test(b, i))
 			continue;
 		char *obj = b->start + (size_t)i * size;
-		if (!b->atomic)
+		if (b->okind != OBJ_ATOMIC)
 			memset(obj, 0, size);
 		*(void **)obj = head;
 		head = obj;
 		count++;
 	}
-	G.free[b->atomic][b->cls] = head;
+	G.free[b->okind][b->cls] = head;
 	G.allocd += count * size;
 	G.total_allocd += count * size;
 	return count;

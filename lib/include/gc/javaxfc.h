@@ -1,0 +1,12 @@
+/* gc/javaxfc.h: bdwgc's "run every finalizer now" for Java-like runtimes
+ * (lib/gc_finalize.c). Thread suspension is not offered: no threads. */
+#ifndef GC_JAVAXFC_H
+#define GC_JAVAXFC_H
+
+#include "gc.h"
+
+/* Run the finalizers of all registered objects, reachable or not, until
+ * none is left. */
+void GC_finalize_all(void);
+
+#endif
