@@ -118,6 +118,8 @@ static int make_room(size_t npages)
 		collect_now();
 		return 0;
 	}
+	if (G.mode == MODE_GENERATIONAL)
+		G.major_due = 1;   /* minors no longer keep up: a major soon */
 	if (heap_grow(npages) == 0)
 		return 0;
 	if (G.allocd && !G.disabled) {   /* the heap may not grow: collect now */
@@ -141,6 +143,7 @@ static void small_block_init(struct gc_block *b, unsigned c, unsigned k)
 	if (k != OBJ_ATOMIC && !b->zeroed)
 		memset(b->start, 0, GC_PAGE);
 	b->zeroed = 0;
+	dirty_new_block(b, 1);
 	char *p = b->start;
 	for (uint32_t i = 0; i + 1 < b->n; i++, p += size)
 		*(void **)p = p + size;
@@ -209,6 +212,7 @@ static void *large_alloc(size_t n, unsigned k)
 		t->zeroed = 0;
 	}
 	heap_map_large(b, np);
+	dirty_new_block(b, np);
 	G.allocd += np * GC_PAGE;
 	G.total_allocd += np * GC_PAGE;
 	return b->start;
@@ -228,6 +232,8 @@ static __attribute__((noinline)) void *alloc_slow(size_t n, unsigned k, const ch
 {
 	gc_ensure_init();
 	finalize_run_pending();
+	if (G.mode != MODE_STW)
+		incremental_alloc_hook();
 	void *p = alloc_object(n, k);
 	if (p && G.find_leak)
 		leak_record(p, n, file, line, ret);

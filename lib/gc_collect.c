@@ -1,15 +1,17 @@
 /* gc_collect.c: one collection from start to end, when to run one, start-up,
  * and the statistics.
  *
- * Owns: G.allocd's reset, G.collections, the pause times, G.growth_percent,
- * G.disabled, G.initialized.
+ * Owns: G.allocd's reset, G.collections, the pause times and log,
+ * G.growth_percent, G.disabled, G.initialized.
  *
- * A collection, in order (stop-the-world, single-threaded):
- *   1. forget the free lists and sweep lists (their objects are unmarked and
+ * A collection, in order (stop-the-world, single-threaded; gc_incremental.c
+ * spreads steps 1-2 over many pauses, or does generational minors):
+ *   1. clear every mark bit (uncollectable objects keep theirs);
+ *   2. mark from the roots (gc_roots.c), drain, recover from overflow;
+ *   3. debug mode: check guard words; finalization and weak links
+ *      (gc_finalize.c); leak-finding mode: report unmarked objects never freed;
+ *   4. forget the free lists and sweep lists (their objects are unmarked and
  *      will be found again by the sweep);
- *   2. clear every mark bit;
- *   3. mark from the roots (gc_roots.c), drain, recover from overflow;
- *   4. leak-finding mode: report unmarked objects never freed;
  *   5. reclaim: free empty blocks and dead large objects now, queue partly
  *      used blocks for the lazy sweep (gc_sweep.c).
  *
@@ -37,12 +39,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include "gc_internal.h"
+#include "include/gc/gc.h"
 
-enum { MIN_TRIGGER = 1 << 20, DEFAULT_GROWTH_PERCENT = 75 };
+enum { MIN_TRIGGER = 1 << 20, DEFAULT_GROWTH_PERCENT = 75, YOUNG_PERCENT = 25 };
 
-static uint64_t now_ns(void)
+uint64_t gc_now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -64,6 +68,11 @@ void gc_init(void)
 		G.growth_percent = DEFAULT_GROWTH_PERCENT;
 	G.trace = getenv("PAGODA_GC_TRACE") != NULL;
 	G.initialized = 1;
+	const char *mode = getenv("PAGODA_GC_MODE");   /* incremental | generational */
+	if (mode && !strcmp(mode, "incremental"))
+		GC_enable_incremental();
+	if (mode && !strcmp(mode, "generational"))
+		GC_enable_generational();
 	G.fast_max = G.find_leak ? 0 : GC_SMALL_MAX;
 	if (G.find_leak)
 		leak_install_exit_report();
@@ -75,14 +84,18 @@ void gc_ensure_init(void)
 		gc_init();
 }
 
+/* Allocation that makes a collection worth it: growth_percent% of the live
+ * bytes; young_percent% for a generational minor (it costs far less). */
+size_t collect_trigger(void)
+{
+	int minor = G.mode == MODE_GENERATIONAL && !G.major_due && G.phase == PHASE_IDLE;
+	size_t trigger = G.live_bytes / 100 * (minor ? YOUNG_PERCENT : G.growth_percent);
+	return trigger < MIN_TRIGGER ? MIN_TRIGGER : trigger;
+}
+
 int collect_is_due(void)
 {
-	if (G.disabled)
-		return 0;
-	size_t trigger = G.live_bytes / 100 * G.growth_percent;
-	if (trigger < MIN_TRIGGER)
-		trigger = MIN_TRIGGER;
-	return G.allocd >= trigger;
+	return !G.disabled && G.allocd >= collect_trigger();
 }
 
 /* The heap the policy settles at: live * (1 + p/100), plus the minimum
@@ -92,40 +105,89 @@ size_t collect_heap_target(void)
 	return G.live_bytes / 100 * (100 + G.growth_percent) + MIN_TRIGGER;
 }
 
-static void record_pause(uint64_t ns)
+/* Every pause (a whole stop-the-world collection, or one incremental start,
+ * step or finish) goes into the statistics and the pause log. */
+void record_pause(uint64_t ns)
 {
 	G.pause_last = ns;
 	G.pause_total += ns;
 	if (ns > G.pause_max)
 		G.pause_max = ns;
+	if (G.pause_count == G.pause_cap) {
+		size_t cap = G.pause_cap ? G.pause_cap * 2 : 4096;
+		uint64_t *log = mmap(NULL, cap * sizeof *log, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (log == MAP_FAILED)
+			return;
+		if (G.pause_log) {
+			memcpy(log, G.pause_log, G.pause_count * sizeof *log);
+			munmap(G.pause_log, G.pause_cap * sizeof *log);
+		}
+		G.pause_log = log;
+		G.pause_cap = cap;
+	}
+	G.pause_log[G.pause_count++] = ns;
 }
 
-void collect_now(void)
+size_t gc_get_pause_log(const uint64_t **log)
 {
-	uint64_t t0 = now_ns();
-	memset(G.free, 0, sizeof G.free);
-	mark_clear_all();
-	roots_mark_all();
-	mark_recover_overflow();
+	*log = G.pause_log;
+	return G.pause_count;
+}
+
+/* Everything after marking, in every mode. */
+void collect_finish(uint64_t t0)
+{
 	debug_check_heap();
 	finalize_after_mark();
 	if (G.find_leak)
 		leak_report_unmarked();
+	memset(G.free, 0, sizeof G.free);   /* their objects are unmarked: swept again */
 	sweep_reclaim();
-	record_pause(now_ns() - t0);
+	record_pause(gc_now_ns() - t0);
 	if (G.trace)
 		fprintf(stderr, "gc: #%llu allocated %zu KiB, live %zu KiB in %zu objects, heap %zu KiB, "
-			"pause %llu us\n", (unsigned long long)G.collections + 1, G.allocd >> 10,
-			G.live_bytes >> 10, G.live_objects, G.heap_bytes >> 10,
-			(unsigned long long)G.pause_last / 1000);
+			"pause %llu us (minors %llu, majors %llu, steps %llu)\n",
+			(unsigned long long)G.collections + 1, G.allocd >> 10, G.live_bytes >> 10, G.live_objects,
+			G.heap_bytes >> 10, (unsigned long long)G.pause_last / 1000, (unsigned long long)G.minors,
+			(unsigned long long)G.majors, (unsigned long long)G.steps);
 	G.allocd = 0;
 	G.collections++;
+}
+
+/* A whole collection, stop-the-world, from cleared marks (abandoning an
+ * incremental cycle in progress). */
+void collect_full(void)
+{
+	uint64_t t0 = gc_now_ns();
+	if (G.phase == PHASE_MARKING)
+		G.phase = PHASE_IDLE;
+	mark_clear_all();
+	roots_mark_all();
+	mark_recover_overflow();
+	if (G.mode == MODE_GENERATIONAL)
+		dirty_start();
+	else if (G.mode == MODE_INCREMENTAL)
+		dirty_stop();
+	collect_finish(t0);
+	if (G.mode == MODE_GENERATIONAL) {
+		G.major_live = G.live_bytes;
+		G.major_due = 0;
+		G.majors++;
+	}
+}
+
+void collect_now(void)
+{
+	if (G.mode == MODE_STW)
+		collect_full();
+	else
+		incremental_collect();
 }
 
 void gc_collect(void)
 {
 	gc_ensure_init();
-	collect_now();
+	collect_full();
 }
 
 void gc_disable(void)

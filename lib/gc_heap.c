@@ -179,6 +179,7 @@ int heap_grow(size_t npages)
 	if (G.heap_bytes > G.peak_heap_bytes)
 		G.peak_heap_bytes = G.heap_bytes;
 	heap_free_run(c->hdr, want);
+	dirty_new_chunk(c);
 	return 0;
 }
 
@@ -200,6 +201,7 @@ void heap_release_chunk(struct gc_chunk *c)
 {
 	for (size_t i = 0; i < c->npages; i++)
 		map_set(c->hdr[i].start, NULL);
+	dirty_forget(c);
 	G.heap_bytes -= (size_t)c->npages * GC_PAGE;
 	munmap(c->base, (size_t)c->npages * GC_PAGE);
 	munmap(c, meta_bytes(c->npages));

@@ -84,10 +84,15 @@ struct gc_chunk {
 	uint32_t npages;
 	uint32_t all_free;        /* set by the reclaim pass: no live page */
 	struct gc_block *hdr;     /* hdr[i] describes base + i pages */
+	uint64_t *dirty;          /* gc_dirty.c: bit i = page i written (or NULL) */
 	struct gc_chunk *next;
 };
 
 struct mark_entry { uintptr_t *lo, *hi; };
+
+enum gc_mode { MODE_STW, MODE_INCREMENTAL, MODE_GENERATIONAL };
+enum gc_phase { PHASE_IDLE, PHASE_MARKING };
+enum dirty_source { DIRTY_NONE, DIRTY_SOFT, DIRTY_MPROTECT };
 struct root_range { uintptr_t *lo, *hi; };
 
 struct gc_state {
@@ -119,6 +124,14 @@ struct gc_state {
 	void *(*oom_fn)(size_t);                  /* GC_set_oom_fn */
 	uint64_t collections;
 	uint64_t pause_last, pause_max, pause_total;
+	uint64_t *pause_log;                      /* every pause, ns (mmap'd) */
+	size_t pause_count, pause_cap;
+
+	/* incremental and generational collection (gc_incremental.c) */
+	uint8_t mode, phase, dirty_source, major_due;
+	size_t step_at;                           /* G.allocd at the last step */
+	size_t major_live;                        /* live bytes after the last major */
+	uint64_t minors, majors, steps;
 	uint64_t overflows, leaks_reported;
 
 	/* mark stack */
@@ -197,6 +210,7 @@ void mark_init(void);
 void mark_clear_all(void);
 void mark_range(uintptr_t *lo, uintptr_t *hi);
 void mark_drain(void);
+int mark_drain_some(size_t words);                  /* 1: work is left */
 void mark_recover_overflow(void);
 void mark_contents(struct gc_block *b, void *obj);  /* push what obj points to */
 void mark_uncollectable(void);                      /* their contents, as roots */
@@ -217,6 +231,7 @@ void debug_check_heap(void);
 /* gc_roots.c */
 void roots_init(void);
 void roots_mark_all(void);
+void roots_push_all(void);     /* scan the roots, push, do not drain */
 
 /* gc_sweep.c */
 void sweep_reclaim(void);
@@ -224,6 +239,25 @@ size_t sweep_block(struct gc_block *b);
 
 /* gc_collect.c */
 void collect_now(void);
+void collect_full(void);             /* stop-the-world, from scratch */
+void collect_finish(uint64_t t0);    /* after marking: finalize, sweep, stats */
+uint64_t gc_now_ns(void);
+void record_pause(uint64_t ns);
+size_t collect_trigger(void);
+
+/* gc_dirty.c */
+int dirty_init(void);
+void dirty_start(void);
+void dirty_fetch(void);
+void dirty_stop(void);
+int dirty_test(const struct gc_chunk *c, size_t page);
+void dirty_forget(struct gc_chunk *c);
+void dirty_new_chunk(struct gc_chunk *c);
+void dirty_new_block(struct gc_block *b, size_t npages);
+
+/* gc_incremental.c */
+void incremental_collect(void);      /* collect_now in the other modes */
+void incremental_alloc_hook(void);   /* slow path: start or step a cycle */
 int collect_is_due(void);
 size_t collect_heap_target(void);
 

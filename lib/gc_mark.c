@@ -173,12 +173,17 @@ static __attribute__((noinline)) void scan_typed(uintptr_t *obj, uintptr_t *end,
  * scanned at once and its cache miss is paid in full; the FIFO gives each
  * miss PREFETCH_DEPTH scans to arrive (Garner, Blackburn and Frampton's
  * "edge order" buffer). Order does not matter to marking. */
-__attribute__((no_sanitize("address"))) void mark_drain(void)
+__attribute__((no_sanitize("address"))) static int drain(size_t budget)
 {
 	struct mark_entry fifo[PREFETCH_DEPTH];
 	unsigned head = 0, count = 0;
 	struct mark_entry *top = G.ms_top;
 	for (;;) {
+		if (budget == 0) {   /* out of budget: the FIFO goes back on the stack */
+			for (; count; count--, head = (head + 1) % PREFETCH_DEPTH)
+				push(&top, fifo[head].lo, fifo[head].hi);
+			break;
+		}
 		while (count < PREFETCH_DEPTH && top != G.ms_base) {
 			struct mark_entry e = *--top;
 			if ((uintptr_t)e.hi & TYPED_TAG) {
@@ -199,8 +204,22 @@ __attribute__((no_sanitize("address"))) void mark_drain(void)
 		head = (head + 1) % PREFETCH_DEPTH;
 		count--;
 		scan_words(e.lo, e.hi, &top);
+		size_t words = (size_t)(e.hi - e.lo);
+		budget = budget > words ? budget - words : 0;
 	}
 	G.ms_top = top;
+	return top != G.ms_base;
+}
+
+void mark_drain(void)
+{
+	drain(SIZE_MAX);
+}
+
+/* Scan about `words` words (incremental marking); 1 if work is left. */
+int mark_drain_some(size_t words)
+{
+	return drain(words ? words : 1);
 }
 
 /* ---- overflow recovery (the slow path) ----------------------------------- */

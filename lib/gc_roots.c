@@ -123,7 +123,6 @@ static void mark_excluding_self(uintptr_t *lo, uintptr_t *hi)
 		if (self_hi < hi)
 			mark_range(self_hi, hi);
 	}
-	mark_drain();
 }
 
 /* A separate frame below roots_mark_all's, so the registers it saved lie
@@ -139,10 +138,11 @@ static __attribute__((noinline)) void mark_stack_from_here(jmp_buf *regs)
 	}
 	mark_range(sp, G.stack_base);
 	mark_range((uintptr_t *)regs, (uintptr_t *)(regs + 1));
-	mark_drain();
 }
 
-void roots_mark_all(void)
+/* Scan every root once, pushing what they point to; the caller drains
+ * (all at once, or in steps when marking incrementally). */
+void roots_push_all(void)
 {
 	jmp_buf regs;
 	__builtin_unwind_init();
@@ -153,4 +153,10 @@ void roots_mark_all(void)
 		mark_excluding_self(G.roots[i].lo, G.roots[i].hi);
 	mark_uncollectable();
 	finalize_mark_roots();
+}
+
+void roots_mark_all(void)
+{
+	roots_push_all();
+	mark_drain();
 }

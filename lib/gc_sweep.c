@@ -149,11 +149,11 @@ void sweep_reclaim(void)
 	}
 }
 
-/* Thread b's unmarked objects, lowest address first, into its class's free
- * list (which is empty); returns how many. */
+/* Thread b's unmarked objects, lowest address first, onto its class's free
+ * list; returns how many. */
 size_t sweep_block(struct gc_block *b)
 {
-	void *head = NULL;
+	void *head = G.free[b->okind][b->cls];   /* empty, but for finish_lazy_sweeps */
 	size_t count = 0;
 	uint32_t size = b->size;
 	for (uint32_t i = b->n; i-- > 0;) {

@@ -84,6 +84,11 @@ struct gc_stats {
 	unsigned disabled;           /* gc_disable count */
 };
 void gc_get_stats(struct gc_stats *st);
+/* Every pause so far, in nanoseconds, oldest first (a stop-the-world
+ * collection is one pause; an incremental cycle is several: its start, each
+ * marking step, its finish). Returns the count; the log stays valid until
+ * the next collection step. For benchmarks: tests must not depend on time. */
+size_t gc_get_pause_log(const uint64_t **log);
 
 /* For tests and teaching: did the last collection find the object containing
  * p reachable? (1 yes, 0 no, -1 p is not a GC object.) */

@@ -1,0 +1,275 @@
+/* gc_dirty.c: which heap pages the program wrote since dirty_start(), the
+ * "virtual dirty bits" that incremental and generational collection need
+ * (CS:APP 9.5: the page protection that makes copy-on-write possible also
+ * tells who wrote what).
+ *
+ * Two sources, chosen once by dirty_init:
+ *   soft-dirty  Linux's interface, which Pagoda implements (mm/pagemap.c):
+ *               dirty_start writes "4" to /proc/self/clear_refs (the kernel
+ *               write-protects every page and clears bit 55); the first
+ *               write to a page faults in the kernel, which sets the bit;
+ *               dirty_fetch reads bit 55 of /proc/self/pagemap for each
+ *               chunk. Used when a probe shows the kernel really tracks it
+ *               (Linux built without CONFIG_MEM_SOFT_DIRTY accepts "4" and
+ *               never sets the bit).
+ *   mprotect    otherwise: dirty_start makes every in-use heap page
+ *               read-only; the first write raises SIGSEGV, whose handler
+ *               notes the page and makes it writable again. A probe in a
+ *               child process checks that handlers run first. Costs: a
+ *               signal per page written, and a system call that writes into
+ *               a protected page fails with EFAULT (bdwgc has the same
+ *               limit); free pages are not protected, so blocks allocated
+ *               during tracking are noted by the allocator (dirty_new_block).
+ *
+ * Owns: the source, the two /proc fds, each chunk's `dirty` bitmap (one bit
+ * per page, mmap'd, outside the scanned memory).
+ *
+ * Invariant: between dirty_start and the next dirty_start, a heap page that
+ * was written has its bit set after dirty_fetch (pages may be reported
+ * dirty that were not written: that only costs a rescan).
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "gc_internal.h"
+
+enum { PM_SOFT_DIRTY_BIT = 55, PM_BATCH = 512 };
+
+static int pagemap_fd = -1, clear_refs_fd = -1, tracking;
+static struct sigaction old_segv;
+
+/* ---- the bitmaps ----------------------------------------------------------- */
+
+static size_t bitmap_bytes(const struct gc_chunk *c)
+{
+	return ((c->npages + 63) / 64 * 8 + GC_PAGE - 1) & ~(size_t)(GC_PAGE - 1);
+}
+
+static int bitmap_ensure(struct gc_chunk *c)
+{
+	if (c->dirty)
+		return 0;
+	void *m = mmap(NULL, bitmap_bytes(c), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return -1;
+	c->dirty = m;
+	return 0;
+}
+
+static void bit_set(struct gc_chunk *c, size_t page)
+{
+	c->dirty[page / 64] |= 1ull << (page % 64);
+}
+
+int dirty_test(const struct gc_chunk *c, size_t page)
+{
+	return c->dirty && (c->dirty[page / 64] >> (page % 64) & 1);
+}
+
+void dirty_forget(struct gc_chunk *c)
+{
+	if (c->dirty)
+		munmap(c->dirty, bitmap_bytes(c));
+	c->dirty = NULL;
+}
+
+static void mark_all(struct gc_chunk *c)
+{
+	if (!bitmap_ensure(c))
+		memset(c->dirty, 0xff, (c->npages + 63) / 64 * 8);
+}
+
+/* ---- soft-dirty ------------------------------------------------------------- */
+
+static int clear_refs(void)
+{
+	return write(clear_refs_fd, "4", 1) == 1 ? 0 : -1;
+}
+
+/* lseek + read: Pagoda has no pread64. */
+static ssize_t read_at(int fd, void *buf, size_t n, off_t at)
+{
+	return lseek(fd, at, SEEK_SET) == at ? read(fd, buf, n) : -1;
+}
+
+static int page_soft_dirty(const void *p)
+{
+	uint64_t e = 0;
+	if (read_at(pagemap_fd, &e, sizeof e, (off_t)((uintptr_t)p / GC_PAGE * sizeof e)) != sizeof e)
+		return -1;
+	return (int)(e >> PM_SOFT_DIRTY_BIT & 1);
+}
+
+/* Does the kernel really track writes? A page written after clear_refs must
+ * read dirty, one only read must not. */
+static int soft_dirty_works(void)
+{
+	pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	clear_refs_fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+	char *p = mmap(NULL, 2 * GC_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int ok = pagemap_fd >= 0 && clear_refs_fd >= 0 && p != MAP_FAILED;
+	if (ok) {
+		p[0] = p[GC_PAGE] = 1;
+		ok = clear_refs() == 0;
+		*(volatile char *)p = 2;
+		ok = ok && page_soft_dirty(p) == 1 && page_soft_dirty(p + GC_PAGE) == 0;
+	}
+	if (p != MAP_FAILED)
+		munmap(p, 2 * GC_PAGE);
+	return ok;
+}
+
+static void fetch_soft_dirty(struct gc_chunk *c)
+{
+	uint64_t buf[PM_BATCH];
+	if (bitmap_ensure(c))
+		return;
+	for (size_t i = 0; i < c->npages; i += PM_BATCH) {
+		size_t n = c->npages - i < PM_BATCH ? c->npages - i : PM_BATCH;
+		off_t at = (off_t)((uintptr_t)c->base / GC_PAGE + i) * 8;
+		if (read_at(pagemap_fd, buf, n * 8, at) != (ssize_t)(n * 8)) {
+			mark_all(c);   /* cannot tell: every page is dirty */
+			return;
+		}
+		for (size_t k = 0; k < n; k++)
+			if (buf[k] >> PM_SOFT_DIRTY_BIT & 1)
+				bit_set(c, i + k);
+	}
+}
+
+/* ---- mprotect + SIGSEGV -------------------------------------------------------- */
+
+static struct gc_chunk *chunk_of(uintptr_t a)
+{
+	for (struct gc_chunk *c = G.chunks; c; c = c->next)
+		if (a - (uintptr_t)c->base < (uintptr_t)c->npages * GC_PAGE)
+			return c;
+	return NULL;
+}
+
+static void on_segv(int sig, siginfo_t *si, void *ctx)
+{
+	uintptr_t a = (uintptr_t)si->si_addr;
+	struct gc_chunk *c = tracking ? chunk_of(a) : NULL;
+	if (!c || !c->dirty) {   /* not ours: what would have happened without us */
+		sigaction(SIGSEGV, &old_segv, NULL);
+		if (old_segv.sa_flags & SA_SIGINFO && old_segv.sa_sigaction)
+			old_segv.sa_sigaction(sig, si, ctx);
+		return;
+	}
+	size_t page = (a - (uintptr_t)c->base) / GC_PAGE;
+	bit_set(c, page);
+	mprotect(c->base + page * GC_PAGE, GC_PAGE, PROT_READ | PROT_WRITE);
+}
+
+/* In a child: protect a page, write it, and see the handler run. */
+static int mprotect_works(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct gc_chunk c = { 0 };
+		char *p = mmap(NULL, GC_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		uint64_t bits = 0;
+		c.base = p;
+		c.npages = 1;
+		c.dirty = &bits;
+		G.chunks = &c;
+		tracking = 1;
+		mprotect(p, GC_PAGE, PROT_READ);
+		*(volatile char *)p = 1;
+		_exit(bits == 1 ? 0 : 1);
+	}
+	int st = 0;
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+static int install_handler(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_segv;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGSEGV, &sa, &old_segv);
+}
+
+/* Protect the chunk's in-use pages, a run of them per system call. */
+static void protect_in_use(struct gc_chunk *c)
+{
+	size_t run = 0;
+	for (size_t i = 0; i <= c->npages;) {
+		int used = i < c->npages && c->hdr[i].kind != BLOCK_FREE;
+		size_t step = i == c->npages ? 1 : c->hdr[i].kind == BLOCK_SMALL ? 1 : c->hdr[i].n;
+		if (!used || i == c->npages) {
+			if (i > run)
+				mprotect(c->base + run * GC_PAGE, (i - run) * GC_PAGE, PROT_READ);
+			run = i + step;
+		}
+		i += step;
+	}
+}
+
+/* ---- the interface ----------------------------------------------------------------- */
+
+int dirty_init(void)
+{
+	if (G.dirty_source != DIRTY_NONE)
+		return G.dirty_source;
+	if (soft_dirty_works())
+		G.dirty_source = DIRTY_SOFT;
+	else if (install_handler() == 0 && mprotect_works())
+		G.dirty_source = DIRTY_MPROTECT;
+	return G.dirty_source;
+}
+
+/* Start a new interval: forget what was written before. */
+void dirty_start(void)
+{
+	for (struct gc_chunk *c = G.chunks; c; c = c->next)
+		if (!bitmap_ensure(c))
+			memset(c->dirty, 0, (c->npages + 63) / 64 * 8);
+	tracking = 1;
+	if (G.dirty_source == DIRTY_SOFT)
+		clear_refs();
+	else if (G.dirty_source == DIRTY_MPROTECT)
+		for (struct gc_chunk *c = G.chunks; c; c = c->next)
+			protect_in_use(c);
+}
+
+/* Bring every chunk's bitmap up to date (soft-dirty reads the pagemap;
+ * the signal handler keeps mprotect's current). */
+void dirty_fetch(void)
+{
+	if (G.dirty_source == DIRTY_SOFT)
+		for (struct gc_chunk *c = G.chunks; c; c = c->next)
+			fetch_soft_dirty(c);
+}
+
+/* End tracking: with mprotect, make the heap writable again. */
+void dirty_stop(void)
+{
+	tracking = 0;
+	if (G.dirty_source == DIRTY_MPROTECT)
+		for (struct gc_chunk *c = G.chunks; c; c = c->next)
+			mprotect(c->base, (size_t)c->npages * GC_PAGE, PROT_READ | PROT_WRITE);
+}
+
+/* A chunk made while tracking: under mprotect nobody watches it. */
+void dirty_new_chunk(struct gc_chunk *c)
+{
+	if (tracking && G.dirty_source == DIRTY_MPROTECT)
+		mark_all(c);
+}
+
+/* A block taken from free pages while tracking (unprotected under mprotect). */
+void dirty_new_block(struct gc_block *b, size_t npages)
+{
+	if (!tracking || G.dirty_source != DIRTY_MPROTECT)
+		return;
+	struct gc_chunk *c = chunk_of((uintptr_t)b->start);
+	for (size_t i = 0; c && c->dirty && i < npages; i++)
+		bit_set(c, (size_t)(b->start - c->base) / GC_PAGE + i);
+}

@@ -1,0 +1,234 @@
+/* gc_incremental.c: incremental and generational collection, from the
+ * kernel's dirty bits (gc_dirty.c). bdwgc's GC_enable_incremental, and
+ * Pagoda's GC_enable_generational.
+ *
+ * Incremental (MODE_INCREMENTAL): one collection is spread over many short
+ * pauses instead of one long one.
+ *
+ *   IDLE --allocd >= START% of the trigger--> start: finish the lazy sweeps,
+ *        clear the marks, start the dirty bits, push the roots
+ *   MARKING: every STEP_BYTES of allocation, scan MARK_RATE times as many
+ *        bytes from the mark stack; the program runs between the steps
+ *        (objects it allocates meanwhile are unmarked, "white")
+ *   stack empty --> finish (stop the world): rescan the roots, and every
+ *        marked object on a page written since the start, drain, then
+ *        finalize and sweep as usual --> IDLE
+ *
+ * Why the finish is enough: an object that is reachable at the finish but
+ * unmarked is reached through a pointer held in a root (rescanned), in an
+ * unmarked object (traced when that object is marked), or in a marked one.
+ * A marked object was scanned either after the pointer was stored (so the
+ * pointer was seen) or before, and then the store dirtied its page
+ * (rescanned). The start's dirty interval covers every store of the cycle.
+ *
+ * Generational (MODE_GENERATIONAL, "sticky mark bits"): between full
+ * ("major") collections, marks are not cleared: every object that survived
+ * a collection stays marked, i.e. old. A minor collection (stop the world)
+ * marks from the roots and from the marked objects on pages written since
+ * the last collection, and sweeps: only unmarked (young) objects can be
+ * reclaimed, and the work is the roots, the written pages and the young
+ * survivors, not the whole heap. When the live data has grown by half the
+ * growth percentage (plus MAJOR_SLACK) since the last major, the next major
+ * runs as an incremental cycle. Minors collect after young_percent% of the live data is allocated.
+ *
+ * Owns: G.mode, G.phase, G.step_at, G.major_live, G.major_due, the minor,
+ * major and step counts. Invariant: PHASE_MARKING only outside STW mode;
+ * during it, the sweep lists are empty (so no lazy sweep reads mark bits
+ * that are being rebuilt).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "gc_internal.h"
+#include "include/gc/gc.h"
+
+enum {
+	STEP_BYTES = 256 << 10,   /* allocation between two marking steps */
+	MARK_RATE = 4,            /* bytes scanned per byte allocated */
+	START_PERCENT = 30,       /* of the trigger, when a cycle starts */
+	MAJOR_SLACK = 512 << 10,  /* growth of the live data that calls for a major */
+};
+
+/* ---- modes ----------------------------------------------------------------- */
+
+static int enable(enum gc_mode mode)
+{
+	gc_ensure_init();
+	if (G.find_leak || G.mode == mode)
+		return 0;
+	if (dirty_init() == DIRTY_NONE) {
+		GC_get_warn_proc()("GC Warning: no dirty bits (neither soft-dirty nor SIGSEGV handlers): "
+				   "staying stop-the-world%s\n", (GC_word)"");
+		return -1;
+	}
+	G.mode = (uint8_t)mode;
+	return 0;
+}
+
+void GC_enable_incremental(void)
+{
+	enable(MODE_INCREMENTAL);
+}
+
+void GC_enable_generational(void)
+{
+	if (enable(MODE_GENERATIONAL) == 0 && G.phase == PHASE_IDLE) {
+		G.major_live = G.live_bytes;
+		dirty_start();   /* marks of the last collection are the old objects */
+	}
+}
+
+int GC_is_incremental_mode(void)
+{
+	return G.mode != MODE_STW;
+}
+
+const char *GC_get_dirty_bits_source(void)
+{
+	static const char *const names[] = { "none", "soft-dirty", "mprotect" };
+	return names[G.dirty_source];
+}
+
+/* ---- the incremental cycle ---------------------------------------------------- */
+
+static void finish_lazy_sweeps(void)
+{
+	for (unsigned k = 0; k < GC_KINDS; k++)
+		for (unsigned c = 0; c < G.nclasses; c++)
+			for (struct gc_block *b; (b = G.sweep[k][c]);) {
+				G.sweep[k][c] = b->next;
+				b->next = NULL;
+				sweep_block(b);
+			}
+}
+
+static void cycle_start(void)
+{
+	uint64_t t0 = gc_now_ns();
+	finish_lazy_sweeps();
+	mark_clear_all();
+	dirty_start();
+	roots_push_all();
+	G.phase = PHASE_MARKING;
+	G.step_at = G.allocd;
+	record_pause(gc_now_ns() - t0);
+}
+
+/* Rescan what marked objects on written pages point to. */
+static void rescan_page(struct gc_chunk *c, size_t i)
+{
+	char *page = c->base + i * GC_PAGE;
+	struct gc_block *b = block_of((uintptr_t)page);
+	if (!b || b->kind == BLOCK_FREE || b->okind == OBJ_ATOMIC)
+		return;
+	if (b->kind == BLOCK_LARGE) {
+		if (!(b->mark[0] & 1))
+			return;
+		if (b->okind == OBJ_TYPED)
+			mark_contents(b, b->start);
+		else
+			mark_range((uintptr_t *)page, (uintptr_t *)(page + GC_PAGE));
+		return;
+	}
+	for (uint32_t k = 0; k < b->n; k++)
+		if (mark_test(b, k))
+			mark_contents(b, b->start + (size_t)k * b->size);
+}
+
+static void rescan_dirty(void)
+{
+	for (struct gc_chunk *c = G.chunks; c; c = c->next)
+		for (size_t i = 0; i < c->npages; i++)
+			if (dirty_test(c, i)) {
+				rescan_page(c, i);
+				mark_drain();
+			}
+}
+
+/* Roots and written pages again, then everything they lead to. */
+static void remark(void)
+{
+	dirty_fetch();
+	roots_push_all();
+	mark_drain();
+	rescan_dirty();
+	mark_recover_overflow();
+}
+
+/* t0: when the pause that finishes the cycle began. */
+static void cycle_finish(uint64_t t0)
+{
+	remark();
+	G.phase = PHASE_IDLE;
+	if (G.mode == MODE_GENERATIONAL)
+		dirty_start();   /* the next minor's interval (the sweep writes no page) */
+	else
+		dirty_stop();
+	collect_finish(t0);
+	G.majors++;
+	if (G.mode == MODE_GENERATIONAL) {
+		G.major_live = G.live_bytes;
+		G.major_due = 0;
+	}
+}
+
+/* One marking step of about `words` words; finishes the cycle when the
+ * mark stack runs dry. */
+static void cycle_step(size_t words)
+{
+	uint64_t t0 = gc_now_ns();
+	G.steps++;
+	if (mark_drain_some(words))
+		record_pause(gc_now_ns() - t0);
+	else
+		cycle_finish(t0);   /* overflow, if any, is recovered there */
+}
+
+/* ---- generational minor collections --------------------------------------------- */
+
+static void minor_collect(void)
+{
+	uint64_t t0 = gc_now_ns();
+	remark();
+	dirty_start();   /* before the sweep, which writes no heap page: in the pause */
+	collect_finish(t0);
+	G.minors++;
+	if (G.live_bytes > G.major_live / 200 * (200 + G.growth_percent) + MAJOR_SLACK)
+		G.major_due = 1;   /* old garbage may have piled up: mark everything */
+}
+
+/* ---- the hooks ------------------------------------------------------------------- */
+
+void incremental_alloc_hook(void)
+{
+	if (G.disabled)
+		return;
+	if (G.phase == PHASE_MARKING) {
+		if (G.allocd - G.step_at >= STEP_BYTES) {
+			G.step_at = G.allocd;
+			cycle_step(STEP_BYTES / sizeof(uintptr_t) * MARK_RATE);
+		}
+		return;
+	}
+	if ((G.mode == MODE_INCREMENTAL || G.major_due) && G.allocd >= collect_trigger() / 100 * START_PERCENT)
+		cycle_start();
+}
+
+/* The heap is full and a collection is due (gc_collect.c's policy). */
+void incremental_collect(void)
+{
+	if (G.phase == PHASE_MARKING)
+		cycle_finish(gc_now_ns());   /* the rest of the marking in this pause */
+	else if (G.mode == MODE_GENERATIONAL && !G.major_due)
+		minor_collect();
+	else
+		collect_full();
+}
+
+int GC_collect_a_little(void)
+{
+	gc_ensure_init();
+	if (G.phase != PHASE_MARKING)
+		return 0;
+	cycle_step(STEP_BYTES / sizeof(uintptr_t) * MARK_RATE);
+	return G.phase == PHASE_MARKING;
+}
