@@ -47,10 +47,10 @@ GC_HOST_LIB := $(BUILD)/host/libpagoda_gc.a
 GC_SAN_LIB  := $(BUILD)/host/libpagoda_gc_ubsan.a
 GC_USER_LIB := $(BUILD)/user/libpagoda_gc.a
 
-GC_USER_BINS := $(BUILD)/user/gc_tests $(BUILD)/user/gc_leaky $(BUILD)/user/gc_bdwgc \
-	$(BUILD)/user/gcbench
-GC_HOST_BINS := $(BUILD)/host/gc_tests $(BUILD)/host/gc_leaky $(BUILD)/host/gc_bdwgc \
-	$(BUILD)/host/gc_bdwgc_boehm
+GC_USER_BINS = $(BUILD)/user/gc_tests $(BUILD)/user/gc_leaky $(BUILD)/user/gc_bdwgc \
+	$(BUILD)/user/gcbench $(BDWGC_USER)
+GC_HOST_BINS = $(BUILD)/host/gc_tests $(BUILD)/host/gc_leaky $(BUILD)/host/gc_bdwgc \
+	$(BUILD)/host/gc_bdwgc_boehm $(BDWGC_HOST)
 GC_BENCH_BINS := $(BUILD)/host/gcbench_pagoda $(BUILD)/host/gcbench_boehm \
 	$(BUILD)/host/gcbench_malloc
 
@@ -106,6 +106,35 @@ $(BUILD)/host/gc_bdwgc_boehm: tests/lib/gc/bdwgc_prog.c
 	@echo "  CC      $@"
 	@$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror $< -lgc -o $@
 $(BUILD)/user/gc_bdwgc: tests/lib/gc/bdwgc_prog.c $(GC_USER_LIB)
+	@echo "  MUSL-CC $@"
+	@$(MUSL_CC) -static $(GC_TEST_CFLAGS) $< $(GC_USER_LIB) -o $@
+
+# bdwgc programs (tests/lib/gc/bdwgc/): each built against Debian's libgc
+# (NAME_boehm, the expected output) and against ours: on the host with UBSan
+# (run in all three modes through PAGODA_GC_MODE) and as static musl
+# binaries for Pagoda, where bdwgc_NAME_incr / _gen link a constructor that
+# switches the mode on (Pagoda's test runner passes no environment).
+BDWGC_PROGS := finalize weak typed debug misc rope lisp
+BDWGC_DIR := tests/lib/gc/bdwgc
+BDWGC_HOST := $(BDWGC_PROGS:%=$(BUILD)/host/bdwgc/%) $(BDWGC_PROGS:%=$(BUILD)/host/bdwgc/%_boehm)
+BDWGC_USER := $(foreach p,$(BDWGC_PROGS),$(BUILD)/user/bdwgc_$(p) $(BUILD)/user/bdwgc_$(p)_incr \
+	$(BUILD)/user/bdwgc_$(p)_gen)
+
+$(BUILD)/host/bdwgc/%_boehm: $(BDWGC_DIR)/%.c $(BDWGC_DIR)/bdwgc_test.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror $< -lgc -o $@
+$(BUILD)/host/bdwgc/%: $(BDWGC_DIR)/%.c $(BDWGC_DIR)/bdwgc_test.h $(GC_SAN_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(HOST_CC) $(GC_TEST_CFLAGS) $(GC_SAN) $< $(GC_SAN_LIB) -o $@
+$(BUILD)/user/bdwgc_%_incr: $(BDWGC_DIR)/%.c $(BDWGC_DIR)/bdwgc_test.h $(BDWGC_DIR)/mode_incremental.c $(GC_USER_LIB)
+	@echo "  MUSL-CC $@"
+	@$(MUSL_CC) -static $(GC_TEST_CFLAGS) $< $(BDWGC_DIR)/mode_incremental.c $(GC_USER_LIB) -o $@
+$(BUILD)/user/bdwgc_%_gen: $(BDWGC_DIR)/%.c $(BDWGC_DIR)/bdwgc_test.h $(BDWGC_DIR)/mode_generational.c $(GC_USER_LIB)
+	@echo "  MUSL-CC $@"
+	@$(MUSL_CC) -static $(GC_TEST_CFLAGS) $< $(BDWGC_DIR)/mode_generational.c $(GC_USER_LIB) -o $@
+$(BUILD)/user/bdwgc_%: $(BDWGC_DIR)/%.c $(BDWGC_DIR)/bdwgc_test.h $(GC_USER_LIB)
 	@echo "  MUSL-CC $@"
 	@$(MUSL_CC) -static $(GC_TEST_CFLAGS) $< $(GC_USER_LIB) -o $@
 

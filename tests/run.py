@@ -721,6 +721,7 @@ def suite_gc_pagoda(t):
              and b.status == pq.EXIT_PASS, "lib_pagoda/gc_leak_finding", "see " + log_path("gc_leaky"))
     b = boot_program("/bin/gc_bdwgc", "gc_bdwgc")
     t.record(b.status == pq.EXIT_PASS, "lib_pagoda/gc_bdwgc_program", "see " + log_path("gc_bdwgc"))
+    suite_bdwgc_pagoda(t)
     b = pq.boot(ISO, "quiet init=/bin/gcbench pagoda", timeout=600, log_path=log_path("gcbench"), mem="1G")
     m = re.search(r"^gcbench pagoda: .*$", b.log, re.M)
     t.record(b.status == pq.EXIT_PASS and m is not None, "lib_pagoda/gcbench_runs", "see " + log_path("gcbench"))
@@ -951,6 +952,33 @@ def suite_ext2_fuzz(t):
                         disks=[path])
             t.record(not b.timed_out and b.status != pq.EXIT_PANIC, "ext2_fuzz/disk_%d" % i,
                      "%s; see %s" % (describe(b), log_path("ext2_fuzz_%d" % i)))
+
+
+BDWGC_PROGS = ("finalize", "weak", "typed", "debug", "misc", "rope", "lisp")
+
+
+def normalized(lines):
+    return [re.sub(r"0x[0-9a-f]+", "ADDR", l.rstrip("\r")) for l in lines]
+
+
+def suite_bdwgc_pagoda(t):
+    """tests/lib/gc/bdwgc/ programs inside Pagoda, in each collector mode, against
+    what the same program prints with Debian's libgc on the host."""
+    names = ["bdwgc_%s%s" % (p, m) for p in BDWGC_PROGS for m in ("", "_incr", "_gen")]
+    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner " + " ".join(names), timeout=900,
+                log_path=log_path("bdwgc"), mem="512M")
+    sections, diags = pagoda_sections(b.log)
+    for name in names:
+        prog = name[len("bdwgc_"):].replace("_incr", "").replace("_gen", "")
+        boehm = os.path.join(ROOT, "build", "host", "bdwgc", prog + "_boehm")
+        p = subprocess.run([boehm], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+        want = normalized(p.stdout.splitlines())
+        sec = sections.get(name)
+        got = normalized(sec[0]) if sec else None
+        t.record(sec is not None and got == want and sec[1] == 0, "lib_pagoda/gc/%s" % name,
+                 "status %r; first difference: %r" % (sec[1] if sec else None, next(
+                     ((w, g) for w, g in zip(want, got or []) if w != g), (len(want), len(got or [])))))
+    t.record(b.status == pq.EXIT_PASS, "lib_pagoda/gc/bdwgc_boot", "%s; see %s" % (describe(b), log_path("bdwgc")))
 
 
 SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfcheck": suite_selfcheck, "gdb": suite_gdb, "user": suite_user, "shells": suite_shells, "pagoda": suite_pagoda,

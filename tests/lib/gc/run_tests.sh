@@ -6,6 +6,10 @@
 #   gc_leak_report_{host,musl}  the leaking program's report
 #   gc_bdwgc_compat_{host,musl} a bdwgc program built on our gc.h prints what
 #                               it prints with Debian's libgc
+#   gc_bdwgc_NAME_{stw,incremental,generational,musl}  each program in
+#                               tests/lib/gc/bdwgc/ (UBSan build in each mode,
+#                               and the static musl build) against libgc's
+#                               output, stdout and stderr, addresses as ADDR
 B=${1:-build}
 failed=0
 
@@ -50,6 +54,25 @@ compat_check() {   # ours boehm name
 	fi
 }
 
+# stdout and stderr together, addresses replaced (they differ run to run).
+normalized() {
+	PAGODA_GC_MODE=$2 timeout 120 "$1" 2>&1 | sed 's/0x[0-9a-f]*/ADDR/g'
+}
+
+bdwgc_check() {   # name
+	want=$(normalized "$B/host/bdwgc/$1_boehm")
+	for mode in stw incremental generational; do
+		got=$(normalized "$B/host/bdwgc/$1" $mode)
+		[ "$got" = "$want" ] && echo "PASS gc_bdwgc_$1_$mode" ||
+			fail "gc_bdwgc_$1_$mode" "ours [$(printf '%s' "$got" | tr '\n' '|')] libgc [$(printf '%s' "$want" | tr '\n' '|')]"
+	done
+	got=$(normalized "$B/user/bdwgc_$1")
+	[ "$got" = "$want" ] && echo "PASS gc_bdwgc_$1_musl" || fail "gc_bdwgc_$1_musl" "output differs from libgc's"
+}
+
+for name in finalize weak typed debug misc rope lisp; do
+	bdwgc_check $name
+done
 suite "$B/host/gc_tests" gc_
 suite "$B/user/gc_tests" gc_musl_
 leak_check "$B/host/gc_leaky" gc_leak_report_host

@@ -22,14 +22,14 @@ static inline void test_start(void)
 	setvbuf(stdout, NULL, _IONBF, 0);
 }
 
-__attribute__((noinline)) static void scrub(void)
+__attribute__((noinline, unused)) static void scrub(void)
 {
 	char buf[32 * 1024];
 	memset(buf, 0, sizeof buf);
 	__asm__ volatile("" : : "r"(buf) : "memory");   /* keep the memset */
 }
 
-__attribute__((noinline)) static void collect(void)
+__attribute__((noinline, unused)) static void collect(void)
 {
 	scrub();
 	GC_gcollect();
@@ -39,7 +39,7 @@ __attribute__((noinline)) static void collect(void)
 /* Run fn in a frame well below the caller's, so that what fn leaves on the
  * stack lies where the next collect() scrubs (collect's own frame sits at
  * the caller's depth and cannot clear itself). */
-__attribute__((noinline)) static void deep(void (*fn)(void))
+__attribute__((noinline, unused)) static void deep(void (*fn)(void))
 {
 	volatile char pad[512];
 	pad[0] = 0;
