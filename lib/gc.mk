@@ -4,7 +4,9 @@
 #   make host-gc    build/host/libpagoda_gc.a (headers: lib/include/pagoda_gc.h, gc.h)
 #   make user-gc    build/user/libpagoda_gc.a and static musl programs for Pagoda
 #   make test-gc    host tests (UBSan build and musl static build), PASS/FAIL lines
-#   make bench-gc   GCBench-shaped workload: Pagoda GC vs Boehm GC vs glibc malloc
+#   make bench-gc   GCBench-shaped workload: Pagoda GC vs Boehm GC vs glibc malloc;
+#                   then the pause table (bench/gcpause_run.sh): each mode of
+#                   ours and libgc's default and incremental modes
 #
 # Inside Pagoda (each exits 0 on success, non-zero on failure):
 #   /bin/gc_tests gc_pagoda_  every collector test, one PASS/FAIL line each (needs
@@ -52,7 +54,7 @@ GC_USER_BINS = $(BUILD)/user/gc_tests $(BUILD)/user/gc_leaky $(BUILD)/user/gc_bd
 GC_HOST_BINS = $(BUILD)/host/gc_tests $(BUILD)/host/gc_leaky $(BUILD)/host/gc_bdwgc \
 	$(BUILD)/host/gc_bdwgc_boehm $(BDWGC_HOST)
 GC_BENCH_BINS := $(BUILD)/host/gcbench_pagoda $(BUILD)/host/gcbench_boehm \
-	$(BUILD)/host/gcbench_malloc
+	$(BUILD)/host/gcbench_malloc $(BUILD)/host/gcpause_pagoda $(BUILD)/host/gcpause_boehm
 
 # ---- the library, three ways ------------------------------------------------
 $(BUILD)/host/gc/%.o: lib/%.c
@@ -141,16 +143,23 @@ $(BUILD)/user/bdwgc_%: $(BDWGC_DIR)/%.c $(BDWGC_DIR)/bdwgc_test.h $(GC_USER_LIB)
 # ---- benchmark ---------------------------------------------------------------
 GC_BENCH_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror
 
-$(BUILD)/host/gcbench_pagoda: bench/gcbench.c $(GC_HOST_LIB)
+$(BUILD)/host/gcbench_pagoda: bench/gcbench.c bench/gcbench_trees.h $(GC_HOST_LIB)
 	@echo "  CC      $@"
 	@$(HOST_CC) $(GC_BENCH_CFLAGS) -Ilib/include $< $(GC_HOST_LIB) -o $@
-$(BUILD)/host/gcbench_boehm: bench/gcbench.c
+$(BUILD)/host/gcbench_boehm: bench/gcbench.c bench/gcbench_trees.h
 	@echo "  CC      $@"
 	@$(HOST_CC) $(GC_BENCH_CFLAGS) $< -lgc -o $@
-$(BUILD)/host/gcbench_malloc: bench/gcbench.c bench/gcbench_malloc/gc.h
+$(BUILD)/host/gcbench_malloc: bench/gcbench.c bench/gcbench_trees.h bench/gcbench_malloc/gc.h
 	@echo "  CC      $@"
 	@$(HOST_CC) $(GC_BENCH_CFLAGS) -Ibench/gcbench_malloc $< -o $@
-$(BUILD)/user/gcbench: bench/gcbench.c $(GC_USER_LIB)
+GCPAUSE_SRC := bench/gcpause.c bench/gcpause.h bench/gcbench_trees.h
+$(BUILD)/host/gcpause_pagoda: $(GCPAUSE_SRC) bench/gcpause_pagoda.c $(GC_HOST_LIB)
+	@echo "  CC      $@"
+	@$(HOST_CC) $(GC_BENCH_CFLAGS) -Ilib/include bench/gcpause.c bench/gcpause_pagoda.c $(GC_HOST_LIB) -o $@
+$(BUILD)/host/gcpause_boehm: $(GCPAUSE_SRC) bench/gcpause_boehm.c
+	@echo "  CC      $@"
+	@$(HOST_CC) $(GC_BENCH_CFLAGS) bench/gcpause.c bench/gcpause_boehm.c -lgc -o $@
+$(BUILD)/user/gcbench: bench/gcbench.c bench/gcbench_trees.h $(GC_USER_LIB)
 	@echo "  MUSL-CC $@"
 	@$(MUSL_CC) -static $(GC_BENCH_CFLAGS) -Ilib/include $< $(GC_USER_LIB) -o $@
 
@@ -165,5 +174,6 @@ test-gc: $(GC_HOST_BINS) $(GC_USER_BINS)
 
 bench-gc: $(GC_BENCH_BINS)
 	@sh bench/gcbench_run.sh $(BUILD)/host
+	@sh bench/gcpause_run.sh $(BUILD)/host
 
 -include $(GC_HOST_OBJ:.o=.d) $(GC_SAN_OBJ:.o=.d) $(GC_USER_OBJ:.o=.d)

@@ -200,8 +200,8 @@ static int install_handler(void)
 static void protect_in_use(struct gc_chunk *c)
 {
 	size_t run = 0;
-	for (size_t i = 0; i <= c->npages;) {
-		int used = i < c->npages && c->hdr[i].kind != BLOCK_FREE;
+	for (size_t i = 0; i <= c->npages;) {   /* atomic objects hold no pointers: never rescanned */
+		int used = i < c->npages && c->hdr[i].kind != BLOCK_FREE && c->hdr[i].okind != OBJ_ATOMIC;
 		size_t step = i == c->npages ? 1 : c->hdr[i].kind == BLOCK_SMALL ? 1 : c->hdr[i].n;
 		if (!used || i == c->npages) {
 			if (i > run)

@@ -5,8 +5,9 @@
  * Incremental (MODE_INCREMENTAL): one collection is spread over many short
  * pauses instead of one long one.
  *
- *   IDLE --allocd >= START% of the trigger--> start: finish the lazy sweeps,
- *        clear the marks, start the dirty bits, push the roots
+ *   IDLE --allocd >= START% of the trigger--> sweep what the lazy sweep left,
+ *        SWEEP_STEP blocks per allocation slow path; then start: clear the
+ *        marks, start the dirty bits, push the roots
  *   MARKING: every STEP_BYTES of allocation, scan MARK_RATE times as many
  *        bytes from the mark stack; the program runs between the steps
  *        (objects it allocates meanwhile are unmarked, "white")
@@ -46,6 +47,7 @@ enum {
 	MARK_RATE = 4,            /* bytes scanned per byte allocated */
 	START_PERCENT = 30,       /* of the trigger, when a cycle starts */
 	MAJOR_SLACK = 512 << 10,  /* growth of the live data that calls for a major */
+	SWEEP_STEP = 256,         /* blocks swept per step before a cycle starts */
 };
 
 /* ---- modes ----------------------------------------------------------------- */
@@ -90,21 +92,28 @@ const char *GC_get_dirty_bits_source(void)
 
 /* ---- the incremental cycle ---------------------------------------------------- */
 
-static void finish_lazy_sweeps(void)
+/* Sweep up to `blocks` blocks still waiting for the lazy sweep; returns
+ * how many are left (0: none). A cycle clears the marks only after this. */
+static size_t sweep_some(size_t blocks)
 {
+	size_t left = 0;
 	for (unsigned k = 0; k < GC_KINDS; k++)
 		for (unsigned c = 0; c < G.nclasses; c++)
-			for (struct gc_block *b; (b = G.sweep[k][c]);) {
+			for (struct gc_block *b; (b = G.sweep[k][c]); left++) {
+				if (!blocks)
+					return left + 1;
 				G.sweep[k][c] = b->next;
 				b->next = NULL;
 				sweep_block(b);
+				blocks--;
 			}
+	return 0;
 }
 
 static void cycle_start(void)
 {
 	uint64_t t0 = gc_now_ns();
-	finish_lazy_sweeps();
+	sweep_some(SIZE_MAX);
 	mark_clear_all();
 	dirty_start();
 	roots_push_all();
@@ -209,8 +218,14 @@ void incremental_alloc_hook(void)
 		}
 		return;
 	}
-	if ((G.mode == MODE_INCREMENTAL || G.major_due) && G.allocd >= collect_trigger() / 100 * START_PERCENT)
+	if ((G.mode == MODE_INCREMENTAL || G.major_due) && G.allocd >= collect_trigger() / 100 * START_PERCENT) {
+		uint64_t t0 = gc_now_ns();
+		if (sweep_some(SWEEP_STEP)) {   /* the lazy sweep first, in steps too */
+			record_pause(gc_now_ns() - t0);
+			return;
+		}
 		cycle_start();
+	}
 }
 
 /* The heap is full and a collection is due (gc_collect.c's policy). */
