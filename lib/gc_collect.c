@@ -232,4 +232,5 @@ void gc_get_stats(struct gc_stats *st)
 	st->mark_stack_overflows = G.overflows;
 	st->leaks_reported = G.leaks_reported;
 	st->disabled = (unsigned)G.disabled;
+	st->marking = G.phase == PHASE_MARKING;
 }

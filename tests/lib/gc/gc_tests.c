@@ -19,7 +19,9 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include "gc_test.h"
+#include "gc/gc.h"
 
 const char *test_name;
 
@@ -470,7 +472,102 @@ struct test {
 	int (*fn)(void);
 };
 
+/* Does the kernel really track soft-dirty bits (Pagoda does; a Linux built
+ * without CONFIG_MEM_SOFT_DIRTY does not)? */
+static int kernel_tracks_soft_dirty(void)
+{
+	int pm = open("/proc/self/pagemap", O_RDONLY), cr = open("/proc/self/clear_refs", O_WRONLY);
+	volatile char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t e = 0;
+	p[0] = 1;
+	int ok = pm >= 0 && cr >= 0 && write(cr, "4", 1) == 1;
+	p[0] = 2;
+	ok = ok && lseek(pm, (off_t)((uintptr_t)p / 4096 * 8), SEEK_SET) >= 0 && read(pm, &e, 8) == 8;
+	close(pm);
+	close(cr);
+	return ok && (e >> 55 & 1);
+}
+
+static int t_dirty_bits_source(void)
+{
+	GC_enable_incremental();
+	const char *src = GC_get_dirty_bits_source();
+	CHECK(GC_is_incremental_mode());
+	CHECK(strcmp(src, kernel_tracks_soft_dirty() ? "soft-dirty" : "mprotect") == 0);
+	return 0;
+}
+
+enum { SLOTS = 2000, LIST = 400000 };
+
+struct lnode {
+	struct lnode *next;
+	long pad[3];
+};
+
+__attribute__((noinline)) static void refill(void **slots, uintptr_t *hidden, unsigned seed)
+{
+	for (int i = 0; i < SLOTS; i++) {
+		unsigned *o = gc_malloc(48);
+		o[0] = seed + (unsigned)i;
+		slots[i] = o;
+		hidden[i] = hide(o);
+	}
+}
+
+static struct gc_stats now_stats(void)
+{
+	struct gc_stats st;
+	gc_get_stats(&st);
+	return st;
+}
+
+/* Allocate garbage until an incremental cycle is marking (or, with
+ * marking 0, until the collection count passes `after`). */
+__attribute__((noinline)) static void churn(int marking, uint64_t after)
+{
+	for (long i = 0; i < 1 << 22; i++) {
+		struct gc_stats st = now_stats();
+		if (marking ? st.marking : st.collections > after)
+			return;
+		gc_malloc(64);
+	}
+}
+
+/* The write the dirty bits exist for: pointers to new objects stored into
+ * an object that marking has already reached, in the middle of a cycle. The
+ * finish must find them through the written page. */
+static int t_incremental_stores_mid_cycle(void)
+{
+	GC_enable_incremental();
+	static uintptr_t hidden[SLOTS];
+	struct lnode *volatile list = NULL;
+	for (int i = 0; i < LIST; i++) {   /* enough live data for a many-step cycle */
+		struct lnode *n = gc_malloc(sizeof *n);
+		n->next = list;
+		list = n;
+	}
+	void **volatile slots = gc_malloc(SLOTS * sizeof(void *));
+	refill(slots, hidden, 0);
+	churn(1, 0);
+	for (int i = 0; i < 100 && gc_was_marked(slots) != 1 && now_stats().marking; i++)
+		GC_collect_a_little();
+	uint64_t during = now_stats().collections;
+	CHECK(now_stats().marking && gc_was_marked(slots) == 1);
+	refill(slots, hidden, 100000);   /* only reachable through slots */
+	scrub_stack();
+	churn(0, during);                /* that cycle finished */
+	int kept = 0;
+	for (int i = 0; i < SLOTS; i++)
+		kept += gc_was_marked(unhide(hidden[i])) == 1 && *(unsigned *)slots[i] == 100000u + (unsigned)i;
+	CHECK(kept == SLOTS);
+	CHECK(gc_check_heap() == 0);
+	(void)list;
+	return 0;
+}
+
 static const struct test tests[] = {
+	{ "dirty_bits_source", t_dirty_bits_source },
+	{ "incremental_stores_mid_cycle", t_incremental_stores_mid_cycle },
 	{ "root_register", t_root_register },
 	{ "root_stack_local", t_root_stack_local },
 	{ "root_data", t_root_data },
