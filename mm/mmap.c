@@ -327,7 +327,7 @@ static int mprotect_vma(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t
 {
 	// Lab mprotect: give [start, end) of v the protection newflags. Until
 	// then mprotect fails wherever it would change something.
-	(void)mm, (void)v, (void)start, (void)end, (void)newflags;
+	(void)mm, (void)v, (void)start, (void)end, (void)newflags, (void)charge_for_write;
 	return -ENOSYS;
 }
 */
