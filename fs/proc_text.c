@@ -214,6 +214,21 @@ static void gen_meminfo(struct text *t)
 		"HugePages_Surp:        0\nHugepagesize:       2048 kB\nHugetlb:               0 kB\n");
 }
 
+/* Physical memory as runs of frames with the same use and reference count:
+ * "FIRST_PFN COUNT REFCOUNT USE" (Pagoda's; tools/vmview and memview draw it). */
+static void gen_frames(struct text *t)
+{
+	uint64_t n = frame_max_pa() >> PAGE_SHIFT, start = 0;
+	for (uint64_t pfn = 1; pfn <= n; pfn++) {
+		const struct page *a = pa_to_page(start << PAGE_SHIFT);
+		const struct page *b = pfn < n ? pa_to_page(pfn << PAGE_SHIFT) : NULL;
+		if (b && b->use == a->use && b->refcount == a->refcount)
+			continue;
+		emit(t, "0x%lx %lu %u %s\n", start, pfn - start, a->refcount, frame_use_name(a->use));
+		start = pfn;
+	}
+}
+
 /* The newest fault events that fit, oldest first (mm/faultlog.c). */
 static void gen_faultlog(struct text *t)
 {
@@ -248,6 +263,7 @@ char *proc_text(enum proc_file kind, struct proc *p, size_t *len, int *err)
 	case PROC_SMAPS: gen_maps(&t, p, true); break;
 	case PROC_MOUNTS: gen_mounts(&t); break;
 	case PROC_FAULTLOG: gen_faultlog(&t); break;
+	case PROC_FRAMES: gen_frames(&t); break;
 	default: t.len = proc_pid_text(kind, p, t.buf, TEXT_MAX); break;   /* fs/proc_pid.c */
 	}
 	*len = t.len;

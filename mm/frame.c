@@ -238,6 +238,11 @@ uint64_t frame_free_count(void)
 	return stats.free;
 }
 
+const char *frame_use_name(unsigned use)
+{
+	return use < FRAME_NUSES ? use_names[use] : "?";
+}
+
 paddr_t frame_max_pa(void)
 {
 	return npages << PAGE_SHIFT;

@@ -58,6 +58,7 @@ struct frame_stats {
 };
 void frame_get_stats(struct frame_stats *s);
 uint64_t frame_free_count(void);
+const char *frame_use_name(unsigned use);   /* "free", "user", "page tables", ... */
 paddr_t frame_max_pa(void);     /* end of the highest usable RAM */
 /* Check the allocator's invariants (mm/frame.c's header) over every frame;
  * prints the first violation and returns false. O(frames): debug_vm only. */

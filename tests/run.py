@@ -519,6 +519,7 @@ def suite_pagoda(t):
              is not None, "pagoda/demo_cow_prints_its_copies", "demo_cow output %r" % demo_self[-400:])
 
     fault_log_checks(t)
+    memview_check(t)
 
     b = pq.boot(ISO, "quiet init=/bin/vmstat demo_cow", timeout=120, log_path=log_path("vmstat_cmd"))
     m = re.search(r"^vmstat: what running `demo_cow` changed.*\n((  .*\n)+)", b.log, re.M)
@@ -526,6 +527,17 @@ def suite_pagoda(t):
     t.record(b.status == pq.EXIT_PASS and delta.get("cow_copies", 0) >= 1 and delta.get("cow_reuses", 0) >= 1
              and delta.get("pgfault", 0) >= delta["cow_copies"] + delta.get("cow_reuses", 0),
              "pagoda/vmstat_cmd_explains_demo_cow", "%s, deltas %r; see %s" % (describe(b), delta, log_path("vmstat_cmd")))
+
+
+def memview_check(t):
+    """memview draws every frame (by use, and pid 1's by its letter) with a legend."""
+    b = pq.boot(ISO, "quiet init=/bin/memview 1", timeout=120, log_path=log_path("memview"))
+    text = re.sub(r"\x1b\[[0-9;]*m", "", b.log)
+    m = re.search(r"^(\d+) frames, (\d+) per cell .*\n((?:[.KPU*a-h]{1,64}\n)+)\. free  K kernel", text, re.M)
+    cells = "".join(m.group(3).split()) if m else ""
+    t.record(b.status == pq.EXIT_PASS and m is not None and len(cells) * int(m.group(2)) >= int(m.group(1))
+             and "." in cells and "K" in cells and "P" in cells and ("a" in cells or "*" in cells)
+             and "a pid 1" in text, "pagoda/memview_frame_map", "%s; see %s" % (describe(b), log_path("memview")))
 
 
 def fault_log_checks(t):
@@ -620,6 +632,38 @@ def suite_tools(t):
              "tools/pagoda_run_faultlog_json", "exit %d, %d events; see %s" % (p.returncode, len(events), jl))
     pagoda_run_bytes_exact(t, run)
     kprof_smoke(t)
+    vmview_checks(t)
+
+
+CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def vmview_checks(t):
+    """tools/vmview's picture of a forked pair, drawn by a real browser (headless
+    Chromium): the elements must be there (structure, not pixels)."""
+    html, png = os.path.join(LOGS, "vmview.html"), os.path.join(LOGS, "vmview.png")
+    p = subprocess.run([os.path.join(ROOT, "tools", "vmview"), "--run", "-o", html], capture_output=True,
+                       text=True, timeout=600)
+    t.record(p.returncode == 0 and os.path.exists(html), "tools/vmview_writes_page", (p.stdout + p.stderr)[-300:])
+    profile = os.path.join(ROOT, "build", "chromium-profile")
+    browse = CHROMIUM + ["--user-data-dir=" + profile, "--window-size=1300,2600"]
+    dom = subprocess.run(browse + ["--dump-dom", "file://" + html], capture_output=True, text=True,
+                         timeout=600).stdout
+    shot = subprocess.run(browse + ["--screenshot=" + png, "file://" + html], capture_output=True, timeout=600)
+    count = lambda pattern: len(re.findall(pattern, dom))
+    t.record('data-drawn="yes"' in dom, "tools/vmview_drawn_by_browser", "the page's script did not finish")
+    t.record(count(r'<svg id="address-space-\d+"') == 2 and count(r'class="page resident-page"') >= 64,
+             "tools/vmview_address_spaces", "%d spaces, %d resident pages" % (
+                 count(r'<svg id="address-space-\d+"'), count(r'class="page resident-page"')))
+    t.record(count(r'<svg id="pagetable-tree-\d+"') == 2 and count(r'data-level="PT"') >= 2
+             and count(r'data-level="PML4"') == 2, "tools/vmview_pagetable_trees", "%d PT nodes" % count(r'data-level="PT"'))
+    shared, parent, child = (count(r'class="frame %s"' % k) for k in ("shared", "parent", "child"))
+    t.record(shared >= 16 and parent >= 8 and child >= 8, "tools/vmview_frame_map_shows_cow_sharing",
+             "frames: %d shared, %d parent's, %d child's" % (shared, parent, child))
+    t.record(count(r'<circle [^>]*class="fault"') >= 8, "tools/vmview_fault_timeline", "%d faults" % count('class="fault"'))
+    t.record(shot.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 10000,
+             "tools/vmview_screenshot", "chromium exit %d; see %s" % (shot.returncode, png))
 
 
 def kprof_smoke(t):

@@ -25,6 +25,7 @@ packages=(
   "libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a"
   "busybox-static:/bin/busybox"
   "bash-static:/bin/bash-static"
+  "chromium:/usr/bin/chromium"
 )
 
 # `setup.sh --bench` also wants a Linux kernel image to compare against
