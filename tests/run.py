@@ -653,9 +653,9 @@ def vmview_checks(t):
     shot = subprocess.run(browse + ["--screenshot=" + png, "file://" + html], capture_output=True, timeout=600)
     count = lambda pattern: len(re.findall(pattern, dom))
     t.record('data-drawn="yes"' in dom, "tools/vmview_drawn_by_browser", "the page's script did not finish")
-    t.record(count(r'<svg id="address-space-\d+"') == 2 and count(r'class="page resident-page"') >= 64,
+    t.record(count(r'<svg id="address-space-\d+"') == 2 and count(r'class="page resident-page') >= 64 and count(r'shared-page"') >= 32,
              "tools/vmview_address_spaces", "%d spaces, %d resident pages" % (
-                 count(r'<svg id="address-space-\d+"'), count(r'class="page resident-page"')))
+                 count(r'<svg id="address-space-\d+"'), count(r'class="page resident-page')))
     t.record(count(r'<svg id="pagetable-tree-\d+"') == 2 and count(r'data-level="PT"') >= 2
              and count(r'data-level="PML4"') == 2, "tools/vmview_pagetable_trees", "%d PT nodes" % count(r'data-level="PT"'))
     shared, parent, child = (count(r'class="frame %s"' % k) for k in ("shared", "parent", "child"))
