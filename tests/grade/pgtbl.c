@@ -73,6 +73,7 @@ static int child_translates(void *arg)
 	char flags[8];
 	uintptr_t pa, priv;
 	private_page[0] = 2;   /* a copy now */
+	EXPECT(((volatile char *)shared)[5] == 0, "expected the shared page's byte 5 zero, seen another");   /* mapped now */
 	EXPECT(pt_entry(0, (uintptr_t)shared + 5, &pa, flags) == 0, "expected the child to map the shared page");
 	EXPECT(pa == parent_pa + 5, "expected the shared page at the parent's pa %lx, seen %lx", parent_pa + 5, pa);
 	EXPECT(pt_entry(getppid(), (uintptr_t)shared, &pa, flags) == 0 && pa == parent_pa,
