@@ -53,7 +53,7 @@ static const struct shell_case cases[] = {
 	{ "bb_sh_status", NULL, { "busybox", "sh", "-c", "exit 42" } },
 	{ "bb_sh_trap", NULL, { "busybox", "sh", "-c", "trap 'echo got' USR1; kill -USR1 $$; echo after" } },
 	{ "bb_sh_script", NULL, { "busybox", "sh", "shtest.sh" } },
-	{ "bb_ps_lists_itself", NULL, { "busybox", "sh", "-c", "./busybox ps | ./busybox grep -c '[.]/busybox ps'" } },
+	{ "bb_ps_lists_itself", NULL, { "busybox", "sh", "-c", "./busybox ps | ./busybox grep -c '[.]/busybox ps$'" } },
 	{ "bb_ps_columns", NULL, { "busybox", "sh", "-c", "./busybox ps | ./busybox head -n 1" } },
 	{ "bb_ps_parent", NULL, { "busybox", "sh", "-c", "./busybox ps -o pid,ppid,comm | ./busybox awk -v me=$$ '$1 == me { print $3 }'" } },
 	{ "bb_free_header", NULL, { "busybox", "sh", "-c", "./busybox free | ./busybox awk 'NR == 1 { print $1, $2, $3 } END { print NR }'" } },
