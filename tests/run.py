@@ -213,7 +213,8 @@ WALKTHROUGH_CHECKS = [
     ("bt_ends_at_user_trap_frame",
      r"^#\d+\s+\[#PF page fault at 0x\w+ from user mode: rip 0x\w+ in demo_lazy \(pid \d+\)\].*\n(?!#)"),
     ("pferr_decodes", r"^error code 0x\w+  \[[-PWURSVDIK ]+\]: page not present, .*user-mode access"),
-    ("vmas_lists_program", r"^areas of pid \d+ \(demo_lazy\):\n(  [0-9a-f]{16}-[0-9a-f]{16} [-r][-w][-x][ps] .*\n)+"),
+    ("vmas_lists_program", r"^areas of pid \d+ \(demo_lazy\):\n(  [0-9a-f]{16}-[0-9a-f]{16} [-r][-w][-x][ps] .*\n)*"
+                           r"  [0-9a-f]{16}-[0-9a-f]{16} r-xp .* file demo_lazy\n"),
     ("pagewalk_before_not_mapped", r"=> not mapped: an access raises #PF"),
     ("finish_returns_handled", r"^Value returned is \$\d+ = FAULT_HANDLED"),
     ("pagewalk_after_present", r"FAULT_HANDLED\n(.*\n)*  PT  \[\s*\d+\] at pa \w+ = \w+  P .*\n  => physical address"),

@@ -18,8 +18,8 @@ def backing(v):
     kind = str(v["kind"]).replace("VMA_", "").lower()
     try:
         f = v["vm_file"]
-        if int(f):
-            return "%s %s" % (kind, f["name"].string())
+        if int(f) and int(f["f_dname"]):
+            return "%s %s" % (kind, f["f_dname"].string())   # struct file (fs/vfs.h): its name
     except gdb.error:
         pass
     return kind
