@@ -2,7 +2,9 @@
 # mkinitrd.sh OUT.cpio FILE... [--dir NAME FILE...]...
 # Packs the files into a cpio "newc" archive, each under /bin/ by its base
 # name, or under /NAME/ after `--dir NAME`. The kernel's ramfs
-# (kernel/ramfs.c) serves it read-only.
+# (kernel/ramfs.c) serves it read-only. The ramdisk stays in RAM for the
+# whole boot, so programs go in without their debug sections (gdb reads
+# those from build/, not from the ramdisk): a 32 MiB machine must boot.
 set -e
 out=$1; shift
 tmp=$(mktemp -d)
@@ -15,7 +17,12 @@ while [ $# -gt 0 ]; do
     mkdir -p "$tmp/$dir"
     continue
   fi
-  cp "$1" "$tmp/$dir/$(basename "$1")"
+  dst="$tmp/$dir/$(basename "$1")"
+  if readelf -S "$1" 2>/dev/null | grep -q '\.debug_info'; then
+    strip --strip-debug -o "$dst" "$1"
+  else
+    cp "$1" "$dst"
+  fi
   shift
 done
 (cd "$tmp" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out"
