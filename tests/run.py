@@ -19,9 +19,13 @@ timeout or panic. Suites:
               (four processes at once), e2fsck -fn clean; the tmpfs file tests
               (files, filemap) with TEST_TMPDIR on ext2 vs a host ext4 directory
 
-Usage: tests/run.py [SUITE...]   (default: all suites)
+Usage: tests/run.py [-j N] [SUITE...]   (default: all suites)
+With several suites, N of them run at once (default: the number of CPUs, at
+most 2), each in its own process; a suite's lines are printed together when
+it ends. Nothing in a suite depends on time, so the order does not matter.
 Logs of every boot go to build/test-logs/.
 """
+import atexit
 import json
 import os
 import re
@@ -36,7 +40,7 @@ import pagoda_qemu as pq  # noqa: E402
 
 ISO = os.path.join(ROOT, "build", "pagoda.iso")
 LOGS = os.path.join(ROOT, "build", "test-logs")
-BOOT_TIMEOUT = 120
+BOOT_TIMEOUT = 600   # generous: suites run side by side on a shared machine
 
 
 class Tally:
@@ -70,10 +74,11 @@ def ktest_disks():
     """The disks the ktests expect: vda, 1 MiB of zeros, writable (fresh
     each boot); vdb, read-only."""
     os.makedirs(LOGS, exist_ok=True)
-    scratch = os.path.join(LOGS, "ktest-vda.img")
+    scratch = os.path.join(LOGS, "ktest-vda-%d.img" % os.getpid())   # suites run side by side
     with open(scratch, "wb") as f:
         f.truncate(1 << 20)
-    ro = os.path.join(LOGS, "ktest-vdb.img")
+    ro = os.path.join(LOGS, "ktest-vdb-%d.img" % os.getpid())
+    atexit.register(lambda: [os.path.exists(f) and os.remove(f) for f in (scratch, ro)])
     if not os.path.exists(ro):
         with open(ro, "wb") as f:
             f.truncate(64 << 10)
@@ -1039,15 +1044,69 @@ NOT_BY_DEFAULT = ("labs_complete",   # make test-labs
                   "hostile_long")
 
 
-def main():
-    os.makedirs(LOGS, exist_ok=True)
-    names = sys.argv[1:] or [n for n in SUITES if n not in NOT_BY_DEFAULT]
+# Suites that share build products run one after the other in one process.
+CHAINS = (("lib", "lib_pagoda"),)
+# Rough cost in minutes on an idle 2-core machine: the longest start first.
+COST = {"user": 4, "lib": 3, "labs": 3, "ext2": 3, "shells": 2, "tools": 2, "pagoda": 2,
+        "lib_pagoda": 2, "ktest": 1, "hostile": 1}
+
+
+def run_serial(names):
     t = Tally()
-    start = time.monotonic()
     for name in names:
+        start = time.monotonic()
         print("== %s" % name)
         sys.stdout.flush()
         SUITES[name](t)
+        print("-- %s: %.0f s" % (name, time.monotonic() - start))
+    return t
+
+
+def run_parallel(names, jobs):
+    """Each chain of suites in a child process (this script with those names
+    and -j 1); at most `jobs` at once."""
+    chains = [[n for n in c if n in names] for c in CHAINS]
+    chains = [c for c in chains if c]
+    chained = {n for c in chains for n in c}
+    chains += [[n] for n in names if n not in chained]
+    chains.sort(key=lambda c: -sum(COST.get(n, 1) for n in c))
+    t, running = Tally(), []
+    while chains or running:
+        while chains and len(running) < jobs:
+            c = chains.pop(0)
+            out = open(log_path("suite-" + "+".join(c)), "w+")
+            p = subprocess.Popen([sys.executable, os.path.abspath(__file__), "-j", "1"] + c,
+                                 stdout=out, stderr=subprocess.STDOUT)
+            running.append((p, out))
+        time.sleep(0.5)
+        for p, out in [r for r in running if r[0].poll() is not None]:
+            running.remove((p, out))
+            out.seek(0)
+            ended = False
+            for line in out.read().splitlines():
+                m = re.match(r"^(\d+) passed, (\d+) failed$", line)
+                if m:
+                    t.passed += int(m.group(1))
+                    t.failed += int(m.group(2))
+                    ended = True
+                elif not line.startswith("test time:"):
+                    print(line)
+            if not ended:
+                t.record(False, "run/" + os.path.basename(out.name), "the suite process died (exit %d)" % p.returncode)
+            out.close()
+            sys.stdout.flush()
+    return t
+
+
+def main():
+    os.makedirs(LOGS, exist_ok=True)
+    args = sys.argv[1:]
+    jobs = min(2, os.cpu_count() or 1)
+    if args[:1] == ["-j"]:
+        jobs, args = int(args[1]), args[2:]
+    names = args or [n for n in SUITES if n not in NOT_BY_DEFAULT]
+    start = time.monotonic()
+    t = run_serial(names) if jobs <= 1 or len(names) <= 1 else run_parallel(names, jobs)
     print("test time: %.1f s" % (time.monotonic() - start))
     print("%d passed, %d failed" % (t.passed, t.failed))
     return 1 if t.failed or not t.passed else 0
