@@ -204,16 +204,46 @@ bool pt_translate(pte_t *root, uintptr_t va, paddr_t *pa)
 
 /* ---- traversal ---- */
 
+/* The address entry i of a level-`level` table maps, when its entry 0 maps
+ * base. The root's upper half is the kernel's: its addresses are
+ * sign-extended (canonical), 0xffff8000_00000000 and up. */
+static uintptr_t entry_va(uintptr_t base, unsigned i, int level)
+{
+	uintptr_t va = base + i * level_size(level);
+	if (level == PT_LEVELS && i >= PT_ENTRIES / 2)
+		va |= 0xffff000000000000ul;
+	return va;
+}
+
+/* Which entries of a table [start, end) reaches: the one holding start
+ * through the one holding end - 1, each first clamped to the table's own
+ * span when the request begins before it or ends after it. So a one-page
+ * request looks at one entry per level, not 512. (The root spans every
+ * address: its indices come straight from start and end - 1.) */
+static void index_range(uintptr_t base, int level, uintptr_t start, uintptr_t end, unsigned *first, unsigned *last)
+{
+	uintptr_t lo = start, hi = end - 1;
+	if (level < PT_LEVELS) {
+		uintptr_t table_last = base + PT_ENTRIES * level_size(level) - 1;
+		lo = lo > base ? lo : base;
+		hi = hi < table_last ? hi : table_last;
+	}
+	*first = pt_index(lo, level);
+	*last = pt_index(hi, level);
+}
+
+/* Visit the present entries of one table that overlap [start, end): a
+ * leaf (4 KiB, or a huge page) goes to v->leaf; a lower table is walked
+ * the same way, then handed to v->table (post-order). */
 static void traverse_table(pte_t *table, int level, uintptr_t base, uintptr_t start, uintptr_t end,
 			   const struct pt_visitor *v)
 {
-	for (unsigned i = 0; i < PT_ENTRIES; i++) {
-		uintptr_t va = base + i * level_size(level);
-		if (level == PT_LEVELS && i >= PT_ENTRIES / 2)
-			va |= 0xffff000000000000ul;   /* sign-extend: the kernel half */
-		uintptr_t va_end = va + level_size(level);
-		if (!pte_present(table[i]) || va_end - 1 < start || va >= end)
+	unsigned first, last;
+	index_range(base, level, start, end, &first, &last);
+	for (unsigned i = first; i <= last; i++) {
+		if (!pte_present(table[i]))
 			continue;
+		uintptr_t va = entry_va(base, i, level);
 		if (level == 1 || pte_huge(table[i])) {
 			if (v->leaf)
 				v->leaf(va, &table[i], level, v->arg);
@@ -227,6 +257,8 @@ static void traverse_table(pte_t *table, int level, uintptr_t base, uintptr_t st
 
 void pt_traverse(pte_t *root, uintptr_t start, uintptr_t end, const struct pt_visitor *v)
 {
+	if (start >= end)
+		return;
 	traverse_table(root, PT_LEVELS, 0, start, end, v);
 }
 
