@@ -210,6 +210,16 @@ bench-file: all $(BUILD)/bench/filecost $(BUILD)/bench/linux_init
 	@tools/setup.sh --bench
 	python3 bench/filecost_compare.py
 
+$(BUILD)/bench/swapreplay: bench/swapreplay.c bench/icount.h | setup
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
+
+# Replacement policies (swap_policy=) against MIN and exact LRU on recorded
+# reference strings, plus the thrash sweep: bench/swap_compare.py.
+.PHONY: bench-swap
+bench-swap: all $(BUILD)/bench/swapreplay
+	python3 bench/swap_compare.py
+
 .PHONY: print-user-tests
 print-user-tests:
 	@echo $(USER_TESTS)
