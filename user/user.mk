@@ -24,7 +24,7 @@ USER_BIN_DIR := $(BUILD)/user/bin
 USER_MALLOC  := $(BUILD)/user/libpagoda_malloc.a
 USER_LDLIBS  := -Wl,-u,malloc $(USER_MALLOC)
 USER_EXPECT  := $(BUILD)/user/expect
-USER_HEADERS := tests/testlib.h tests/rand.h user/vmcounters.h
+USER_HEADERS := tests/testlib.h tests/rand.h tests/pattern.h user/vmcounters.h
 
 # Every user/NAME.c is a program (init, sh, and the tools the kernel side adds).
 USER_PROGS     := $(notdir $(basename $(wildcard user/*.c))) runner
