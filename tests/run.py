@@ -453,28 +453,29 @@ def swap_differential(t, names, policy):
     print("timing: %s boot %.1f s" % (log_name, b.t_total))
 
 
+def swap_failure(t, mode, disk):
+    """swapfail full|ioerr as init: {field: value} of its one line, and the boot."""
+    b = pq.boot(ISO, "quiet init=/bin/swapfail " + mode, timeout=USER_TIMEOUT, log_path=log_path("swap" + mode),
+                mem=SWAP_MEM, disks=[disk])
+    m = re.search(r"^swapfail: pusher=(.*) bystander=(.*) init_intact=(\w+) swap_freed=(\w+)", b.log, re.M)
+    fields = dict(zip(("pusher", "bystander", "init_intact", "swap_freed"), m.groups())) if m else {}
+    where = "%s; see %s" % (m.group(0) if m else describe(b), log_path("swap" + mode))
+    t.record(fields.get("bystander") == "exited 0" and fields.get("init_intact") == "yes",
+             "swap/%s_others_intact" % mode, where)
+    t.record(b.status == pq.EXIT_PASS, "swap/%s_kernel_lives" % mode, where)
+    return fields, where
+
+
 def swap_full(t):
-    b = pq.boot(ISO, "quiet init=/bin/swapfull", timeout=USER_TIMEOUT, log_path=log_path("swapfull"),
-                mem=SWAP_MEM, disks=[swap_disk("full", 32)])
-    m = re.search(r"^swapfull: hog=(.*) bystander=(.*) init_intact=(\w+) swap_freed=(\w+)", b.log, re.M)
-    t.record(m is not None and m.group(1) in ("killed by SIGKILL", "exited 3"), "swap/full_kills_the_hog",
-             "%s; see %s" % (m.group(0) if m else describe(b), log_path("swapfull")))
-    t.record(m is not None and m.group(2) == "exited 0" and m.group(3) == "yes", "swap/full_others_intact",
-             "%s; see %s" % (m.group(0) if m else describe(b), log_path("swapfull")))
-    t.record(m is not None and m.group(4) == "yes", "swap/full_slots_freed",
-             "%s; see %s" % (m.group(0) if m else describe(b), log_path("swapfull")))
-    t.record(b.status == pq.EXIT_PASS, "swap/full_boot", "%s; see %s" % (describe(b), log_path("swapfull")))
+    fields, where = swap_failure(t, "full", swap_disk("full", 32))
+    t.record(fields.get("pusher") in ("killed by SIGKILL", "exited 3"), "swap/full_kills_the_hog", where)
+    t.record(fields.get("swap_freed") == "yes", "swap/full_slots_freed", where)
 
 
 def swap_io_error(t):
     disk = blkdebug_disk(swap_disk("ioerr", 256), 40 << 11)   # 40 MiB in, in 512-byte sectors
-    b = pq.boot(ISO, "quiet init=/bin/swapioerr", timeout=USER_TIMEOUT, log_path=log_path("swapioerr"),
-                mem=SWAP_MEM, disks=[disk])
-    m = re.search(r"^swapioerr: victim=(.*) bystander=(.*)$", b.log, re.M)
-    where = "%s; see %s" % (m.group(0) if m else describe(b), log_path("swapioerr"))
-    t.record(m is not None and m.group(1) == "killed by SIGBUS", "swap/ioerr_sigbus_to_the_owner", where)
-    t.record(m is not None and m.group(2) == "exited 0", "swap/ioerr_bystander_intact", where)
-    t.record(b.status == pq.EXIT_PASS, "swap/ioerr_kernel_lives", "%s; see %s" % (describe(b), log_path("swapioerr")))
+    fields, where = swap_failure(t, "ioerr", disk)
+    t.record(fields.get("pusher") == "killed by SIGBUS", "swap/ioerr_sigbus_to_the_owner", where)
 
 
 def suite_shells(t):
