@@ -5,13 +5,15 @@
  *   zero     (1,5)  reads zeros, writes vanish; mmap gives anonymous memory
  *   console  (5,1)  the serial console (kernel/console.c): fds 0-2 of init
  *   tty      (5,0)  the controlling terminal: the console here
- * and the directory /dev/shm where a tmpfs is mounted.
+ * and the directory /dev/shm where a tmpfs is mounted. chrdev_fops finds
+ * a device by number for every character node (init_special_inode).
  */
 #include "tmpfs.h"
 #include "../kernel/console.h"
 #include "poll.h"
 #include "../kernel/errno.h"
 #include "../kernel/proc.h"
+#include "../kernel/string.h"
 #include "../kernel/uaccess.h"
 
 #define MKDEV(major, minor) (((uint64_t)(major) << 8) | (minor))
@@ -88,6 +90,40 @@ const struct file_operations tty_fops = {
 	.read = tty_read, .write = tty_write, .ioctl = tty_ioctl, .llseek = no_llseek, .poll = tty_poll,
 };
 
+/* The character devices by number: what a node (here or made by mknod
+ * anywhere) opens. */
+struct chrdev {
+	const char *name;
+	uint64_t rdev;
+	uint32_t perm;
+	const struct file_operations *fops;
+};
+
+static const struct chrdev chrdevs[] = {
+	{ "null", MKDEV(1, 3), 0666, &null_fops },
+	{ "zero", MKDEV(1, 5), 0666, &zero_fops },
+	{ "console", MKDEV(5, 1), 0600, &tty_fops },
+	{ "tty", MKDEV(5, 0), 0666, &tty_fops },
+};
+
+static int no_device_open(struct inode *inode, struct file *file)
+{
+	(void)inode, (void)file;
+	return -ENXIO;
+}
+
+/* A node with no driver behind it (a block device, a socket, an unknown
+ * character device): open fails as Linux's does. */
+const struct file_operations no_device_fops = { .open = no_device_open };
+
+const struct file_operations *chrdev_fops(uint64_t rdev)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(chrdevs); i++)
+		if (chrdevs[i].rdev == rdev)
+			return chrdevs[i].fops;
+	return &no_device_fops;
+}
+
 static int devfs_fill_super(struct super_block *sb, const void *data)
 {
 	int err = tmpfs_fill_super(sb, data);
@@ -95,11 +131,11 @@ static int devfs_fill_super(struct super_block *sb, const void *data)
 		return err;
 	struct inode *root = sb->s_root;
 	root->i_mode = S_IFDIR | 0755;
-	if ((err = tmpfs_mknod(root, "null", S_IFCHR | 0666, MKDEV(1, 3), &null_fops)) ||
-	    (err = tmpfs_mknod(root, "zero", S_IFCHR | 0666, MKDEV(1, 5), &zero_fops)) ||
-	    (err = tmpfs_mknod(root, "console", S_IFCHR | 0600, MKDEV(5, 1), &tty_fops)) ||
-	    (err = tmpfs_mknod(root, "tty", S_IFCHR | 0666, MKDEV(5, 0), &tty_fops)))
-		return err;
+	for (size_t i = 0; i < ARRAY_SIZE(chrdevs); i++) {
+		const struct chrdev *d = &chrdevs[i];
+		if ((err = root->i_op->mknod(root, d->name, strlen(d->name), S_IFCHR | d->perm, d->rdev)))
+			return err;
+	}
 	return root->i_op->mkdir(root, "shm", 3, 01777);
 }
 

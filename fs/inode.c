@@ -55,6 +55,20 @@ void inode_init_mode(struct inode *inode, uint32_t mode)
 		inode->i_nlink = 2;
 }
 
+/* A FIFO, socket or device node: its operations follow from its type and
+ * number (Linux's init_special_inode). */
+void init_special_inode(struct inode *inode, uint32_t mode, uint64_t rdev)
+{
+	inode->i_mode = mode;
+	inode->i_rdev = rdev;
+	if ((mode & S_IFMT) == S_IFCHR)
+		inode->i_fop = chrdev_fops(rdev);
+	else if ((mode & S_IFMT) == S_IFIFO)
+		inode->i_fop = &fifo_fops;
+	else
+		inode->i_fop = &no_device_fops;
+}
+
 bool inode_is_dir(const struct inode *inode)
 {
 	return (inode->i_mode & S_IFMT) == S_IFDIR;

@@ -3,10 +3,24 @@
  * from the root ("/...") or from the process's current directory (or a
  * directory fd for the *at calls). ".." goes to the parent (crossing a mount
  * point upwards; "/.." is "/"); a directory with a file system mounted on it
- * is replaced by that file system's root. There are no symbolic links.
+ * is replaced by that file system's root.
+ *
+ * Symbolic links: a link met before the last component is always followed;
+ * the last one only with LOOKUP_FOLLOW or a trailing slash ("link/"). The
+ * walk is a loop over a stack of strings, not a recursion:
+ *
+ *   rest[0]  what is left of the name        "a/link/c"   -> "/c"
+ *   rest[1]  what is left of link's text     "x/y"        -> "y"
+ *   ...      (a link met in a link's text is pushed above it)
+ *
+ * Entering a link pushes its text (an absolute one restarts at the root);
+ * a string used up is popped and its buffer freed. A /proc link with a
+ * get_link operation jumps straight to a place instead.
  *
  * Invariants: every struct path handed out holds one inode reference
- * (path_put drops it); mounts live as long as the system (no umount).
+ * (path_put drops it); mounts live as long as the system (no umount); one
+ * lookup follows at most MAXSYMLINKS links in all (then ELOOP), so the
+ * stack never holds more than MAXSYMLINKS + 1 strings.
  */
 #include "vfs.h"
 #include "../kernel/errno.h"
@@ -14,6 +28,8 @@
 #include "../kernel/string.h"
 #include "../kernel/uaccess.h"
 #include "../mm/kheap.h"
+
+enum { MAXSYMLINKS = 40 };
 
 long getname(uintptr_t upath, char **out)
 {
@@ -56,6 +72,11 @@ bool name_is_dotdot(const char *name, size_t len)
 	return len == 2 && name[0] == '.' && name[1] == '.';
 }
 
+bool inode_is_link(const struct inode *inode)
+{
+	return (inode->i_mode & S_IFMT) == S_IFLNK;
+}
+
 /* ---- the current directory ---- */
 
 void cwd_get(struct path *out)
@@ -86,6 +107,11 @@ static void path_replace(struct path *p, struct mount *mnt, struct inode *inode)
 	p->inode = inode;
 }
 
+static void path_set_root(struct path *p)
+{
+	path_replace(p, root_mount(), igrab(root_mount()->mnt_sb->s_root));
+}
+
 static bool is_mount_root(const struct path *p)
 {
 	return p->inode == p->mnt->mnt_sb->s_root;
@@ -113,7 +139,7 @@ static void follow_mounts(struct path *p)
 		path_replace(p, m, igrab(m->mnt_sb->s_root));
 }
 
-/* Replace p (a directory) by its entry name. */
+/* Replace p (a directory) by its entry name (a link is not followed). */
 static int walk_component(struct path *p, const char *name, size_t len)
 {
 	if (!inode_is_dir(p->inode))
@@ -145,9 +171,17 @@ int vfs_lookup_one(struct path *dir, const char *name, size_t len, struct path *
 	return err;
 }
 
-/* ---- whole paths ---- */
+/* ---- the walk: a stack of strings ---- */
 
-static int start_path(int dirfd, const char *name, struct path *out)
+struct walk {
+	struct path dir;                       /* where the walk is (referenced) */
+	int links;                             /* followed so far */
+	int depth;                             /* rest[depth] is being walked */
+	const char *rest[MAXSYMLINKS + 1];     /* what is left of each string */
+	char *text[MAXSYMLINKS + 1];           /* the link texts' buffers (text[0]: none) */
+};
+
+static int walk_start(int dirfd, const char *name, struct path *out)
 {
 	if (name[0] == '/') {
 		*out = (struct path){ root_mount(), root_mount()->mnt_sb->s_root };
@@ -168,57 +202,216 @@ static int start_path(int dirfd, const char *name, struct path *out)
 	return 0;
 }
 
-int path_parent_at(int dirfd, const char *name, struct nameidata *nd)
+/* A new walk of name from dirfd (kfree it with walk_end). */
+static struct walk *walk_begin(int dirfd, const char *name, int *err)
 {
-	if (strlen(name) >= PATH_MAX)
-		return -ENAMETOOLONG;
-	int err = start_path(dirfd, name, &nd->parent);
-	if (err)
-		return err;
-	const char *s = name;
+	*err = strlen(name) >= PATH_MAX ? -ENAMETOOLONG : 0;
+	struct walk *w = *err ? NULL : kzalloc(sizeof(*w));
+	if (!*err && !w)
+		*err = -ENOMEM;
+	if (w && (*err = walk_start(dirfd, name, &w->dir))) {
+		kfree(w);
+		w = NULL;
+	}
+	if (w)
+		w->rest[0] = name;
+	return w;
+}
+
+/* The walk's buffers (its dir's reference has been taken or dropped). */
+static void walk_end(struct walk *w)
+{
+	for (int d = 1; d <= w->depth; d++)
+		kfree(w->text[d]);
+	kfree(w);
+}
+
+/* The next component from the top string (used-up strings are popped):
+ * false at the end of the whole name. */
+static bool next_component(struct walk *w, const char **c, size_t *len)
+{
 	for (;;) {
+		const char *s = w->rest[w->depth];
 		while (*s == '/')
 			s++;
-		const char *e = s;
-		while (*e && *e != '/')
-			e++;
-		const char *next = e;
-		while (*next == '/')
-			next++;
-		if (!*next) {   /* s..e is the last component */
-			*nd = (struct nameidata){ nd->parent, s, (size_t)(e - s), *e == '/' };
-			return 0;
+		if (*s) {
+			const char *e = s;
+			while (*e && *e != '/')
+				e++;
+			w->rest[w->depth] = e;
+			*c = s;
+			*len = (size_t)(e - s);
+			return true;
 		}
-		if ((err = walk_component(&nd->parent, s, e - s))) {
-			path_put(&nd->parent);
-			return err;
-		}
-		s = next;
+		w->rest[w->depth] = s;
+		if (!w->depth)
+			return false;
+		kfree(w->text[w->depth--]);
 	}
 }
 
-int path_lookup_at(int dirfd, const char *name, struct nameidata *nd, struct path *out)
+/* Is the component just taken the last of all? *trailing: slashes follow it. */
+static bool at_last(const struct walk *w, bool *trailing)
 {
-	int err = path_parent_at(dirfd, name, nd);
-	if (err)
-		return err;
-	*out = nd->parent;
-	path_get(out);
-	if (nd->len)
-		err = walk_component(out, nd->last, nd->len);
-	if (!err && nd->trailing && !inode_is_dir(out->inode))
-		err = -ENOTDIR;
-	if (err) {
-		path_put(out);
-		path_put(&nd->parent);
+	*trailing = false;
+	for (int d = w->depth; d >= 0; d--) {
+		const char *s = w->rest[d];
+		*trailing = *trailing || *s == '/';
+		while (*s == '/')
+			s++;
+		if (*s)
+			return false;
 	}
+	return true;
+}
+
+/* The text of a link, NUL-terminated, in a new buffer. */
+static int link_text(struct inode *link, char **out)
+{
+	if (!link->i_op || !link->i_op->readlink)
+		return -ENOENT;
+	char *buf = kmalloc(PATH_MAX);
+	if (!buf)
+		return -ENOMEM;
+	long n = link->i_op->readlink(link, buf, PATH_MAX - 1);
+	if (n <= 0) {
+		kfree(buf);
+		return n ? (int)n : -ENOENT;
+	}
+	buf[n] = 0;
+	*out = buf;
+	return 0;
+}
+
+/* Enter the link at *link (found in w->dir; the reference is dropped): push
+ * its text, or jump where a /proc link points. */
+static int push_link(struct walk *w, struct path *link)
+{
+	int err = ++w->links > MAXSYMLINKS ? -ELOOP : 0;
+	const struct inode_operations *op = link->inode->i_op;
+	if (!err && op && op->get_link) {
+		struct path to;
+		if (!(err = op->get_link(link->inode, &to)))
+			path_replace(&w->dir, to.mnt, to.inode);
+	} else if (!err) {
+		char *text = NULL;
+		if (!(err = link_text(link->inode, &text))) {
+			w->depth++;
+			w->rest[w->depth] = w->text[w->depth] = text;
+			if (text[0] == '/')
+				path_set_root(&w->dir);
+		}
+	}
+	path_put(link);
 	return err;
 }
 
-int kern_path_at(int dirfd, const char *name, struct path *out)
+/* w->dir's entry c, entered (a link followed when follow is set). */
+static int walk_into(struct walk *w, const char *c, size_t len, bool follow)
+{
+	struct path child;
+	int err = vfs_lookup_one(&w->dir, c, len, &child);
+	if (err)
+		return err;
+	if (follow && inode_is_link(child.inode))
+		return push_link(w, &child);
+	path_replace(&w->dir, child.mnt, child.inode);
+	return 0;
+}
+
+/* The last component's name into nd's own buffer (a link's text is freed
+ * when the walk ends). */
+static int keep_last(struct nameidata *nd, const char *c, size_t len)
+{
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(nd->name, c, len);
+	nd->name[len] = 0;
+	nd->last = nd->name;
+	nd->len = len;
+	return 0;
+}
+
+/* Walk to the directory holding the last component: nd->last and nd->len
+ * (len 0: the name ends at w->dir itself, as "/" does). */
+static int walk_to_last(struct walk *w, struct nameidata *nd)
+{
+	const char *c;
+	size_t len;
+	while (next_component(w, &c, &len)) {
+		if (at_last(w, &nd->trailing))
+			return keep_last(nd, c, len);
+		int err = walk_into(w, c, len, true);
+		if (err)
+			return err;
+	}
+	return keep_last(nd, "", 0);
+}
+
+/* ---- whole paths ---- */
+
+int path_parent_at(int dirfd, const char *name, struct nameidata *nd)
+{
+	int err;
+	struct walk *w = walk_begin(dirfd, name, &err);
+	if (!w)
+		return err;
+	err = walk_to_last(w, nd);
+	if (err)
+		path_put(&w->dir);
+	else
+		nd->parent = w->dir;   /* the reference passes */
+	walk_end(w);
+	return err;
+}
+
+/* The last component in w->dir: *out, with links followed as flags say;
+ * nd names its directory and name. */
+static int walk_last(struct walk *w, struct nameidata *nd, unsigned flags, struct path *out)
+{
+	for (;;) {
+		int err = walk_to_last(w, nd);
+		if (err)
+			return err;
+		*out = w->dir;
+		path_get(out);
+		if (!nd->len)
+			return 0;
+		if ((err = walk_component(out, nd->last, nd->len))) {
+			path_put(out);
+			out->inode = NULL;
+			return err == -ENOENT && (flags & LOOKUP_CREATE) ? 0 : err;
+		}
+		if (!inode_is_link(out->inode) || !((flags & LOOKUP_FOLLOW) || nd->trailing))
+			return 0;
+		if ((err = push_link(w, out)))   /* a slash after it stays in rest[] */
+			return err;
+	}
+}
+
+int path_lookup_at(int dirfd, const char *name, unsigned flags, struct nameidata *nd, struct path *out)
+{
+	int err;
+	struct walk *w = walk_begin(dirfd, name, &err);
+	if (!w)
+		return err;
+	err = walk_last(w, nd, flags, out);
+	if (!err && nd->trailing && !(flags & LOOKUP_CREATE) && !inode_is_dir(out->inode)) {
+		path_put(out);
+		err = -ENOTDIR;
+	}
+	if (err)
+		path_put(&w->dir);
+	else
+		nd->parent = w->dir;
+	walk_end(w);
+	return err;
+}
+
+int kern_path_at(int dirfd, const char *name, unsigned flags, struct path *out)
 {
 	struct nameidata nd;
-	int err = path_lookup_at(dirfd, name, &nd, out);
+	int err = path_lookup_at(dirfd, name, flags, &nd, out);
 	if (!err)
 		path_put(&nd.parent);
 	return err;
@@ -226,16 +419,16 @@ int kern_path_at(int dirfd, const char *name, struct path *out)
 
 int kern_path(const char *name, struct path *out)
 {
-	return kern_path_at(AT_FDCWD, name, out);
+	return kern_path_at(AT_FDCWD, name, LOOKUP_FOLLOW, out);
 }
 
-long user_path_at(int dirfd, uintptr_t upath, struct path *out)
+long user_path_at(int dirfd, uintptr_t upath, unsigned flags, struct path *out)
 {
 	char *name;
 	long err = getname(upath, &name);
 	if (err)
 		return err;
-	err = kern_path_at(dirfd, name, out);
+	err = kern_path_at(dirfd, name, flags, out);
 	putname(name);
 	return err;
 }

@@ -1,8 +1,10 @@
 /*
  * Changing names: mkdir, mkdirat, rmdir, unlink, unlinkat, rename,
- * renameat, renameat2. The VFS resolves the parents and checks everything
- * Linux checks, in Linux's order (fs/namei.c); the file system's inode
- * operation only changes its directory.
+ * renameat, renameat2 (fs/link.c: link, symlink, mknod). The VFS resolves
+ * the parents and checks everything Linux checks, in Linux's order
+ * (fs/namei.c); the file system's inode operation only changes its
+ * directory. A symbolic link as the last component is never followed here:
+ * these calls act on the link itself.
  */
 #include "vfs.h"
 #include "../kernel/errno.h"
@@ -21,7 +23,7 @@ static bool is_mountpoint(const struct path *p)
 }
 
 /* The user path's parent, in nd (referenced); the name buffer in *name. */
-static long user_parent(int dirfd, uintptr_t upath, char **name, struct nameidata *nd)
+long user_parent(int dirfd, uintptr_t upath, char **name, struct nameidata *nd)
 {
 	long err = getname(upath, name);
 	if (err)
@@ -32,7 +34,7 @@ static long user_parent(int dirfd, uintptr_t upath, char **name, struct nameidat
 	return err;
 }
 
-static void parent_done(char *name, struct nameidata *nd)
+void parent_done(char *name, struct nameidata *nd)
 {
 	path_put(&nd->parent);
 	putname(name);
@@ -51,7 +53,11 @@ static bool special_last(const struct nameidata *nd)
 
 /* ---- mkdir ---- */
 
-static long do_mkdir(struct nameidata *nd, int mode)
+/* May nd's last name be made (mkdir, symlink, link, mknod)? Linux's
+ * filename_create order: "/", ".", ".." or an existing name EEXIST; a
+ * missing one with a trailing slash ENOENT (but for mkdir); EROFS; a
+ * removed directory ENOENT. */
+int may_create(struct nameidata *nd, bool is_dir)
 {
 	if (special_last(nd))
 		return -EEXIST;
@@ -63,11 +69,19 @@ static long do_mkdir(struct nameidata *nd, int mode)
 	}
 	if (err != -ENOENT)
 		return err;
-	struct inode *dir = nd->parent.inode;
+	if (nd->trailing && !is_dir)
+		return -ENOENT;
 	if (rdonly(&nd->parent))
 		return -EROFS;
-	if (!dir->i_nlink)
-		return -ENOENT;
+	return nd->parent.inode->i_nlink ? 0 : -ENOENT;
+}
+
+static long do_mkdir(struct nameidata *nd, int mode)
+{
+	int err = may_create(nd, true);
+	if (err)
+		return err;
+	struct inode *dir = nd->parent.inode;
 	if (!dir->i_op->mkdir)
 		return -EPERM;
 	return dir->i_op->mkdir(dir, nd->last, nd->len, mode & 07777 & ~current_proc()->umask);

@@ -46,14 +46,21 @@ static int may_open(struct inode *inode, int flags)
 	return 0;
 }
 
-/* The last component under O_CREAT: found, or made in nd's directory. */
+/* The last component under O_CREAT: found (out->inode), or made in nd's
+ * directory. Returns 1 if made. */
 static int open_create(struct nameidata *nd, int flags, int mode, struct path *out)
 {
-	if (!nd->len || nd->trailing || name_is_dot(nd->last, nd->len) || name_is_dotdot(nd->last, nd->len))
+	if (!nd->len || nd->trailing || name_is_dot(nd->last, nd->len) || name_is_dotdot(nd->last, nd->len)) {
+		if (out->inode)
+			path_put(out);
 		return nd->len && !nd->trailing && (flags & O_EXCL) ? -EEXIST : -EISDIR;
-	int err = vfs_lookup_one(&nd->parent, nd->last, nd->len, out);
-	if (err != -ENOENT)
-		return !err && (flags & O_EXCL) ? (path_put(out), -EEXIST) : err;
+	}
+	if (out->inode) {
+		int err = flags & O_EXCL ? -EEXIST : inode_is_link(out->inode) ? -ELOOP : 0;
+		if (err)
+			path_put(out);
+		return err;
+	}
 	struct inode *dir = nd->parent.inode;
 	if (rdonly(dir))
 		return -EROFS;
@@ -62,21 +69,32 @@ static int open_create(struct nameidata *nd, int flags, int mode, struct path *o
 	if (!dir->i_nlink)
 		return -ENOENT;   /* the directory was removed */
 	struct inode *inode;
-	if ((err = dir->i_op->create(dir, nd->last, nd->len, S_IFREG | (mode & 07777 & ~current_proc()->umask), &inode)))
+	int err = dir->i_op->create(dir, nd->last, nd->len, S_IFREG | (mode & 07777 & ~current_proc()->umask), &inode);
+	if (err)
 		return err;
 	*out = (struct path){ nd->parent.mnt, inode };
 	return 1;   /* created: no truncation, no access check (Linux) */
 }
 
+/* Does open follow a link in the last component? Not with O_NOFOLLOW, nor
+ * with O_CREAT | O_EXCL (the name itself must be new). */
+static unsigned open_lookup_flags(int flags)
+{
+	bool excl = (flags & O_CREAT) && (flags & O_EXCL);
+	return (flags & O_NOFOLLOW) || excl ? 0 : LOOKUP_FOLLOW;
+}
+
 /* The file to open, and nd for its name (nd->parent referenced on success). */
 static int open_path(int dirfd, const char *name, int flags, int mode, struct nameidata *nd, struct path *out)
 {
-	if (!(flags & O_CREAT))
-		return path_lookup_at(dirfd, name, nd, out);
-	int err = path_parent_at(dirfd, name, nd);
+	unsigned lf = open_lookup_flags(flags) | (flags & O_CREAT ? LOOKUP_CREATE : 0);
+	int err = path_lookup_at(dirfd, name, lf, nd, out);
 	if (err)
 		return err;
-	err = open_create(nd, flags, mode, out);
+	if (flags & O_CREAT)
+		err = open_create(nd, flags, mode, out);
+	else if (inode_is_link(out->inode))
+		err = (path_put(out), -ELOOP);   /* O_NOFOLLOW */
 	if (err < 0)
 		path_put(&nd->parent);
 	return err;
@@ -185,7 +203,7 @@ long sys_truncate(uintptr_t upath, int64_t length)
 	if (length < 0)
 		return -EINVAL;
 	struct path path;
-	long err = user_path_at(AT_FDCWD, upath, &path);
+	long err = user_path_at(AT_FDCWD, upath, LOOKUP_FOLLOW, &path);
 	if (err)
 		return err;
 	if (inode_is_dir(path.inode))
@@ -213,7 +231,7 @@ static void set_cwd(struct path *p)
 long sys_chdir(uintptr_t upath)
 {
 	struct path path;
-	long err = user_path_at(AT_FDCWD, upath, &path);
+	long err = user_path_at(AT_FDCWD, upath, LOOKUP_FOLLOW, &path);
 	if (err)
 		return err;
 	if (!inode_is_dir(path.inode)) {

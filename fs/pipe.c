@@ -22,6 +22,10 @@
  * -ERESTARTSYS (or the bytes moved so far). Writing with no reader left
  * raises SIGPIPE and fails with EPIPE.
  *
+ * A named pipe (mknod S_IFIFO, fifo_fops) is the same pipe, made at the
+ * first open of its inode and hung on inode->i_pipe until both counts are
+ * 0 again; its opens wait for the other end (fifo_open).
+ *
  * Locking: pipe->mutex covers the slots, counters and both ends' counts. It
  * is a sleeping lock because the user copies made under it may fault and
  * sleep; it is dropped before waiting for room or data (docs/locking.md).
@@ -49,6 +53,8 @@ struct pipe {
 	unsigned head, tail;   /* slot counters: bufs[i % PIPE_SLOTS] */
 	size_t bytes;
 	int readers, writers;
+	unsigned r_counter, w_counter;   /* opens of each end ever (a FIFO's open waits for a change) */
+	struct inode *fifo;    /* the named pipe's inode (its i_pipe is this), or NULL */
 	struct mutex mutex;
 };
 
@@ -233,8 +239,11 @@ static void pipe_release(struct file *f)
 	if (f->f_mode & FMODE_WRITE)
 		p->writers--;
 	pipe_wake(p);
-	if (!p->readers && !p->writers)
-		pipe_free(p);
+	if (p->readers || p->writers)
+		return;
+	if (p->fifo)
+		p->fifo->i_pipe = NULL;
+	pipe_free(p);
 }
 
 static const struct file_operations pipe_fops = {
@@ -311,3 +320,72 @@ long sys_pipe(uintptr_t ufds)
 {
 	return sys_pipe2(ufds, 0);
 }
+
+/* ---- named pipes (mknod S_IFIFO): one pipe per inode while it is open ---- */
+
+/* Wait (p->mutex held, dropped while asleep) until *counter moves from
+ * seen: the other end was opened. */
+static int fifo_wait(struct pipe *p, unsigned *counter, unsigned seen)
+{
+	while (*counter == seen) {
+		if (signal_pending(current_proc()))
+			return -ERESTARTSYS;
+		mutex_unlock(&p->mutex);
+		sleep_on(p, 0);
+		mutex_lock(&p->mutex);
+	}
+	return 0;
+}
+
+/* Linux's fifo_open: a reader waits for a writer and a writer for a reader
+ * (unless O_NONBLOCK: a reader goes on, a writer fails with ENXIO); O_RDWR
+ * never waits. */
+static int fifo_open_end(struct pipe *p, struct file *f)
+{
+	bool nonblock = f->f_flags & O_NONBLOCK;
+	if (f->f_mode == FMODE_READ) {
+		p->readers++, p->r_counter++;
+		pipe_wake(p);
+		int err = p->writers || nonblock ? 0 : fifo_wait(p, &p->w_counter, p->w_counter);
+		if (err)
+			p->readers--;
+		return err;
+	}
+	if (f->f_mode == FMODE_WRITE) {
+		if (nonblock && !p->readers)
+			return -ENXIO;
+		p->writers++, p->w_counter++;
+		pipe_wake(p);
+		int err = p->readers ? 0 : fifo_wait(p, &p->r_counter, p->r_counter);
+		if (err)
+			p->writers--;
+		return err;
+	}
+	p->readers++, p->writers++, p->r_counter++, p->w_counter++;
+	pipe_wake(p);
+	return 0;
+}
+
+static int fifo_open(struct inode *inode, struct file *f)
+{
+	struct pipe *p = inode->i_pipe;
+	if (!p && !(p = pipe_alloc()))
+		return -ENOMEM;
+	p->fifo = inode;
+	inode->i_pipe = p;
+	f->private_data = p;
+	mutex_lock(&p->mutex);
+	int err = fifo_open_end(p, f);
+	bool unused = !p->readers && !p->writers;
+	mutex_unlock(&p->mutex);
+	if (unused) {
+		inode->i_pipe = NULL;
+		pipe_free(p);
+	}
+	return err;
+}
+
+const struct file_operations fifo_fops = {
+	.open = fifo_open, .read = pipe_read, .write = pipe_write, .release = pipe_release, .llseek = no_llseek,
+	.poll = pipe_poll, .ioctl = pipe_ioctl,
+};

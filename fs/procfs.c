@@ -1,7 +1,8 @@
 /*
- * /proc as a file system: the root lists self, every process by pid, and
- * the system files; a process directory holds maps, smaps, exe, stat,
- * status, cmdline, comm and fd/ (one link per open descriptor), and
+ * /proc as a file system: the root lists self (a symbolic link to the
+ * caller's pid), every process by pid, and the system files; a process
+ * directory holds maps, smaps, exe and cwd (links), stat, status, cmdline,
+ * comm and fd/ (one link per open descriptor), and
  * pagemap and clear_refs (binary, read and written in place: mm/pagemap.c). Inodes
  * are made at each lookup and freed at the last iput (nothing is cached:
  * a process may be gone by the next lookup). A file's text is generated at
@@ -19,9 +20,9 @@
 #include "../mm/kheap.h"
 #include "../mm/pagemap.h"
 
-enum { PE_ROOT = 1, PE_VMSTAT, PE_MEMINFO, PE_MOUNTS, PE_FAULTLOG, PE_UPTIME, PE_LOADAVG, PE_STAT, PE_FRAMES,
+enum { PE_ROOT = 1, PE_VMSTAT, PE_MEMINFO, PE_MOUNTS, PE_FAULTLOG, PE_UPTIME, PE_LOADAVG, PE_STAT, PE_FRAMES, PE_SELF,
        PE_PID_DIR = 0x10, PE_MAPS, PE_SMAPS, PE_EXE, PE_PID_VMSTAT, PE_PID_PAGETABLE, PE_PID_STAT, PE_PID_STATUS, PE_CMDLINE, PE_COMM,
-       PE_FD_DIR, PE_PAGEMAP, PE_CLEAR_REFS,
+       PE_FD_DIR, PE_PAGEMAP, PE_CLEAR_REFS, PE_CWD,
        PE_FD = 0x80,   /* PE_FD + n: /proc/PID/fd/n, a link to what fd n is open on */
        PID_COOKIE = 1000 };
 
@@ -54,9 +55,10 @@ static const struct proc_entry pid_entries[] = {
 	{ "fd", PE_FD_DIR, S_IFDIR | 0500 },
 	{ "pagemap", PE_PAGEMAP, S_IFREG | 0400 },     /* binary, read in place (mm/pagemap.c) */
 	{ "clear_refs", PE_CLEAR_REFS, S_IFREG | 0200 },   /* write "4": soft-dirty tracking */
+	{ "cwd", PE_CWD, S_IFLNK | 0777 },
 };
 
-static const struct inode_operations proc_dir_iops, proc_link_iops;
+static const struct inode_operations proc_dir_iops, proc_link_iops, proc_self_iops;
 static const struct file_operations proc_dir_fops, proc_file_fops, proc_mm_fops;
 
 static int entry_of(const struct inode *inode) { return inode->i_ino & 0xff; }
@@ -79,7 +81,7 @@ static int make_inode(struct super_block *sb, int pid, int id, uint32_t mode, st
 		inode->i_op = &proc_dir_iops;
 		inode->i_fop = &proc_dir_fops;
 	} else if ((mode & S_IFMT) == S_IFLNK) {
-		inode->i_op = &proc_link_iops;
+		inode->i_op = id == PE_SELF ? &proc_self_iops : &proc_link_iops;
 	} else {
 		inode->i_fop = id == PE_PAGEMAP || id == PE_CLEAR_REFS ? &proc_mm_fops : &proc_file_fops;
 	}
@@ -157,7 +159,9 @@ static int proc_lookup(struct inode *dir, const char *name, size_t len, struct i
 					      : -ENOENT;
 	if (entry_of(dir) == PE_FD_DIR)
 		return lookup_fd(dir, name, len, out);
-	int pid = len == 4 && !memcmp(name, "self", 4) ? current_proc()->pid : parse_pid(name, len);
+	if (len == 4 && !memcmp(name, "self", 4))
+		return make_inode(dir->i_sb, 0, PE_SELF, S_IFLNK | 0777, out);
+	int pid = parse_pid(name, len);
 	if (pid > 0 && live_proc(pid))
 		return make_inode(dir->i_sb, pid, PE_PID_DIR, S_IFDIR | 0555, out);
 	return lookup_table(dir, root_entries, ARRAY_SIZE(root_entries), name, len, out);
@@ -202,7 +206,7 @@ static int proc_iterate(struct file *file, struct dir_context *ctx)
 	if (ctx->pos < self_pos && !emit_table(ctx, root_entries, ARRAY_SIZE(root_entries), 0))
 		return 0;
 	if (ctx->pos == self_pos) {
-		if (!dir_emit(ctx, "self", 4, PE_ROOT + 0xf0, DT_DIR))
+		if (!dir_emit(ctx, "self", 4, PE_SELF, DT_LNK))
 			return 0;
 		ctx->pos = PID_COOKIE;
 	}
@@ -282,8 +286,20 @@ static long proc_mm_write(struct file *file, uintptr_t ubuf, size_t n, uint64_t 
 	return p ? clear_refs_write(p->mm, ubuf, n) : -ESRCH;
 }
 
+static long copy_text(const char *text, char *buf, size_t size)
+{
+	size_t n = strlen(text) < size ? strlen(text) : size;
+	memcpy(buf, text, n);
+	return (long)n;
+}
+
 static long proc_readlink(struct inode *inode, char *buf, size_t size)
 {
+	char pid[12];
+	if (entry_of(inode) == PE_SELF) {
+		snprintf(pid, sizeof(pid), "%d", current_proc()->pid);
+		return copy_text(pid, buf, size);
+	}
 	struct proc *p = live_proc(pid_of(inode));
 	if (!p)
 		return -ENOENT;
@@ -291,13 +307,35 @@ static long proc_readlink(struct inode *inode, char *buf, size_t size)
 		struct file *f = fd_file(p->pid, entry_of(inode) - PE_FD);
 		return f ? fd_link_text(f, buf, size) : -ENOENT;
 	}
-	size_t n = strlen(p->exe) < size ? strlen(p->exe) : size;
-	memcpy(buf, p->exe, n);
-	return (long)n;
+	if (entry_of(inode) == PE_CWD) {
+		struct path cwd = { p->cwd_mnt, p->cwd };
+		return path_name(&cwd, buf, size);
+	}
+	return copy_text(p->exe, buf, size);
+}
+
+/* Where a process's exe, cwd and fd/N links lead: straight to the place,
+ * as Linux's /proc links do (a deleted file is reached too); /proc/self
+ * is an ordinary link (its text is walked). */
+static int proc_get_link(struct inode *inode, struct path *out)
+{
+	struct proc *p = live_proc(pid_of(inode));
+	struct file *f = NULL;
+	if (p && entry_of(inode) == PE_CWD)
+		*out = (struct path){ p->cwd_mnt, p->cwd };
+	else if (p && (f = entry_of(inode) >= PE_FD ? fd_file(p->pid, entry_of(inode) - PE_FD) : p->mm->exe_file))
+		*out = f->f_path;
+	else
+		return -ENOENT;
+	if (!out->mnt)
+		return -ENXIO;   /* a pipe: it has no place in the tree */
+	path_get(out);
+	return 0;
 }
 
 static const struct inode_operations proc_dir_iops = { .lookup = proc_lookup };
-static const struct inode_operations proc_link_iops = { .readlink = proc_readlink };
+static const struct inode_operations proc_link_iops = { .readlink = proc_readlink, .get_link = proc_get_link };
+static const struct inode_operations proc_self_iops = { .readlink = proc_readlink };
 static const struct file_operations proc_dir_fops = { .iterate = proc_iterate };
 static const struct file_operations proc_mm_fops = {
 	.read = proc_mm_read, .write = proc_mm_write, .llseek = proc_llseek,

@@ -51,10 +51,10 @@ long sys_fstat(int fd, uintptr_t ustat)
 	return stat_to_user(f->f_inode, ustat);
 }
 
-static long stat_at(int dirfd, uintptr_t upath, uintptr_t ustat)
+static long stat_at(int dirfd, uintptr_t upath, uintptr_t ustat, unsigned flags)
 {
 	struct path p;
-	long err = user_path_at(dirfd, upath, &p);
+	long err = user_path_at(dirfd, upath, flags, &p);
 	if (err)
 		return err;
 	err = stat_to_user(p.inode, ustat);
@@ -64,7 +64,12 @@ static long stat_at(int dirfd, uintptr_t upath, uintptr_t ustat)
 
 long sys_stat(uintptr_t upath, uintptr_t ustat)
 {
-	return stat_at(AT_FDCWD, upath, ustat);
+	return stat_at(AT_FDCWD, upath, ustat, LOOKUP_FOLLOW);
+}
+
+long sys_lstat(uintptr_t upath, uintptr_t ustat)
+{
+	return stat_at(AT_FDCWD, upath, ustat, 0);
 }
 
 long sys_newfstatat(int dirfd, uintptr_t upath, uintptr_t ustat, int flags)
@@ -73,8 +78,8 @@ long sys_newfstatat(int dirfd, uintptr_t upath, uintptr_t ustat, int flags)
 		return -EINVAL;
 	char first = 0;
 	if ((flags & AT_EMPTY_PATH) && !copy_from_user(&first, upath, 1) && first == 0)
-		return dirfd == AT_FDCWD ? stat_at(AT_FDCWD, (uintptr_t)".", ustat) : sys_fstat(dirfd, ustat);
-	return stat_at(dirfd, upath, ustat);   /* no symlinks are followed: NOFOLLOW changes nothing */
+		return dirfd == AT_FDCWD ? stat_at(AT_FDCWD, (uintptr_t)".", ustat, 0) : sys_fstat(dirfd, ustat);
+	return stat_at(dirfd, upath, ustat, flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW);
 }
 
 static long statfs_to_user(struct super_block *sb, uintptr_t ubuf)
@@ -89,7 +94,7 @@ static long statfs_to_user(struct super_block *sb, uintptr_t ubuf)
 long sys_statfs(uintptr_t upath, uintptr_t ubuf)
 {
 	struct path p;
-	long err = user_path_at(AT_FDCWD, upath, &p);
+	long err = user_path_at(AT_FDCWD, upath, LOOKUP_FOLLOW, &p);
 	if (err)
 		return err;
 	err = statfs_to_user(p.inode->i_sb, ubuf);
@@ -114,7 +119,7 @@ static long access_at(int dirfd, uintptr_t upath, int mode)
 	if (mode & ~7)
 		return -EINVAL;
 	struct path p;
-	long err = user_path_at(dirfd, upath, &p);
+	long err = user_path_at(dirfd, upath, LOOKUP_FOLLOW, &p);
 	if (err)
 		return err;
 	const struct inode *inode = p.inode;
@@ -143,7 +148,7 @@ long sys_readlinkat(int dirfd, uintptr_t upath, uintptr_t ubuf, int64_t size)
 	if (size <= 0)
 		return -EINVAL;
 	struct path p;
-	long err = user_path_at(dirfd, upath, &p);
+	long err = user_path_at(dirfd, upath, 0, &p);
 	if (err)
 		return err;
 	const struct inode_operations *op = p.inode->i_op;

@@ -5,13 +5,15 @@
  * Invariants: a regular file's mapping is unevictable (the cache is its only
  * store); its bytes past i_size are zero in the cache (the VFS zeroes the
  * tail at truncation, pages past it are removed); a file's pages are freed
- * when its last name and last opener are gone.
+ * when its last name and last opener are gone; a symbolic link's text is
+ * i_private, i_size bytes and a NUL; a file's i_nlink counts its entries.
  */
 #include "tmpfs.h"
 #include "../kernel/errno.h"
 #include "../mm/filemap.h"
 #include "../mm/frame.h"
 #include "../kernel/string.h"
+#include "../mm/kheap.h"
 
 static const struct address_space_operations tmpfs_aops = { 0 };   /* no readpage: a miss is a zero page */
 
@@ -43,18 +45,62 @@ static int tmpfs_create(struct inode *dir, const char *name, size_t len, uint32_
 	return 0;
 }
 
-int tmpfs_mknod(struct inode *dir, const char *name, uint32_t mode, uint64_t rdev, const struct file_operations *fop)
+/* A new inode of dir's file system gets its name (the entry takes our reference). */
+static int tmpfs_add(struct inode *dir, const char *name, size_t len, struct inode *inode)
+{
+	int err = simple_link(dir, name, len, inode);
+	if (err)
+		iput(inode);
+	return err;
+}
+
+static int tmpfs_mknod(struct inode *dir, const char *name, size_t len, uint32_t mode, uint64_t rdev)
 {
 	struct inode *inode = tmpfs_new_file(dir->i_sb, mode);
 	if (!inode)
 		return -ENOMEM;
-	inode->i_rdev = rdev;
-	inode->i_fop = fop;
+	init_special_inode(inode, mode, rdev);
 	inode->i_op = NULL;
-	int err = simple_link(dir, name, strlen(name), inode);
-	if (err)
+	return tmpfs_add(dir, name, len, inode);
+}
+
+/* A symbolic link's text lives in i_private (kmalloc'd, NUL-terminated). */
+static long tmpfs_readlink(struct inode *inode, char *buf, size_t size)
+{
+	size_t n = inode->i_size < size ? inode->i_size : size;
+	memcpy(buf, inode->i_private, n);
+	return (long)n;
+}
+
+static const struct inode_operations tmpfs_symlink_inode_operations = { .readlink = tmpfs_readlink };
+
+static int tmpfs_symlink(struct inode *dir, const char *name, size_t len, const char *target)
+{
+	struct inode *inode = tmpfs_new_file(dir->i_sb, S_IFLNK | 0777);
+	size_t n = strlen(target);
+	char *text = inode ? kmalloc(n + 1) : NULL;
+	if (!text) {
 		iput(inode);
-	return err;
+		return -ENOMEM;
+	}
+	memcpy(text, target, n + 1);
+	inode->i_private = text;
+	inode->i_size = n;
+	inode->i_op = &tmpfs_symlink_inode_operations;
+	inode->i_fop = NULL;
+	return tmpfs_add(dir, name, len, inode);
+}
+
+static int tmpfs_link(struct inode *old, struct inode *dir, const char *name, size_t len)
+{
+	int err = simple_link(dir, name, len, igrab(old));
+	if (err) {
+		iput(old);
+		return err;
+	}
+	old->i_nlink++;
+	old->i_ctime = current_time();
+	return 0;
 }
 
 static int tmpfs_mkdir(struct inode *dir, const char *name, size_t len, uint32_t mode)
@@ -79,6 +125,8 @@ static void tmpfs_evict(struct inode *inode)
 {
 	if (inode_is_dir(inode))
 		simple_dir_evict(inode);
+	else if (inode_is_link(inode))
+		kfree(inode->i_private);
 }
 
 static int tmpfs_statfs(struct super_block *sb, struct linux_statfs *st)
@@ -102,6 +150,9 @@ const struct inode_operations tmpfs_dir_inode_operations = {
 	.rmdir = simple_rmdir,
 	.rename = simple_rename,
 	.is_empty = simple_empty,
+	.symlink = tmpfs_symlink,
+	.link = tmpfs_link,
+	.mknod = tmpfs_mknod,
 };
 
 const struct inode_operations tmpfs_file_inode_operations = {

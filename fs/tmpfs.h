@@ -5,7 +5,5 @@
 /* fs/tmpfs.c, for devfs which is a tmpfs with device nodes */
 extern const struct inode_operations tmpfs_dir_inode_operations, tmpfs_file_inode_operations;
 int tmpfs_fill_super(struct super_block *sb, const void *data);
-/* A device node name in dir: mode S_IFCHR | perms, its rdev and operations. */
-int tmpfs_mknod(struct inode *dir, const char *name, uint32_t mode, uint64_t rdev, const struct file_operations *fop);
 
 #endif

@@ -51,9 +51,19 @@
  *                                        size; the VFS has already removed
  *                                        the cached pages past size and
  *                                        zeroed the tail of the last page
- *    On symbolic links (S_IFLNK; lookup does not follow them yet):
+ *      symlink(dir, name, len, target)   new S_IFLNK inode whose text is the
+ *                                        NUL-terminated target (i_size its
+ *                                        length); the VFS has checked the
+ *                                        name is free (and so for link, mknod)
+ *      link(old, dir, name, len)         a new entry for old (not a
+ *                                        directory); old->i_nlink++
+ *      mknod(dir, name, len, mode, rdev) a FIFO, socket or device node
+ *    On symbolic links (S_IFLNK; fs/namei.c follows them):
  *      readlink(inode, buf, size)        the target, not NUL-terminated;
  *                                        its length or -errno
+ *      get_link(inode, &out)             optional (/proc's links): the place
+ *                                        the link leads, referenced, instead
+ *                                        of a text to walk
  *    getattr needs no operation: the VFS reads i_mode, i_size, i_nlink,
  *    i_ino, i_blocks, i_rdev, times from the inode (keep them current).
  *
@@ -116,7 +126,13 @@
 #include "../kernel/spinlock.h"
 #include "../kernel/types.h"
 
+/* Linux's PATH_MAX and NAME_MAX */
+#define PATH_MAX 4096
+#define NAME_MAX 255
+
 struct inode;
+struct path;
+struct pipe;
 struct file;
 struct super_block;
 struct mount;
@@ -152,6 +168,10 @@ struct inode_operations {
 	bool (*is_empty)(struct inode *dir);
 	int (*setsize)(struct inode *inode, uint64_t size);
 	long (*readlink)(struct inode *inode, char *buf, size_t size);
+	int (*get_link)(struct inode *inode, struct path *out);
+	int (*symlink)(struct inode *dir, const char *name, size_t len, const char *target);
+	int (*link)(struct inode *old, struct inode *dir, const char *name, size_t len);
+	int (*mknod)(struct inode *dir, const char *name, size_t len, uint32_t mode, uint64_t rdev);
 };
 
 struct file_operations {
@@ -177,6 +197,7 @@ struct super_operations {
 /* i_state */
 #define I_NEW 0x1      /* being filled by its file system after iget */
 #define I_HASHED 0x4   /* in the inode cache (iget) */
+#define I_LINKABLE 0x8 /* O_TMPFILE without O_EXCL: linkat may give it a name */
 
 struct inode {
 	uint64_t i_ino;
@@ -195,6 +216,7 @@ struct inode {
 	struct address_space i_data;
 	struct address_space *i_mapping;   /* &i_data */
 	void *i_private;           /* the file system's own data */
+	struct pipe *i_pipe;       /* a FIFO's pipe while it is open (fs/pipe.c) */
 	struct inode *i_hash_next;   /* inode cache chain */
 	struct spinlock i_lock;
 };
@@ -272,7 +294,13 @@ struct inode *igrab(struct inode *inode);                  /* one more reference
 void iput(struct inode *inode);
 void inode_init_mode(struct inode *inode, uint32_t mode);  /* mode, times, fops defaults */
 bool inode_is_dir(const struct inode *inode);
+void init_special_inode(struct inode *inode, uint32_t mode, uint64_t rdev);
+/* fs/devfs.c: a character device's operations by number (no_device_fops:
+ * open is ENXIO); fs/pipe.c: a named pipe's */
+const struct file_operations *chrdev_fops(uint64_t rdev);
+extern const struct file_operations no_device_fops, fifo_fops;
 bool inode_is_reg(const struct inode *inode);
+bool inode_is_link(const struct inode *inode);   /* fs/namei.c */
 uint64_t current_time(void);
 
 /* ---- fs/file.c: open file objects ---- */
@@ -300,22 +328,30 @@ void fd_set_cloexec(int fd, bool on);
 bool fd_get_cloexec(int fd);
 
 /* ---- fs/namei.c: path lookup ---- */
+/* lookup flags: follow a symbolic link in the last component too (links
+ * before it are always followed; a trailing slash follows the last one) */
+#define LOOKUP_FOLLOW 0x1
+/* path_lookup_at for open(O_CREAT): a missing last component is no error
+ * (out->inode NULL, nd names where to create it); no trailing-slash check */
+#define LOOKUP_CREATE 0x2
 /* Resolve a kernel path relative to dirfd (AT_FDCWD: the cwd) to *out
- * (referenced: path_put). */
-int kern_path_at(int dirfd, const char *name, struct path *out);
+ * (referenced: path_put). kern_path follows links. */
+int kern_path_at(int dirfd, const char *name, unsigned flags, struct path *out);
 int kern_path(const char *name, struct path *out);
-long user_path_at(int dirfd, uintptr_t upath, struct path *out);   /* getname + kern_path_at */
+long user_path_at(int dirfd, uintptr_t upath, unsigned flags, struct path *out);   /* getname + kern_path_at */
 struct nameidata;
-/* kern_path_at that keeps the parent too (nd->parent referenced). */
-int path_lookup_at(int dirfd, const char *name, struct nameidata *nd, struct path *out);
+/* kern_path_at that keeps the parent too (nd->parent referenced): after
+ * following links, nd names the place the final inode was found. */
+int path_lookup_at(int dirfd, const char *name, unsigned flags, struct nameidata *nd, struct path *out);
 /* All but the last component of a path resolved: parent (referenced), the
- * last name (pointing into the path; len 0 for "/"), and whether slashes
+ * last name (len 0 for "/"; a copy in name[]), and whether slashes
  * followed it ("dir/": it must be a directory). */
 struct nameidata {
 	struct path parent;
 	const char *last;
 	size_t len;
 	bool trailing;
+	char name[NAME_MAX + 1];
 };
 int path_parent_at(int dirfd, const char *name, struct nameidata *nd);
 bool name_is_dot(const char *name, size_t len);      /* "." */
@@ -338,6 +374,11 @@ void file_set_name(struct file *f, const struct nameidata *nd);
 void cwd_get(struct path *out);   /* referenced */
 void cwd_dup(struct proc *child, struct proc *parent);
 void cwd_put(struct proc *p);
+
+/* ---- fs/names.c: helpers the name-changing calls share ---- */
+long user_parent(int dirfd, uintptr_t upath, char **name, struct nameidata *nd);   /* getname + path_parent_at */
+void parent_done(char *name, struct nameidata *nd);
+int may_create(struct nameidata *nd, bool is_dir);   /* 0 if nd's last name may be made */
 
 /* ---- fs/mount.c ---- */
 int register_filesystem(const struct file_system_type *fs);
@@ -378,8 +419,5 @@ void files_close_all(struct proc *p);
 void files_close_on_exec(struct proc *p);
 void fs_init_proc(struct proc *init);   /* fds 0, 1, 2 on the console; cwd "/" */
 
-/* Linux's PATH_MAX and NAME_MAX */
-#define PATH_MAX 4096
-#define NAME_MAX 255
 
 #endif

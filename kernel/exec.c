@@ -305,37 +305,10 @@ static void exec_file_done(struct exec_file *x)
 
 /* Open the program and check its headers (the program headers must lie in
  * the first page, as every linker puts them). */
-/* The program's own path when name is a symbolic link (/proc/self/exe):
- * execve follows links, at most 8 deep (ELOOP), as Linux's lookup does. */
-static long follow_program_link(const char *name, char *buf, size_t size)
-{
-	strlcpy(buf, name, size);
-	for (int depth = 0; depth < 8; depth++) {
-		struct path p;
-		int err = kern_path(buf, &p);
-		if (err)
-			return 0;   /* filp_open reports it */
-		struct inode *inode = p.inode;
-		bool link = (inode->i_mode & S_IFMT) == S_IFLNK && inode->i_op && inode->i_op->readlink;
-		long n = link ? inode->i_op->readlink(inode, buf, size - 1) : 0;
-		path_put(&p);
-		if (!link)
-			return 0;
-		if (n < 0)
-			return n;
-		buf[n] = 0;
-	}
-	return -ELOOP;
-}
-
 static long open_program(const char *name, struct exec_file *x, struct elf_image *img)
 {
 	int err;
-	char target[256];
-	long lerr = follow_program_link(name, target, sizeof(target));
-	if (lerr)
-		return lerr;
-	if (!(x->file = filp_open(target, O_RDONLY, &err)))
+	if (!(x->file = filp_open(name, O_RDONLY, &err)))   /* links followed (/proc/self/exe) */
 		return err;
 	struct inode *inode = x->file->f_inode;
 	if (!inode_is_reg(inode) || !(inode->i_mode & 0111))

@@ -38,6 +38,8 @@ enum {
 	__NR_creat = 85, __NR_unlink = 87, __NR_statfs = 137, __NR_fstatfs = 138, __NR_sync = 162,
 	__NR_mkdirat = 258, __NR_unlinkat = 263, __NR_renameat = 264, __NR_syncfs = 306,
 	__NR_renameat2 = 316,
+	__NR_link = 86, __NR_symlink = 88, __NR_mknod = 133, __NR_mknodat = 259, __NR_linkat = 265,
+	__NR_symlinkat = 266,
 	__NR_mremap = 25, __NR_mincore = 27, __NR_mlock = 149, __NR_munlock = 150, __NR_mlockall = 151,
 	__NR_munlockall = 152, __NR_mlock2 = 325,
 	NR_SYSCALLS = 512,
@@ -115,6 +117,7 @@ enum {
 #define AT_FDCWD (-100)
 #define AT_EMPTY_PATH 0x1000
 #define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_SYMLINK_FOLLOW 0x400
 #define AT_NO_AUTOMOUNT 0x800   /* no automounts here: accepted, changes nothing */
 #define SEEK_SET 0
 #define SEEK_CUR 1

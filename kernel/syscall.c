@@ -43,7 +43,7 @@ static const syscall_ptr table[NR_SYSCALLS] = {
 	[__NR_poll] = (syscall_ptr)sys_poll,
 	[__NR_stat] = (syscall_ptr)sys_stat,
 	[__NR_fstat] = (syscall_ptr)sys_fstat,
-	[__NR_lstat] = (syscall_ptr)sys_stat,
+	[__NR_lstat] = (syscall_ptr)sys_lstat,
 	[__NR_lseek] = (syscall_ptr)sys_lseek,
 	[__NR_mmap] = (syscall_ptr)sys_mmap,
 	[__NR_mprotect] = (syscall_ptr)sys_mprotect,
@@ -157,6 +157,13 @@ static const syscall_ptr table[NR_SYSCALLS] = {
 	[__NR_renameat] = (syscall_ptr)sys_renameat,
 	[__NR_syncfs] = (syscall_ptr)sys_syncfs,
 	[__NR_renameat2] = (syscall_ptr)sys_renameat2,
+	/* links, symlinks and nodes (fs/link.c) */
+	[__NR_link] = (syscall_ptr)sys_link,
+	[__NR_linkat] = (syscall_ptr)sys_linkat,
+	[__NR_mknod] = (syscall_ptr)sys_mknod,
+	[__NR_mknodat] = (syscall_ptr)sys_mknodat,
+	[__NR_symlink] = (syscall_ptr)sys_symlink,
+	[__NR_symlinkat] = (syscall_ptr)sys_symlinkat,
 };
 
 int syscall_count(void)

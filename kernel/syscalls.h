@@ -100,6 +100,7 @@ long sys_lseek(int fd, int64_t off, int whence);
 /* fs/stat.c */
 long sys_fstat(int fd, uintptr_t ustat);
 long sys_stat(uintptr_t upath, uintptr_t ustat);
+long sys_lstat(uintptr_t upath, uintptr_t ustat);
 long sys_newfstatat(int dirfd, uintptr_t upath, uintptr_t ustat, int flags);
 long sys_statfs(uintptr_t upath, uintptr_t ubuf);
 long sys_fstatfs(int fd, uintptr_t ubuf);
@@ -120,6 +121,14 @@ long sys_unlinkat(int dirfd, uintptr_t upath, int flags);
 long sys_rename(uintptr_t oldpath, uintptr_t newpath);
 long sys_renameat(int olddirfd, uintptr_t oldpath, int newdirfd, uintptr_t newpath);
 long sys_renameat2(int olddirfd, uintptr_t oldpath, int newdirfd, uintptr_t newpath, unsigned flags);
+
+/* fs/link.c */
+long sys_symlink(uintptr_t utarget, uintptr_t upath);
+long sys_symlinkat(uintptr_t utarget, int newdirfd, uintptr_t upath);
+long sys_link(uintptr_t oldpath, uintptr_t newpath);
+long sys_linkat(int olddirfd, uintptr_t oldpath, int newdirfd, uintptr_t newpath, int flags);
+long sys_mknod(uintptr_t upath, uint32_t mode, uint32_t dev);
+long sys_mknodat(int dirfd, uintptr_t upath, uint32_t mode, uint32_t dev);
 
 /* fs/fcntl.c */
 long sys_ioctl(int fd, unsigned long cmd, uintptr_t arg);

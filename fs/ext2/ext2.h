@@ -32,6 +32,7 @@
 #define EXT2_TIND_BLOCK 14
 #define EXT2_N_BLOCKS 15
 #define EXT2_NAME_LEN 255
+#define EXT2_LINK_MAX 32000
 
 /* s_state */
 #define EXT2_VALID_FS 1
@@ -179,9 +180,13 @@ bool ext2_dir_is_empty(struct inode *dir);
 
 /* namei.c: the directory inode operations */
 extern const struct inode_operations ext2_dir_inode_operations;
+typedef int (*ext2_fill_fn)(struct inode *tmp, const void *arg);
+int ext2_make_node(struct inode *dir, const char *name, size_t len, uint32_t mode, ext2_fill_fn fill,
+		   const void *arg, uint32_t *ino_out);
 extern const struct inode_operations ext2_file_inode_operations;
 
 /* symlink.c */
 extern const struct inode_operations ext2_symlink_inode_operations;
+int ext2_symlink(struct inode *dir, const char *name, size_t len, const char *target);
 
 #endif

@@ -46,7 +46,7 @@ unsigned ext2_file_type(uint32_t mode)
 	}
 }
 
-static void set_operations(struct inode *inode)
+static void set_operations(struct inode *inode, const struct ext2_inode *raw)
 {
 	if (inode_is_dir(inode)) {
 		inode->i_op = &ext2_dir_inode_operations;
@@ -57,6 +57,8 @@ static void set_operations(struct inode *inode)
 		inode->i_mapping->a_ops = &ext2_aops;
 	} else if ((inode->i_mode & S_IFMT) == S_IFLNK) {
 		inode->i_op = &ext2_symlink_inode_operations;
+	} else {   /* a FIFO, socket or device: its number as ext2_mknod stores it */
+		init_special_inode(inode, inode->i_mode, raw->i_block[0] ? raw->i_block[0] : raw->i_block[1]);
 	}
 }
 
@@ -86,7 +88,7 @@ static void fill_inode(struct ext2_sb_info *sbi, struct inode *inode, const stru
 	inode->i_mtime = raw->i_mtime;
 	inode->i_ctime = raw->i_ctime;
 	(void)sbi;
-	set_operations(inode);
+	set_operations(inode, raw);
 }
 
 static int read_inode(struct ext2_sb_info *sbi, struct inode *inode)

@@ -26,10 +26,12 @@ static int ext2_lookup(struct inode *dir, const char *name, size_t len, struct i
 	return err ? err : ext2_iget(dir->i_sb, ino, out);
 }
 
-/* Give back an inode made by a failed operation: no blocks, no links. */
+/* Give back an inode made by a failed operation: no blocks, no links (a
+ * fast symlink's i_block is text, not blocks: i_blocks 0). */
 static void undo_new_inode(struct ext2_sb_info *sbi, struct inode *tmp)
 {
-	ext2_truncate_blocks(tmp, 0);
+	if (tmp->i_blocks)
+		ext2_truncate_blocks(tmp, 0);
 	tmp->i_nlink = 0;
 	ext2_store_inode(sbi, tmp);
 	ext2_free_inode_number(sbi, tmp->i_ino, inode_is_dir(tmp));
@@ -47,7 +49,10 @@ static void scratch_inode(struct inode *tmp, struct inode *dir, uint32_t ino, ui
 	tmp->i_atime = tmp->i_mtime = tmp->i_ctime = current_time();
 }
 
-static int make_node(struct inode *dir, const char *name, size_t len, uint32_t mode, uint32_t *ino_out)
+/* A new inode of the given mode named name in dir: fill (or NULL) writes
+ * what it holds before the name is added. sbi->lock held. */
+int ext2_make_node(struct inode *dir, const char *name, size_t len, uint32_t mode, ext2_fill_fn fill,
+		   const void *arg, uint32_t *ino_out)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(dir->i_sb);
 	if (dir->i_sb->s_flags & SB_RDONLY)
@@ -60,8 +65,8 @@ static int make_node(struct inode *dir, const char *name, size_t len, uint32_t m
 		return err;
 	struct inode tmp;
 	scratch_inode(&tmp, dir, ino, mode);
-	if ((mode & S_IFMT) == S_IFDIR)
-		err = ext2_make_empty(&tmp, dir->i_ino);
+	if (fill)
+		err = fill(&tmp, arg);
 	err = err ? err : ext2_store_inode(sbi, &tmp);
 	err = err ? err : ext2_add_entry(dir, name, len, ino, mode);
 	if (err)
@@ -75,9 +80,14 @@ static int ext2_create(struct inode *dir, const char *name, size_t len, uint32_t
 	struct ext2_sb_info *sbi = EXT2_SB(dir->i_sb);
 	uint32_t ino;
 	mutex_lock(&sbi->lock);
-	int err = make_node(dir, name, len, S_IFREG | (mode & 07777), &ino);
+	int err = ext2_make_node(dir, name, len, S_IFREG | (mode & 07777), NULL, NULL, &ino);
 	mutex_unlock(&sbi->lock);
 	return err ? err : ext2_iget(dir->i_sb, ino, out);
+}
+
+static int fill_dir(struct inode *tmp, const void *parent)
+{
+	return ext2_make_empty(tmp, ((const struct inode *)parent)->i_ino);
 }
 
 static int ext2_mkdir(struct inode *dir, const char *name, size_t len, uint32_t mode)
@@ -85,10 +95,55 @@ static int ext2_mkdir(struct inode *dir, const char *name, size_t len, uint32_t 
 	struct ext2_sb_info *sbi = EXT2_SB(dir->i_sb);
 	uint32_t ino;
 	mutex_lock(&sbi->lock);
-	int err = make_node(dir, name, len, S_IFDIR | (mode & 07777), &ino);
+	int err = ext2_make_node(dir, name, len, S_IFDIR | (mode & 07777), fill_dir, dir, &ino);
 	if (!err) {
 		dir->i_nlink++;   /* the new directory's ".." */
 		ext2_store_inode(sbi, dir);
+	}
+	mutex_unlock(&sbi->lock);
+	return err;
+}
+
+/* A device's number in i_block as Linux's ext2 keeps it: the old 16-bit
+ * encoding in i_block[0] when it fits, else the new one in i_block[1]. */
+static int fill_device(struct inode *tmp, const void *rdev)
+{
+	struct ext2_inode *raw;
+	struct buffer_head *bh = ext2_raw_inode(EXT2_SB(tmp->i_sb), tmp->i_ino, &raw);
+	if (!bh)
+		return -EIO;
+	uint64_t dev = *(const uint64_t *)rdev;
+	raw->i_block[dev < 0x10000 ? 0 : 1] = (uint32_t)dev;
+	mark_buffer_dirty(bh);
+	brelse(bh);
+	return 0;
+}
+
+static int ext2_mknod(struct inode *dir, const char *name, size_t len, uint32_t mode, uint64_t rdev)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(dir->i_sb);
+	uint32_t ino;
+	mutex_lock(&sbi->lock);
+	int err = ext2_make_node(dir, name, len, mode, rdev ? fill_device : NULL, &rdev, &ino);
+	mutex_unlock(&sbi->lock);
+	return err;
+}
+
+static int ext2_link(struct inode *old, struct inode *dir, const char *name, size_t len)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(dir->i_sb);
+	if (dir->i_sb->s_flags & SB_RDONLY)
+		return -EROFS;
+	if (len > EXT2_NAME_LEN)
+		return -ENAMETOOLONG;
+	if (old->i_nlink >= EXT2_LINK_MAX)
+		return -EMLINK;
+	mutex_lock(&sbi->lock);
+	int err = ext2_add_entry(dir, name, len, old->i_ino, old->i_mode);
+	if (!err) {
+		old->i_nlink++;
+		old->i_ctime = current_time();
+		ext2_store_inode(sbi, old);
 	}
 	mutex_unlock(&sbi->lock);
 	return err;
@@ -195,6 +250,9 @@ const struct inode_operations ext2_dir_inode_operations = {
 	.rmdir = ext2_rmdir,
 	.rename = ext2_rename,
 	.is_empty = ext2_is_empty,
+	.symlink = ext2_symlink,
+	.link = ext2_link,
+	.mknod = ext2_mknod,
 };
 
 const struct inode_operations ext2_file_inode_operations = {
