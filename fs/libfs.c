@@ -180,6 +180,32 @@ int simple_rename(struct inode *odir, const char *oname, size_t olen, struct ino
 	return 0;
 }
 
+/* A directory moving from one parent to another: its ".." and both link counts. */
+static void move_dir(struct inode *child, struct inode *from, struct inode *to)
+{
+	struct simple_dir *cd = dir_of(child);
+	iput(cd->parent);
+	cd->parent = igrab(to);
+	from->i_nlink--;
+	to->i_nlink++;
+}
+
+int simple_exchange(struct inode *odir, const char *oname, size_t olen, struct inode *ndir, const char *nname,
+		    size_t nlen, struct inode *a, struct inode *b)
+{
+	struct simple_entry *ea = *find_entry(odir, oname, olen), *eb = *find_entry(ndir, nname, nlen);
+	if (!ea || !eb)
+		return -ENOENT;
+	ea->inode = b;
+	eb->inode = a;
+	if (odir != ndir && inode_is_dir(a))
+		move_dir(a, odir, ndir);
+	if (odir != ndir && inode_is_dir(b))
+		move_dir(b, ndir, odir);
+	a->i_ctime = b->i_ctime = odir->i_mtime = ndir->i_mtime = current_time();
+	return 0;
+}
+
 static int simple_iterate(struct file *file, struct dir_context *ctx)
 {
 	struct inode *dir = file->f_inode;

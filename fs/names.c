@@ -216,9 +216,30 @@ static int rename_types(const struct path *old, const struct path *new, const st
 	return 0;
 }
 
+/* RENAME_EXCHANGE: both names exist and swap; the types may differ. */
+static long exchange_checked(struct nameidata *o, struct nameidata *n, struct path *old, struct path *new)
+{
+	if (!new->inode)
+		return -ENOENT;
+	if ((!inode_is_dir(new->inode) && n->trailing) || (!inode_is_dir(old->inode) && o->trailing))
+		return -ENOTDIR;
+	if (is_ancestor(old, &n->parent) || is_ancestor(new, &o->parent))
+		return -EINVAL;   /* one inside the other */
+	if (old->inode == new->inode)
+		return 0;
+	if (is_mountpoint(old) || is_mountpoint(new))
+		return -EBUSY;
+	struct inode *odir = o->parent.inode, *ndir = n->parent.inode;
+	if (!odir->i_op->exchange)
+		return -EINVAL;
+	return odir->i_op->exchange(odir, o->last, o->len, ndir, n->last, n->len, old->inode, new->inode);
+}
+
 static long rename_checked(struct nameidata *o, struct nameidata *n, struct path *old, struct path *new,
 			   unsigned flags)
 {
+	if (flags & RENAME_EXCHANGE)
+		return exchange_checked(o, n, old, new);
 	int err = rename_types(old, new, o, n);
 	if (err)
 		return err;
@@ -268,9 +289,9 @@ long sys_renameat2(int olddirfd, uintptr_t oldpath, int newdirfd, uintptr_t newp
 {
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
 		return -EINVAL;
-	if ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE))
+	if ((flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)) && (flags & RENAME_EXCHANGE))
 		return -EINVAL;
-	if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT))
+	if (flags & RENAME_WHITEOUT)
 		return -EINVAL;   /* not supported by Pagoda's file systems */
 	char *oname, *nname;
 	struct nameidata o, n;

@@ -1,11 +1,13 @@
 /*
  * Opening and closing, truncation and the current directory: open, openat,
- * creat, close, truncate, ftruncate, chdir, fchdir, getcwd. Linux's checks
+ * creat, close, truncate, ftruncate, chdir, fchdir, getcwd; O_TMPFILE (a
+ * file with no name: i_nlink 0, I_LINKABLE unless O_EXCL). Linux's checks
  * in Linux's order (fs/open.c and fs/namei.c of Linux 6.1).
  */
 #include "vfs.h"
 #include "../kernel/errno.h"
 #include "../kernel/syscalls.h"
+#include "../kernel/printk.h"
 #include "../kernel/proc.h"
 #include "../kernel/string.h"
 #include "../kernel/uaccess.h"
@@ -135,10 +137,68 @@ static struct file *open_name(int dirfd, const char *name, int flags, int mode, 
 	return f;
 }
 
+/* ---- O_TMPFILE: a file with no name, in a directory's file system ---- */
+
+static int tmpfile_inode(struct path *dir, int flags, int mode, struct inode **out)
+{
+	struct inode *d = dir->inode;
+	if (!inode_is_dir(d))
+		return -ENOTDIR;
+	if (rdonly(d))
+		return -EROFS;
+	if (!d->i_op || !d->i_op->tmpfile)
+		return -EOPNOTSUPP;
+	int err = d->i_op->tmpfile(d, mode & 07777 & ~current_proc()->umask, out);
+	if (!err && !(flags & O_EXCL))
+		(*out)->i_state |= I_LINKABLE;   /* linkat may name it */
+	return err;
+}
+
+/* Its name for /proc/PID/fd: "#ino" in the directory (Linux's "/tmp/#123"). */
+static void tmpfile_name(struct file *f, struct path *dir)
+{
+	char name[24];
+	int n = snprintf(name, sizeof(name), "#%lu", f->f_inode->i_ino);
+	if (!(f->f_dname = kmalloc(n + 1)))
+		return;
+	memcpy(f->f_dname, name, n + 1);
+	f->f_dir = *dir;
+	path_get(&f->f_dir);
+}
+
+static struct file *open_tmpfile(int dirfd, const char *name, int flags, int mode, int *err)
+{
+	struct path dir;
+	struct nameidata nd;
+	if ((*err = path_lookup_at(dirfd, name, LOOKUP_FOLLOW, &nd, &dir)))
+		return NULL;
+	path_put(&nd.parent);
+	struct inode *inode = NULL;
+	*err = tmpfile_inode(&dir, flags, mode, &inode);
+	struct path path = { dir.mnt, inode };
+	struct file *f = *err ? NULL : vfs_open(&path, flags, err);
+	if (f)
+		tmpfile_name(f, &dir);
+	iput(inode);
+	path_put(&dir);
+	return f;
+}
+
+/* Linux's build_open_flags checks, before the name is read. */
+static int open_flags_ok(int flags)
+{
+	if (!(flags & __O_TMPFILE))
+		return 0;
+	if ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE || (flags & O_ACCMODE) == O_RDONLY)
+		return -EINVAL;
+	return 0;
+}
+
 static long do_open(int dirfd, const char *name, int flags, int mode)
 {
 	int err;
-	struct file *f = open_name(dirfd, name, flags, mode, &err);
+	struct file *f = flags & __O_TMPFILE ? open_tmpfile(dirfd, name, flags, mode, &err)
+					     : open_name(dirfd, name, flags, mode, &err);
 	if (!f)
 		return err;
 	int fd = fd_install(f, 0, flags & O_CLOEXEC);
@@ -150,7 +210,8 @@ static long do_open(int dirfd, const char *name, int flags, int mode)
 static long open_user(int dirfd, uintptr_t upath, int flags, int mode)
 {
 	char *name;
-	long err = getname(upath, &name);
+	long err = open_flags_ok(flags);
+	err = err ? err : getname(upath, &name);
 	if (err)
 		return err;
 	err = do_open(dirfd, name, flags, mode);

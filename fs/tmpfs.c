@@ -103,6 +103,17 @@ static int tmpfs_link(struct inode *old, struct inode *dir, const char *name, si
 	return 0;
 }
 
+/* O_TMPFILE: a file with no name yet (linkat may give it one). */
+static int tmpfs_tmpfile(struct inode *dir, uint32_t mode, struct inode **out)
+{
+	struct inode *inode = tmpfs_new_file(dir->i_sb, S_IFREG | (mode & 07777));
+	if (!inode)
+		return -ENOMEM;
+	inode->i_nlink = 0;
+	*out = inode;
+	return 0;
+}
+
 static int tmpfs_mkdir(struct inode *dir, const char *name, size_t len, uint32_t mode)
 {
 	struct inode *inode = simple_new_dir(dir->i_sb, dir, mode);
@@ -153,6 +164,8 @@ const struct inode_operations tmpfs_dir_inode_operations = {
 	.symlink = tmpfs_symlink,
 	.link = tmpfs_link,
 	.mknod = tmpfs_mknod,
+	.exchange = simple_exchange,
+	.tmpfile = tmpfs_tmpfile,
 };
 
 const struct inode_operations tmpfs_file_inode_operations = {

@@ -58,6 +58,13 @@
  *      link(old, dir, name, len)         a new entry for old (not a
  *                                        directory); old->i_nlink++
  *      mknod(dir, name, len, mode, rdev) a FIFO, socket or device node
+ *      exchange(odir, oname, olen, ndir, nname, nlen, a, b)
+ *                                        renameat2 RENAME_EXCHANGE: oname
+ *                                        now names b and nname a (either
+ *                                        may be a directory: fix ".." and
+ *                                        the parents' link counts)
+ *      tmpfile(dir, mode, &out)          O_TMPFILE: a regular file with no
+ *                                        name (i_nlink 0), referenced
  *    On symbolic links (S_IFLNK; fs/namei.c follows them):
  *      readlink(inode, buf, size)        the target, not NUL-terminated;
  *                                        its length or -errno
@@ -172,6 +179,9 @@ struct inode_operations {
 	int (*symlink)(struct inode *dir, const char *name, size_t len, const char *target);
 	int (*link)(struct inode *old, struct inode *dir, const char *name, size_t len);
 	int (*mknod)(struct inode *dir, const char *name, size_t len, uint32_t mode, uint64_t rdev);
+	int (*exchange)(struct inode *odir, const char *oname, size_t olen, struct inode *ndir, const char *nname,
+			size_t nlen, struct inode *a, struct inode *b);
+	int (*tmpfile)(struct inode *dir, uint32_t mode, struct inode **out);
 };
 
 struct file_operations {
@@ -405,6 +415,8 @@ int simple_unlink(struct inode *dir, const char *name, size_t len, struct inode 
 int simple_rmdir(struct inode *dir, const char *name, size_t len, struct inode *victim);
 int simple_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir, const char *nname,
 		  size_t nlen, struct inode *victim, struct inode *target);
+int simple_exchange(struct inode *odir, const char *oname, size_t olen, struct inode *ndir, const char *nname,
+		    size_t nlen, struct inode *a, struct inode *b);
 bool simple_empty(struct inode *dir);
 void simple_dir_evict(struct inode *dir);   /* frees what simple_new_dir attached */
 

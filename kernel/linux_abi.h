@@ -114,6 +114,7 @@ enum {
 #define O_SYNC 04010000
 #define O_PATH 010000000
 #define O_TMPFILE 020200000
+#define __O_TMPFILE 020000000            /* O_TMPFILE without its O_DIRECTORY */
 #define AT_FDCWD (-100)
 #define AT_EMPTY_PATH 0x1000
 #define AT_SYMLINK_NOFOLLOW 0x100

@@ -233,6 +233,36 @@ static int ext2_rename(struct inode *odir, const char *oname, size_t olen, struc
 	return err;
 }
 
+/* A directory now under another parent: its ".." and both link counts. */
+static int move_dir(struct ext2_sb_info *sbi, struct inode *child, struct inode *from, struct inode *to)
+{
+	int err = ext2_set_entry(child, "..", 2, to->i_ino, S_IFDIR);
+	drop_link(sbi, from);
+	to->i_nlink++;
+	ext2_store_inode(sbi, to);
+	return err;
+}
+
+static int ext2_exchange(struct inode *odir, const char *oname, size_t olen, struct inode *ndir, const char *nname,
+			 size_t nlen, struct inode *a, struct inode *b)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(odir->i_sb);
+	if (odir->i_sb->s_flags & SB_RDONLY)
+		return -EROFS;
+	mutex_lock(&sbi->lock);
+	int err = ext2_set_entry(odir, oname, olen, b->i_ino, b->i_mode);
+	err = err ? err : ext2_set_entry(ndir, nname, nlen, a->i_ino, a->i_mode);
+	if (!err && odir != ndir && inode_is_dir(a))
+		err = move_dir(sbi, a, odir, ndir);
+	if (!err && odir != ndir && inode_is_dir(b))
+		err = move_dir(sbi, b, ndir, odir);
+	a->i_ctime = b->i_ctime = current_time();
+	ext2_store_inode(sbi, a);
+	ext2_store_inode(sbi, b);
+	mutex_unlock(&sbi->lock);
+	return err;
+}
+
 static bool ext2_is_empty(struct inode *dir)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(dir->i_sb);
@@ -253,6 +283,7 @@ const struct inode_operations ext2_dir_inode_operations = {
 	.symlink = ext2_symlink,
 	.link = ext2_link,
 	.mknod = ext2_mknod,
+	.exchange = ext2_exchange,
 };
 
 const struct inode_operations ext2_file_inode_operations = {
