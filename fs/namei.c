@@ -179,6 +179,7 @@ struct walk {
 	int depth;                             /* rest[depth] is being walked */
 	const char *rest[MAXSYMLINKS + 1];     /* what is left of each string */
 	char *text[MAXSYMLINKS + 1];           /* the link texts' buffers (text[0]: none) */
+	struct file *via;                      /* the open file the last /proc link led through */
 };
 
 static int walk_start(int dirfd, const char *name, struct path *out)
@@ -223,6 +224,8 @@ static void walk_end(struct walk *w)
 {
 	for (int d = 1; d <= w->depth; d++)
 		kfree(w->text[d]);
+	if (w->via)
+		fput(w->via);
 	kfree(w);
 }
 
@@ -291,8 +294,12 @@ static int push_link(struct walk *w, struct path *link)
 	const struct inode_operations *op = link->inode->i_op;
 	if (!err && op && op->get_link) {
 		struct path to;
-		if (!(err = op->get_link(link->inode, &to)))
+		struct file *via = NULL;
+		if (!(err = op->get_link(link->inode, &to, &via)))
 			path_replace(&w->dir, to.mnt, to.inode);
+		if (w->via)
+			fput(w->via);
+		w->via = via ? get_file(via) : NULL;
 	} else if (!err) {
 		char *text = NULL;
 		if (!(err = link_text(link->inode, &text))) {
@@ -389,6 +396,19 @@ static int walk_last(struct walk *w, struct nameidata *nd, unsigned flags, struc
 	}
 }
 
+/* A walk that ended on a file a /proc link led to: its name is the name
+ * that file was opened by (so a reopened file has a name too). */
+static void name_from_via(struct walk *w, struct nameidata *nd, const struct path *out)
+{
+	struct file *via = w->via;
+	if (nd->len || !via || !via->f_dname || via->f_inode != out->inode)
+		return;
+	path_put(&w->dir);
+	w->dir = via->f_dir;
+	path_get(&w->dir);
+	keep_last(nd, via->f_dname, strlen(via->f_dname));
+}
+
 int path_lookup_at(int dirfd, const char *name, unsigned flags, struct nameidata *nd, struct path *out)
 {
 	int err;
@@ -396,6 +416,8 @@ int path_lookup_at(int dirfd, const char *name, unsigned flags, struct nameidata
 	if (!w)
 		return err;
 	err = walk_last(w, nd, flags, out);
+	if (!err && out->inode)
+		name_from_via(w, nd, out);
 	if (!err && nd->trailing && !(flags & LOOKUP_CREATE) && !inode_is_dir(out->inode)) {
 		path_put(out);
 		err = -ENOTDIR;
@@ -487,6 +509,8 @@ static int prepend(char *buf, size_t *at, const char *name)
 
 static long build_name(struct path *p, char *tmp, char *name, size_t *at)
 {
+	if (!inode_is_dir(p->inode))
+		return -ENOTDIR;   /* a file's name is its open file's (file_path_name) */
 	for (;;) {
 		while (is_mount_root(p) && p->mnt->mnt_parent != p->mnt)
 			path_replace(p, p->mnt->mnt_parent, igrab(p->mnt->mnt_mountpoint));

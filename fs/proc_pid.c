@@ -40,21 +40,23 @@ static char state_char(const struct proc *p)
 	switch (p->state) {
 	case PROC_RUNNING: case PROC_RUNNABLE: return 'R';
 	case PROC_ZOMBIE: return 'Z';
+	case PROC_STOPPED: return 'T';
 	default: return 'S';
 	}
 }
 
+/* A zombie has no memory left: its sizes read 0, as Linux's. */
 static uint64_t vsize_bytes(const struct proc *p)
 {
 	uint64_t n = 0;
-	for (const struct vma *v = p->mm->vma_list; v; v = v->next)
+	for (const struct vma *v = p->mm ? p->mm->vma_list : NULL; v; v = v->next)
 		n += v->vm_end - v->vm_start;
 	return n;
 }
 
 static uint64_t rss_pages(const struct proc *p)
 {
-	return mm_resident_pages(p->mm, 0, USER_TOP);
+	return p->mm ? mm_resident_pages(p->mm, 0, USER_TOP) : 0;
 }
 
 static int ppid_of(const struct proc *p)
@@ -75,7 +77,7 @@ static void gen_pid_stat(struct text *t, const struct proc *p)
 
 static void gen_pid_status(struct text *t, const struct proc *p)
 {
-	static const char *const names[] = { ['R'] = "running", ['S'] = "sleeping", ['Z'] = "zombie" };
+	static const char *const names[] = { ['R'] = "running", ['S'] = "sleeping", ['Z'] = "zombie", ['T'] = "stopped" };
 	char s = state_char(p);
 	proc_emit(t, "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n", p->name,
 		  p->umask, s, names[(int)s], p->pid, p->pid, ppid_of(p));
@@ -90,7 +92,7 @@ static void gen_pid_status(struct text *t, const struct proc *p)
 
 static void gen_cmdline(struct text *t, const struct proc *p)
 {
-	size_t n = p->cmdline_len < t->cap ? p->cmdline_len : t->cap;
+	size_t n = !p->mm ? 0 : p->cmdline_len < t->cap ? p->cmdline_len : t->cap;   /* a zombie's is empty */
 	memcpy(t->buf, p->cmdline, n);
 	t->len = n;
 }

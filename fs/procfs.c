@@ -70,6 +70,19 @@ static struct proc *live_proc(int pid)
 	return p && p->mm ? p : NULL;
 }
 
+/* A process /proc lists: a live one, or a zombie not yet reaped (its
+ * stat, status, cmdline and comm read; what needs memory is gone). */
+static struct proc *shown_proc(int pid)
+{
+	struct proc *p = proc_find(pid);
+	return p && (p->mm || p->state == PROC_ZOMBIE) ? p : NULL;
+}
+
+static bool needs_mm(int entry)
+{
+	return entry != PE_PID_STAT && entry != PE_PID_STATUS && entry != PE_CMDLINE && entry != PE_COMM;
+}
+
 static int make_inode(struct super_block *sb, int pid, int id, uint32_t mode, struct inode **out)
 {
 	struct inode *inode = new_inode(sb);
@@ -155,14 +168,14 @@ static int proc_lookup(struct inode *dir, const char *name, size_t len, struct i
 		return 0;
 	}
 	if (entry_of(dir) == PE_PID_DIR)
-		return live_proc(pid_of(dir)) ? lookup_table(dir, pid_entries, ARRAY_SIZE(pid_entries), name, len, out)
+		return shown_proc(pid_of(dir)) ? lookup_table(dir, pid_entries, ARRAY_SIZE(pid_entries), name, len, out)
 					      : -ENOENT;
 	if (entry_of(dir) == PE_FD_DIR)
 		return lookup_fd(dir, name, len, out);
 	if (len == 4 && !memcmp(name, "self", 4))
 		return make_inode(dir->i_sb, 0, PE_SELF, S_IFLNK | 0777, out);
 	int pid = parse_pid(name, len);
-	if (pid > 0 && live_proc(pid))
+	if (pid > 0 && shown_proc(pid))
 		return make_inode(dir->i_sb, pid, PE_PID_DIR, S_IFDIR | 0555, out);
 	return lookup_table(dir, root_entries, ARRAY_SIZE(root_entries), name, len, out);
 }
@@ -182,7 +195,7 @@ static struct proc *next_proc(int pid)
 {
 	struct proc *best = NULL;
 	for (struct proc *p = proc_first(); p; p = p->all_next)
-		if (p->pid >= pid && p->mm && (!best || p->pid < best->pid))
+		if (p->pid >= pid && shown_proc(p->pid) && (!best || p->pid < best->pid))
 			best = p;
 	return best;
 }
@@ -233,7 +246,8 @@ static int proc_open(struct inode *inode, struct file *file)
 		[PE_COMM] = PROC_PID_COMM,
 	};
 	struct proc *p = NULL;
-	if (pid_of(inode) && !(p = live_proc(pid_of(inode))))
+	int pid = pid_of(inode);
+	if (pid && !(p = needs_mm(entry_of(inode)) ? live_proc(pid) : shown_proc(pid)))
 		return -ENOENT;
 	int err = 0;
 	file->private_data = proc_text(kinds[entry_of(inode)], p, &file->private_len, &err);
@@ -317,7 +331,7 @@ static long proc_readlink(struct inode *inode, char *buf, size_t size)
 /* Where a process's exe, cwd and fd/N links lead: straight to the place,
  * as Linux's /proc links do (a deleted file is reached too); /proc/self
  * is an ordinary link (its text is walked). */
-static int proc_get_link(struct inode *inode, struct path *out)
+static int proc_get_link(struct inode *inode, struct path *out, struct file **via)
 {
 	struct proc *p = live_proc(pid_of(inode));
 	struct file *f = NULL;
@@ -330,6 +344,7 @@ static int proc_get_link(struct inode *inode, struct path *out)
 	if (!out->mnt)
 		return -ENXIO;   /* a pipe: it has no place in the tree */
 	path_get(out);
+	*via = f;
 	return 0;
 }
 

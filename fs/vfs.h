@@ -68,9 +68,11 @@
  *    On symbolic links (S_IFLNK; fs/namei.c follows them):
  *      readlink(inode, buf, size)        the target, not NUL-terminated;
  *                                        its length or -errno
- *      get_link(inode, &out)             optional (/proc's links): the place
+ *      get_link(inode, &out, &via)       optional (/proc's links): the place
  *                                        the link leads, referenced, instead
- *                                        of a text to walk
+ *                                        of a text to walk; *via the open
+ *                                        file it leads through (its name is
+ *                                        the result's name), or NULL
  *    getattr needs no operation: the VFS reads i_mode, i_size, i_nlink,
  *    i_ino, i_blocks, i_rdev, times from the inode (keep them current).
  *
@@ -175,7 +177,7 @@ struct inode_operations {
 	bool (*is_empty)(struct inode *dir);
 	int (*setsize)(struct inode *inode, uint64_t size);
 	long (*readlink)(struct inode *inode, char *buf, size_t size);
-	int (*get_link)(struct inode *inode, struct path *out);
+	int (*get_link)(struct inode *inode, struct path *out, struct file **via);
 	int (*symlink)(struct inode *dir, const char *name, size_t len, const char *target);
 	int (*link)(struct inode *old, struct inode *dir, const char *name, size_t len);
 	int (*mknod)(struct inode *dir, const char *name, size_t len, uint32_t mode, uint64_t rdev);

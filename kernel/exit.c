@@ -3,8 +3,10 @@
  *
  * do_exit releases what the process holds (files, address space), gives its
  * children to init, becomes a ZOMBIE holding only its exit status and wakes
- * its parent. wait4 in the parent collects the status, adds the child's
- * resource usage to its own "children" totals, and frees the zombie.
+ * its parent. wait4 or waitid in the parent collects the status, adds the
+ * child's resource usage to its own "children" totals, and frees the
+ * zombie (not with WNOWAIT); they also report a child's stops and
+ * continues (WUNTRACED/WSTOPPED, WCONTINUED: kernel/jobctl.c).
  */
 #include "debug.h"
 #include "errno.h"
@@ -120,45 +122,67 @@ static void fill_rusage(struct rusage *ru, uint64_t uticks, uint64_t sticks, uin
 	ru->ru_minflt = minflt;
 }
 
-/* Unlink and free a zombie child; returns its pid. */
-static int reap(struct proc *p, struct proc *c, int *status, struct rusage *ru)
+/* Unlink and free a zombie child. */
+static void reap(struct proc *p, struct proc *c)
 {
 	unlink_child(p, c);
 	p->cutime_ticks += c->utime_ticks + c->cutime_ticks;
 	p->cstime_ticks += c->stime_ticks + c->cstime_ticks;
 	p->cminflt += c->minflt + c->cminflt;
-	fill_rusage(ru, c->utime_ticks, c->stime_ticks, c->minflt);
-	*status = c->exit_status;
-	int pid = c->pid;
 	proc_free(c);
 	if (debug_vm)
 		frame_audit();
-	return pid;
 }
 
-long sys_wait4(int pid, uintptr_t ustatus, int options, uintptr_t urusage)
+/* What one wait found: the child, its wait status, siginfo code and status. */
+struct wait_found {
+	int pid, status, code, si_status;
+	struct rusage ru;
+};
+
+static void exit_found(struct proc *c, struct wait_found *w)
+{
+	int st = c->exit_status;
+	bool killed = (st & 0x7f) != 0;
+	w->status = st;
+	w->code = killed ? ((st & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
+	w->si_status = killed ? (st & 0x7f) : (st >> 8) & 0xff;
+}
+
+/* Does child c have something for this wait? Fills w (reaping a zombie
+ * unless WNOWAIT). */
+static bool wait_child(struct proc *p, struct proc *c, int options, struct wait_found *w)
+{
+	bool peek = options & WNOWAIT;
+	if (c->state == PROC_ZOMBIE && !(options & WEXITED))
+		return false;
+	if (c->state == PROC_ZOMBIE)
+		exit_found(c, w);
+	else if ((w->status = jobctl_wait_status(c, options, peek, &w->code)))
+		w->si_status = w->code == CLD_CONTINUED ? SIGCONT : (w->status >> 8) & 0xff;
+	else
+		return false;
+	w->pid = c->pid;
+	fill_rusage(&w->ru, c->utime_ticks, c->stime_ticks, c->minflt);
+	if (c->state == PROC_ZOMBIE && !peek)
+		reap(p, c);
+	return true;
+}
+
+/* The wait of wait4 and waitid: pid as wait4 takes it (-1 any, 0 own
+ * group, < -1 group -pid, > 0 that child). Returns the child's pid, 0
+ * (WNOHANG, nothing yet) or -errno. */
+static long do_wait(int pid, int options, struct wait_found *w)
 {
 	struct proc *p = current_proc();
-	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
-		return -EINVAL;
-	if (pid == INT32_MIN)
-		return -ESRCH;
 	for (;;) {
 		bool any = false;
 		for (struct proc *c = p->children; c; c = c->sibling) {
 			if (!wait_matches(p, c, pid))
 				continue;
 			any = true;
-			if (c->state != PROC_ZOMBIE)
-				continue;
-			int status;
-			struct rusage ru;
-			int cpid = reap(p, c, &status, &ru);
-			if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
-				return -EFAULT;
-			if (urusage && copy_to_user(urusage, &ru, sizeof(ru)))
-				return -EFAULT;
-			return cpid;
+			if (wait_child(p, c, options, w))
+				return w->pid;
 		}
 		if (!any)
 			return -ECHILD;
@@ -168,4 +192,62 @@ long sys_wait4(int pid, uintptr_t ustatus, int options, uintptr_t urusage)
 			return -ERESTARTSYS;
 		sleep_on(p, 0);
 	}
+}
+
+long sys_wait4(int pid, uintptr_t ustatus, int options, uintptr_t urusage)
+{
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
+		return -EINVAL;
+	if (pid == INT32_MIN)
+		return -ESRCH;
+	struct wait_found w = { 0 };
+	long cpid = do_wait(pid, options | WEXITED, &w);
+	if (cpid > 0 && ustatus && copy_to_user(ustatus, &w.status, sizeof(w.status)))
+		return -EFAULT;
+	if (cpid > 0 && urusage && copy_to_user(urusage, &w.ru, sizeof(w.ru)))
+		return -EFAULT;
+	return cpid;
+}
+
+/* waitid's (idtype, id) as a wait4 pid, or -EINVAL. */
+static int waitid_pid(int which, int id, int *pid)
+{
+	if (which == P_ALL)
+		*pid = -1;
+	else if (which == P_PID && id > 0)
+		*pid = id;
+	else if (which == P_PGID && id >= 0)
+		*pid = id ? -id : 0;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* The siginfo waitid writes: Linux writes these fields whatever the
+ * outcome (zeros when nothing was found, even with an error). */
+static long waitid_info(uintptr_t uinfo, long found, const struct wait_found *w)
+{
+	struct linux_siginfo si = { 0 };
+	si.si_signo = found > 0 ? SIGCHLD : 0;
+	si.si_code = found > 0 ? w->code : 0;
+	si.child.pid = found > 0 ? w->pid : 0;
+	si.child.status = found > 0 ? w->si_status : 0;
+	return copy_to_user(uinfo, &si, offsetof(struct linux_siginfo, child.pad)) ? -EFAULT : 0;
+}
+
+long sys_waitid(int which, int id, uintptr_t uinfo, int options, uintptr_t urusage)
+{
+	int pid;
+	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
+		return -EINVAL;
+	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)) || waitid_pid(which, id, &pid))
+		return -EINVAL;
+	struct wait_found w = { 0 };
+	long found = do_wait(pid, options, &w);
+	if (found > 0 && urusage && copy_to_user(urusage, &w.ru, sizeof(w.ru)))
+		return -EFAULT;
+	if (found == -ERESTARTSYS || !uinfo)
+		return found > 0 ? 0 : found;
+	long err = waitid_info(uinfo, found, &w);
+	return err ? err : found > 0 ? 0 : found;
 }

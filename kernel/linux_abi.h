@@ -39,7 +39,7 @@ enum {
 	__NR_mkdirat = 258, __NR_unlinkat = 263, __NR_renameat = 264, __NR_syncfs = 306,
 	__NR_renameat2 = 316,
 	__NR_link = 86, __NR_symlink = 88, __NR_mknod = 133, __NR_mknodat = 259, __NR_linkat = 265,
-	__NR_symlinkat = 266,
+	__NR_symlinkat = 266, __NR_waitid = 247,
 	__NR_mremap = 25, __NR_mincore = 27, __NR_mlock = 149, __NR_munlock = 150, __NR_mlockall = 151,
 	__NR_munlockall = 152, __NR_mlock2 = 325,
 	NR_SYSCALLS = 512,
@@ -264,6 +264,8 @@ struct linux_stack {
 #define CLD_EXITED 1
 #define CLD_KILLED 2
 #define CLD_DUMPED 3
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
 struct linux_siginfo {
 	int32_t si_signo, si_errno, si_code, pad;
 	union {
@@ -301,7 +303,11 @@ struct linux_ucontext {
 /* ---- wait4(2): status encoding ---- */
 #define WNOHANG 1
 #define WUNTRACED 2
+#define WSTOPPED 2                 /* waitid's name for WUNTRACED */
+#define WEXITED 4
 #define WCONTINUED 8
+#define WNOWAIT 0x01000000
+enum { P_ALL = 0, P_PID = 1, P_PGID = 2 };   /* waitid(2) idtype */
 #define __WNOTHREAD 0x20000000   /* do not wait for other threads' children (one thread each here) */
 #define __WALL 0x40000000
 #define __WCLONE 0x80000000

@@ -14,6 +14,18 @@
 #include "proc.h"
 #include "syscalls.h"
 
+/* POSIX's orphaned process group: the stop signals from the terminal
+ * (SIGTSTP, SIGTTIN, SIGTTOU) do not stop its members. */
+bool pgrp_is_orphaned(int pgid)
+{
+	for (struct proc *q = proc_first(); q; q = q->all_next) {
+		struct proc *up = q->parent;
+		if (q->pgid == pgid && q->state != PROC_ZOMBIE && up && up->pgid != pgid && up->sid == q->sid)
+			return false;
+	}
+	return true;
+}
+
 static bool group_exists_in_session(int pgid, int sid)
 {
 	for (struct proc *q = proc_first(); q; q = q->all_next)

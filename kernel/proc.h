@@ -4,6 +4,7 @@
  * the process lists need no locks: nothing can interrupt kernel code.
  *
  * States:   RUNNABLE <-> RUNNING -> SLEEPING -> RUNNABLE
+ *                              \-> STOPPED (a stop signal) -> RUNNABLE (SIGCONT)
  *                              \-> ZOMBIE (exited, until the parent's wait4)
  */
 #ifndef PAGODA_PROC_H
@@ -19,7 +20,10 @@ struct file;
 struct mount;
 struct inode;
 
-enum proc_state { PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_ZOMBIE };
+enum proc_state { PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_ZOMBIE, PROC_STOPPED };
+
+/* p->jobctl: what the parent's wait has yet to hear (kernel/jobctl.c) */
+enum { JOBCTL_STOP_REPORT = 1, JOBCTL_CONT_REPORT = 2 };
 
 /* Why a signal was generated: the kernel's copy of siginfo_t's fields. */
 struct ksiginfo {
@@ -57,6 +61,8 @@ struct proc {
 	bool autoreap;                 /* parent ignores SIGCHLD: freed at exit, never a zombie to wait for */
 	bool did_exec;                 /* setpgid on a child that exec'd is EACCES */
 	int pgid, sid;                 /* process group and session (kernel/pgrp.c) */
+	int stop_signal;               /* the signal that stopped it (kernel/jobctl.c) */
+	int jobctl;                    /* JOBCTL_*_REPORT: a stop or continue not yet waited for */
 
 	struct file *files[NFILE_PER_PROC];
 	uint64_t close_on_exec;        /* bit per fd */
@@ -162,5 +168,15 @@ void fill_siginfo(struct linux_siginfo *si, int sig, const struct ksiginfo *info
 
 /* itimer.c */
 void itimer_tick(uint64_t now);
+
+/* jobctl.c: stopping and continuing */
+bool sig_is_stop(int sig);                  /* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
+bool sig_stops(const struct proc *p, int sig);   /* delivering it stops p (default action) */
+void jobctl_signal_sent(struct proc *p, int sig);   /* SIGCONT continues, stops cancel SIGCONT */
+void do_signal_stop(int sig);               /* the current process stops until continued */
+int jobctl_wait_status(struct proc *c, int options, bool peek, int *code);
+
+/* pgrp.c */
+bool pgrp_is_orphaned(int pgid);            /* no member's parent is in another group of its session */
 
 #endif

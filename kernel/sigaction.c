@@ -2,9 +2,9 @@
  * Signal dispositions and delivery (sigaction(2), signal(7)).
  *
  * p->sigactions[sig] is what happens when sig is delivered: SIG_DFL (the
- * default action: terminate, or ignore for SIGCHLD, SIGURG, SIGWINCH,
- * SIGCONT and the stop signals, which Pagoda, having no job control, does
- * not stop on), SIG_IGN, or a user handler.
+ * default action: terminate; ignore for SIGCHLD, SIGURG, SIGWINCH and
+ * SIGCONT; stop for SIGSTOP, SIGTSTP, SIGTTIN and SIGTTOU: kernel/jobctl.c),
+ * SIG_IGN, or a user handler.
  *
  * deliver_pending runs on every return to user mode. For each pending signal
  * that is not blocked, lowest number first (SIGKILL before all), it either
@@ -26,12 +26,12 @@
 
 static inline uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
 
-/* Default action "ignore" (signal(7)); the stop signals too, for want of stopping. */
+/* Default action "ignore" (signal(7)). SIGCONT's "continue" happens when
+ * it is sent (kernel/jobctl.c); delivered, it is ignored. */
 static bool default_ignored(int sig)
 {
 	switch (sig) {
 	case SIGCHLD: case SIGURG: case SIGWINCH: case SIGCONT:
-	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
 		return true;
 	default:
 		return false;
@@ -158,6 +158,11 @@ void deliver_pending(long syscall_nr)
 		struct k_sigaction *ka = &p->sigactions[sig];
 		if (ka->handler == SIG_IGN || (ka->handler == SIG_DFL && default_ignored(sig)))
 			continue;
+		if (ka->handler == SIG_DFL && sig_is_stop(sig)) {
+			if (sig_stops(p, sig))
+				do_signal_stop(sig);   /* back here once continued: go on */
+			continue;
+		}
 		if (ka->handler == SIG_DFL)
 			default_terminate(sig);
 		if (syscall_nr >= 0)

@@ -56,6 +56,7 @@ void send_signal(struct proc *p, int sig, const struct ksiginfo *info)
 {
 	if (sig <= 0 || sig >= NSIG || p->state == PROC_ZOMBIE)
 		return;
+	jobctl_signal_sent(p, sig);
 	if (sig_ignored(p, sig))
 		return;
 	spin_lock(&p->siglock);

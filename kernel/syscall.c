@@ -164,6 +164,8 @@ static const syscall_ptr table[NR_SYSCALLS] = {
 	[__NR_mknodat] = (syscall_ptr)sys_mknodat,
 	[__NR_symlink] = (syscall_ptr)sys_symlink,
 	[__NR_symlinkat] = (syscall_ptr)sys_symlinkat,
+	/* job control: waitid (kernel/exit.c) */
+	[__NR_waitid] = (syscall_ptr)sys_waitid,
 };
 
 int syscall_count(void)

@@ -20,6 +20,7 @@ long sys_execve(uintptr_t upath, uintptr_t uargv, uintptr_t uenvp);
 long sys_exit(int code);
 long sys_exit_group(int code);
 long sys_wait4(int pid, uintptr_t ustatus, int options, uintptr_t urusage);
+long sys_waitid(int which, int id, uintptr_t uinfo, int options, uintptr_t urusage);
 
 /* kernel/fork.c */
 long sys_fork(void);
