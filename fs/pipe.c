@@ -231,6 +231,13 @@ static void pipe_free(struct pipe *p)
 	kfree(p);
 }
 
+static void fifo_detach(struct inode *inode)
+{
+	spin_lock(&inode->i_lock);
+	inode->i_pipe = NULL;
+	spin_unlock(&inode->i_lock);
+}
+
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->private_data;
@@ -242,7 +249,7 @@ static void pipe_release(struct file *f)
 	if (p->readers || p->writers)
 		return;
 	if (p->fifo)
-		p->fifo->i_pipe = NULL;
+		fifo_detach(p->fifo);
 	pipe_free(p);
 }
 
@@ -366,20 +373,31 @@ static int fifo_open_end(struct pipe *p, struct file *f)
 	return 0;
 }
 
+/* The inode's pipe, made at its first open (inode->i_lock guards i_pipe). */
+static struct pipe *fifo_attach(struct inode *inode)
+{
+	spin_lock(&inode->i_lock);
+	struct pipe *p = inode->i_pipe ? inode->i_pipe : pipe_alloc();
+	if (p) {
+		p->fifo = inode;
+		inode->i_pipe = p;
+	}
+	spin_unlock(&inode->i_lock);
+	return p;
+}
+
 static int fifo_open(struct inode *inode, struct file *f)
 {
-	struct pipe *p = inode->i_pipe;
-	if (!p && !(p = pipe_alloc()))
+	struct pipe *p = fifo_attach(inode);
+	if (!p)
 		return -ENOMEM;
-	p->fifo = inode;
-	inode->i_pipe = p;
 	f->private_data = p;
 	mutex_lock(&p->mutex);
 	int err = fifo_open_end(p, f);
 	bool unused = !p->readers && !p->writers;
 	mutex_unlock(&p->mutex);
 	if (unused) {
-		inode->i_pipe = NULL;
+		fifo_detach(inode);
 		pipe_free(p);
 	}
 	return err;

@@ -1,14 +1,18 @@
 /*
- * The real-time interval timer: setitimer(2)/getitimer(2) ITIMER_REAL and
- * alarm(2), which share it. When it expires the process gets SIGALRM
- * (si_code SI_KERNEL, as Linux's it_real_fn) and the timer re-arms with
- * its interval.
+ * The interval timers of setitimer(2)/getitimer(2):
+ *   ITIMER_REAL     wall-clock time (shared with alarm(2)), SIGALRM
+ *   ITIMER_VIRTUAL  the process's user-mode CPU time, SIGVTALRM
+ *   ITIMER_PROF     its user + kernel CPU time, SIGPROF
+ * When one expires the process gets its signal (si_code SI_KERNEL, as
+ * Linux) and the timer re-arms with its interval.
  *
- * Each process holds one deadline in ticks (p->itimer_expires, 0 when
- * disarmed) and an interval in ticks; itimer_tick checks the deadlines at
- * every tick. Times are rounded up to whole ticks (1/HZ s): a timer never
- * fires early. ITIMER_VIRTUAL and ITIMER_PROF (CPU-time timers) are not
- * implemented: EINVAL.
+ * ITIMER_REAL is a deadline in ticks (p->itimer_expires, 0 when disarmed),
+ * checked by itimer_tick at every tick. The CPU timers count down the
+ * ticks charged to the process (sched_tick samples who runs at each tick,
+ * as it does for utime and stime): p->cpu_itimer[].left, 0 when disarmed,
+ * changed under p->siglock (the tick and the syscalls both touch it).
+ * Times are rounded up to whole ticks (1/HZ s): a timer never fires early.
+ * A child of fork starts with no timers; execve keeps them.
  */
 #include "errno.h"
 #include "linux_abi.h"
@@ -61,25 +65,82 @@ void itimer_tick(uint64_t now)
 	}
 }
 
+/* ---- the CPU-time timers ---- */
+
+static struct cpu_itimer *cpu_timer(struct proc *p, int which)
+{
+	return &p->cpu_itimer[which == ITIMER_PROF];
+}
+
+static struct itimerval cpu_itimer_get(struct proc *p, int which)
+{
+	spin_lock(&p->siglock);
+	struct cpu_itimer t = *cpu_timer(p, which);
+	spin_unlock(&p->siglock);
+	return (struct itimerval){ .it_interval = ticks_to_tv(t.interval), .it_value = ticks_to_tv(t.left) };
+}
+
+static void cpu_itimer_set(struct proc *p, int which, const struct itimerval *v)
+{
+	spin_lock(&p->siglock);
+	*cpu_timer(p, which) = (struct cpu_itimer){ tv_to_ticks(&v->it_value), tv_to_ticks(&v->it_interval) };
+	spin_unlock(&p->siglock);
+}
+
+/* One tick off t; its signal if that was the last (siglock is a leaf:
+ * dropped before sending). */
+static void cpu_itimer_count(struct proc *p, struct cpu_itimer *t, int sig)
+{
+	spin_lock(&p->siglock);
+	bool fired = t->left && !--t->left;
+	if (fired)
+		t->left = t->interval;
+	spin_unlock(&p->siglock);
+	struct ksiginfo info = { .code = SI_KERNEL };
+	if (fired)
+		send_signal(p, sig, &info);
+}
+
+void itimer_cpu_tick(struct proc *p, bool user)
+{
+	if (user)
+		cpu_itimer_count(p, &p->cpu_itimer[0], SIGVTALRM);
+	cpu_itimer_count(p, &p->cpu_itimer[1], SIGPROF);
+}
+
+static bool which_valid(int which)
+{
+	return which == ITIMER_REAL || which == ITIMER_VIRTUAL || which == ITIMER_PROF;
+}
+
+static struct itimerval any_itimer_get(struct proc *p, int which)
+{
+	return which == ITIMER_REAL ? itimer_get(p) : cpu_itimer_get(p, which);
+}
+
 long sys_getitimer(int which, uintptr_t uval)
 {
-	if (which != ITIMER_REAL)
+	if (!which_valid(which))
 		return -EINVAL;
-	struct itimerval v = itimer_get(current_proc());
+	struct itimerval v = any_itimer_get(current_proc(), which);
 	return copy_to_user(uval, &v, sizeof(v));
 }
 
 long sys_setitimer(int which, uintptr_t unew, uintptr_t uold)
 {
 	struct proc *p = current_proc();
-	struct itimerval n = { 0 }, old = itimer_get(p);
-	if (which != ITIMER_REAL)
+	struct itimerval n = { 0 };
+	if (!which_valid(which))
 		return -EINVAL;
+	struct itimerval old = any_itimer_get(p, which);
 	if (unew && copy_from_user(&n, unew, sizeof(n)))
 		return -EFAULT;
 	if (!tv_valid(&n.it_value) || !tv_valid(&n.it_interval))
 		return -EINVAL;
-	itimer_set(p, &n);   /* a NULL new value disarms (Linux accepts it) */
+	if (which == ITIMER_REAL)
+		itimer_set(p, &n);   /* a NULL new value disarms (Linux accepts it) */
+	else
+		cpu_itimer_set(p, which, &n);
 	if (uold && copy_to_user(uold, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;

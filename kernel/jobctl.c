@@ -15,9 +15,9 @@
  * sending SIGCONT discards every pending stop signal, sending a stop signal
  * discards a pending SIGCONT; p->jobctl holds at most one report for the
  * parent's wait (the latest: stopped or continued), consumed by a wait
- * without WNOWAIT. Everything here runs with interrupts off on one CPU:
- * p->jobctl and p->stop_signal are guarded like the process state
- * (docs/locking.md).
+ * without WNOWAIT. Lock: p->jobctl and p->stop_signal are changed under
+ * p->siglock (a leaf: never held while signalling the parent); the
+ * state change itself is the scheduler's (interrupts off, one CPU).
  */
 #include "linux_abi.h"
 #include "proc.h"
@@ -43,9 +43,17 @@ static void notify_parent(struct proc *p, int code, int sig)
 	send_signal(parent, SIGCHLD, &info);
 }
 
+static void set_report(struct proc *p, int report, int sig)
+{
+	spin_lock(&p->siglock);
+	p->jobctl = report;
+	p->stop_signal = sig ? sig : p->stop_signal;
+	spin_unlock(&p->siglock);
+}
+
 static void continue_proc(struct proc *p)
 {
-	p->jobctl = JOBCTL_CONT_REPORT;
+	set_report(p, JOBCTL_CONT_REPORT, 0);
 	sched_make_runnable(p);
 	notify_parent(p, CLD_CONTINUED, SIGCONT);
 }
@@ -77,8 +85,7 @@ bool sig_stops(const struct proc *p, int sig)
 void do_signal_stop(int sig)
 {
 	struct proc *p = current_proc();
-	p->stop_signal = sig;
-	p->jobctl = JOBCTL_STOP_REPORT;
+	set_report(p, JOBCTL_STOP_REPORT, sig);
 	p->state = PROC_STOPPED;
 	notify_parent(p, CLD_STOPPED, sig);
 	while (p->state == PROC_STOPPED)
@@ -91,6 +98,7 @@ void do_signal_stop(int sig)
 int jobctl_wait_status(struct proc *c, int options, bool peek, int *code)
 {
 	int status = 0;
+	spin_lock(&c->siglock);
 	if ((options & WSTOPPED) && c->jobctl == JOBCTL_STOP_REPORT && c->state == PROC_STOPPED) {
 		status = (c->stop_signal << 8) | 0x7f;
 		*code = CLD_STOPPED;
@@ -100,5 +108,6 @@ int jobctl_wait_status(struct proc *c, int options, bool peek, int *code)
 	}
 	if (status && !peek)
 		c->jobctl = 0;
+	spin_unlock(&c->siglock);
 	return status;
 }

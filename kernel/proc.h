@@ -81,6 +81,10 @@ struct proc {
 	struct linux_stack altstack;   /* sigaltstack(2); ss_flags holds only SS_AUTODISARM or SS_DISABLE */
 	uint64_t itimer_expires;       /* ITIMER_REAL: tick at which SIGALRM fires, 0 = disarmed */
 	uint64_t itimer_interval;      /* ticks to re-arm with, 0 = one shot */
+	struct cpu_itimer {            /* ITIMER_VIRTUAL (user time), ITIMER_PROF (user + system) */
+		uint64_t left;         /* CPU ticks until it fires, 0 = disarmed */
+		uint64_t interval;     /* ticks to re-arm with, 0 = one shot */
+	} cpu_itimer[2];
 	uintptr_t clear_child_tid;     /* set_tid_address / CLONE_CHILD_CLEARTID word */
 	uintptr_t set_child_tid;       /* CLONE_CHILD_SETTID: written when the child first runs */
 	bool mm_borrowed;              /* vfork child running in its parent's mm (kernel/fork.c) */
@@ -168,6 +172,7 @@ void fill_siginfo(struct linux_siginfo *si, int sig, const struct ksiginfo *info
 
 /* itimer.c */
 void itimer_tick(uint64_t now);
+void itimer_cpu_tick(struct proc *p, bool user);   /* a tick of CPU time charged to p */
 
 /* jobctl.c: stopping and continuing */
 bool sig_is_stop(int sig);                  /* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */

@@ -114,6 +114,7 @@ void sched_tick(struct trapframe *tf)
 		p->utime_ticks++;
 	else
 		p->stime_ticks++;
+	itimer_cpu_tick(p, tf_from_user(tf));
 	if (tf_from_user(tf) && --p->slice <= 0 && run_head)
 		sched_yield_current();
 }
