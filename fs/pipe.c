@@ -123,17 +123,21 @@ static long pipe_copy_in(struct pipe *p, uintptr_t ubuf, size_t rem, bool first)
 	return r;
 }
 
-/* Called and returns with p->mutex held; drops it while asleep. */
-static long pipe_wait(struct pipe *p, struct file *f)
+/* One sleep until the pipe changes. Called and returns with p->mutex
+ * held; drops it while asleep. */
+static long pipe_sleep(struct pipe *p)
 {
-	if (f->f_flags & O_NONBLOCK)
-		return -EAGAIN;
 	if (signal_pending(current_proc()))
 		return -ERESTARTSYS;
 	mutex_unlock(&p->mutex);
 	sleep_on(p, 0);
 	mutex_lock(&p->mutex);
 	return 0;
+}
+
+static long pipe_wait(struct pipe *p, struct file *f)
+{
+	return f->f_flags & O_NONBLOCK ? -EAGAIN : pipe_sleep(p);
 }
 
 static long pipe_read_locked(struct pipe *p, struct file *f, uintptr_t ubuf, size_t n)
@@ -334,14 +338,10 @@ long sys_pipe(uintptr_t ufds)
  * seen: the other end was opened. */
 static int fifo_wait(struct pipe *p, unsigned *counter, unsigned seen)
 {
-	while (*counter == seen) {
-		if (signal_pending(current_proc()))
-			return -ERESTARTSYS;
-		mutex_unlock(&p->mutex);
-		sleep_on(p, 0);
-		mutex_lock(&p->mutex);
-	}
-	return 0;
+	long err = 0;
+	while (!err && *counter == seen)
+		err = pipe_sleep(p);
+	return (int)err;
 }
 
 /* Linux's fifo_open: a reader waits for a writer and a writer for a reader

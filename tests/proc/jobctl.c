@@ -10,32 +10,35 @@
 #include <fcntl.h>
 #include "testlib.h"
 
-static char state_of(pid_t pid)
+/* /proc/PID/<file> into buf (NUL-terminated); its length, or -1. */
+static long read_proc(pid_t pid, const char *file, char *buf, size_t size)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
 	int fd = open(path, O_RDONLY);
-	long n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	long n = fd < 0 ? -1 : read(fd, buf, size - 1);
 
 	if (fd >= 0)
 		close(fd);
-	if (n <= 0)
+	buf[n > 0 ? n : 0] = 0;
+	return n;
+}
+
+static char state_of(pid_t pid)
+{
+	char buf[512];
+
+	if (read_proc(pid, "stat", buf, sizeof buf) <= 0)
 		return '-';
-	buf[n] = 0;
 	char *p = strrchr(buf, ')');
 	return p && p[1] == ' ' ? p[2] : '?';
 }
 
 static int status_line_is(pid_t pid, const char *want)
 {
-	char path[64], buf[2048];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	int fd = open(path, O_RDONLY);
-	long n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	char buf[2048];
 
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = 0;
+	read_proc(pid, "status", buf, sizeof buf);
 	return strstr(buf, want) != NULL;
 }
 
