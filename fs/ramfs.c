@@ -46,6 +46,17 @@ static int ramfs_readpage(struct inode *inode, uint64_t index, void *kva)
 
 static const struct address_space_operations ramfs_aops = { .readpage = ramfs_readpage };
 
+/* A symbolic link in the archive: its data is the target. */
+static long ramfs_readlink(struct inode *inode, char *buf, size_t size)
+{
+	const struct ramfs_file *rf = inode->i_private;
+	size_t n = rf->size < size ? rf->size : size;
+	memcpy(buf, rf->data, n);
+	return (long)n;
+}
+
+static const struct inode_operations ramfs_symlink_iops = { .readlink = ramfs_readlink };
+
 /* The directory named by the first n bytes of path below root, made if missing. */
 static struct inode *dir_at(struct inode *root, const char *path, size_t n)
 {
@@ -99,6 +110,10 @@ static void add_member(struct inode *root, const char *name, const uint8_t *data
 	inode->i_private = rf;
 	inode->i_fop = &generic_file_operations;
 	inode->i_mapping->a_ops = &ramfs_aops;
+	if (inode_is_link(inode)) {
+		inode->i_op = &ramfs_symlink_iops;
+		inode->i_fop = NULL;
+	}
 	if (simple_link(dir, base, strlen(base), inode))
 		iput(inode);
 }
