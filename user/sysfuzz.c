@@ -41,6 +41,7 @@ static const long calls[] = {
 	89, 96, 97, 98, 99, 102, 110, 158, 186, 201, 217, 218, 228, 229, 230, 257, 262, 269, 302, 318,
 	7, 17, 22, 202, 273, 334, 400, 1000, 1001,   /* a few that Pagoda lacks */
 	25, 27, 149, 150, 151, 152, 325,             /* mremap, mincore, the mlock family */
+	36, 38, 86, 88, 133, 247, 259, 265, 266, 267, 316,   /* itimers, links, mknod, waitid, renameat2 */
 };
 
 static const long vm_calls[] = { 9, 10, 11, 12, 25, 26, 27, 28, 149, 150, 151, 152, 325 };
