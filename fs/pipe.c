@@ -59,6 +59,9 @@ struct pipe {
 };
 
 static struct super_block pipefs_sb = { .s_magic = 0x50495045 /* PIPEFS_MAGIC */ };
+/* Where pipes are, for /proc/PID/fd/N: a mount of their own, in no tree
+ * (opening that link opens the same pipe again, as a FIFO is opened). */
+static struct mount pipe_mnt = { .mnt_sb = &pipefs_sb, .mnt_parent = &pipe_mnt, .mnt_path = "pipe:" };
 
 static bool pipe_full(const struct pipe *p) { return p->head - p->tail == PIPE_SLOTS; }
 static struct pipe_buf *slot(struct pipe *p, unsigned i) { return &p->bufs[i % PIPE_SLOTS]; }
@@ -281,6 +284,7 @@ static int create_pipe_files(struct file **ends, int flags)
 		return -ENFILE;
 	}
 	inode_init_mode(inode, S_IFIFO | 0600);
+	inode->i_fop = &fifo_fops;   /* a reopen through /proc/PID/fd */
 	ends[0] = alloc_file_pseudo(inode, O_RDONLY | (flags & O_NONBLOCK), &pipe_fops);
 	if (!ends[0]) {
 		iput(inode);
@@ -295,7 +299,10 @@ static int create_pipe_files(struct file **ends, int flags)
 		return -ENFILE;
 	}
 	ends[0]->private_data = ends[1]->private_data = p;
+	ends[0]->f_path.mnt = ends[1]->f_path.mnt = &pipe_mnt;
 	p->readers = p->writers = 1;
+	p->fifo = inode;
+	inode->i_pipe = p;
 	return 0;
 }
 

@@ -148,6 +148,24 @@ static void loop_cases(void)
 		snprintf(name, sizeof name, "c%d", i);
 		unlink(name);
 	}
+	/* nested: each link's text goes through the one before it */
+	for (int i = 1; i <= 41; i++) {
+		snprintf(name, sizeof name, "m%d", i);
+		snprintf(target, sizeof target, i == 1 ? "d" : "m%d/.", i - 1);
+		if (symlink(target, name))
+			setup_fail("symlink nest");
+	}
+	say("nested_40_links", "%s", type_of("m40", 1));
+	say("nested_40_then_file", "%s", type_of("m39/inner", 1));
+	say("nested_41_links", "%s", type_of("m41", 1));
+	say("nested_lstat", "%s", type_of("m41", 0));
+	for (int i = 1; i <= 41; i++) {
+		snprintf(name, sizeof name, "m%d", i);
+		unlink(name);
+	}
+	show_rc("abs_link", symlink("/proc/self/cwd/d", "abs"));
+	say("absolute_through_proc", "%s", type_of("abs/inner", 1));
+	show_rc("unlink_abs", unlink("abs"));
 	unlink("loopa");
 	unlink("loopb");
 	unlink("self");
@@ -172,6 +190,37 @@ static void change_cases(void)
 	show_rc("unlink_fl", unlink("fl"));
 	show_rc("unlink_dl", unlink("dl"));
 	show_rc("unlink_inner", unlink("d/inner"));
+}
+
+/* A pipe's /proc/self/fd link: it reads "pipe:[...]" and opens the same pipe. */
+static void pipe_cases(void)
+{
+	int p[2];
+	char name[64], c = 0;
+
+	if (pipe(p))
+		setup_fail("pipe");
+	snprintf(name, sizeof name, "/proc/self/fd/%d", p[0]);
+	long n = readlink(name, buf, sizeof buf - 1);
+	buf[n > 0 ? n : 0] = 0;
+	show_yes("pipe_link_text", !strncmp(buf, "pipe:[", 6));
+	int again = open(name, O_RDONLY);
+	show_ok("pipe_reopen_read_end", again);
+	show_rc("write_pipe", write(p[1], "z", 1));
+	show_rc("read_reopened", read(again, &c, 1));
+	say("reopened_byte", "%c", c);
+	snprintf(name, sizeof name, "/proc/self/fd/%d", p[1]);
+	int w2 = open(name, O_WRONLY);
+	show_ok("pipe_reopen_write_end", w2);
+	show_rc("pipe_link_as_dir", open(strcat(name, "/x"), O_RDONLY));
+	close(p[1]);
+	show_rc("write_through_reopened", write(w2, "y", 1));
+	show_rc("read_original", read(p[0], &c, 1));
+	say("original_byte", "%c", c);
+	close(w2);
+	show_rc("eof_when_writers_gone", read(again, &c, 1));
+	close(again);
+	close(p[0]);
 }
 
 static void proc_cases(void)
@@ -205,6 +254,7 @@ static void proc_cases(void)
 	show_yes("proc_self_dir_is_pid_dir", stat("/proc/self/", &a) == 0 && stat(strcat(strcpy(cwd, "/proc/"), pid), &b) == 0 &&
 		 a.st_ino == b.st_ino);
 	show_rc("proc_self_readlink_nolink", readlink("/proc/self/stat", buf, sizeof buf));
+	pipe_cases();
 }
 
 int main(void)
