@@ -109,7 +109,7 @@ static int check_lists(const struct heap_walk *w)
     return bad;
 }
 
-/* ---- slabs: S1-S5 ---------------------------------------------------------- */
+/* ---- slabs: S1-S6, spans: P1 ---------------------------------------------------------- */
 
 static int check_slab_slots(struct slab *s)
 {
@@ -175,6 +175,19 @@ static int check_empty_bits(void)
     return 0;
 }
 
+/* P1 of malloc_span.c: the head at i, then its tail pages, all naming i. */
+static int check_span(uint32_t i)
+{
+    uint32_t k = slab_at(i)->next;
+    if (k == 0 || i + k > small.nslabs)
+        return mm_report("P1: span at slab %u: %u pages, %u slabs in all", i, k, small.nslabs);
+    for (uint32_t j = i; j < i + k; j++)
+        if (slab_at(j)->prev != i || (j > i && slab_at(j)->cls != SPAN_TAIL))
+            return mm_report("P1: span at slab %u: page %u has class %u, head %u", i, j,
+                             slab_at(j)->cls, slab_at(j)->prev);
+    return 0;
+}
+
 static int check_slabs(void)
 {
     int bad = 0;
@@ -188,6 +201,11 @@ static int check_slabs(void)
                          mem_region_hi(MEM_SLAB_META) - (char *)small.meta);
     for (uint32_t i = 0; i < small.nslabs; i++) {
         struct slab *s = slab_at(i);
+        if (s->cls == SPAN_HEAD) {
+            bad += check_span(i);
+            i += s->next - 1;
+            continue;
+        }
         if (s->cls > NSMALL || (s->cls == 0 && s->used))
             bad += mm_report("S1: slab %u: class %u, used %u", i, s->cls, s->used);
         else if (s->cls)

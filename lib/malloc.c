@@ -5,13 +5,22 @@
  *   size <= 128 B    small  slots in 1 KiB slabs, no header        malloc_small.c
  *   128 B < size     large  boundary-tag heap, segregated fits     malloc_fits.c
  *   size >= 256 KiB  huge   a mapping each                         malloc_huge.c
+ *   1 KiB <= size    span   a run of empty slabs, where the heap   malloc_span.c
+ *                           would otherwise grow
  *
  *   address space:  [ MEM_HEAP: brk heap of large blocks ........ ]   (grows up)
  *                   [ MEM_SLABS: 1 KiB slabs ][ MEM_SLAB_META: 16 B per slab ]
  *                   [ mapping ] [ mapping ] ...  huge blocks
  *
  * free(p) needs no header to tell the kinds apart: the slab region and the
- * heap are each one contiguous range, so two unsigned compares classify p.
+ * heap are each one contiguous range, so two unsigned compares classify p
+ * (and a slab's class, which free reads anyway, tells a span from slots).
+ *
+ * Why spans? The regions are separate, so slabs emptied in the middle of the
+ * slab region could not hold large blocks: a program whose small blocks peak
+ * first and large ones later paid for both peaks (bash running a script: 47
+ * empty slabs while the heap grew by 60 KB; 73.7% utilisation, 77.2% with
+ * spans, the 16-byte-alignment bound 85.8%).
  *
  * Why two kinds below 256 KiB? Space. A header costs 8 bytes and rounding to
  * 16 costs up to 15 more, which hurts most on small blocks: a 16-byte request
@@ -42,9 +51,10 @@
  *   I2 large heap: F1-F6 in malloc_fits.c (tiling, boundary tags agree, no two
  *      free blocks adjacent, every free block on exactly the right list, list
  *      links inside the heap, bitmap matches lists).
- *   I3 slabs: S1-S5 in malloc_small.c (each slab on the right list, slot
+ *   I3 slabs: S1-S6 in malloc_small.c (each slab on the right list, slot
  *      counts add up, free slots well formed, at most one empty slab kept per
- *      class, slabs and descriptors carved in step).
+ *      class, slabs and descriptors carved in step); spans: P1-P2 in
+ *      malloc_span.c (a head page, then its tail pages, all naming the head).
  *   I4 huge blocks and regions: memlib's invariants (memlib.h).
  *   I5 mm_usable_size(p) >= the size requested for p.
  *
@@ -95,6 +105,10 @@ static __attribute__((noinline)) void *malloc_slow(size_t size)
     if (size <= SMALL_MAX)
         p = small_alloc_slow(size);
     if (!p && size < HUGE_MIN)
+        p = fits_take(size);
+    if (!p)
+        p = span_alloc(size);
+    if (!p && size < HUGE_MIN)
         p = fits_alloc(size);
     if (!p)
         p = huge_alloc(size);
@@ -115,7 +129,9 @@ static __attribute__((noinline)) void free_slow(void *p)
 {
     if (!p)
         return;
-    if (in_heap(p))
+    if (in_small(p))
+        span_free(p);
+    else if (in_heap(p))
         fits_free(p);
     else
         huge_free(p);
@@ -134,7 +150,7 @@ size_t mm_usable_size(const void *p)
     if (!p)
         return 0;
     if (in_small(p))
-        return small_usable(p);
+        return is_span(p) ? span_usable(p) : small_usable(p);
     if (in_heap(p))
         return blk_size((char *)p) - WSIZE;
     return huge_usable(p);
@@ -145,6 +161,8 @@ size_t mm_usable_size(const void *p)
  * huge block whose mapping still fits. */
 static bool resize_in_place(void *p, size_t size)
 {
+    if (in_small(p) && is_span(p))
+        return span_resize(p, size);
     if (in_small(p))
         return size <= SMALL_MAX && small_class(size) == slab_of(p)->cls;
     if (in_heap(p))

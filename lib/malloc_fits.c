@@ -187,14 +187,25 @@ static void place(char *bp, size_t asize)
     list_insert(rest);
 }
 
-void *fits_alloc(size_t size)
+/* A block from the free lists, or NULL: never grows the heap. */
+void *fits_take(size_t size)
 {
     if (size > (SIZE_MAX >> 2))
         return NULL;
     size_t asize = adjust_size(size);
     char *bp = take_fit(asize);
-    if (!bp)
-        bp = extend_heap(asize);
+    if (bp)
+        place(bp, asize);
+    return bp;
+}
+
+void *fits_alloc(size_t size)
+{
+    char *bp = fits_take(size);
+    if (bp || size > (SIZE_MAX >> 2))
+        return bp;
+    size_t asize = adjust_size(size);
+    bp = extend_heap(asize);
     if (!bp)
         return NULL;
     place(bp, asize);

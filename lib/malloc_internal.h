@@ -5,6 +5,7 @@
  *   small   <= 128 B   slots in 1 KiB slabs, no header       lib/malloc_small.c
  *   large   the rest   boundary-tag blocks in the heap       lib/malloc_fits.c
  *   huge    >= 256 KiB a mapping each                         lib/malloc_huge.c
+ *   span    >= 1 KiB   a run of empty slabs, when the heap would grow   lib/malloc_span.c
  */
 #ifndef PAGODA_MALLOC_INTERNAL_H
 #define PAGODA_MALLOC_INTERNAL_H
@@ -88,6 +89,22 @@ void *small_alloc_slow(size_t size);      /* refill the class, then take a slot 
 void small_avail_push(struct slab *s);    /* s just got its first free slot */
 void small_avail_pop(struct slab *s);     /* s (the head) just became full */
 void small_release(struct slab *s);       /* s just became empty */
+void small_take_empty(uint32_t i);        /* empty slab i leaves the empty set */
+void small_put_empty(struct slab *s);     /* s joins the empty set (may trim the region) */
+bool small_empty_range(uint32_t from, uint32_t n);
+bool small_find_empty_run(uint32_t n, uint32_t *first);
+
+/* ==== medium blocks in runs of empty slabs (malloc_span.c) ================ */
+enum {
+    SPAN_HEAD = 0xff, /* slab cls of a span's first page */
+    SPAN_TAIL = 0xfe, /* slab cls of its other pages */
+    SPAN_MIN = 1024,  /* smaller requests never take a span */
+};
+void *span_alloc(size_t size);  /* NULL: no run of empty slabs big enough */
+void span_free(void *p);
+bool span_resize(void *p, size_t size);
+bool is_span(const void *p);
+size_t span_usable(const void *p);
 
 /* Take a slot from slab s, the head of its class's avail list. O(1). */
 static inline void *slab_take(struct slab *s)
@@ -130,7 +147,7 @@ static inline void *small_fast_alloc(size_t size)
 
 static inline bool small_fast_free(void *p)
 {
-    if (!in_small(p))
+    if (!in_small(p) || slab_of(p)->cls > NSMALL) /* a span: the slow path */
         return false;
     slab_give(p);
     return true;
@@ -215,6 +232,7 @@ static inline size_t fit_class_min(unsigned c)
 
 void fits_init(void);
 void *fits_alloc(size_t size);
+void *fits_take(size_t size);              /* no heap growth: NULL instead */
 void fits_free(void *bp);
 bool fits_resize(void *bp, size_t size);   /* realloc in place; false: must move */
 void *fits_slide(void *bp, size_t size);   /* realloc into a free predecessor, or NULL */

@@ -22,7 +22,9 @@
  * is the slow side: finding a slab for a class, and moving slabs between lists.
  *
  * Invariants (verified by heapcheck.c):
- *   S1 a slab is on avail[cls] iff cls != 0 and used < slots(cls);
+ *   (A slab lent to a span, cls SPAN_HEAD or SPAN_TAIL, is on no list and not
+ *   empty: malloc_span.c owns it until it is freed.)
+ *   S1 a slab is on avail[cls] iff 0 < cls <= NSMALL and used < slots(cls);
  *      its bit in empty_bits is set iff cls == 0 (and then used == 0); no
  *      empty slab lies below word empty_lo of the bitmap;
  *   S2 used + |free list| + (never-used slots past fresh) == slots(cls);
@@ -105,10 +107,47 @@ static void empty_push(struct slab *s)
 {
     uint32_t i = slab_no(s);
     s->cls = 0;
+    s->used = 0;
     small.empty_bits[i / 64] |= 1ull << (i % 64);
     if (i / 64 < small.empty_lo)
         small.empty_lo = i / 64;
     trim_tail();
+}
+
+/* ---- empty slabs lent to spans (malloc_span.c) --------------------------- */
+
+void small_take_empty(uint32_t i) { empty_clear(i); }
+void small_put_empty(struct slab *s) { empty_push(s); }
+
+/* Are slabs [from, from + n) all empty (and below the region's end)? */
+bool small_empty_range(uint32_t from, uint32_t n)
+{
+    if (from + n > small.nslabs)
+        return false;
+    for (uint32_t i = from; i < from + n; i++)
+        if (!empty_test(i))
+            return false;
+    return true;
+}
+
+/* The lowest run of n empty slabs: a scan of the bitmap that skips words with
+ * no empty slab. Only the slow path of a large request calls it. */
+bool small_find_empty_run(uint32_t n, uint32_t *first)
+{
+    uint32_t run = 0;
+    for (uint32_t i = small.empty_lo * 64; i < small.nslabs; i++) {
+        if (i % 64 == 0 && !small.empty_bits[i / 64]) {
+            run = 0;
+            i += 63;
+            continue;
+        }
+        run = empty_test(i) ? run + 1 : 0;
+        if (run == n) {
+            *first = i + 1 - n;
+            return true;
+        }
+    }
+    return false;
 }
 
 /* ---- moving slabs between lists ----------------------------------------- */

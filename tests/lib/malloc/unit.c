@@ -91,6 +91,60 @@ static void empty_slab_reused_by_other_class(void)
     mm_free(p[64]);
 }
 
+/* Fill six and a half slabs with 16-byte blocks and empty slabs 1-4: the slab
+ * region then has a run of four empty slabs between live ones (the partly
+ * used last slab keeps its class, so the emptied ones are not kept by S4). */
+static char **empty_run_of_four_slabs(void)
+{
+    static char *p[7 * 64 - 32];
+    for (int i = 0; i < 7 * 64 - 32; i++)
+        p[i] = mm_malloc(16);
+    for (int i = 64; i < 5 * 64; i++)
+        mm_free(p[i]);
+    return p;
+}
+
+/* A large request that the heap cannot serve without growing takes a run of
+ * empty slabs (a span) instead, grows and shrinks there, and gives it back. */
+static void large_block_takes_a_run_of_empty_slabs(void)
+{
+    empty_run_of_four_slabs();
+    uint32_t nslabs = small.nslabs;
+    char *q = mm_malloc(3000);
+    EXPECT(in_small(q) && is_span(q) && mm_usable_size(q) == 3072 && slab_no(slab_of(q)) == 1);
+    memset(q, 0x5a, 3000);
+    EXPECT(mm_realloc(q, 4000) == q && mm_usable_size(q) == 4096 && q[2999] == 0x5a);
+    EXPECT(mm_realloc(q, 1500) == q && mm_usable_size(q) == 2048 && mm_checkheap(0) == 0);
+    char *r = mm_malloc(2000); /* the two pages q gave back */
+    EXPECT(is_span(r) && slab_no(slab_of(r)) == 3);
+    mm_free(q);
+    mm_free(r);
+    EXPECT(mm_checkheap(0) == 0 && small.nslabs == nslabs && small_empty_range(1, 4));
+}
+
+/* Requests below SPAN_MIN, and the heap's own free blocks, come first. */
+static void span_only_where_the_heap_would_grow(void)
+{
+    empty_run_of_four_slabs();
+    char *a = mm_malloc(2000), *b = mm_malloc(200);
+    EXPECT(is_span(a) && in_heap(b));
+    char *c = mm_malloc(5000), *barrier = mm_malloc(200); /* two empty pages left: too few */
+    EXPECT(in_heap(c) && in_heap(barrier));
+    mm_free(c);
+    char *d = mm_malloc(1500); /* fits in c's free block: no span */
+    EXPECT(in_heap(d) && small_empty_range(3, 2) && mm_checkheap(0) == 0);
+}
+
+static void checkheap_sees_corrupt_span(void)
+{
+    empty_run_of_four_slabs();
+    char *q = mm_malloc(3000);
+    slab_at(slab_no(slab_of(q)) + 2)->prev = 0;
+    EXPECT(mm_checkheap(0) > 0);
+    slab_at(slab_no(slab_of(q)) + 2)->prev = slab_no(slab_of(q));
+    EXPECT(mm_checkheap(0) == 0);
+}
+
 static void calloc_zeroes_recycled_memory(void)
 {
     size_t sizes[] = {24, 300, 5000};
@@ -309,6 +363,9 @@ static const struct {
     {"small_sizes_get_exact_slots", small_sizes_get_exact_slots},
     {"small_slot_reused_after_free", small_slot_reused_after_free},
     {"empty_slab_reused_by_other_class", empty_slab_reused_by_other_class},
+    {"large_block_takes_a_run_of_empty_slabs", large_block_takes_a_run_of_empty_slabs},
+    {"span_only_where_the_heap_would_grow", span_only_where_the_heap_would_grow},
+    {"checkheap_sees_corrupt_span", checkheap_sees_corrupt_span},
     {"calloc_zeroes_recycled_memory", calloc_zeroes_recycled_memory},
     {"calloc_overflow_is_enomem", calloc_overflow_is_enomem},
     {"malloc_too_big_is_enomem", malloc_too_big_is_enomem},
