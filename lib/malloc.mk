@@ -52,7 +52,7 @@
 #  through /proc/self/exe or else argv[0], so give it by its full path.)
 
 MALLOC_CORE_SRC := lib/malloc.c lib/malloc_small.c lib/malloc_span.c lib/malloc_fits.c lib/malloc_huge.c \
-	lib/heapcheck.c lib/malloc_debug.c lib/malloc_guard.c lib/malloc_report.c lib/memlib.c
+	lib/heapcheck.c lib/malloc_debug.c lib/malloc_debug_layer.c lib/malloc_guard.c lib/malloc_report.c lib/memlib.c
 MALLOC_SHIM_SRC := lib/malloc_libc.c
 MALLOC_WRAP_SRC := lib/malloc_threads_wrap.c
 MALLOC_PRELOAD_SRC := $(MALLOC_CORE_SRC) $(MALLOC_SHIM_SRC) lib/malloc_preload.c

@@ -277,70 +277,39 @@ static void dbg_release(struct dbg *d, void *caller)
     quarantine_push(d);
 }
 
-/* The entry points come in two forms: dbg_*_by(..., caller), for the libc
- * shim, which knows the program's return address (it calls us, so ours would
- * point into the shim), and mm_debug_* for direct callers. */
-void *dbg_malloc_by(size_t size, void *caller) { return dbg_alloc(ALIGN, size, caller); }
-
-void *dbg_memalign_by(size_t align, size_t size, void *caller)
+/* The primitives of struct debug_ops; the entry points built on them are in
+ * malloc_debug_layer.c. */
+static size_t dbg_size_of(const char *op, const void *p, void *caller)
 {
-    if (align == 0 || (align & (align - 1))) {
-        errno = EINVAL;
-        return NULL;
-    }
-    return dbg_alloc(align, size, caller);
+    return lookup(op, p, caller)->size;
 }
 
-void *dbg_calloc_by(size_t nmemb, size_t size, void *caller)
+static void dbg_free(const char *op, void *p, void *caller)
 {
-    size_t bytes;
-    if (__builtin_mul_overflow(nmemb, size, &bytes)) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    void *p = dbg_alloc(ALIGN, bytes, caller);
-    if (p)
-        memset(p, 0, bytes);
-    return p;
+    dbg_release(lookup(op, p, caller), caller);
 }
 
-void dbg_free_by(void *p, void *caller)
-{
-    if (p)
-        dbg_release(lookup("free", p, caller), caller);
-}
+const struct debug_ops debug_canaries = {
+    .alloc = dbg_alloc, .size_of = dbg_size_of, .release = dbg_free, .max_align = SIZE_MAX,
+};
 
-/* Always moves the block, so that a stale pointer to the old copy is caught
- * by the quarantine like any use after free. */
-void *dbg_realloc_by(void *p, size_t size, void *caller)
-{
-    if (!p)
-        return dbg_alloc(ALIGN, size, caller);
-    struct dbg *d = lookup("realloc", p, caller);
-    if (size == 0) {
-        dbg_release(d, caller);
-        return NULL;
-    }
-    char *q = dbg_alloc(ALIGN, size, caller);
-    if (!q)
-        return NULL;
-    memcpy(q, p, d->size < size ? d->size : size);
-    dbg_release(d, caller);
-    return q;
-}
-
-size_t dbg_usable_size_by(const void *p, void *caller)
-{
-    return p ? lookup("malloc_usable_size", p, caller)->size : 0;
-}
-
+/* For direct callers (pagoda_malloc.h); the libc shim passes its caller's address. */
 #define CALLER __builtin_return_address(0)
-void *mm_debug_malloc(size_t size) { return dbg_malloc_by(size, CALLER); }
-void *mm_debug_memalign(size_t align, size_t size) { return dbg_memalign_by(align, size, CALLER); }
-void *mm_debug_calloc(size_t nmemb, size_t size) { return dbg_calloc_by(nmemb, size, CALLER); }
-void mm_debug_free(void *p) { dbg_free_by(p, CALLER); }
-void *mm_debug_realloc(void *p, size_t size) { return dbg_realloc_by(p, size, CALLER); }
-size_t mm_debug_usable_size(const void *p) { return dbg_usable_size_by(p, CALLER); }
+void *mm_debug_malloc(size_t size) { return debug_malloc(&debug_canaries, size, CALLER); }
+void *mm_debug_memalign(size_t align, size_t size)
+{
+    return debug_memalign(&debug_canaries, align, size, CALLER);
+}
+void *mm_debug_calloc(size_t nmemb, size_t size)
+{
+    return debug_calloc(&debug_canaries, nmemb, size, CALLER);
+}
+void mm_debug_free(void *p) { debug_free(&debug_canaries, p, CALLER); }
+void *mm_debug_realloc(void *p, size_t size)
+{
+    return debug_realloc(&debug_canaries, p, size, CALLER);
+}
+size_t mm_debug_usable_size(const void *p) { return debug_usable_size(&debug_canaries, p, CALLER); }
 
 /* ---- whole-heap checks --------------------------------------------------------------- */
 

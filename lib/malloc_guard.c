@@ -182,54 +182,21 @@ static void handler(int sig, siginfo_t *si, void *ctx)
     signal(sig, SIG_DFL);
 }
 
-/* ---- the debug layer's interface (malloc_internal.h) ---------------------------------- */
+/* ---- the primitives of struct debug_ops (malloc_debug_layer.c) ------------------------ */
 
-void *guard_malloc_by(size_t size, void *caller) { return guard_alloc(ALIGN, size, caller); }
-
-void *guard_memalign_by(size_t align, size_t size, void *caller)
+static size_t guard_size_of(const char *op, const void *p, void *caller)
 {
-    if (align == 0 || (align & (align - 1)) || align > PAGE) {
-        errno = EINVAL;
-        return NULL;
-    }
-    return guard_alloc(align, size, caller);
+    return lookup(op, (void *)p, caller)->size;
 }
 
-void *guard_calloc_by(size_t nmemb, size_t size, void *caller)
+static void guard_free(const char *op, void *p, void *caller)
 {
-    size_t bytes;
-    if (__builtin_mul_overflow(nmemb, size, &bytes)) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    return guard_alloc(ALIGN, bytes, caller);   /* fresh mappings are zero */
+    guard_release(lookup(op, p, caller), caller);
 }
 
-void guard_free_by(void *p, void *caller)
-{
-    if (p)
-        guard_release(lookup("free", p, caller), caller);
-}
-
-void *guard_realloc_by(void *p, size_t size, void *caller)
-{
-    if (!p)
-        return guard_alloc(ALIGN, size, caller);
-    struct guarded *g = lookup("realloc", p, caller);
-    size_t old = g->size;   /* g may move: insert shifts the table */
-    if (size == 0) {
-        guard_release(g, caller);
-        return NULL;
-    }
-    char *q = guard_alloc(ALIGN, size, caller);
-    if (!q)
-        return NULL;
-    memcpy(q, p, old < size ? old : size);
-    guard_release(lookup("realloc", p, caller), caller);
-    return q;
-}
-
-size_t guard_usable_size_by(const void *p, void *caller)
-{
-    return p ? lookup("malloc_usable_size", (void *)p, caller)->size : 0;
-}
+/* Alignment beyond a page would need a bigger gap than the guard layout has;
+ * fresh blocks are fresh mappings, hence zero. */
+const struct debug_ops debug_guard_pages = {
+    .alloc = guard_alloc, .size_of = guard_size_of, .release = guard_free, .max_align = PAGE,
+    .zeroed = true,
+};

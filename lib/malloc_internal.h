@@ -259,20 +259,25 @@ void huge_free(void *p);
 bool huge_resize(void *p, size_t size);
 static inline size_t huge_usable(const void *p) { return huge_of(p)->size; }
 
-/* ==== the debug layer, called with the program's return address ============ */
-void *dbg_malloc_by(size_t size, void *caller);
-void *dbg_memalign_by(size_t align, size_t size, void *caller);
-void *dbg_calloc_by(size_t nmemb, size_t size, void *caller);
-void dbg_free_by(void *p, void *caller);
-void *dbg_realloc_by(void *p, size_t size, void *caller);
-size_t dbg_usable_size_by(const void *p, void *caller);
-/* The same six in malloc_guard.c: the guard-page mode (PAGODA_MALLOC_DEBUG=guard). */
-void *guard_malloc_by(size_t size, void *caller);
-void *guard_memalign_by(size_t align, size_t size, void *caller);
-void *guard_calloc_by(size_t nmemb, size_t size, void *caller);
-void guard_free_by(void *p, void *caller);
-void *guard_realloc_by(void *p, size_t size, void *caller);
-size_t guard_usable_size_by(const void *p, void *caller);
+/* ==== the debug layer (malloc_debug_layer.c), called with the program's
+ * return address: one checking mechanism's primitives, the entry points
+ * written once over them. ================================================== */
+struct debug_ops {
+    void *(*alloc)(size_t align, size_t size, void *caller);
+    size_t (*size_of)(const char *op, const void *p, void *caller);
+    void (*release)(const char *op, void *p, void *caller);
+    size_t max_align; /* larger alignments are EINVAL */
+    bool zeroed;      /* fresh blocks are already zero (calloc skips the memset) */
+};
+extern const struct debug_ops debug_canaries;    /* malloc_debug.c */
+extern const struct debug_ops debug_guard_pages; /* malloc_guard.c (PAGODA_MALLOC_DEBUG=guard) */
+
+void *debug_malloc(const struct debug_ops *o, size_t size, void *caller);
+void *debug_memalign(const struct debug_ops *o, size_t align, size_t size, void *caller);
+void *debug_calloc(const struct debug_ops *o, size_t nmemb, size_t size, void *caller);
+void debug_free(const struct debug_ops *o, void *p, void *caller);
+void *debug_realloc(const struct debug_ops *o, void *p, size_t size, void *caller);
+size_t debug_usable_size(const struct debug_ops *o, const void *p, void *caller);
 
 /* ==== shared ============================================================= */
 bool mm_initialised(void);

@@ -68,26 +68,14 @@ static enum { UNDECIDED, PLAIN, DEBUG } layer;
 
 /* The debug layer's two mechanisms: canaries, poison and a quarantine
  * (malloc_debug.c, the default), or guard pages (malloc_guard.c, "guard"). */
-struct debug_layer {
-    void *(*malloc_by)(size_t, void *);
-    void *(*memalign_by)(size_t, size_t, void *);
-    void *(*calloc_by)(size_t, size_t, void *);
-    void (*free_by)(void *, void *);
-    void *(*realloc_by)(void *, size_t, void *);
-    size_t (*usable_size_by)(const void *, void *);
-};
-static const struct debug_layer canaries = {dbg_malloc_by, dbg_memalign_by, dbg_calloc_by,
-                                            dbg_free_by, dbg_realloc_by, dbg_usable_size_by};
-static const struct debug_layer guard_pages = {guard_malloc_by, guard_memalign_by, guard_calloc_by,
-                                               guard_free_by, guard_realloc_by, guard_usable_size_by};
-static const struct debug_layer *dbg = &canaries;
+static const struct debug_ops *dbg = &debug_canaries;
 
 static __attribute__((noinline)) bool decide(void)
 {
     const char *v = getenv("PAGODA_MALLOC_DEBUG");
     layer = v && *v && !(v[0] == '0' && v[1] == 0) ? DEBUG : PLAIN;
     if (layer == DEBUG && !strcmp(v, "guard"))
-        dbg = &guard_pages;
+        dbg = &debug_guard_pages;
     return layer == DEBUG;
 }
 
@@ -110,7 +98,7 @@ EXPORT void *malloc(size_t n)
     if (fast)
         return fast;
     bool t = heap_lock();
-    void *p = debugging() ? dbg->malloc_by(n, CALLER) : mm_malloc(n);
+    void *p = debugging() ? debug_malloc(dbg, n, CALLER) : mm_malloc(n);
     heap_unlock(t);
     return p;
 }
@@ -121,7 +109,7 @@ EXPORT void free(void *p)
         return;
     bool t = heap_lock();
     if (debugging())
-        dbg->free_by(p, CALLER);
+        debug_free(dbg, p, CALLER);
     else
         mm_free(p);
     heap_unlock(t);
@@ -130,7 +118,7 @@ EXPORT void free(void *p)
 EXPORT void *calloc(size_t n, size_t s)
 {
     bool t = heap_lock();
-    void *p = debugging() ? dbg->calloc_by(n, s, CALLER) : mm_calloc(n, s);
+    void *p = debugging() ? debug_calloc(dbg, n, s, CALLER) : mm_calloc(n, s);
     heap_unlock(t);
     return p;
 }
@@ -138,7 +126,7 @@ EXPORT void *calloc(size_t n, size_t s)
 EXPORT void *realloc(void *p, size_t n)
 {
     bool t = heap_lock();
-    void *q = debugging() ? dbg->realloc_by(p, n, CALLER) : mm_realloc(p, n);
+    void *q = debugging() ? debug_realloc(dbg, p, n, CALLER) : mm_realloc(p, n);
     heap_unlock(t);
     return q;
 }
@@ -146,7 +134,7 @@ EXPORT void *realloc(void *p, size_t n)
 static void *memalign_by(size_t align, size_t n, void *caller)
 {
     bool t = heap_lock();
-    void *p = debugging() ? dbg->memalign_by(align, n, caller) : mm_memalign(align, n);
+    void *p = debugging() ? debug_memalign(dbg, align, n, caller) : mm_memalign(align, n);
     heap_unlock(t);
     return p;
 }
@@ -178,7 +166,7 @@ EXPORT int posix_memalign(void **out, size_t align, size_t n)
 EXPORT size_t malloc_usable_size(void *p)
 {
     bool t = heap_lock();
-    size_t n = debugging() ? dbg->usable_size_by(p, CALLER) : mm_usable_size(p);
+    size_t n = debugging() ? debug_usable_size(dbg, p, CALLER) : mm_usable_size(p);
     heap_unlock(t);
     return n;
 }
