@@ -148,6 +148,12 @@ DISK     ?= $(BUILD)/disk.img
 QEMU_ARGS := -machine pc -cpu $(QEMU_CPU) -m $(MEM) -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom $(BUILD)/pagoda.iso -boot d \
 	-drive file=$(DISK),format=raw,if=virtio
+# SWAP=SIZE (e.g. 256M) also attaches build/swap.img, a fresh sparse swap
+# disk (tools/mkswapimg.py, Linux's header), as the next virtio disk.
+ifneq ($(strip $(SWAP)),)
+QEMU_ARGS += -drive file=$(BUILD)/swap.img,format=raw,if=virtio
+SWAP_IMG := $(BUILD)/swap.img
+endif
 GDBPORT  ?= $(shell expr `id -u` % 5000 + 25000)
 ifeq ($(GRAPHIC),1)
 CMDLINE  += vga
@@ -161,6 +167,7 @@ endif
 
 .PHONY: run qemu-gdb gdb
 run: $(BUILD)/pagoda.iso $(BUILD)/disk.img | setup
+	$(if $(SWAP_IMG),python3 tools/mkswapimg.py $(SWAP_IMG) $(SWAP))
 	@echo "Booting Pagoda (quit: Ctrl-A X; kernel command line additions: '$(CMDLINE)')"
 	$(QEMU) $(QEMU_ARGS) $(RUN_ARGS) || true
 

@@ -28,6 +28,8 @@
 #include "../mm/frame.h"
 #include "../mm/kmap.h"
 #include "../mm/mm.h"
+#include "../mm/replace.h"
+#include "../mm/swapfile.h"
 #include "../drivers/virtio_blk.h"
 #include "../fs/ext2/ext2.h"
 
@@ -80,6 +82,7 @@ void kmain(uint32_t magic, paddr_t mbi)
 	frame_init();                     /* needs the memory map; boot tables still in use */
 	kmap_init();                      /* our own page tables: from here on, W^X and guards */
 	frame_print_stats();
+	replace_boot(cmdline_get("swap_policy"));   /* which page a reclaim evicts (mm/replace.h) */
 	vga_init();                       /* uses the direct map */
 	console_use_vga(cmdline_has("vga"));
 	rtc_init();
@@ -92,6 +95,7 @@ void kmain(uint32_t magic, paddr_t mbi)
 	pci_init();
 	virtio_blk_init();                /* the disks: vda, vdb, ... */
 	ext2_init();                      /* ext2 on /dev/vda, mounted at /mnt */
+	swap_boot();                      /* the first disk with a swap signature (mm/swapfile.c) */
 	sti();
 	pr_info("boot: reached kmain tail at tick %lu\n", timer_ticks());
 

@@ -196,6 +196,16 @@ const char *current_comm(void)
 	return current_proc()->name;
 }
 
+void sleep_until_woken(const void *channel)
+{
+	sleep_on(channel, 0);
+}
+
+void wake_up_all(const void *channel)
+{
+	wakeup(channel);
+}
+
 void for_each_mm(void (*visit)(struct mm *mm, void *arg), void *arg)
 {
 	for (struct proc *p = all_procs; p; p = p->all_next)

@@ -15,6 +15,7 @@
 #include "syscalls.h"
 #include "timer.h"
 #include "x86.h"
+#include "../mm/vmscan.h"
 #include "../mm/mm.h"
 #include "../fs/vfs.h"
 
@@ -197,6 +198,7 @@ void syscall_dispatch(struct trapframe *tf)
 	if (debug_vm && p->mm && !vma_check(p->mm))
 		panic("vma_check failed after syscall %lu", nr);
 	sync_tick(timer_ticks());   /* the periodic write-back, in a process that may sleep (fs/sync.c) */
+	reclaim_if_low();           /* kswapd's work: free frames back over the watermark (mm/vmscan.c) */
 	deliver_pending(nr == __NR_rt_sigreturn ? -1 : (long)nr);   /* sigreturn's rax is the user's */
 }
 

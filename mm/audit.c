@@ -6,6 +6,11 @@
  *                 + (1 if a shared-memory object holds it)
  *                 + (1 if the page cache holds it)
  *
+ *                 + (1 if the swap cache holds it)
+ *
+ * and its twin for swap slots (swap_audit in mm/swapfile.c): each slot's
+ * reference count == the swap entries naming it, over all address spaces.
+ *
  * A refcount too high is a leak (the frame would never be freed); too low a
  * use-after-free waiting to happen. Runs under `debug_vm` (every test boot)
  * each time a process is reaped, so every test exercises it, together with
@@ -17,6 +22,7 @@
 #include "kheap.h"
 #include "mm.h"
 #include "pagetable.h"
+#include "swapfile.h"
 #include "../kernel/panic.h"
 #include "../kernel/printk.h"
 #include "../kernel/string.h"
@@ -24,6 +30,7 @@
 struct audit {
 	uint32_t *refs;        /* expected references, by pfn */
 	uint64_t npfn;
+	uint32_t *slot_refs;   /* swap entries, by slot (NULL: swap is off) */
 };
 
 static void count_mapping(uintptr_t va, pte_t *slot, int level, void *arg)
@@ -31,6 +38,14 @@ static void count_mapping(uintptr_t va, pte_t *slot, int level, void *arg)
 	(void)va, (void)level;
 	struct audit *a = arg;
 	a->refs[pte_addr(*slot) >> PAGE_SHIFT]++;
+}
+
+static void count_swap_entry(uintptr_t va, pte_t *slot, void *arg)
+{
+	(void)va;
+	struct audit *a = arg;
+	if (a->slot_refs && swp_offset(*slot) < swap_max_slots())
+		a->slot_refs[swp_offset(*slot)]++;
 }
 
 static uint32_t epoch;   /* one number per audit run */
@@ -52,7 +67,7 @@ static void count_space(struct mm *mm, void *arg)
 	struct audit *a = arg;
 	if (!pt_check_empty_tables(mm->pgd, 0, USER_TOP))
 		panic("pt_check_empty_tables failed");
-	struct pt_visitor v = { count_mapping, NULL, a };
+	struct pt_visitor v = { count_mapping, NULL, a, count_swap_entry };
 	pt_traverse(mm->pgd, 0, USER_TOP, &v);
 	for (struct vma *vma = mm->vma_list; vma; vma = vma->next)
 		if (vma->shm)
@@ -64,7 +79,8 @@ static int compare(const struct audit *a)
 	int bad = 0;
 	for (uint64_t pfn = 0; pfn < a->npfn; pfn++) {
 		struct page *p = pa_to_page(pfn << PAGE_SHIFT);
-		if (p->use != FRAME_USER || p->refcount == a->refs[pfn] + (p->mapping != NULL))
+		uint32_t holders = (p->mapping != NULL) + !!(p->flags & PG_swapcache);
+		if (p->use != FRAME_USER || p->refcount == a->refs[pfn] + holders)
 			continue;
 		if (bad++ < 8)
 			printk("frame_audit: frame %lx has refcount %u but %u references\n", pfn << PAGE_SHIFT,
@@ -78,13 +94,18 @@ void frame_audit(void)
 	if (!frame_check())
 		panic("frame_check failed");
 	epoch++;
-	struct audit a = { NULL, frame_max_pa() >> PAGE_SHIFT };
+	struct audit a = { NULL, frame_max_pa() >> PAGE_SHIFT, NULL };
 	a.refs = kzalloc(a.npfn * sizeof(uint32_t));
 	if (!a.refs)
 		return;   /* no memory to audit with: skip, this is only a check */
+	a.slot_refs = swap_max_slots() ? kzalloc(swap_max_slots() * sizeof(uint32_t)) : NULL;
 	for_each_mm(count_space, &a);
 	int bad = compare(&a);
+	int bad_slots = a.slot_refs ? swap_audit(a.slot_refs) : 0;
 	kfree(a.refs);
+	kfree(a.slot_refs);
 	if (bad)
 		panic("frame_audit: %d frames with a wrong reference count", bad);
+	if (bad_slots)
+		panic("swap_audit: %d swap slots with a wrong reference count", bad_slots);
 }

@@ -13,18 +13,17 @@
 #include "fault.h"
 #include "frame.h"
 #include "mm.h"
+#include "mmap.h"
 #include "../kernel/syscalls.h"
 
 static bool brk_may_grow(struct mm *mm, uintptr_t oldbrk, uintptr_t newbrk)
 {
-	struct frame_stats s;
 	if (newbrk > USER_TOP || newbrk < oldbrk)
 		return false;
 	struct vma *next = find_vma(mm, oldbrk);
 	if (next && newbrk + PAGE_SIZE > vma_start_gap(next))
 		return false;
-	frame_get_stats(&s);
-	return ((newbrk - mm->start_brk) >> PAGE_SHIFT) <= s.total;
+	return enough_memory(newbrk - mm->start_brk);   /* the heap as one commitment */
 }
 
 /* Extend the heap area (or create it) to end at newbrk. */

@@ -13,6 +13,7 @@
  * space down (mm_destroy) frees it like any other page.
  */
 #include "exec_mm.h"
+#include "rmap.h"
 #include "frame.h"
 #include "kheap.h"
 #include "layout.h"
@@ -70,6 +71,8 @@ static paddr_t page_for_write(struct mm *mm, uintptr_t page)
 		frame_put(pa);
 		return 0;
 	}
+	if (pa)
+		page_add_anon_rmap(pa, mm, page);
 	return pa;
 }
 

@@ -14,6 +14,9 @@
  *                                          reference) or cow_copy
  *          present, otherwise           -> spurious_fault: a stale TLB entry
  *                                          (flush), or a corrupt table (panic)
+ *          swap entry                   -> do_swap_page    (the page from swap: a
+ *                                          major fault, or a minor one when
+ *                                          the swap cache still has it)
  *          not present, file area       -> do_file_page    (the page cache's frame; SIGBUS
  *                                                       past the end of the file)
  *          not present, shared area     -> do_shared_page  (the shared object's frame)
@@ -37,6 +40,11 @@
 #include "kheap.h"
 #include "pagetable.h"
 #include "pf_error.h"
+#include "replace.h"
+#include "rmap.h"
+#include "swap_state.h"
+#include "swapfile.h"
+#include "vmscan.h"
 #include "ptdump.h"
 #include "../kernel/debug.h"
 #include "../kernel/errno.h"
@@ -85,15 +93,32 @@ static enum fault_result map_new_frame(struct mm *mm, struct fault *f, paddr_t p
 	return FAULT_HANDLED;
 }
 
+/* A new private anonymous frame: mapped, and known to rmap and the
+ * replacement policy (evictable to swap from now on). */
+static enum fault_result map_anon_frame(struct mm *mm, struct fault *f, paddr_t pa, uint64_t flags)
+{
+	enum fault_result r = map_new_frame(mm, f, pa, flags);
+	if (r == FAULT_HANDLED)
+		page_add_anon_rmap(pa, mm, f->addr);
+	return r;
+}
+
+/* A private copy replaced a shared frame at the fault's page. */
+static void remap_anon_copy(struct mm *mm, struct vma *v, struct fault *f, paddr_t copy)
+{
+	pt_remap(mm->pgd, page_round_down(f->addr), copy, private_flags(v));
+	page_add_anon_rmap(copy, mm, f->addr);
+}
+
 /* CS:APP 9.8: "demand-zero page" */
 /* LAB lazy: BEGIN */
 static enum fault_result do_anonymous_page(struct mm *mm, struct vma *v, struct fault *f)
 {
-	paddr_t pa = frame_alloc_zeroed(FRAME_USER);
+	paddr_t pa = frame_alloc_reclaim_zeroed(FRAME_USER);
 	if (!pa)
 		return done(f, FAULT_OOM, "out of memory for a demand-zero page");
 	count(&mm->stat.demand_zero, &vm_global.demand_zero);
-	enum fault_result r = map_new_frame(mm, f, pa, new_page_flags(v, private_flags(v), f));
+	enum fault_result r = map_anon_frame(mm, f, pa, new_page_flags(v, private_flags(v), f));
 	return r == FAULT_HANDLED ? done(f, r, "demand-zero page") : r;
 }
 /* LAB lazy: END */
@@ -115,7 +140,7 @@ static enum fault_result do_anonymous_page(struct mm *mm, struct vma *v, struct 
 static enum fault_result file_edge_page(struct mm *mm, struct vma *v, struct fault *f, paddr_t cached,
 					uintptr_t page)
 {
-	paddr_t pa = frame_alloc_zeroed(FRAME_USER);
+	paddr_t pa = frame_alloc_reclaim_zeroed(FRAME_USER);
 	if (!pa) {
 		frame_put(cached);
 		return done(f, FAULT_OOM, "out of memory for a file page");
@@ -123,14 +148,14 @@ static enum fault_result file_edge_page(struct mm *mm, struct vma *v, struct fau
 	memcpy(pa_to_kva(pa), pa_to_kva(cached), v->file_end - page);
 	frame_put(cached);
 	count(&mm->stat.file_fills, &vm_global.file_fills);
-	enum fault_result r = map_new_frame(mm, f, pa, new_page_flags(v, private_flags(v), f));
+	enum fault_result r = map_anon_frame(mm, f, pa, new_page_flags(v, private_flags(v), f));
 	return r == FAULT_HANDLED ? done(f, r, "file page: private copy up to the end of the segment's file part") : r;
 }
 
 /* A write to a private file page not yet mapped: copy the cached frame. */
 static enum fault_result file_private_copy(struct mm *mm, struct vma *v, struct fault *f, paddr_t cached)
 {
-	paddr_t copy = frame_alloc(FRAME_USER);
+	paddr_t copy = frame_alloc_reclaim(FRAME_USER);
 	if (!copy) {
 		frame_put(cached);
 		return done(f, FAULT_OOM, "out of memory for a copy-on-write copy");
@@ -138,7 +163,7 @@ static enum fault_result file_private_copy(struct mm *mm, struct vma *v, struct 
 	page_copy(pa_to_kva(copy), pa_to_kva(cached));
 	frame_put(cached);
 	count(&mm->stat.cow_copies, &vm_global.cow_copies);
-	enum fault_result r = map_new_frame(mm, f, copy, private_flags(v));
+	enum fault_result r = map_anon_frame(mm, f, copy, private_flags(v));
 	return r == FAULT_HANDLED ? done(f, r, "file page: private copy of the cached page (write)") : r;
 }
 
@@ -166,11 +191,11 @@ static enum fault_result file_cached_page(struct mm *mm, struct vma *v, struct f
 /* A page of an ELF segment wholly past its file bytes (bss): zeros. */
 static enum fault_result file_bss_page(struct mm *mm, struct vma *v, struct fault *f)
 {
-	paddr_t pa = frame_alloc_zeroed(FRAME_USER);
+	paddr_t pa = frame_alloc_reclaim_zeroed(FRAME_USER);
 	if (!pa)
 		return done(f, FAULT_OOM, "out of memory for a file page");
 	count(&mm->stat.file_fills, &vm_global.file_fills);
-	enum fault_result r = map_new_frame(mm, f, pa, private_flags(v));
+	enum fault_result r = map_anon_frame(mm, f, pa, private_flags(v));
 	return r == FAULT_HANDLED ? done(f, r, "file page past the segment's file bytes (bss): zeroed") : r;
 }
 
@@ -192,9 +217,8 @@ static void fault_around(struct mm *mm, struct vma *v, uintptr_t page)
 	uint64_t npages = page_round_up(inode->i_size) >> PAGE_SHIFT;
 	for (uintptr_t va = lo; va < hi; va += PAGE_SIZE) {
 		uint64_t idx = vma_pgoff_at(v, va);
-		int level;
 		paddr_t pa;
-		if (va == page || idx >= npages || pt_lookup(mm->pgd, va, &level))
+		if (va == page || idx >= npages || !pte_none(pt_get(mm->pgd, va)))
 			continue;
 		if (!(pa = filemap_find_page(inode->i_mapping, idx)))
 			continue;
@@ -233,7 +257,7 @@ static enum fault_result do_shared_page(struct mm *mm, struct vma *v, struct fau
 	paddr_t *slot = shm_slot(v, f->addr);
 	if (!slot)   /* an area mremap made longer than its object: as Linux's shmem */
 		return done(f, FAULT_SIGBUS, "shared page beyond the object's end");
-	if (!*slot && !(*slot = frame_alloc_zeroed(FRAME_USER)))
+	if (!*slot && !(*slot = frame_alloc_reclaim_zeroed(FRAME_USER)))
 		return done(f, FAULT_OOM, "out of memory for a shared page");
 	frame_get(*slot);   /* the page table's reference; the object keeps its own */
 	count(&mm->stat.shared_fills, &vm_global.shared_fills);
@@ -255,11 +279,11 @@ static enum fault_result do_file_write(struct mm *mm, struct vma *v, struct faul
 		pt_protect(mm->pgd, page, vma_pte_flags(v));
 		return done(f, FAULT_HANDLED, "shared file page made writable (dirty)");
 	}
-	paddr_t copy = frame_alloc(FRAME_USER);
+	paddr_t copy = frame_alloc_reclaim(FRAME_USER);
 	if (!copy)
 		return done(f, FAULT_OOM, "out of memory for a copy-on-write copy");
 	page_copy(pa_to_kva(copy), pa_to_kva(old));
-	pt_remap(mm->pgd, page, copy, private_flags(v));
+	remap_anon_copy(mm, v, f, copy);
 	frame_put(old);
 	count(&mm->stat.cow_copies, &vm_global.cow_copies);
 	f->frame = copy;
@@ -288,11 +312,11 @@ static enum fault_result do_wp_page(struct mm *mm, struct vma *v, struct fault *
 		f->frame = old;
 		return done(f, FAULT_HANDLED, "copy-on-write: reuse (last reference)");
 	}
-	paddr_t copy = frame_alloc(FRAME_USER);   /* cow_copy */
+	paddr_t copy = frame_alloc_reclaim(FRAME_USER);   /* cow_copy */
 	if (!copy)
 		return done(f, FAULT_OOM, "out of memory for a copy-on-write copy");
 	page_copy(pa_to_kva(copy), pa_to_kva(old));
-	pt_remap(mm->pgd, page, copy, private_flags(v));
+	remap_anon_copy(mm, v, f, copy);
 	frame_put(old);
 	count(&mm->stat.cow_copies, &vm_global.cow_copies);
 	f->frame = copy;
@@ -326,10 +350,57 @@ static enum fault_result spurious_fault(struct mm *mm, struct fault *f, struct p
 	return done(f, FAULT_HANDLED, "spurious (stale TLB entry)");
 }
 
+/* ---- swap (CS:APP 9.3.4: the page is on disk; Linux do_swap_page) ---- */
+
+/* The frame holding swp's data is mapped at the fault's page in place of
+ * the swap entry. The last PTE naming the slot takes the page for itself
+ * (out of the swap cache, writable); otherwise the page stays cached and is
+ * mapped read-only, shared with the slot's other holders until a write
+ * copies it (do_wp_page). */
+static bool map_swapped_page(struct mm *mm, struct vma *v, struct fault *f, pte_t swp, paddr_t pa)
+{
+	struct page *p = pa_to_page(pa);
+	bool exclusive = swap_count(swp) == 1 && p->refcount == 2;   /* ours + the cache's */
+	uint64_t flags = new_page_flags(v, private_flags(v), f);
+	if (!pt_swap_in(mm->pgd, page_round_down(f->addr), swp, pa, exclusive ? flags : flags & ~PTE_W)) {
+		frame_put(pa);   /* the entry changed while we slept: the retry sees what it is now */
+		return false;
+	}
+	swap_free(swp);   /* the last one drops the page from the cache */
+	if (p->flags & PG_lru)
+		replace_page_referenced(p);
+	else
+		page_add_anon_rmap(pa, mm, f->addr);
+	f->frame = pa;
+	return true;
+}
+
+static enum fault_result do_swap_page(struct mm *mm, struct vma *v, struct fault *f, pte_t swp)
+{
+	bool major;
+	int err = 0;
+	paddr_t pa = read_swap_cache(swp, &major, &err);
+	if (!pa && err == -EAGAIN)
+		return done(f, FAULT_HANDLED, "swap-in raced with a failed read: retry");
+	if (!pa)
+		return done(f, err == -ENOMEM ? FAULT_OOM : FAULT_SIGBUS,
+			    err == -ENOMEM ? "out of memory for a swap-in" : "swap-in: the swap device failed the read (page lost)");
+	if (!map_swapped_page(mm, v, f, swp, pa))
+		return done(f, FAULT_HANDLED, "swap entry changed during the read: retry");
+	if (major)
+		count(&mm->stat.maj_faults, &vm_global.maj_faults);
+	else
+		count(&mm->stat.swap_cache_hits, &vm_global.swap_cache_hits);
+	return done(f, FAULT_HANDLED, major ? "swap-in: major fault (read from swap)" : "swap-in: minor fault (found in the swap cache)");
+}
+
 static enum fault_result resolve(struct mm *mm, struct vma *v, struct fault *f, struct pf_error e)
 {
 	int level;
 	pte_t *pte = pt_lookup(mm->pgd, f->addr, &level);
+	pte_t swp = pte ? 0 : pt_get(mm->pgd, f->addr);
+	if (pte_is_swap(swp))
+		return do_swap_page(mm, v, f, swp);
 	if (pte && e.write && !(*pte & PTE_W) && !e.rsvd)
 		return pa_to_page(pte_addr(*pte))->mapping ? do_file_write(mm, v, f, pte) : do_wp_page(mm, v, f, pte);
 	if (pte)
@@ -359,6 +430,7 @@ static enum fault_result classify_and_resolve(struct mm *mm, struct fault *f)
 
 enum fault_result handle_page_fault(struct mm *mm, struct fault *f)
 {
+	reclaim_if_low();   /* kswapd's work, at a point that may sleep */
 	f->mm = mm;
 	enum fault_result r = classify_and_resolve(mm, f);
 	faultlog_record(f, r);
@@ -377,16 +449,16 @@ void mm_populate(struct mm *mm, uintptr_t start, uintptr_t end)
 {
 	for (uintptr_t va = page_round_down(start); va < end; va += PAGE_SIZE) {
 		struct vma *v = find_vma(mm, va);
-		int level;
 		bool file_page = v && v->kind == VMA_FILE && va < v->file_end;
-		if (!v || v->vm_start > va || file_page || v->shm || pt_lookup(mm->pgd, va, &level))
+		if (!v || v->vm_start > va || file_page || v->shm || !pte_none(pt_get(mm->pgd, va)))
 			continue;
-		paddr_t pa = frame_alloc_zeroed(FRAME_USER);
+		paddr_t pa = frame_alloc_reclaim_zeroed(FRAME_USER);
 		if (!pa)
 			return;
 		if (pt_map(mm->pgd, va, pa, private_flags(v))) {
 			frame_put(pa);
 			return;
 		}
+		page_add_anon_rmap(pa, mm, va);
 	}
 }

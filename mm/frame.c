@@ -19,6 +19,7 @@
  */
 #include "frame.h"
 #include "filemap.h"
+#include "replace.h"
 #include "../kernel/debug.h"
 #include "../kernel/multiboot2.h"
 #include "../kernel/panic.h"
@@ -160,6 +161,7 @@ static void account(struct page *p, enum frame_use use)
 	p->count = 0;
 	p->slab_class = 0;
 	p->slab_free = NULL;
+	p->flags = 0;
 	stats.free--;
 	stats.by_use[use]++;
 }
@@ -218,6 +220,10 @@ void frame_put(paddr_t pa)
 		panic("frame_put: double free of frame %lx", pa);
 	if (--p->refcount)
 		return;
+	if (p->flags & PG_lru)
+		replace_page_removed(p);   /* the policy forgets a page that no longer exists */
+	kassert(!(p->flags & (PG_swapcache | PG_locked)));
+	p->flags = 0;
 	stats.by_use[p->use]--;
 	stats.free++;
 	p->use = FRAME_FREE;

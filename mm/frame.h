@@ -17,23 +17,34 @@ enum frame_use {
 /*
  * One per physical frame (Linux: struct page). refcount counts the mappings
  * and kernel references that keep the frame alive; the last frame_put()
- * frees it. Room is left for what later chapters need (an LRU list, a swap
- * slot) in the list links.
+ * frees it. An anonymous user page also carries its reverse-mapping key
+ * (mm/rmap.c), its place on the replacement policy's lists (mm/replace.h)
+ * and, while in the swap cache, its swap slot (mm/swap_state.c).
  */
 struct page {
 	uint32_t refcount;
 	uint8_t use;          /* enum frame_use */
 	uint8_t slab_class;   /* kheap: size class of a slab frame; 0xff = large run head */
-	uint32_t count;       /* page table: present entries; slab: objects in use; run: length */
+	uint32_t count;       /* page table: entries in use (present or swap); slab: objects in use; run: length */
 	struct page *next, *prev;   /* free list, the kheap's partial-slab list, or a file's cached pages */
 	void *slab_free;      /* kheap: first free object in this slab */
 	struct address_space *mapping;   /* page cache: the file this frame caches (it holds one reference) */
 	uint64_t index;       /* page cache: page number in that file */
 	struct page *hash_next;   /* page cache: lookup chain */
-	uint32_t flags;       /* PG_dirty, ... */
+	uint32_t flags;       /* PG_dirty, PG_anon, ... */
+	uint32_t anon_id;     /* PG_anon: the fork family of the address spaces that may map it (rmap.c) */
+	uintptr_t rmap_va;    /* PG_anon: the user address it is mapped at in that family */
+	struct page *lru_next, *lru_prev;   /* PG_lru: the replacement policy's list (replace.h) */
+	uint64_t swap_entry;  /* PG_swapcache: the swap entry (pte.h format) whose data it holds */
 };
 
 #define PG_dirty 0x1      /* page cache: newer than the file's store */
+#define PG_anon 0x2       /* a private anonymous page: evictable to swap, found through rmap.c */
+#define PG_lru 0x4        /* on the replacement policy's lists (replace.c) */
+#define PG_active 0x8     /* a policy's own mark (lru2: on the active list) */
+#define PG_referenced 0x10   /* a policy's own mark (second chance) */
+#define PG_swapcache 0x20 /* in the swap cache: holds one reference, keyed by swap_entry */
+#define PG_locked 0x40    /* swap I/O in flight (read or write): waiters sleep on the page */
 
 void frame_init(void);
 void frame_print_stats(void);

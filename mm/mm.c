@@ -9,12 +9,16 @@
  * Shared areas keep their pages writable in both. madvise's marks: an area
  * with VM_DONTCOPY is not copied at all, one with VM_WIPEONFORK is copied
  * without its pages (the child reads zeros); mlock's VM_LOCKED is dropped.
+ * A page on swap is shared the same way: the child's PTE gets the same swap
+ * entry and the slot one more reference (mm/swapfile.c).
  */
 #include "mm.h"
 #include "filemap.h"
 #include "frame.h"
 #include "kheap.h"
 #include "pagetable.h"
+#include "rmap.h"
+#include "swapfile.h"
 #include "../kernel/string.h"
 #include "../kernel/x86.h"
 
@@ -31,6 +35,7 @@ struct mm *mm_create(void)
 		return NULL;
 	}
 	mm->mmap_base = MMAP_BASE;
+	mm->anon_id = anon_family_new();
 	return mm;
 }
 
@@ -91,6 +96,19 @@ static void share_page(uintptr_t va, pte_t *slot, int level, void *arg)
 }
 */
 
+/* A swap entry of the parent's: the child names the same slot (one more
+ * reference on it), as fork shares a present page's frame. */
+static void share_swap_entry(uintptr_t va, pte_t *slot, void *arg)
+{
+	struct cow_ctx *c = arg;
+	if (c->err)
+		return;
+	swap_duplicate(*slot);
+	c->err = pt_set_swap(c->child->pgd, va, *slot);
+	if (c->err)
+		swap_free(*slot);
+}
+
 static struct vma *vma_clone(const struct vma *v)
 {
 	struct vma *c = kmalloc(sizeof(*c));
@@ -113,6 +131,7 @@ struct mm *mm_dup(struct mm *parent)
 	child->brk = parent->brk;
 	child->start_stack = parent->start_stack;
 	child->mmap_base = parent->mmap_base;
+	child->anon_id = parent->anon_id;   /* COW-shared pages are found in both (rmap.c) */
 	child->exe_file = parent->exe_file ? get_file(parent->exe_file) : NULL;
 	struct cow_ctx c = { parent, child, NULL, 0 };
 	for (struct vma *v = parent->vma_list; v && !c.err; v = v->next) {
@@ -128,7 +147,7 @@ struct mm *mm_dup(struct mm *parent)
 		if (v->vm_flags & VM_WIPEONFORK)
 			continue;   /* the child's copy starts empty: demand-zero */
 		c.vma = v;
-		struct pt_visitor visit = { share_page, NULL, &c };
+		struct pt_visitor visit = { share_page, NULL, &c, share_swap_entry };
 		if (!(v->vm_flags & VM_SHARED))   /* as Linux: the child faults shared pages in */
 			pt_traverse(parent->pgd, v->vm_start, v->vm_end, &visit);
 	}
@@ -157,7 +176,7 @@ static void count_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 uint64_t mm_resident_pages(struct mm *mm, uintptr_t start, uintptr_t end)
 {
 	uint64_t n = 0;
-	struct pt_visitor v = { count_leaf, NULL, &n };
+	struct pt_visitor v = { count_leaf, NULL, &n, NULL };
 	pt_traverse(mm->pgd, start, end, &v);
 	return n;
 }
@@ -166,7 +185,7 @@ uint64_t mm_resident_pages(struct mm *mm, uintptr_t start, uintptr_t end)
 uint64_t mm_table_pages(struct mm *mm)
 {
 	uint64_t n = 0;
-	struct pt_visitor v = { NULL, count_leaf, &n };
+	struct pt_visitor v = { NULL, count_leaf, &n, NULL };
 	pt_traverse(mm->pgd, 0, USER_TOP, &v);
 	return n;
 }

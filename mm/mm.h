@@ -69,7 +69,9 @@ struct vma {
 };
 
 struct vm_counters {
-	uint64_t faults;          /* every page fault taken (Linux ru_minflt; no major faults yet) */
+	uint64_t faults;          /* every page fault taken (Linux pgfault; minor = faults - maj_faults) */
+	uint64_t maj_faults;      /* faults that read the page from swap (Linux pgmajfault, ru_majflt) */
+	uint64_t swap_cache_hits; /* faults on a swap entry whose page was still in the swap cache (minor) */
 	uint64_t demand_zero;     /* anonymous page zero-filled on first touch */
 	uint64_t file_fills;      /* file page mapped from the page cache (or copied: bss edge, private write) */
 	uint64_t shared_fills;    /* shared anonymous page found or created */
@@ -90,6 +92,7 @@ struct mm {
 	uintptr_t mmap_base;          /* mmap placement searches down from here */
 	struct file *exe_file;        /* the program execve loaded (its areas are ELF segments); referenced */
 	uint64_t def_flags;           /* added to every new area: VM_LOCKED after mlockall(MCL_FUTURE) */
+	uint32_t anon_id;             /* fork family: its anonymous pages are found through it (rmap.c) */
 	struct vm_counters stat;
 };
 
@@ -108,6 +111,10 @@ void for_each_mm(void (*visit)(struct mm *mm, void *arg), void *arg);
 uint64_t current_rlimit(int resource);
 int current_pid(void);
 const char *current_comm(void);
+/* Sleep until wake_up_all(channel) (swap I/O in flight on a page); the
+ * caller re-checks what it waited for. Never from the boot thread. */
+void sleep_until_woken(const void *channel);
+void wake_up_all(const void *channel);
 
 /* ---- mm.c ---- */
 struct mm *mm_create(void);                      /* NULL on -ENOMEM */

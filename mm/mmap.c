@@ -15,6 +15,7 @@
  *             hole keep the new protection, as on Linux)
  */
 #include "mmap.h"
+#include "swapfile.h"
 #include "fault.h"
 #include "frame.h"
 #include "kheap.h"
@@ -89,12 +90,13 @@ long get_unmapped_area(struct mm *mm, uintptr_t addr, size_t len, unsigned long 
 	return a ? (long)a : -ENOMEM;
 }
 
-/* Linux's heuristic overcommit: refuse a commitment larger than all RAM. */
+/* Linux's heuristic overcommit (OVERCOMMIT_GUESS): refuse a commitment
+ * larger than all RAM plus all swap. */
 bool enough_memory(size_t len)
 {
 	struct frame_stats s;
 	frame_get_stats(&s);
-	return (len >> PAGE_SHIFT) <= s.total;
+	return (len >> PAGE_SHIFT) <= s.total + total_swap_pages();
 }
 
 uint64_t mm_committed_pages(struct mm *mm)

@@ -25,6 +25,7 @@
  * inside the new area, at the same offset from the start of the move.
  */
 #include "mmap.h"
+#include "rmap.h"
 #include "mlock.h"
 #include "layout.h"
 #include "pagetable.h"
@@ -136,6 +137,7 @@ static long move_vma(struct mremap_req *r)
 		vma_unmap_range(mm, nv->vm_start, nv->vm_end);
 		return -ENOMEM;
 	}
+	rmap_move_range(mm, r->addr, r->new_addr, r->old_len);   /* anonymous pages are found at their new place */
 	if (r->flags & MREMAP_DONTUNMAP)
 		mlock_clear_range(mm, r->addr, r->addr + r->old_len);   /* the old range is no longer locked */
 	else if (r->old_len)

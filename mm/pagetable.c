@@ -8,13 +8,16 @@
  *       slots 256..511: the kernel half, the same PDPTs in every address space
  *
  * Invariants:
- *   - a table frame's struct page count == its number of present entries;
+ *   - a table frame's struct page count == its number of entries in use:
+ *     present, or (in a PT) a swap entry (pte.h) for a page on swap;
  *   - an intermediate table below the root is freed when its last entry is
  *     cleared, so a walk never meets an empty table (pt_check_empty_tables);
- *   - all TLB invalidation goes through tlb_flush_page / tlb_flush_all.
+ *   - all TLB invalidation goes through tlb_flush_page / tlb_flush_all;
+ *   - clearing a swap entry drops its slot reference (swap_free), here only.
  */
 #include "pagetable.h"
 #include "frame.h"
+#include "swapfile.h"
 #include "../kernel/errno.h"
 #include "../kernel/panic.h"
 #include "../kernel/printk.h"
@@ -100,7 +103,7 @@ static int map_at_level(pte_t *root, uintptr_t va, paddr_t pa, int level, uint64
 	if (err)
 		return err;
 	kassert(w.level == level);
-	kassert(!pte_present(*w.slot[level]));
+	kassert(pte_none(*w.slot[level]));
 	*w.slot[level] = make_pte(pa, flags | PTE_P);
 	table_page(w.slot[level])->count++;
 	return 0;
@@ -125,6 +128,54 @@ static pte_t *leaf_4k(pte_t *root, uintptr_t va, struct pt_walk *w)
 	if (w->level != 1 || !pte_present(*w->slot[1]))
 		return NULL;
 	return w->slot[1];
+}
+
+/* va's PT entry, present or not; NULL if no PT covers va. */
+static pte_t *slot_4k(pte_t *root, uintptr_t va, struct pt_walk *w)
+{
+	pt_walk(root, va, 1, false, w);
+	return w->level == 1 ? w->slot[1] : NULL;
+}
+
+pte_t pt_get(pte_t *root, uintptr_t va)
+{
+	struct pt_walk w;
+	pte_t *e = slot_4k(root, va, &w);
+	return e ? *e : 0;
+}
+
+int pt_set_swap(pte_t *root, uintptr_t va, pte_t swp)
+{
+	struct pt_walk w;
+	kassert(pte_is_swap(swp));
+	int err = pt_walk(root, va, 1, true, &w);
+	if (err)
+		return err;
+	kassert(w.level == 1 && pte_none(*w.slot[1]));
+	*w.slot[1] = swp;
+	table_page(w.slot[1])->count++;
+	return 0;
+}
+
+pte_t pt_swap_out(pte_t *root, uintptr_t va, pte_t swp)
+{
+	struct pt_walk w;
+	pte_t *e = leaf_4k(root, va, &w);
+	kassert(e && pte_is_swap(swp));
+	pte_t old = *e;
+	*e = swp;   /* still in use: the table's count is unchanged */
+	tlb_flush_page(va);
+	return old;
+}
+
+bool pt_swap_in(pte_t *root, uintptr_t va, pte_t swp, paddr_t pa, uint64_t flags)
+{
+	struct pt_walk w;
+	pte_t *e = slot_4k(root, va, &w);
+	if (!e || *e != swp)
+		return false;
+	*e = make_pte(pa, flags | PTE_P);   /* a non-present entry is never in the TLB */
+	return true;
 }
 
 pte_t pt_unmap(pte_t *root, uintptr_t va)
@@ -162,6 +213,16 @@ pte_t pt_remap(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags)
 	struct pt_walk w;
 	pte_t *e = leaf_4k(root, va, &w);
 	return e ? set_leaf(e, va, pa, flags) : 0;
+}
+
+bool pt_test_clear_young(pte_t *root, uintptr_t va)
+{
+	struct pt_walk w;
+	pte_t *e = leaf_4k(root, va, &w);
+	if (!e || !(*e & PTE_A))
+		return false;
+	set_leaf(e, va, pte_addr(*e), pte_flags(*e) & ~PTE_A);
+	return true;
 }
 
 pte_t *pt_lookup(pte_t *root, uintptr_t va, int *level)
@@ -241,9 +302,14 @@ static void traverse_table(pte_t *table, int level, uintptr_t base, uintptr_t st
 	unsigned first, last;
 	index_range(base, level, start, end, &first, &last);
 	for (unsigned i = first; i <= last; i++) {
-		if (!pte_present(table[i]))
+		if (pte_none(table[i]))
 			continue;
 		uintptr_t va = entry_va(base, i, level);
+		if (!pte_present(table[i])) {   /* a swap entry */
+			if (level == 1 && v->swap)
+				v->swap(va, &table[i], v->arg);
+			continue;
+		}
 		if (level == 1 || pte_huge(table[i])) {
 			if (v->leaf)
 				v->leaf(va, &table[i], level, v->arg);
@@ -296,6 +362,16 @@ static void unmap_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 		c->put(pte_addr(old), old, c->arg);
 }
 
+/* A swap entry in range: cleared, and its slot reference dropped. */
+static void unmap_swap(uintptr_t va, pte_t *slot, void *arg)
+{
+	(void)va, (void)arg;
+	pte_t old = *slot;
+	*slot = 0;
+	table_page(slot)->count--;
+	swap_free(old);
+}
+
 /* Post-order: by the time a table is visited, its entries in range are gone. */
 static void prune_table(uintptr_t va, pte_t *slot, int level, void *arg)
 {
@@ -311,7 +387,7 @@ static void prune_table(uintptr_t va, pte_t *slot, int level, void *arg)
 uint64_t pt_unmap_range(pte_t *root, uintptr_t start, uintptr_t end, void (*put)(paddr_t, pte_t, void *), void *arg)
 {
 	struct unmap_ctx c = { put, arg, 0 };
-	struct pt_visitor v = { unmap_leaf, prune_table, &c };
+	struct pt_visitor v = { unmap_leaf, prune_table, &c, unmap_swap };
 	pt_traverse(root, start, end, &v);
 	if (c.pages > TLB_SINGLE_FLUSH_MAX)
 		tlb_flush_all();
@@ -336,7 +412,7 @@ static void protect_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*flags_for)(pte_t old, void *arg), void *arg)
 {
 	struct protect_ctx c = { flags_for, arg, 0 };
-	struct pt_visitor v = { protect_leaf, NULL, &c };
+	struct pt_visitor v = { protect_leaf, NULL, &c, NULL };
 	pt_traverse(root, start, end, &v);
 	if (c.pages > TLB_SINGLE_FLUSH_MAX)
 		tlb_flush_all();
@@ -362,13 +438,18 @@ static void reserve_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 		c->err = pt_walk(c->root, va + c->delta, 1, true, &w);
 }
 
+static void reserve_swap(uintptr_t va, pte_t *slot, void *arg)
+{
+	reserve_leaf(va, slot, 1, arg);
+}
+
 /* Pass 2: the entry goes, unchanged, to its destination slot. */
 static void move_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 {
 	struct move_ctx *c = arg;
 	struct pt_walk w;
 	pt_walk(c->root, va + c->delta, 1, false, &w);
-	kassert(level == 1 && w.level == 1 && !pte_present(*w.slot[1]));
+	kassert(level == 1 && w.level == 1 && pte_none(*w.slot[1]));
 	*w.slot[1] = *slot;
 	table_page(w.slot[1])->count++;
 	*slot = 0;
@@ -377,17 +458,22 @@ static void move_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 		tlb_flush_page(va);
 }
 
+static void move_swap(uintptr_t va, pte_t *slot, void *arg)
+{
+	move_leaf(va, slot, 1, arg);
+}
+
 int pt_move_range(pte_t *root, uintptr_t start, uintptr_t end, uintptr_t new_start)
 {
 	kassert(new_start + (end - start) <= start || new_start >= end);
 	struct move_ctx c = { root, (int64_t)(new_start - start), 0, 0 };
-	struct pt_visitor reserve = { reserve_leaf, NULL, &c };
+	struct pt_visitor reserve = { reserve_leaf, NULL, &c, reserve_swap };
 	pt_traverse(root, start, end, &reserve);
 	if (c.err) {   /* tables made for nothing: empty ones go again */
 		pt_unmap_range(root, new_start, new_start + (end - start), NULL, NULL);
 		return c.err;
 	}
-	struct pt_visitor move = { move_leaf, NULL, &c };
+	struct pt_visitor move = { move_leaf, NULL, &c, move_swap };
 	pt_traverse(root, start, end, &move);
 	if (c.pages > TLB_SINGLE_FLUSH_MAX)
 		tlb_flush_all();
@@ -415,32 +501,32 @@ struct table_check {
 	int bad;
 };
 
-static unsigned present_entries(const pte_t *table)
+static unsigned entries_in_use(const pte_t *table)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
-		n += pte_present(table[i]);
+		n += !pte_none(table[i]);
 	return n;
 }
 
-/* One table below the root: its count is its number of present entries,
+/* One table below the root: its count is its number of entries in use,
  * and it has at least one (else it should have been freed). */
 static void check_table(uintptr_t va, pte_t *slot, int level, void *arg)
 {
 	struct table_check *c = arg;
-	unsigned n = present_entries(table_of(*slot));
+	unsigned n = entries_in_use(table_of(*slot));
 	uint32_t count = pa_to_page(pte_addr(*slot))->count;
 	if ((n && count == n) || table_pinned(va, level))
 		return;
 	if (c->bad++ < 8)
-		printk("pt_check_empty_tables: %s for %lx at pa %lx has %u present entries, count %u\n",
+		printk("pt_check_empty_tables: %s for %lx at pa %lx has %u entries in use, count %u\n",
 		       pt_level_name[level], va, pte_addr(*slot), n, count);
 }
 
 bool pt_check_empty_tables(pte_t *root, uintptr_t start, uintptr_t end)
 {
 	struct table_check c = { 0 };
-	struct pt_visitor v = { NULL, check_table, &c };
+	struct pt_visitor v = { NULL, check_table, &c, NULL };
 	pt_traverse(root, start, end, &v);
 	return c.bad == 0;
 }

@@ -39,6 +39,24 @@ pte_t pt_protect(pte_t *root, uintptr_t va, uint64_t flags);
  * not mapped. References move with the caller: pa's passes to the table, and
  * the caller drops the old frame's. (Linux: set_pte_at after a COW copy.) */
 pte_t pt_remap(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags);
+/* ---- swap entries (pte.h; mm/swapfile.c owns the slots they name) ---- */
+/* va's 4 KiB entry as it is: present, a swap entry, or 0 (also when no
+ * table covers va). */
+pte_t pt_get(pte_t *root, uintptr_t va);
+/* Put swap entry swp at va, which must be empty (fork copying a swapped
+ * page). The slot reference passes to the table. 0 or -ENOMEM. */
+int pt_set_swap(pte_t *root, uintptr_t va, pte_t swp);
+/* Replace va's present entry by swap entry swp and flush it (reclaim);
+ * returns the old entry, whose frame reference the caller now holds. */
+pte_t pt_swap_out(pte_t *root, uintptr_t va, pte_t swp);
+/* If va's entry is still swp, make it present (pa, flags): the caller's
+ * frame reference passes to the table, and the caller drops the slot
+ * reference. false (nothing changed) if the entry is something else now. */
+bool pt_swap_in(pte_t *root, uintptr_t va, pte_t swp, paddr_t pa, uint64_t flags);
+
+/* Clear the accessed bit of va's present 4 KiB entry (flushing it);
+ * returns whether it was set. False if va is not mapped. */
+bool pt_test_clear_young(pte_t *root, uintptr_t va);
 /* The physical address va translates to, at any page size; false if unmapped. */
 bool pt_translate(pte_t *root, uintptr_t va, paddr_t *pa);
 /* Would the CPU allow this access to va through root's entries, at every
@@ -56,6 +74,7 @@ struct pt_visitor {
 	void (*leaf)(uintptr_t va, pte_t *slot, int level, void *arg);
 	void (*table)(uintptr_t va, pte_t *slot, int level, void *arg);  /* slot: the entry pointing at the table */
 	void *arg;
+	void (*swap)(uintptr_t va, pte_t *slot, void *arg);   /* a swap entry (pte.h) in range; may be NULL */
 };
 void pt_traverse(pte_t *root, uintptr_t start, uintptr_t end, const struct pt_visitor *v);
 
@@ -63,7 +82,8 @@ void pt_traverse(pte_t *root, uintptr_t start, uintptr_t end, const struct pt_vi
  * NULL when out of memory. */
 pte_t *pt_create_root(void);
 /* Clear every 4 KiB leaf in [start, end), calling put(pa, old entry, arg)
- * for each (put may be NULL), free tables left empty, flush the TLB.
+ * for each present one (put may be NULL), and every swap entry (dropping
+ * its slot reference), free tables left empty, flush the TLB.
  * Returns the number of pages unmapped. */
 uint64_t pt_unmap_range(pte_t *root, uintptr_t start, uintptr_t end, void (*put)(paddr_t pa, pte_t old, void *arg),
 			void *arg);
@@ -72,7 +92,7 @@ uint64_t pt_unmap_range(pte_t *root, uintptr_t start, uintptr_t end, void (*put)
 void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*flags_for)(pte_t old, void *arg),
 		      void *arg);
 
-/* Move every present 4 KiB leaf of [start, end) to the same offset from
+/* Move every 4 KiB leaf (present or swap entry) of [start, end) to the same offset from
  * new_start (mremap: entries move, frames are never copied, references
  * stay as they are); tables left empty are freed, the TLB flushed. The
  * destination range must hold no entry and not overlap the source. 0, or
@@ -84,7 +104,7 @@ int pt_move_range(pte_t *root, uintptr_t start, uintptr_t end, uintptr_t new_sta
 void pt_destroy(pte_t *root);
 
 /* Check the table invariants (mm/pagetable.c's header) for the tables below
- * root covering [start, end): each has as many present entries as its page
+ * root covering [start, end): each has as many entries in use (present or swap) as its page
  * count says, and none is empty. Prints the violations; false if any. */
 bool pt_check_empty_tables(pte_t *root, uintptr_t start, uintptr_t end);
 

@@ -71,7 +71,7 @@ static void run_add(uintptr_t va, pte_t *slot, int level, void *arg)
 void ptdump_space(pte_t *root, uintptr_t start, uintptr_t end)
 {
 	struct run r = { 0 };
-	struct pt_visitor v = { run_add, NULL, &r };
+	struct pt_visitor v = { run_add, NULL, &r, NULL };
 	printk("address space with root at pa %lx, [%lx, %lx):\n", kva_to_pa(root), start, end);
 	pt_traverse(root, start, end, &v);
 	run_print(&r);

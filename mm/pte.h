@@ -35,6 +35,25 @@ typedef uint64_t pte_t;
  * fault that makes a page writable; clear_refs clears it and PTE_W together. */
 #define PTE_SOFT_DIRTY (1ull << 11)
 
+/*
+ * A swap entry (Linux swp_entry_t): a non-present leaf saying where the
+ * page went. The CPU ignores every bit of an entry whose P is clear, so the
+ * kernel keeps the swap device ("type") and the slot on it ("offset"):
+ *
+ *   63  62 ......................... 12  11..10  9    8..6   5 .. 1   0
+ *  +---+--------------------------------+------+----+------+--------+---+
+ *  | 0 |  offset: slot on the device    |  0   |SWP |  0   |  type  | 0 |
+ *  +---+--------------------------------+------+----+------+--------+---+
+ *
+ * Slot 0 holds the device's header and is never handed out, and SWP is
+ * set, so a swap entry is never 0 (an empty entry, "pte_none").
+ */
+#define PTE_SWP (1ull << 9)   /* software: this non-present entry is a swap entry */
+#define SWP_TYPE_SHIFT 1
+#define SWP_TYPE_MASK 0x1full
+#define SWP_OFFSET_SHIFT 12
+#define SWP_OFFSET_MASK ((1ull << 39) - 1)
+
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 #define PT_ENTRIES 512
 #define PT_LEVELS 4
@@ -49,6 +68,16 @@ static inline bool pte_huge(pte_t e) { return e & PTE_PS; }
 static inline paddr_t pte_addr(pte_t e) { return e & PTE_ADDR_MASK; }
 static inline uint64_t pte_flags(pte_t e) { return e & ~PTE_ADDR_MASK; }
 static inline pte_t make_pte(paddr_t pa, uint64_t flags) { return (pa & PTE_ADDR_MASK) | flags; }
+
+static inline bool pte_none(pte_t e) { return e == 0; }
+static inline bool pte_is_swap(pte_t e) { return !(e & PTE_P) && (e & PTE_SWP); }
+static inline pte_t swp_entry(unsigned type, uint64_t offset)
+{
+	return (((uint64_t)type & SWP_TYPE_MASK) << SWP_TYPE_SHIFT) | ((offset & SWP_OFFSET_MASK) << SWP_OFFSET_SHIFT) |
+	       PTE_SWP;
+}
+static inline unsigned swp_type(pte_t e) { return (e >> SWP_TYPE_SHIFT) & SWP_TYPE_MASK; }
+static inline uint64_t swp_offset(pte_t e) { return (e >> SWP_OFFSET_SHIFT) & SWP_OFFSET_MASK; }
 
 /* Intel names for the levels, for printing (index = level). */
 static const char *const pt_level_name[PT_LEVELS + 1] = { "page", "PT", "PD", "PDPT", "PML4" };

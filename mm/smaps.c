@@ -34,6 +34,6 @@ void smaps_account(struct mm *mm, const struct vma *v, struct smaps *s)
 {
 	*s = (struct smaps){ 0 };
 	struct smaps_walk w = { s, v->shm != NULL };
-	struct pt_visitor visit = { account_leaf, NULL, &w };
+	struct pt_visitor visit = { account_leaf, NULL, &w, NULL };
 	pt_traverse(mm->pgd, v->vm_start, v->vm_end, &visit);
 }

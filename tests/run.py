@@ -129,7 +129,7 @@ SELFCHECKS = [
     ("selfcheck_frame_check_finds_corruption", pq.EXIT_FAIL,
      [r"frame_check: free-list page in use or referenced \(frame \w+: 0 vs 1\)", r"FAIL selfcheck_frame_check_finds_corruption"]),
     ("selfcheck_pt_check_finds_empty_table", pq.EXIT_FAIL,
-     [r"pt_check_empty_tables: PT for 7f1234400000 at pa \w+ has 0 present entries, count 0",
+     [r"pt_check_empty_tables: PT for 7f1234400000 at pa \w+ has 0 entries in use, count 0",
       r"FAIL selfcheck_pt_check_finds_empty_table"]),
 ]
 

@@ -1,0 +1,120 @@
+/*
+ * Reverse mapping for anonymous pages: which PTEs map this frame?
+ * Reclaim needs it to unmap a victim everywhere before writing it to swap;
+ * clock needs it to read the accessed bits of every mapping.
+ *
+ * Design: object-based, Linux's anon_vma idea at the granularity of a fork
+ * family. Every address space has an anon_id: a new one (exec, the first
+ * process) gets a fresh id, fork's child inherits its parent's. A private
+ * anonymous page records (anon_id, rmap_va) when it is first mapped. Fork
+ * copies PTEs at the same address, so every COW sharer maps the page at
+ * rmap_va in a space with the same anon_id; the walk looks up rmap_va in
+ * each space of the family and keeps the entries that point at the frame.
+ *
+ *   page --(anon_id)--> { mm | mm->anon_id == id }  --(rmap_va)--> PTE
+ *
+ * Why this and not per-frame PTE chains (Linux 2.5's pte_chain): chains cost
+ * an allocation per mapping at every fault and fork and a free at every
+ * unmap, and can fail; here fault, fork and unmap do nothing extra. Why not
+ * Linux's full anon_vma chains: they need a linear page offset (vm_pgoff) on
+ * every anonymous area and a chain object per area and fork; a family is a
+ * few processes here, so a walk over them is short enough.
+ *
+ * Always true: rmap never guesses. A walk only reports entries it checked
+ * (present, pointing at this frame); reclaim evicts a page only when the
+ * walk found page_mapcount_expected() mappings, so a mapping rmap cannot
+ * find (a COW-shared page mremap moved in one sharer) keeps the page
+ * resident, never half-unmapped.
+ * Lock: none of its own; the page's key changes only in the fault path and
+ * mremap, with interrupts off on one CPU (a second CPU needs mmap_lock).
+ */
+#include "rmap.h"
+#include "pagetable.h"
+#include "replace.h"
+
+static uint32_t next_anon_id;
+
+uint32_t anon_family_new(void)
+{
+	return ++next_anon_id;
+}
+
+void page_add_anon_rmap(paddr_t pa, struct mm *mm, uintptr_t va)
+{
+	struct page *p = pa_to_page(pa);
+	p->flags |= PG_anon;
+	p->anon_id = mm->anon_id;
+	p->rmap_va = page_round_down(va);
+	if (!(p->flags & PG_lru))
+		replace_page_added(p);
+}
+
+uint32_t page_mapcount_expected(const struct page *p)
+{
+	return p->refcount - !!(p->flags & PG_swapcache);
+}
+
+struct walk {
+	struct page *page;
+	void (*visit)(struct mm *mm, uintptr_t va, void *arg);
+	void *arg;
+	int found;
+};
+
+static void visit_space(struct mm *mm, void *arg)
+{
+	struct walk *w = arg;
+	if (mm->anon_id != w->page->anon_id)
+		return;
+	paddr_t pa;
+	uintptr_t va = w->page->rmap_va;
+	if (!pt_translate(mm->pgd, va, &pa) || (pa & PAGE_MASK) != page_to_pa(w->page))
+		return;
+	w->found++;
+	if (w->visit)
+		w->visit(mm, va, w->arg);
+}
+
+int rmap_walk(struct page *p, void (*visit)(struct mm *mm, uintptr_t va, void *arg), void *arg)
+{
+	if (!(p->flags & PG_anon))
+		return 0;
+	struct walk w = { p, visit, arg, 0 };
+	for_each_mm(visit_space, &w);
+	return w.found;
+}
+
+static void clear_young(struct mm *mm, uintptr_t va, void *arg)
+{
+	if (pt_test_clear_young(mm->pgd, va))
+		*(bool *)arg = true;
+}
+
+bool page_referenced_clear(struct page *p)
+{
+	bool young = false;
+	rmap_walk(p, clear_young, &young);
+	return young;
+}
+
+struct move {
+	struct mm *mm;
+	int64_t delta;
+};
+
+static void move_key(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	struct move *m = arg;
+	struct page *p = pa_to_page(pte_addr(*slot));
+	(void)level;
+	if ((p->flags & PG_anon) && p->anon_id == m->mm->anon_id && p->rmap_va == va - m->delta &&
+	    page_mapcount_expected(p) == 1)
+		p->rmap_va = va;
+}
+
+void rmap_move_range(struct mm *mm, uintptr_t old_start, uintptr_t new_start, size_t len)
+{
+	struct move m = { mm, (int64_t)(new_start - old_start) };
+	struct pt_visitor v = { move_key, NULL, &m, NULL };
+	pt_traverse(mm->pgd, new_start, new_start + len, &v);
+}

@@ -1,0 +1,63 @@
+/*
+ * Swap space (mm/swapfile.c): the swap device and its slots.
+ */
+#ifndef PAGODA_SWAPFILE_H
+#define PAGODA_SWAPFILE_H
+
+#include "pte.h"
+
+struct block_device;
+
+#define SWAP_HAS_CACHE 0x8000u   /* swap_map: the swap cache holds a page for this slot */
+#define SWAP_MAP_BAD 0x7fffu     /* swap_map: never handed out (the header, a bad page) */
+#define SWAP_MAP_MAX 0x7ffeu     /* most references one slot can hold */
+
+/* Boot: enable the first disk carrying a Linux swap signature (mkswap's
+ * header: "SWAPSPACE2" at the end of page 0, version 1). One log line. */
+void swap_boot(void);
+/* Enable bdev as swap (swapon): 0, -EINVAL (no valid header), -EBUSY (swap
+ * is on already), -ENOMEM, -EIO. */
+int swap_on(struct block_device *bdev);
+bool swap_enabled(void);
+
+/* A free slot for a page being evicted, marked SWAP_HAS_CACHE with no
+ * reference yet (the swap cache takes the page before any PTE names the
+ * slot). Next-fit from the last slot handed out, so sequential evictions
+ * write sequential slots (clustering). 0 when swap is full or off. */
+pte_t get_swap_page(void);
+/* One more PTE names swp (fork, reclaim unmapping one more PTE). */
+void swap_duplicate(pte_t swp);
+/* One PTE no longer names swp; the slot is freed (or its cached page let
+ * go: swap_state.c) when no PTE and no cached page remain. */
+void swap_free(pte_t swp);
+/* The swap cache let go of swp's page: clear SWAP_HAS_CACHE; frees the
+ * slot if no PTE names it. */
+void swapcache_free(pte_t swp);
+/* The swap cache is about to hold a page for swp (a swap-in): set
+ * SWAP_HAS_CACHE. swp must have references. */
+void swapcache_prepare(pte_t swp);
+unsigned swap_count(pte_t swp);   /* PTEs naming swp */
+
+/* Page I/O with the device (sleeps): 0 or -EIO. */
+int swap_readpage(pte_t swp, paddr_t pa);
+int swap_writepage(pte_t swp, paddr_t pa);
+
+/* Slots in pages: usable in all, free now. */
+uint64_t total_swap_pages(void);
+uint64_t nr_swap_pages(void);
+/* Slots the device has (slot 0 included): the bound of a slot audit. */
+uint64_t swap_max_slots(void);
+/* The slot audit (mm/audit.c): refs[offset] counted swap entries in every
+ * page table; each slot's reference count must equal it, SWAP_HAS_CACHE
+ * must be set exactly where the swap cache holds a page, and a slot with
+ * neither must be free. Prints the first 8 differences; how many. */
+int swap_audit(const uint32_t *refs);
+
+struct swap_counters {
+	uint64_t pswpin, pswpout;        /* pages read from / written to swap */
+	uint64_t read_errors, write_errors;
+	uint64_t test_fail_reads;        /* ktests and tests: fail the next N reads (disk error) */
+};
+extern struct swap_counters swap_stat;
+
+#endif

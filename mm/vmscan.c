@@ -1,0 +1,203 @@
+/*
+ * Page reclaim (Linux mm/vmscan.c): when free frames run short, pages that
+ * are resident but can live elsewhere give their frames back (CS:APP 9.3.4:
+ * "if the victim has been modified, the kernel copies it back to disk").
+ *
+ *   try_to_free_pages(nr)
+ *     1. clean page-cache pages nothing maps: dropped (filemap_reclaim)
+ *     2. victims from the replacement policy (mm/replace.h), each:
+ *          shrink_page: every PTE found (rmap.c)?  not mlocked?  not under I/O?
+ *            -> slot (swapfile.c), into the swap cache (swap_state.c)
+ *            -> each PTE becomes the swap entry (TLB flushed), frame refs dropped
+ *            -> written to the slot (sleeps), then freed unless a fault took
+ *               it back meanwhile (it is in the swap cache: a minor fault)
+ *          otherwise the policy gets it back (putback).
+ *
+ * When: Pagoda has no kernel threads, so kswapd's work (free frames under
+ * the low watermark: reclaim up to the high one) runs at a fault's start and
+ * a syscall's end, in the faulting process; and directly when a fault's
+ * allocation fails (frame_alloc_reclaim). Only when neither frees anything
+ * (swap full or off) does the fault become FAULT_OOM and the OOM killer run.
+ *
+ * Always true: a page is unmapped only when rmap found all its mappings;
+ * its frame is freed only after its data reached the slot; a write error
+ * leaves the page in the swap cache (still found by every fault).
+ * Lock: none of its own (reclaim_stat is counters); it takes replace_lock,
+ * swap_lock and swap_cache_lock only through those files' functions, and
+ * sleeps only in swap_writepage with none held.
+ */
+#include "vmscan.h"
+#include "filemap.h"
+#include "mm.h"
+#include "pagetable.h"
+#include "replace.h"
+#include "rmap.h"
+#include "swap_state.h"
+#include "swapfile.h"
+#include "../kernel/panic.h"
+#include "../kernel/string.h"
+
+struct reclaim_counters reclaim_stat;
+
+enum { RECLAIM_BATCH = 32, WATERMARK_MIN = 32 };
+
+/* ---- one victim ---- */
+
+struct unmap_check {
+	bool locked;   /* some mapping is in an mlocked area */
+};
+
+static void check_mapping(struct mm *mm, uintptr_t va, void *arg)
+{
+	struct vma *v = vma_lookup(mm, va);
+	if (!v || (v->vm_flags & VM_LOCKED_MASK))
+		((struct unmap_check *)arg)->locked = true;
+}
+
+/* Can p be unmapped everywhere now? The reclaimer holds one reference of
+ * its own besides the mappings and the swap cache's. */
+static bool evictable(struct page *p)
+{
+	if (p->use != FRAME_USER || !(p->flags & PG_anon) || (p->flags & PG_locked))
+		return false;
+	struct unmap_check c = { false };
+	uint32_t found = rmap_walk(p, check_mapping, &c);
+	return found + 1 == page_mapcount_expected(p) && !c.locked;
+}
+
+static void unmap_one(struct mm *mm, uintptr_t va, void *arg)
+{
+	pte_t swp = *(pte_t *)arg;
+	pte_t old = pt_swap_out(mm->pgd, va, swp);
+	swap_duplicate(swp);
+	frame_put(pte_addr(old));   /* the PTE's reference; the swap cache keeps the frame */
+}
+
+/* The slot p's data goes to: the one it caches already (a page swapped in
+ * read-only is still on it: no write needed), else a new one. 0: full. */
+static pte_t slot_for(struct page *p, bool *write)
+{
+	*write = !(p->flags & PG_swapcache);
+	if (!*write)
+		return p->swap_entry;
+	pte_t swp = get_swap_page();
+	if (swp)
+		add_to_swap_cache(p, swp);
+	return swp;
+}
+
+/* Write p to its slot; false on a device error (p then stays in the swap
+ * cache, the only copy of its data, found by every fault). */
+static bool write_out(struct page *p, pte_t swp)
+{
+	lock_swap_page(p);
+	if (swap_writepage(swp, page_to_pa(p)) == 0) {
+		unlock_swap_page(p);
+		return true;
+	}
+	p->flags &= ~PG_locked;
+	wake_up_all(p);
+	return false;
+}
+
+/* Evict p (picked by the policy, off its lists, referenced by the caller):
+ * unmapped everywhere, written, out of the swap cache. The caller's
+ * frame_put then frees it, unless a fault took it back during the write. */
+static void shrink_page(struct page *p)
+{
+	if (!evictable(p))
+		return;
+	bool write;
+	pte_t swp = slot_for(p, &write);
+	if (!swp) {
+		reclaim_stat.swap_full++;
+		return;
+	}
+	rmap_walk(p, unmap_one, &swp);
+	if (write && !write_out(p, swp))
+		return;
+	if ((p->flags & PG_swapcache) && p->refcount == 2 && !(p->flags & PG_locked))
+		delete_from_swap_cache(p);   /* only the cache and the caller held it */
+}
+
+/* A victim that was not freed goes back to the policy if it is still
+ * mapped somewhere (a page only the swap cache holds waits for its slot). */
+static bool keep(struct page *p)
+{
+	if (p->refcount == 1)
+		return false;   /* only the reclaimer's reference: freed by its frame_put */
+	if (!(p->flags & PG_lru) && (p->flags & PG_anon) && page_mapcount_expected(p) > 1) {
+		replace_putback(p);
+		reclaim_stat.putback++;
+	}
+	return true;
+}
+
+/* ---- reclaim ---- */
+
+static uint64_t shrink_anon(uint64_t nr)
+{
+	uint64_t freed = 0, budget = replace_nr_pages() + RECLAIM_BATCH;
+	while (freed < nr && budget--) {
+		struct page *p = replace_pick_victim();
+		if (!p)
+			break;
+		reclaim_stat.scanned++;
+		paddr_t pa = page_to_pa(p);
+		uint64_t full = reclaim_stat.swap_full;
+		frame_get(pa);   /* p stays ours to look at across the write's sleep */
+		shrink_page(p);
+		freed += !keep(p);
+		frame_put(pa);
+		if (reclaim_stat.swap_full != full)
+			break;   /* swap is full: nothing more can go */
+	}
+	reclaim_stat.stolen += freed;
+	return freed;
+}
+
+uint64_t try_to_free_pages(uint64_t nr)
+{
+	reclaim_stat.runs++;
+	uint64_t freed = filemap_reclaim(nr);
+	if (freed < nr && swap_enabled())
+		freed += shrink_anon(nr - freed);
+	return freed;
+}
+
+static void set_watermarks(void)
+{
+	struct frame_stats s;
+	frame_get_stats(&s);
+	uint64_t low = s.total / 64;
+	reclaim_stat.low_watermark = low > WATERMARK_MIN ? low : WATERMARK_MIN;
+	reclaim_stat.high_watermark = 2 * reclaim_stat.low_watermark;
+}
+
+void reclaim_if_low(void)
+{
+	if (!reclaim_stat.low_watermark)
+		set_watermarks();
+	uint64_t free = frame_free_count();
+	if (free >= reclaim_stat.low_watermark || !swap_enabled())
+		return;
+	try_to_free_pages(reclaim_stat.high_watermark - free);
+}
+
+paddr_t frame_alloc_reclaim(enum frame_use use)
+{
+	paddr_t pa = frame_alloc(use);
+	if (pa || !swap_enabled())
+		return pa;
+	reclaim_stat.direct++;
+	try_to_free_pages(RECLAIM_BATCH);
+	return frame_alloc(use);
+}
+
+paddr_t frame_alloc_reclaim_zeroed(enum frame_use use)
+{
+	paddr_t pa = frame_alloc_reclaim(use);
+	if (pa)
+		page_zero(pa_to_kva(pa));
+	return pa;
+}

@@ -1,0 +1,33 @@
+/*
+ * Reclaim (mm/vmscan.c): freeing frames by evicting pages to swap.
+ */
+#ifndef PAGODA_VMSCAN_H
+#define PAGODA_VMSCAN_H
+
+#include "frame.h"
+
+/* Evict up to nr pages (clean page-cache pages first, then anonymous pages
+ * to swap, in the replacement policy's order); how many frames were freed.
+ * May sleep (swap writes): never with a spinlock held. */
+uint64_t try_to_free_pages(uint64_t nr);
+/* kswapd's job, done at safe points (a fault's start, a syscall's end):
+ * when free frames are under the low watermark, reclaim up to the high one. */
+void reclaim_if_low(void);
+/* frame_alloc, with direct reclaim and one retry when memory is out (the
+ * fault path, which may sleep). Returns 0 only when nothing could be freed
+ * (swap full or off): the caller's out-of-memory case. */
+paddr_t frame_alloc_reclaim(enum frame_use use);
+paddr_t frame_alloc_reclaim_zeroed(enum frame_use use);
+
+struct reclaim_counters {
+	uint64_t runs;            /* reclaim_if_low / direct reclaim passes */
+	uint64_t direct;          /* of them, from an allocation that failed */
+	uint64_t scanned;         /* victims the policy offered */
+	uint64_t stolen;          /* frames freed by eviction (pgsteal) */
+	uint64_t putback;         /* victims kept: in use, locked, unmappable, swap full */
+	uint64_t swap_full;       /* evictions refused: no free slot */
+	uint64_t low_watermark, high_watermark;   /* in frames */
+};
+extern struct reclaim_counters reclaim_stat;
+
+#endif
