@@ -66,8 +66,8 @@ static int ppid_of(const struct proc *p)
 
 static void gen_pid_stat(struct text *t, const struct proc *p)
 {
-	proc_emit(t, "%d (%s) %c %d %d %d 0 -1 4194304 %lu %lu 0 0 %lu %lu %lu %lu 20 0 1 0 %lu %lu %lu ",
-		  p->pid, p->name, state_char(p), ppid_of(p), p->pgid, p->sid, p->minflt, p->cminflt,
+	proc_emit(t, "%d (%s) %c %d %d %d 0 -1 4194304 %lu %lu %lu %lu %lu %lu %lu %lu 20 0 1 0 %lu %lu %lu ",
+		  p->pid, p->name, state_char(p), ppid_of(p), p->pgid, p->sid, p->minflt, p->cminflt, p->majflt, p->cmajflt,
 		  p->utime_ticks, p->stime_ticks, p->cutime_ticks, p->cstime_ticks, p->start_tick,
 		  vsize_bytes(p), rss_pages(p));
 	proc_emit(t, "%lu 0 0 0 0 0 %lu %lu %lu %lu 0 0 0 %d 0 0 0 0 0 0 0 0 0 0 0 0 0 %d\n", p->rlimits[RLIMIT_AS].rlim_cur,

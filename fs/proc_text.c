@@ -3,8 +3,10 @@
  * opened, in Linux's formats so the same program reads them on both systems:
  *   /proc/self/maps, /proc/PID/maps    one line per area (proc(5))
  *   /proc/self/smaps, /proc/PID/smaps  each area with its Size and Rss
- *   /proc/vmstat                       fault counters (pgfault as Linux,
- *                                      the rest named pagoda_*)
+ *   /proc/vmstat                       fault, swap and reclaim counters (Linux's
+ *                                      names where Linux has them: pgfault,
+ *                                      pgmajfault, pswpin, pswpout, ...; the rest
+ *                                      named pagoda_*)
  *   /proc/faultlog                     the newest page-fault events, one
  *                                      key=value line each (mm/faultlog.c)
  *   /proc/self/vmstat, /proc/PID/vmstat  the same counters, that process's
@@ -28,6 +30,10 @@
 #include "../mm/mmap.h"
 #include "../mm/pgtbl.h"
 #include "../mm/smaps.h"
+#include "../mm/replace.h"
+#include "../mm/swap_state.h"
+#include "../mm/swapfile.h"
+#include "../mm/vmscan.h"
 
 enum { TEXT_MAX = 16384 };
 
@@ -105,6 +111,7 @@ static void smaps_lines(struct text *t, struct mm *mm, const struct vma *v)
 	emit(t, "Rss:            %8lu kB\nPss:            %8lu kB\n", s.rss >> 10, s.pss_x1000 / 1000 >> 10);
 	emit(t, "Shared_Clean:   %8lu kB\nShared_Dirty:   %8lu kB\n", s.shared_clean >> 10, s.shared_dirty >> 10);
 	emit(t, "Private_Clean:  %8lu kB\nPrivate_Dirty:  %8lu kB\n", s.private_clean >> 10, s.private_dirty >> 10);
+	emit(t, "Swap:           %8lu kB\nSwapPss:        %8lu kB\n", s.swap >> 10, s.swap_pss_x1000 / 1000 >> 10);
 }
 
 static void gen_maps(struct text *t, struct proc *p, bool smaps)
@@ -119,12 +126,27 @@ static void gen_maps(struct text *t, struct proc *p, bool smaps)
 /* System-wide (/proc/vmstat) or one process's own (/proc/PID/vmstat, Pagoda's). */
 static void gen_vmstat(struct text *t, const struct vm_counters *c)
 {
-	emit(t, "pgfault %lu\npgfree %lu\n", c->faults, c->pages_freed);
+	emit(t, "pgfault %lu\npgmajfault %lu\npgfree %lu\n", c->faults, c->maj_faults, c->pages_freed);
 	emit(t, "pagoda_demand_zero %lu\npagoda_file_fills %lu\npagoda_shared_fills %lu\n", c->demand_zero,
 	     c->file_fills, c->shared_fills);
 	emit(t, "pagoda_cow_copies %lu\npagoda_cow_reuses %lu\npagoda_stack_grows %lu\npagoda_segv %lu\n",
 	     c->cow_copies, c->cow_reuses, c->stack_grows, c->segv);
-	emit(t, "pagoda_soft_dirty %lu\n", c->soft_dirty);
+	emit(t, "pagoda_soft_dirty %lu\npagoda_swap_cache_hits %lu\n", c->soft_dirty, c->swap_cache_hits);
+}
+
+/* Swap and reclaim (mm/swapfile.c, mm/vmscan.c, mm/replace.c): Linux's
+ * names where Linux has the counter, pagoda_* for the rest. */
+static void swap_lines(struct text *t)
+{
+	const struct reclaim_counters *r = &reclaim_stat;
+	emit(t, "pswpin %lu\npswpout %lu\n", swap_stat.pswpin, swap_stat.pswpout);
+	emit(t, "pgscan %lu\npgsteal %lu\nallocstall %lu\n", r->scanned, r->stolen, r->direct);
+	emit(t, "pagoda_reclaim_runs %lu\npagoda_reclaim_putback %lu\npagoda_swap_full %lu\n", r->runs, r->putback,
+	     r->swap_full);
+	emit(t, "pagoda_swap_read_errors %lu\npagoda_swap_write_errors %lu\n", swap_stat.read_errors,
+	     swap_stat.write_errors);
+	emit(t, "pagoda_replace_pages %lu\npagoda_watermark_low %lu\npagoda_watermark_high %lu\n", replace_nr_pages(),
+	     r->low_watermark, r->high_watermark);
 }
 
 static void pagetable_line(const struct pgtbl_leaf *leaf, void *arg)
@@ -177,7 +199,7 @@ static void sum_processes(uint64_t *locked, uint64_t *committed)
 }
 
 /* Every field Linux always prints, in its order (fs/proc/meminfo.c), in kB.
- * Pagoda has no swap, LRU lists, highmem, vmalloc area or huge pages: those
+ * Pagoda has no LRU lists (the replacement policy's are its own), highmem, vmalloc area or huge pages: those
  * are 0 (VmallocTotal is x86-64's constant); Active is every user page,
  * Inactive none. Cached never exceeds what is in use: ramdisk files are
  * cached in place (their pages are the module's, outside MemTotal). */
@@ -192,14 +214,14 @@ static void gen_meminfo(struct text *t)
 	sum_processes(&locked, &committed);
 	const struct { const char *name; uint64_t pages; } rows[] = {
 		{ "MemTotal", s.total }, { "MemFree", s.free }, { "MemAvailable", s.free + filemap_reclaimable() },
-		{ "Buffers", 0 }, { "Cached", cached }, { "SwapCached", 0 }, { "Active", anon + cached },
+		{ "Buffers", 0 }, { "Cached", cached }, { "SwapCached", swap_cache_pages() }, { "Active", anon + cached },
 		{ "Inactive", 0 }, { "Active(anon)", anon }, { "Inactive(anon)", 0 }, { "Active(file)", cached },
-		{ "Inactive(file)", 0 }, { "Unevictable", locked }, { "Mlocked", locked }, { "SwapTotal", 0 },
-		{ "SwapFree", 0 }, { "Dirty", pagecache_stat.nr_dirty }, { "Writeback", 0 }, { "AnonPages", anon },
+		{ "Inactive(file)", 0 }, { "Unevictable", locked }, { "Mlocked", locked }, { "SwapTotal", total_swap_pages() },
+		{ "SwapFree", nr_swap_pages() }, { "Dirty", pagecache_stat.nr_dirty }, { "Writeback", 0 }, { "AnonPages", anon },
 		{ "Mapped", 0 }, { "Shmem", 0 }, { "KReclaimable", 0 }, { "Slab", s.by_use[FRAME_KHEAP] },
 		{ "SReclaimable", 0 }, { "SUnreclaim", s.by_use[FRAME_KHEAP] }, { "KernelStack", s.by_use[FRAME_KSTACK] },
 		{ "PageTables", s.by_use[FRAME_PAGETABLE] }, { "SecPageTables", 0 }, { "NFS_Unstable", 0 },
-		{ "Bounce", 0 }, { "WritebackTmp", 0 }, { "CommitLimit", s.total / 2 }, { "Committed_AS", committed },
+		{ "Bounce", 0 }, { "WritebackTmp", 0 }, { "CommitLimit", s.total / 2 + total_swap_pages() }, { "Committed_AS", committed },
 		{ "VmallocTotal", VMALLOC_TOTAL_KB }, { "VmallocUsed", 0 }, { "VmallocChunk", 0 }, { "Percpu", 0 },
 		{ "HardwareCorrupted", 0 }, { "AnonHugePages", 0 }, { "ShmemHugePages", 0 }, { "ShmemPmdMapped", 0 },
 		{ "FileHugePages", 0 }, { "FilePmdMapped", 0 },
@@ -255,6 +277,7 @@ char *proc_text(enum proc_file kind, struct proc *p, size_t *len, int *err)
 		gen_vmstat(&t, &vm_global);
 		cache_lines(&t);
 		frame_lines(&t);
+		swap_lines(&t);
 		break;
 	case PROC_PID_VMSTAT: gen_vmstat(&t, &p->mm->stat); break;
 	case PROC_PID_PAGETABLE: pgtbl_walk(p->mm->pgd, pagetable_line, &t); break;

@@ -112,7 +112,7 @@ static bool wait_matches(const struct proc *p, const struct proc *c, int pid)
 	return pid < 0 ? c->pgid == -pid : c->pid == pid;
 }
 
-static void fill_rusage(struct rusage *ru, uint64_t uticks, uint64_t sticks, uint64_t minflt)
+static void fill_rusage(struct rusage *ru, uint64_t uticks, uint64_t sticks, uint64_t minflt, uint64_t majflt)
 {
 	memset(ru, 0, sizeof(*ru));
 	ru->ru_utime.tv_sec = uticks / HZ;
@@ -120,6 +120,7 @@ static void fill_rusage(struct rusage *ru, uint64_t uticks, uint64_t sticks, uin
 	ru->ru_stime.tv_sec = sticks / HZ;
 	ru->ru_stime.tv_usec = (sticks % HZ) * (1000000 / HZ);
 	ru->ru_minflt = minflt;
+	ru->ru_majflt = majflt;
 }
 
 /* Unlink and free a zombie child. */
@@ -129,6 +130,7 @@ static void reap(struct proc *p, struct proc *c)
 	p->cutime_ticks += c->utime_ticks + c->cutime_ticks;
 	p->cstime_ticks += c->stime_ticks + c->cstime_ticks;
 	p->cminflt += c->minflt + c->cminflt;
+	p->cmajflt += c->majflt + c->cmajflt;
 	proc_free(c);
 	if (debug_vm)
 		frame_audit();
@@ -163,7 +165,7 @@ static bool wait_child(struct proc *p, struct proc *c, int options, struct wait_
 	else
 		return false;
 	w->pid = c->pid;
-	fill_rusage(&w->ru, c->utime_ticks, c->stime_ticks, c->minflt);
+	fill_rusage(&w->ru, c->utime_ticks, c->stime_ticks, c->minflt, c->majflt);
 	if (c->state == PROC_ZOMBIE && !peek)
 		reap(p, c);
 	return true;

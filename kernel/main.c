@@ -94,8 +94,8 @@ void kmain(uint32_t magic, paddr_t mbi)
 	timer_init();
 	pci_init();
 	virtio_blk_init();                /* the disks: vda, vdb, ... */
-	ext2_init();                      /* ext2 on /dev/vda, mounted at /mnt */
 	swap_boot();                      /* the first disk with a swap signature (mm/swapfile.c) */
+	ext2_init();                      /* ext2 on /dev/vda (unless it is swap), mounted at /mnt */
 	sti();
 	pr_info("boot: reached kmain tail at tick %lu\n", timer_ticks());
 

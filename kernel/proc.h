@@ -96,8 +96,8 @@ struct proc {
 	int ngroups;
 	uint32_t groups[NGROUPS_PER_PROC];
 
-	uint64_t utime_ticks, stime_ticks, minflt;
-	uint64_t cutime_ticks, cstime_ticks, cminflt;   /* of reaped children */
+	uint64_t utime_ticks, stime_ticks, minflt, majflt;   /* majflt: faults that read from swap */
+	uint64_t cutime_ticks, cstime_ticks, cminflt, cmajflt;   /* of reaped children */
 	uint64_t start_tick;
 	char *cmdline;                 /* argv as /proc/PID/cmdline shows it (kmalloc'd at exec) */
 	size_t cmdline_len;

@@ -18,6 +18,7 @@
 #include "../mm/frame.h"
 #include "../mm/filemap.h"
 #include "../mm/mm.h"
+#include "../mm/swapfile.h"
 
 long sys_getpid(void) { return current_proc()->pid; }
 long sys_gettid(void) { return current_proc()->pid; }
@@ -187,17 +188,18 @@ long sys_getrusage(int who, uintptr_t uru)
 	struct proc *p = current_proc();
 	struct rusage ru;
 	memset(&ru, 0, sizeof(ru));
-	uint64_t ut, st, flt;
+	uint64_t ut, st, flt, majflt;
 	if (who == RUSAGE_SELF || who == RUSAGE_THREAD) {
-		ut = p->utime_ticks, st = p->stime_ticks, flt = p->minflt;
+		ut = p->utime_ticks, st = p->stime_ticks, flt = p->minflt, majflt = p->majflt;
 	} else if (who == RUSAGE_CHILDREN) {
-		ut = p->cutime_ticks, st = p->cstime_ticks, flt = p->cminflt;
+		ut = p->cutime_ticks, st = p->cstime_ticks, flt = p->cminflt, majflt = p->cmajflt;
 	} else {
 		return -EINVAL;
 	}
 	ru.ru_utime = (struct timeval){ (int64_t)(ut / HZ), (int64_t)(ut % HZ) * (1000000 / HZ) };
 	ru.ru_stime = (struct timeval){ (int64_t)(st / HZ), (int64_t)(st % HZ) * (1000000 / HZ) };
 	ru.ru_minflt = flt;
+	ru.ru_majflt = majflt;
 	if (p->mm && who != RUSAGE_CHILDREN)
 		ru.ru_maxrss = mm_resident_pages(p->mm, 0, USER_TOP) * 4;
 	return copy_to_user(uru, &ru, sizeof(ru));
@@ -213,6 +215,8 @@ long sys_sysinfo(uintptr_t uinfo)
 	si.totalram = s.total * PAGE_SIZE;
 	si.freeram = s.free * PAGE_SIZE;
 	si.bufferram = filemap_reclaimable() * PAGE_SIZE;   /* Pagoda: clean cached pages nothing maps */
+	si.totalswap = total_swap_pages() * PAGE_SIZE;   /* what `free` shows on its Swap: line */
+	si.freeswap = nr_swap_pages() * PAGE_SIZE;
 	si.procs = proc_count();
 	si.mem_unit = 1;
 	return copy_to_user(uinfo, &si, sizeof(si));

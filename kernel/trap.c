@@ -136,8 +136,11 @@ static void page_fault(struct trapframe *tf)
 	/* PF_USER: a user copy is judged as the program's own access would be */
 	struct fault f = { .addr = cr2, .error = tf->error | PF_USER, .rip = tf->rip,
 	                   .kernel_copy = !tf_from_user(tf), .pid = p->pid, .comm = p->name };
-	p->minflt++;
 	enum fault_result r = handle_page_fault(p->mm, &f);
+	if (f.major)
+		p->majflt++;   /* the page came from swap (CS:APP 9.3.4's disk read) */
+	else
+		p->minflt++;
 	if (r == FAULT_HANDLED)
 		return;
 	if (tf_from_user(tf))

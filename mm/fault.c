@@ -387,6 +387,7 @@ static enum fault_result do_swap_page(struct mm *mm, struct vma *v, struct fault
 			    err == -ENOMEM ? "out of memory for a swap-in" : "swap-in: the swap device failed the read (page lost)");
 	if (!map_swapped_page(mm, v, f, swp, pa))
 		return done(f, FAULT_HANDLED, "swap entry changed during the read: retry");
+	f->major = major;
 	if (major)
 		count(&mm->stat.maj_faults, &vm_global.maj_faults);
 	else

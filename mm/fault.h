@@ -26,6 +26,7 @@ struct fault {
 	const struct vma *vma;   /* the area of the address, or NULL */
 	bool grew_stack;         /* the stack area grew to cover addr */
 	paddr_t frame;           /* the frame mapped at addr now, or 0 */
+	bool major;              /* resolved by reading the page from swap (a major fault) */
 	const char *case_name;   /* the CS:APP case taken ("demand-zero page", ...) */
 };
 

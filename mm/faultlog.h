@@ -14,7 +14,8 @@ enum { FAULTLOG_SIZE = 128, FAULTLOG_LINE = 320 };
  * to_serial streams every event to COM2. */
 void faultlog_configure(const char *trace, bool to_serial);
 
-/* Record one fault as handle_page_fault ends it (mm/fault.c only). */
+/* Record one fault as handle_page_fault ends it (mm/fault.c), or one
+ * eviction of a page to swap (mm/vmscan.c: comm "kswapd"). */
 void faultlog_record(const struct fault *f, enum fault_result r);
 
 /* Event number seq as one /proc/faultlog line (key=value ..., case=TEXT to

@@ -62,11 +62,12 @@ static bool file_page(const struct vma *v, paddr_t pa)
 }
 
 /* Linux counts page-table mappings; a shared object's frame also carries the
- * object's own reference, a cached frame the page cache's. */
+ * object's own reference, a cached frame the page cache's (or the swap
+ * cache's). */
 static uint64_t mapcount(const struct vma *v, paddr_t pa)
 {
 	struct page *pg = pa_to_page(pa);
-	return pg->refcount - (v->shm ? 1 : 0) - (pg->mapping ? 1 : 0);
+	return pg->refcount - (v->shm ? 1 : 0) - (pg->mapping ? 1 : 0) - !!(pg->flags & PG_swapcache);
 }
 
 static uint64_t pagemap_entry(struct mm *mm, const struct vma *v, uintptr_t va)
@@ -76,6 +77,9 @@ static uint64_t pagemap_entry(struct mm *mm, const struct vma *v, uintptr_t va)
 	uint64_t flags = v->soft_dirty ? PM_SOFT_DIRTY : 0;
 	int level;
 	pte_t *pte = pt_lookup(mm->pgd, va, &level);
+	pte_t swp = pte ? 0 : pt_get(mm->pgd, va);
+	if (pte_is_swap(swp))   /* Linux: bits 0-4 the swap type, 5-54 the slot */
+		return flags | PM_SWAP | swp_type(swp) | (swp_offset(swp) << 5);
 	if (!pte || !pte_present(*pte))
 		return flags;
 	flags |= PM_PRESENT | (pte_addr(*pte) >> PAGE_SHIFT);

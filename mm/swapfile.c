@@ -68,6 +68,11 @@ bool swap_enabled(void)
 	return si.bdev != NULL;
 }
 
+bool swap_uses(const struct block_device *bdev)
+{
+	return si.bdev == bdev;
+}
+
 /* ---- turning swap on ---- */
 
 static bool has_signature(const char *page)

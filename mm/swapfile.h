@@ -19,6 +19,7 @@ void swap_boot(void);
  * is on already), -ENOMEM, -EIO. */
 int swap_on(struct block_device *bdev);
 bool swap_enabled(void);
+bool swap_uses(const struct block_device *bdev);   /* is bdev the swap device? */
 
 /* A free slot for a page being evicted, marked SWAP_HAS_CACHE with no
  * reference yet (the swap cache takes the page before any PTE names the

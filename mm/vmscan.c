@@ -27,6 +27,7 @@
  * sleeps only in swap_writepage with none held.
  */
 #include "vmscan.h"
+#include "faultlog.h"
 #include "filemap.h"
 #include "mm.h"
 #include "pagetable.h"
@@ -65,11 +66,22 @@ static bool evictable(struct page *p)
 	return found + 1 == page_mapcount_expected(p) && !c.locked;
 }
 
+/* One event in the fault log per PTE unmapped, beside the faults that bring
+ * pages back: who evicted (the process reclaiming, as "kswapd"), which
+ * area, the frame that goes. */
+static void log_eviction(struct mm *mm, uintptr_t va, paddr_t pa)
+{
+	struct fault f = { .addr = va, .pid = current_pid(), .comm = "kswapd", .mm = mm, .vma = vma_lookup(mm, va),
+			   .frame = pa, .case_name = "eviction: page unmapped, on its way to swap" };
+	faultlog_record(&f, FAULT_HANDLED);
+}
+
 static void unmap_one(struct mm *mm, uintptr_t va, void *arg)
 {
 	pte_t swp = *(pte_t *)arg;
 	pte_t old = pt_swap_out(mm->pgd, va, swp);
 	swap_duplicate(swp);
+	log_eviction(mm, va, pte_addr(old));
 	frame_put(pte_addr(old));   /* the PTE's reference; the swap cache keeps the frame */
 }
 

@@ -40,6 +40,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import pagoda_qemu as pq  # noqa: E402
+import mkswapimg  # noqa: E402
 
 ISO = os.path.join(ROOT, "build", "pagoda.iso")
 LOGS = os.path.join(ROOT, "build", "test-logs")
@@ -75,17 +76,19 @@ def describe(boot):
 
 def ktest_disks():
     """The disks the ktests expect: vda, 1 MiB of zeros, writable (fresh
-    each boot); vdb, read-only."""
+    each boot); vdb, read-only; vdc, 4 MiB of swap (tests/ktest/swap_test.c)."""
     os.makedirs(LOGS, exist_ok=True)
     scratch = os.path.join(LOGS, "ktest-vda-%d.img" % os.getpid())   # suites run side by side
     with open(scratch, "wb") as f:
         f.truncate(1 << 20)
     ro = os.path.join(LOGS, "ktest-vdb-%d.img" % os.getpid())
-    atexit.register(lambda: [os.path.exists(f) and os.remove(f) for f in (scratch, ro)])
+    swap = os.path.join(LOGS, "ktest-vdc-%d.img" % os.getpid())
+    atexit.register(lambda: [os.path.exists(f) and os.remove(f) for f in (scratch, ro, swap)])
     if not os.path.exists(ro):
         with open(ro, "wb") as f:
             f.truncate(64 << 10)
-    return [scratch, (ro, "ro")]
+    mkswapimg.make_swap_image(swap, 4 << 20)
+    return [scratch, (ro, "ro"), swap]
 
 
 def suite_ktest(t):
@@ -406,10 +409,11 @@ SWAP_MEM = "48M"
 
 
 def swap_disk(name, mib):
-    """A fresh swap disk image of `mib` MiB for one boot (by suite process)."""
+    """A fresh swap disk image of `mib` MiB for one boot (by suite process),
+    with Linux's swap header (tools/mkswapimg.py), which the kernel looks for."""
+    os.makedirs(LOGS, exist_ok=True)
     path = os.path.join(LOGS, "swap-%s-%d.img" % (name, os.getpid()))
-    with open(path, "wb") as f:
-        f.truncate(mib << 20)
+    mkswapimg.make_swap_image(path, mib << 20)
     atexit.register(lambda: os.path.exists(path) and os.remove(path))
     return path
 

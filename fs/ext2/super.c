@@ -19,6 +19,7 @@
 #include "../../kernel/printk.h"
 #include "../../kernel/string.h"
 #include "../../mm/kheap.h"
+#include "../../mm/swapfile.h"
 
 static int refuse(struct block_device *bdev, const char *why)
 {
@@ -290,8 +291,9 @@ const struct file_system_type ext2_fs_type = { .name = "ext2", .fill_super = ext
 void ext2_init(void)
 {
 	register_filesystem(&ext2_fs_type);
-	if (!blkdev_lookup("vda"))
-		return;
+	struct block_device *vda = blkdev_lookup("vda");
+	if (!vda || swap_uses(vda))
+		return;   /* no disk, or it is the swap disk (tools/pagoda-run --swap without --disk) */
 	int err = vfs_mount("ext2", "vda", "/mnt");
 	if (err)
 		printk("ext2: /dev/vda not mounted on /mnt (error %d)\n", err);
