@@ -7,6 +7,7 @@
  *                 + (1 if the page cache holds it)
  *
  *                 + (1 if the swap cache holds it)
+ *                 + (its pins: swap I/O's references, held across a sleep)
  *
  * and its twin for swap slots (swap_audit in mm/swapfile.c): each slot's
  * reference count == the swap entries naming it, over all address spaces.
@@ -79,7 +80,7 @@ static int compare(const struct audit *a)
 	int bad = 0;
 	for (uint64_t pfn = 0; pfn < a->npfn; pfn++) {
 		struct page *p = pa_to_page(pfn << PAGE_SHIFT);
-		uint32_t holders = (p->mapping != NULL) + !!(p->flags & PG_swapcache);
+		uint32_t holders = (p->mapping != NULL) + !!(p->flags & PG_swapcache) + p->pins;
 		if (p->use != FRAME_USER || p->refcount == a->refs[pfn] + holders)
 			continue;
 		if (bad++ < 8)

@@ -14,6 +14,7 @@
  */
 #include "exec_mm.h"
 #include "rmap.h"
+#include "vmscan.h"
 #include "frame.h"
 #include "kheap.h"
 #include "layout.h"
@@ -66,7 +67,7 @@ static paddr_t page_for_write(struct mm *mm, uintptr_t page)
 	struct vma *v = vma_lookup(mm, page);
 	if (!v || !(v->vm_flags & VM_WRITE))
 		return 0;   /* the caller sized the area too small: never map outside one */
-	pa = frame_alloc_zeroed(FRAME_USER);
+	pa = frame_alloc_reclaim_zeroed(FRAME_USER);   /* exec may sleep: reclaim if memory is short */
 	if (pa && pt_map(mm->pgd, page, pa, vma_pte_flags(v) | PTE_W)) {
 		frame_put(pa);
 		return 0;

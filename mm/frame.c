@@ -222,7 +222,7 @@ void frame_put(paddr_t pa)
 		return;
 	if (p->flags & PG_lru)
 		replace_page_removed(p);   /* the policy forgets a page that no longer exists */
-	kassert(!(p->flags & (PG_swapcache | PG_locked)));
+	kassert(!(p->flags & (PG_swapcache | PG_locked)) && !p->pins);
 	p->flags = 0;
 	stats.by_use[p->use]--;
 	stats.free++;

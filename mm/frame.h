@@ -36,6 +36,8 @@ struct page {
 	uintptr_t rmap_va;    /* PG_anon: the user address it is mapped at in that family */
 	struct page *lru_next, *lru_prev;   /* PG_lru: the replacement policy's list (replace.h) */
 	uint64_t swap_entry;  /* PG_swapcache: the swap entry (pte.h format) whose data it holds */
+	uint32_t pins;        /* references held across a sleep by swap I/O: the reclaimer's, a
+	                         fault's waiting for the page (swap_state.c); frame_audit allows them */
 };
 
 #define PG_dirty 0x1      /* page cache: newer than the file's store */

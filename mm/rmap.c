@@ -51,7 +51,7 @@ void page_add_anon_rmap(paddr_t pa, struct mm *mm, uintptr_t va)
 
 uint32_t page_mapcount_expected(const struct page *p)
 {
-	return p->refcount - !!(p->flags & PG_swapcache);
+	return p->refcount - !!(p->flags & PG_swapcache) - p->pins;
 }
 
 struct walk {

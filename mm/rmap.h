@@ -17,7 +17,7 @@ void page_add_anon_rmap(paddr_t pa, struct mm *mm, uintptr_t va);
  * page_mapcount_expected() to know whether they are all of them. */
 int rmap_walk(struct page *p, void (*visit)(struct mm *mm, uintptr_t va, void *arg), void *arg);
 /* The PTEs that must map p for rmap to have found all of them: its
- * references less the swap cache's. */
+ * references less the swap cache's and the pinned ones (swap I/O's). */
 uint32_t page_mapcount_expected(const struct page *p);
 /* Did any PTE mapping p have its accessed bit set? Clears them all (the
  * clock's "second chance" test; Linux folio_referenced). */

@@ -112,6 +112,24 @@ void unlock_swap_page(struct page *p)
 		delete_from_swap_cache(p);   /* every PTE naming the slot went while the I/O ran */
 }
 
+void swap_page_pin(struct page *p)
+{
+	frame_get(page_to_pa(p));
+	p->pins++;
+}
+
+void swap_page_unpin_keep(struct page *p)
+{
+	kassert(p->pins);
+	p->pins--;
+}
+
+void swap_page_unpin(struct page *p)
+{
+	swap_page_unpin_keep(p);
+	frame_put(page_to_pa(p));
+}
+
 void wait_on_swap_page(struct page *p)
 {
 	while (p->flags & PG_locked)
@@ -131,8 +149,10 @@ static paddr_t read_new_page(pte_t swp, int *err)
 	struct page *p = pa_to_page(pa);
 	swapcache_prepare(swp);
 	add_to_swap_cache(p, swp);   /* our reference + the cache's */
+	p->pins++;                   /* ours is held across the read */
 	lock_swap_page(p);
 	*err = swap_readpage(swp, pa);
+	swap_page_unpin_keep(p);
 	if (*err) {   /* the data is lost: nobody may map this frame */
 		p->flags &= ~PG_locked;
 		wake_up_all(p);
@@ -152,12 +172,13 @@ paddr_t read_swap_cache(pte_t swp, bool *major, int *err)
 		*major = true;
 		return read_new_page(swp, err);
 	}
-	frame_get(page_to_pa(p));
+	swap_page_pin(p);
 	wait_on_swap_page(p);
 	if (!(p->flags & PG_swapcache) || p->swap_entry != swp) {   /* its read failed meanwhile */
-		frame_put(page_to_pa(p));
+		swap_page_unpin(p);
 		*err = -EAGAIN;
 		return 0;
 	}
+	swap_page_unpin_keep(p);   /* the caller maps it without sleeping */
 	return page_to_pa(p);
 }

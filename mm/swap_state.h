@@ -26,6 +26,12 @@ void swap_cache_unused(pte_t swp);
  * names its slot any more. */
 void lock_swap_page(struct page *p);
 void unlock_swap_page(struct page *p);
+/* A frame reference kept across a sleep (swap I/O, or waiting for it):
+ * pinned references are what frame_audit allows beyond the mappings and
+ * the caches, since the audit may run (a reap) while their holder sleeps. */
+void swap_page_pin(struct page *p);
+void swap_page_unpin(struct page *p);        /* drops the reference too */
+void swap_page_unpin_keep(struct page *p);   /* the reference stays, now the caller's plain one */
 /* Sleep until p's I/O has ended (p referenced by the caller). */
 void wait_on_swap_page(struct page *p);
 

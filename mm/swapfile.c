@@ -254,20 +254,24 @@ int swap_readpage(pte_t swp, paddr_t pa)
 		swap_stat.test_fail_reads--;
 		err = -EIO;
 	}
-	if (err)
+	if (err) {   /* Linux says the same ("Read-error on swap-device") */
 		swap_stat.read_errors++;
-	else
+		printk("swap: %s: read error on slot %lu: its page is lost\n", si.bdev->name, swp_offset(swp));
+	} else {
 		swap_stat.pswpin++;
+	}
 	return err ? -EIO : 0;
 }
 
 int swap_writepage(pte_t swp, paddr_t pa)
 {
 	int err = blkdev_write(si.bdev, swp_offset(swp) * SECTORS_PER_PAGE, pa_to_kva(pa), SECTORS_PER_PAGE);
-	if (err)
+	if (err) {   /* the page stays in memory (the swap cache): nothing is lost */
 		swap_stat.write_errors++;
-	else
+		printk("swap: %s: write error on slot %lu: the page stays in memory\n", si.bdev->name, swp_offset(swp));
+	} else {
 		swap_stat.pswpout++;
+	}
 	return err ? -EIO : 0;
 }
 

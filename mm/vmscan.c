@@ -55,15 +55,15 @@ static void check_mapping(struct mm *mm, uintptr_t va, void *arg)
 		((struct unmap_check *)arg)->locked = true;
 }
 
-/* Can p be unmapped everywhere now? The reclaimer holds one reference of
- * its own besides the mappings and the swap cache's. */
+/* Can p be unmapped everywhere now? (The reclaimer's own reference is a
+ * pin: page_mapcount_expected leaves it out.) */
 static bool evictable(struct page *p)
 {
 	if (p->use != FRAME_USER || !(p->flags & PG_anon) || (p->flags & PG_locked))
 		return false;
 	struct unmap_check c = { false };
 	uint32_t found = rmap_walk(p, check_mapping, &c);
-	return found + 1 == page_mapcount_expected(p) && !c.locked;
+	return found == page_mapcount_expected(p) && !c.locked;
 }
 
 /* One event in the fault log per PTE unmapped, beside the faults that bring
@@ -138,7 +138,7 @@ static bool keep(struct page *p)
 {
 	if (p->refcount == 1)
 		return false;   /* only the reclaimer's reference: freed by its frame_put */
-	if (!(p->flags & PG_lru) && (p->flags & PG_anon) && page_mapcount_expected(p) > 1) {
+	if (!(p->flags & PG_lru) && (p->flags & PG_anon) && page_mapcount_expected(p) > 0) {
 		replace_putback(p);
 		reclaim_stat.putback++;
 	}
@@ -155,12 +155,11 @@ static uint64_t shrink_anon(uint64_t nr)
 		if (!p)
 			break;
 		reclaim_stat.scanned++;
-		paddr_t pa = page_to_pa(p);
 		uint64_t full = reclaim_stat.swap_full;
-		frame_get(pa);   /* p stays ours to look at across the write's sleep */
+		swap_page_pin(p);   /* p stays ours to look at across the write's sleep */
 		shrink_page(p);
 		freed += !keep(p);
-		frame_put(pa);
+		swap_page_unpin(p);
 		if (reclaim_stat.swap_full != full)
 			break;   /* swap is full: nothing more can go */
 	}

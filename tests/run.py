@@ -423,7 +423,7 @@ def blkdebug_disk(image, fail_sector):
     with EIO (the guest's virtio-blk sees an I/O error)."""
     conf = image + ".blkdebug"
     with open(conf, "w") as f:
-        f.write('[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "%d"\n' % fail_sector)
+        f.write('[inject-error]\nevent = "read_aio"\niotype = "read"\nerrno = "5"\nsector = "%d"\n' % fail_sector)
     atexit.register(lambda: os.path.exists(conf) and os.remove(conf))
     return "blkdebug:%s:%s" % (conf, image)
 
