@@ -31,26 +31,23 @@ static struct inode *tmpfs_new_file(struct super_block *sb, uint32_t mode)
 	return inode;
 }
 
-static int tmpfs_create(struct inode *dir, const char *name, size_t len, uint32_t mode, struct inode **out)
-{
-	struct inode *inode = tmpfs_new_file(dir->i_sb, S_IFREG | (mode & 07777));
-	if (!inode)
-		return -ENOMEM;
-	int err = simple_link(dir, name, len, inode);   /* the entry takes our reference */
-	if (err) {
-		iput(inode);
-		return err;
-	}
-	*out = igrab(inode);
-	return 0;
-}
-
 /* A new inode of dir's file system gets its name (the entry takes our reference). */
 static int tmpfs_add(struct inode *dir, const char *name, size_t len, struct inode *inode)
 {
 	int err = simple_link(dir, name, len, inode);
 	if (err)
 		iput(inode);
+	return err;
+}
+
+static int tmpfs_create(struct inode *dir, const char *name, size_t len, uint32_t mode, struct inode **out)
+{
+	struct inode *inode = tmpfs_new_file(dir->i_sb, S_IFREG | (mode & 07777));
+	int err = inode ? tmpfs_add(dir, name, len, igrab(inode)) : -ENOMEM;
+	if (err)
+		iput(inode);
+	else
+		*out = inode;
 	return err;
 }
 
@@ -120,10 +117,7 @@ static int tmpfs_mkdir(struct inode *dir, const char *name, size_t len, uint32_t
 	if (!inode)
 		return -ENOMEM;
 	inode->i_op = &tmpfs_dir_inode_operations;
-	int err = simple_link(dir, name, len, inode);
-	if (err)
-		iput(inode);
-	return err;
+	return tmpfs_add(dir, name, len, inode);
 }
 
 static int tmpfs_setsize(struct inode *inode, uint64_t size)
