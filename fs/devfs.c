@@ -5,7 +5,8 @@
  *   zero     (1,5)  reads zeros, writes vanish; mmap gives anonymous memory
  *   console  (5,1)  the serial console (kernel/console.c): fds 0-2 of init
  *   tty      (5,0)  the controlling terminal: the console here
- * and the directory /dev/shm where a tmpfs is mounted. chrdev_fops finds
+ * the links fd, stdin, stdout and stderr into /proc/self/fd, and the
+ * directory /dev/shm where a tmpfs is mounted. chrdev_fops finds
  * a device by number for every character node (init_special_inode).
  */
 #include "tmpfs.h"
@@ -106,6 +107,14 @@ static const struct chrdev chrdevs[] = {
 	{ "tty", MKDEV(5, 0), 0666, &tty_fops },
 };
 
+/* The links to a process's own descriptors, as udev makes them. */
+static const char *const fd_links[][2] = {
+	{ "fd", "/proc/self/fd" },
+	{ "stdin", "/proc/self/fd/0" },
+	{ "stdout", "/proc/self/fd/1" },
+	{ "stderr", "/proc/self/fd/2" },
+};
+
 static int no_device_open(struct inode *inode, struct file *file)
 {
 	(void)inode, (void)file;
@@ -136,6 +145,9 @@ static int devfs_fill_super(struct super_block *sb, const void *data)
 		if ((err = root->i_op->mknod(root, d->name, strlen(d->name), S_IFCHR | d->perm, d->rdev)))
 			return err;
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(fd_links); i++)
+		if ((err = root->i_op->symlink(root, fd_links[i][0], strlen(fd_links[i][0]), fd_links[i][1])))
+			return err;
 	return root->i_op->mkdir(root, "shm", 3, 01777);
 }
 

@@ -223,6 +223,25 @@ static void pipe_cases(void)
 	close(p[0]);
 }
 
+/* /dev/fd and /dev/std{in,out,err}: links into /proc/self/fd. */
+static void dev_fd_cases(void)
+{
+	struct stat a, b;
+	char name[64];
+
+	show_readlink("dev_fd", "/dev/fd");
+	show_readlink("dev_stdin", "/dev/stdin");
+	show_readlink("dev_stdout", "/dev/stdout");
+	show_readlink("dev_stderr", "/dev/stderr");
+	int fd = open("file", O_RDONLY);
+	snprintf(name, sizeof name, "/dev/fd/%d", fd);
+	int again = open(name, O_RDONLY);
+	show_yes("dev_fd_reopens_file", again >= 0 && fstat(again, &a) == 0 && fstat(fd, &b) == 0 && a.st_ino == b.st_ino);
+	close(again);
+	close(fd);
+	show_rc("dev_fd_closed", open(name, O_RDONLY));
+}
+
 static void proc_cases(void)
 {
 	struct stat a, b;
@@ -255,6 +274,7 @@ static void proc_cases(void)
 		 a.st_ino == b.st_ino);
 	show_rc("proc_self_readlink_nolink", readlink("/proc/self/stat", buf, sizeof buf));
 	pipe_cases();
+	dev_fd_cases();
 }
 
 int main(void)
