@@ -968,7 +968,7 @@ def ext2_differential(t, tmp):
     a directory of the host's own file system (ext4) on Linux: the outputs must
     match (free memory is not compared: the page and buffer caches keep some);
     e2fsck -fn clean after."""
-    names = ["files", "filemap", "symlinks", "hardlinks", "rename_flags"]
+    names = ["files", "filemap", "symlinks", "hardlinks", "rename_flags", "tmpfile"]
     host_dir = os.path.join(tmp, "diff-host")
     os.makedirs(host_dir)
     img = os.path.join(LOGS, "ext2_diff.img")

@@ -233,6 +233,33 @@ static int ext2_rename(struct inode *odir, const char *oname, size_t olen, struc
 	return err;
 }
 
+/* O_TMPFILE: a new regular inode with no name. It is made with one link
+ * (so that ext2_iget reads it), then stored with none: the last close
+ * frees it (ext2_evict_inode) unless linkat gives it a name first. */
+static int ext2_tmpfile(struct inode *dir, uint32_t mode, struct inode **out)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(dir->i_sb);
+	uint32_t ino;
+	if (dir->i_sb->s_flags & SB_RDONLY)
+		return -EROFS;
+	mutex_lock(&sbi->lock);
+	int err = ext2_new_inode(sbi, dir, S_IFREG | (mode & 07777), &ino);
+	mutex_unlock(&sbi->lock);
+	if (err)
+		return err;
+	if ((err = ext2_iget(dir->i_sb, ino, out))) {
+		mutex_lock(&sbi->lock);
+		ext2_free_inode_number(sbi, ino, false);
+		mutex_unlock(&sbi->lock);
+		return err;
+	}
+	(*out)->i_nlink = 0;
+	mutex_lock(&sbi->lock);
+	ext2_store_inode(sbi, *out);
+	mutex_unlock(&sbi->lock);
+	return 0;
+}
+
 /* A directory now under another parent: its ".." and both link counts. */
 static int move_dir(struct ext2_sb_info *sbi, struct inode *child, struct inode *from, struct inode *to)
 {
@@ -284,6 +311,7 @@ const struct inode_operations ext2_dir_inode_operations = {
 	.link = ext2_link,
 	.mknod = ext2_mknod,
 	.exchange = ext2_exchange,
+	.tmpfile = ext2_tmpfile,
 };
 
 const struct inode_operations ext2_file_inode_operations = {

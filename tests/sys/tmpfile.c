@@ -1,4 +1,5 @@
-/* tmpfile: open(O_TMPFILE) on a tmpfs directory (/dev/shm): a file with
+/* tmpfile: open(O_TMPFILE) in a scratch directory ($TEST_TMPDIR: tmpfs, or
+ * ext2 in the ext2 suite): a file with
  * no name (link count 0) that reads and writes, disappears at the last
  * close, and gets a name with linkat through /proc/self/fd (not when made
  * with O_EXCL); the flag errors Linux checks first.
