@@ -186,6 +186,56 @@ KTEST(ext2_written_file_survives_remount)
 	release(&m);
 }
 
+static long read_link(struct inode *link, char *buf, size_t size)
+{
+	KT_ASSERT(inode_is_link(link));
+	return link->i_op->readlink(link, buf, size);
+}
+
+/* What symlink, link and mknod write is read back after a remount: a fast
+ * link (text in i_block), a slow one (text in a block), a second name, a
+ * device's number. */
+KTEST(ext2_links_and_nodes_survive_remount)
+{
+	struct mounted m = mount_image(load_image("/images/ext2-1k.img"));
+	KT_EQ(m.err, 0);
+	struct inode *root = m.sb->s_root, *f;
+	char *slow = kzalloc(300), *buf = kzalloc(PAGE_SIZE);
+	memset(slow, 's', 299);
+	KT_EQ(root->i_op->symlink(root, "fast", 4, "a/short/target"), 0);
+	KT_EQ(root->i_op->symlink(root, "slow", 4, slow), 0);
+	KT_EQ(root->i_op->create(root, "f1", 2, 0644, &f), 0);
+	KT_EQ(root->i_op->link(f, root, "f2", 2), 0);
+	KT_EQ(f->i_nlink, 2);
+	iput(f);
+	KT_EQ(root->i_op->mknod(root, "null", 4, S_IFCHR | 0600, (1 << 8) | 3), 0);
+	unmount(m.sb);
+	m.sb = mount_bdev(m.b, &m.err);
+	KT_EQ(m.err, 0);
+	int err;
+	struct inode *i = lookup(m.sb->s_root, "fast", &err);
+	KT_EQ(read_link(i, buf, PAGE_SIZE), 14);
+	KT_EQ(memcmp(buf, "a/short/target", 14), 0);
+	KT_EQ(i->i_blocks, 0);
+	iput(i);
+	i = lookup(m.sb->s_root, "slow", &err);
+	KT_EQ(read_link(i, buf, PAGE_SIZE), 299);
+	KT_EQ(memcmp(buf, slow, 299), 0);
+	KT_EQ(i->i_blocks, 2);   /* one 1 KiB block */
+	iput(i);
+	i = lookup(m.sb->s_root, "f2", &err);
+	KT_EQ(err, 0);
+	KT_EQ(i->i_nlink, 2);
+	iput(i);
+	i = lookup(m.sb->s_root, "null", &err);
+	KT_EQ(i->i_mode & S_IFMT, S_IFCHR);
+	KT_EQ(i->i_rdev, (1 << 8) | 3);
+	iput(i);
+	kfree(slow);
+	kfree(buf);
+	release(&m);
+}
+
 /* Where things are in a clean image, for corrupting them. */
 struct layout {
 	uint32_t bs, sb_off, gd_off, itable_off, inode_size, root_dir_off;
