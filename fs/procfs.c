@@ -155,6 +155,8 @@ static int iterate_fds(struct dir_context *ctx, int pid)
 static long fd_link_text(struct file *f, char *buf, size_t size)
 {
 	long n = f->f_path.mnt ? file_path_name(f, buf, size) : -1;
+	if (n >= 0 && !f->f_inode->i_nlink && (size_t)n + 11 <= size)
+		n += snprintf(buf + n, size - n, " (deleted)");   /* its last name is gone */
 	if (n >= 0)
 		return n;
 	const char *kind = (f->f_inode->i_mode & S_IFMT) == S_IFIFO ? "pipe" : "anon_inode";
@@ -307,25 +309,34 @@ static long copy_text(const char *text, char *buf, size_t size)
 	return (long)n;
 }
 
-static long proc_readlink(struct inode *inode, char *buf, size_t size)
+/* A link's whole text into full (PATH_MAX bytes, NUL-terminated). */
+static long link_text(struct inode *inode, char *full)
 {
-	char pid[12];
-	if (entry_of(inode) == PE_SELF) {
-		snprintf(pid, sizeof(pid), "%d", current_proc()->pid);
-		return copy_text(pid, buf, size);
-	}
+	if (entry_of(inode) == PE_SELF)
+		return snprintf(full, PATH_MAX, "%d", current_proc()->pid);
 	struct proc *p = live_proc(pid_of(inode));
 	if (!p)
 		return -ENOENT;
 	if (entry_of(inode) >= PE_FD) {
 		struct file *f = fd_file(p->pid, entry_of(inode) - PE_FD);
-		return f ? fd_link_text(f, buf, size) : -ENOENT;
+		return f ? fd_link_text(f, full, PATH_MAX) : -ENOENT;
 	}
 	if (entry_of(inode) == PE_CWD) {
 		struct path cwd = { p->cwd_mnt, p->cwd };
-		return path_name(&cwd, buf, size);
+		return path_name(&cwd, full, PATH_MAX);
 	}
-	return copy_text(p->exe, buf, size);
+	return copy_text(p->exe, full, PATH_MAX);   /* full is zeroed: the NUL follows */
+}
+
+/* readlink: the text, cut to size (not NUL-terminated), as Linux's. */
+static long proc_readlink(struct inode *inode, char *buf, size_t size)
+{
+	char *full = kzalloc(PATH_MAX);
+	long n = full ? link_text(inode, full) : -ENOMEM;
+	if (n >= 0)
+		n = copy_text(full, buf, size);
+	kfree(full);
+	return n;
 }
 
 /* Where a process's exe, cwd and fd/N links lead: straight to the place,

@@ -55,7 +55,16 @@ static void link_cases(void)
 	say("data_text", "%s", buf);
 	show_rc("unlink_second", unlink("g"));
 	show_rc("nlink_last_name", fstat(fd, &a) ? -1 : (long)a.st_nlink);
+	char link[64], text[256];
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	long n = readlink(link, text, sizeof text - 1);
+	text[n > 0 ? n : 0] = 0;
+	show_yes("fd_link_names_file", n > 5 && !strcmp(text + n - 5, "/d/f3"));
+	show_rc("fd_link_short_buffer", readlink(link, text, 3));
 	show_rc("unlink_last", unlink("d/f3"));
+	n = readlink(link, text, sizeof text - 1);
+	text[n > 0 ? n : 0] = 0;
+	show_yes("fd_link_says_deleted", n > 15 && !strcmp(text + n - 15, "/d/f3 (deleted)"));
 	show_rc("nlink_open_unlinked", fstat(fd, &a) ? -1 : (long)a.st_nlink);
 	close(fd);
 	show_rc("dir_nlink_unchanged", nlink_of("d"));
