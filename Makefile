@@ -69,7 +69,8 @@ $(BUILD)/kernel.elf: $(BUILD)/kernel.tmp.elf $(BUILD)/ksyms.o
 
 # ---- user programs and the ramdisk -----------------------------------------
 # user/user.mk builds init, the shell, tools and the test programs as static
-# musl binaries into build/user/bin; all of them go into the ramdisk's /bin.
+# musl binaries into build/user/bin; the ramdisk puts them in /bin or /test
+# (INITRD_TESTS below).
 include user/user.mk
 
 # One program built as a static PIE with the host's gcc (glibc), to show
@@ -106,8 +107,17 @@ $(BUILD)/images/ext2-1k.img: $(BUILD)/images/seed.stamp
 $(BUILD)/images/ext2-4k.img: $(BUILD)/images/seed.stamp
 	mke2fs -q -F -t ext2 -b 4096 -N 128 -d $(BUILD)/images/seed $@ 2M
 
-INITRD_FILES := $(HIGH_BIN) $(USER_BINS) $(USER_DATA) $(PIE_BIN) $(MALLOC_USER_BINS) $(GC_USER_BINS) \
-	$(GRADE_USER_BINS)
+# The ramdisk's /bin holds what a student runs (init, the shell, tools,
+# demos, crash among them, busybox and bash); /test holds the test programs and their data
+# (notelf and shtest.sh sit beside the tests that open them; notelf is also
+# demo_mmapcopy's default file in /bin). This list is the one place that says
+# which program is a test; tools/pagoda-run reads it from $(BUILD)/initrd.tests.
+TEST_HELPERS  := runner killinit oomvictim rawout softdirty sysfuzz fsparallel
+INITRD_TESTS  := $(HIGH_BIN) $(PIE_BIN) $(GRADE_BIN) \
+	$(addprefix $(USER_BIN_DIR)/,$(TEST_HELPERS) $(filter-out crash,$(USER_TESTS)) $(SHELL_TESTS) notelf shtest.sh) \
+	$(filter %/malloc_selftest %/malloc_debugtest,$(MALLOC_USER_BINS)) $(filter-out %/gcbench,$(GC_USER_BINS))
+INITRD_FILES  := $(filter-out $(INITRD_TESTS),$(USER_BINS) $(USER_DATA) $(MALLOC_USER_BINS) $(GC_USER_BINS) \
+	$(GRADE_USER_BINS)) $(USER_BIN_DIR)/notelf
 INITRD_TRACES := $(MALLOC_USER_TRACES)
 
 # `make run EXTRA="prog1 prog2"` adds your programs; the list is remembered in
@@ -118,8 +128,10 @@ $(BUILD)/extra.list: FORCE
 .PHONY: FORCE
 FORCE:
 
-$(BUILD)/initrd.cpio: tools/mkinitrd.sh $(INITRD_FILES) $(INITRD_TRACES) $(EXT2_IMAGES) $(EXTRA) $(BUILD)/extra.list | setup
-	tools/mkinitrd.sh $@ $(INITRD_FILES) $(EXTRA) --dir traces $(INITRD_TRACES) --dir images $(EXT2_IMAGES)
+$(BUILD)/initrd.cpio: tools/mkinitrd.sh $(INITRD_FILES) $(INITRD_TESTS) $(INITRD_TRACES) $(EXT2_IMAGES) $(EXTRA) $(BUILD)/extra.list | setup
+	tools/mkinitrd.sh $@ $(INITRD_FILES) $(EXTRA) --dir test $(INITRD_TESTS) --dir traces $(INITRD_TRACES) \
+		--dir images $(EXT2_IMAGES)
+	@echo $(notdir $(INITRD_TESTS)) | tr ' ' '\n' > $(BUILD)/initrd.tests
 
 $(BUILD)/pagoda.iso: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio iso/grub.cfg
 	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub

@@ -387,7 +387,7 @@ def run_differential(t, names, words, log_name):
     """One boot running `names` under the runner, each compared with the host."""
     if not names:
         return
-    b = pq.boot(ISO, words + " init=/bin/init /bin/runner " + " ".join(names), timeout=USER_TIMEOUT,
+    b = pq.boot(ISO, words + " init=/bin/init /test/runner " + " ".join(names), timeout=USER_TIMEOUT,
                 log_path=log_path(log_name))
     sections, diags = pagoda_sections(b.log)
     for name in names:
@@ -485,7 +485,7 @@ def swap_io_error(t):
 def suite_shells(t):
     """Debian's busybox-static and bash-static: applets and a shell script,
     every output line compared with the host's (tests/shell/shells.c)."""
-    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner shells", timeout=USER_TIMEOUT,
+    b = pq.boot(ISO, "quiet init=/bin/init /test/runner shells", timeout=USER_TIMEOUT,
                 log_path=log_path("shells"))
     sections, _ = pagoda_sections(b.log)
     host_out, host_code = run_on_host("shells")
@@ -505,7 +505,7 @@ def suite_shells(t):
 
 def suite_pagoda(t):
     """Out-of-memory kills; the fault trace and counters of the README demos."""
-    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner memhog", timeout=300, log_path=log_path("oom"))
+    b = pq.boot(ISO, "quiet init=/bin/init /test/runner memhog", timeout=300, log_path=log_path("oom"))
     sections, diags = pagoda_sections(b.log)
     hog = sections.get("memhog")
     t.record(hog is not None and hog[1] == 9, "pagoda/oom_kills_with_sigkill",
@@ -515,7 +515,7 @@ def suite_pagoda(t):
     t.record(hog is not None and hog[2] == hog[3], "pagoda/oom_frees_everything",
              "free memory before/after %r" % (hog[2:] if hog else "missing",))
 
-    b = pq.boot(ISO, "quiet init=/bin/oomvictim", timeout=300, log_path=log_path("oomvictim"), mem="64M")
+    b = pq.boot(ISO, "quiet init=/test/oomvictim", timeout=300, log_path=log_path("oomvictim"), mem="64M")
     t.record("small_child=exited 0 hog=killed by SIGKILL" in b.log, "pagoda/oom_victim_is_largest_not_faulter",
              "see " + log_path("oomvictim"))
     t.record("init_touched=yes hog2=killed by SIGKILL" in b.log and b.status == pq.EXIT_PASS,
@@ -525,7 +525,7 @@ def suite_pagoda(t):
     t.record(re.search(r"killed \(SIGKILL\): out of memory: largest footprint, \d+ KiB \(pid 1 ", b.log) is not None,
              "pagoda/oom_line_names_victim_and_faulter", "see " + log_path("oomvictim"))
 
-    b = pq.boot(ISO, "quiet debug_vm init=/bin/init /bin/runner sysfuzz", timeout=600, log_path=log_path("sysfuzz"))
+    b = pq.boot(ISO, "quiet debug_vm init=/bin/init /test/runner sysfuzz", timeout=600, log_path=log_path("sysfuzz"))
     sections, _ = pagoda_sections(b.log)
     fz = sections.get("sysfuzz")
     t.record(fz is not None and fz[1] == 0 and b.status == pq.EXIT_PASS, "pagoda/sysfuzz_kernel_survives",
@@ -537,7 +537,7 @@ def suite_pagoda(t):
         print(m.group(0))
 
     # The user suite runs on qemu64 (fxsave); this CPU has XSAVE and AVX.
-    b = pq.boot(ISO, "debug_vm init=/bin/init /bin/runner fpu_isolation", timeout=300,
+    b = pq.boot(ISO, "debug_vm init=/bin/init /test/runner fpu_isolation", timeout=300,
                 log_path=log_path("fpu_xsave"), cpu="max")
     sections, _ = pagoda_sections(b.log)
     fpu = sections.get("fpu_isolation")
@@ -547,11 +547,11 @@ def suite_pagoda(t):
              "pagoda/fpu_isolation_with_xsave", "output %r; see %s" % (fpu[0][:4] if fpu else None,
                                                                      log_path("fpu_xsave")))
 
-    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner high_segment", timeout=300, log_path=log_path("high"))
+    b = pq.boot(ISO, "quiet init=/bin/init /test/runner high_segment", timeout=300, log_path=log_path("high"))
     t.record("errno 12" in b.log and b.status == pq.EXIT_FAIL, "pagoda/exec_high_segment_enomem_not_panic",
              "%s; see %s" % (describe(b), log_path("high")))
 
-    b = pq.boot(ISO, "quiet debug_vm init=/bin/init /bin/runner softdirty", timeout=120, log_path=log_path("softdirty"))
+    b = pq.boot(ISO, "quiet debug_vm init=/bin/init /test/runner softdirty", timeout=120, log_path=log_path("softdirty"))
     sections, _ = pagoda_sections(b.log)
     sd = sections.get("softdirty", ([], None, 0, 0))
     for line in sd[0]:
@@ -560,15 +560,15 @@ def suite_pagoda(t):
     t.record(len(sd[0]) == 15 and sd[1] == 0 and sd[2] == sd[3], "pagoda/softdirty_runs_clean",
              "%d lines, status %r, free memory %r; see %s" % (len(sd[0]), sd[1], sd[2:], log_path("softdirty")))
 
-    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner killinit", timeout=300, log_path=log_path("killinit"))
+    b = pq.boot(ISO, "quiet init=/bin/init /test/runner killinit", timeout=300, log_path=log_path("killinit"))
     t.record("init_alive=yes" in b.log and b.status == pq.EXIT_PASS, "pagoda/init_survives_kill",
              "%s; see %s" % (describe(b), log_path("killinit")))
 
-    b = pq.boot(ISO, "quiet init=/bin/demo_lazy_pie", timeout=300, log_path=log_path("pie"))
+    b = pq.boot(ISO, "quiet init=/test/demo_lazy_pie", timeout=300, log_path=log_path("pie"))
     t.record(b.status == pq.EXIT_PASS and "first touches: 4 faults" in b.log, "pagoda/static_pie_runs",
              "%s; see %s" % (describe(b), log_path("pie")))
 
-    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner demo_mmapcopy demo_sharedfile", timeout=120,
+    b = pq.boot(ISO, "quiet init=/bin/init /test/runner demo_mmapcopy demo_sharedfile", timeout=120,
                 log_path=log_path("file_demos"))
     sections, _ = pagoda_sections(b.log)
     out = {n: "\n".join(sections.get(n, ([], 1, 0, 0))[0]) for n in ("demo_mmapcopy", "demo_sharedfile")}
@@ -580,7 +580,7 @@ def suite_pagoda(t):
              and sections.get("demo_sharedfile", ([], 1))[1] == 0, "pagoda/demo_sharedfile_shares",
              "output %r" % out["demo_sharedfile"][-400:])
 
-    b = pq.boot(ISO, "quiet trace=fault init=/bin/init /bin/runner demo_lazy demo_cow vmstat",
+    b = pq.boot(ISO, "quiet trace=fault init=/bin/init /test/runner demo_lazy demo_cow vmstat",
                 timeout=120, log_path=log_path("demos"))
     sections, _ = pagoda_sections(b.log)
     trace = {n: "\n".join(sections.get(n, ([], 0, 0, 0))[0]) for n in ("demo_lazy", "demo_cow")}
@@ -641,7 +641,7 @@ def fault_log_checks(t):
              and sum("-> demand-zero page" in l and " anon] " in l for l in lines) >= 4,
              "pagoda/trace_fault_one_program", "%s; %d lines, others: %r" % (
                  describe(b), len(lines), [l for l in lines if "(demo_lazy)" not in l][:2]))
-    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner demo_lazy faultlog", timeout=120,
+    b = pq.boot(ISO, "quiet init=/bin/init /test/runner demo_lazy faultlog", timeout=120,
                 log_path=log_path("proc_faultlog"))
     sections, _ = pagoda_sections(b.log)
     import faultlog
@@ -682,8 +682,14 @@ def suite_shell(t):
     try:
         t.record(wait_for("pagoda$ "), "shell/prompt", "no prompt; got %r" % seen[-300:])
         print("timing: QEMU start to shell prompt %.2f s" % (time.monotonic() - start))
-        type_line("ls")
-        t.record(wait_for("runner") and wait_for("pagoda$ "), "shell/ls_lists_ramdisk", seen[-300:])
+        seen = ""
+        type_line("ls")   # /bin: the shell, tools and demos; the tests are in /test
+        t.record(wait_for("vmstat") and wait_for("pagoda$ ") and "demo_lazy" in seen and "runner" not in seen
+                 and "mprotect_merge" not in seen, "shell/ls_lists_bin_without_tests", seen[-300:])
+        seen = ""
+        type_line("ls /test")
+        t.record(wait_for("runner") and wait_for("pagoda$ ") and "mprotect_merge" in seen and "vmstat" not in seen,
+                 "shell/ls_test_lists_tests", seen[-300:])
         seen = ""
         type_line("crash bogux\x7fs")   # a typo fixed with backspace (DEL): runs "crash bogus"
         t.record(wait_for("[exit 2]"), "shell/runs_program_with_backspace", seen[-300:])
@@ -827,17 +833,17 @@ def suite_lib_pagoda(t):
     t.record(b.status == pq.EXIT_PASS, "lib_pagoda/mdriver_exit", describe(b))
     m = re.search(r"^malloc: avg_util=(\S+)", b.log, re.M)
     print("mdriver inside Pagoda: avg_util=%s over %d traces" % (m.group(1) if m else "?", len(traces)))
-    for words, name in (("/bin/malloc_selftest", "malloc_selftest"), ("/bin/mdriver -S", "mdriver_libc_calls")):
+    for words, name in (("/test/malloc_selftest", "malloc_selftest"), ("/bin/mdriver -S", "mdriver_libc_calls")):
         b = boot_program(words, name)
         t.record(b.status == pq.EXIT_PASS, "lib_pagoda/" + name, "%s; see %s" % (describe(b), log_path(name)))
     for bug, message in (("double_free", "pagoda malloc: double free"),
                          ("invalid_free", "pagoda malloc: invalid free"),
                          ("overflow", "pagoda malloc: heap buffer overflow"),
                          ("use_after_free", "pagoda malloc: use after free")):
-        b = boot_program("/bin/malloc_debugtest --debug " + bug, "malloc_debug_" + bug)
+        b = boot_program("/test/malloc_debugtest --debug " + bug, "malloc_debug_" + bug)
         t.record(message in b.log and "init killed by signal" in b.log, "lib_pagoda/malloc_debug_" + bug,
                  "want %r and a fatal signal; see %s" % (message, log_path("malloc_debug_" + bug)))
-    b = boot_program("/bin/malloc_debugtest --debug leak", "malloc_debug_leak")
+    b = boot_program("/test/malloc_debugtest --debug leak", "malloc_debug_leak")
     t.record("2 block(s), 107 bytes leaked" in b.log and b.status == pq.EXIT_PASS, "lib_pagoda/malloc_debug_leak",
              "see " + log_path("malloc_debug_leak"))
     suite_gc_pagoda(t)
@@ -846,16 +852,16 @@ def suite_lib_pagoda(t):
 def suite_gc_pagoda(t):
     """The collector's tests and benchmark inside Pagoda. 1 GiB of guest
     memory: the 10-million-node list alone needs ~200 MiB."""
-    b = pq.boot(ISO, "quiet init=/bin/gc_tests", timeout=600, log_path=log_path("gc_tests"), mem="1G")
+    b = pq.boot(ISO, "quiet init=/test/gc_tests", timeout=600, log_path=log_path("gc_tests"), mem="1G")
     results = re.findall(r"^(PASS|FAIL) (\S+)(.*)$", b.log, re.M)
     for verdict, name, rest in results:
         t.record(verdict == "PASS", "lib_pagoda/gc/" + name, rest.strip(" :()"))
     t.record(b.status == pq.EXIT_PASS and len(results) > 10, "lib_pagoda/gc_tests_exit",
              "%s with %d results; see %s" % (describe(b), len(results), log_path("gc_tests")))
-    b = boot_program("/bin/gc_leaky", "gc_leaky")
+    b = boot_program("/test/gc_leaky", "gc_leaky")
     t.record(len(re.findall(r"^gc: leak: \d+ bytes at \w+, allocated (at|from)", b.log, re.M)) == 3
              and b.status == pq.EXIT_PASS, "lib_pagoda/gc_leak_finding", "see " + log_path("gc_leaky"))
-    b = boot_program("/bin/gc_bdwgc", "gc_bdwgc")
+    b = boot_program("/test/gc_bdwgc", "gc_bdwgc")
     t.record(b.status == pq.EXIT_PASS, "lib_pagoda/gc_bdwgc_program", "see " + log_path("gc_bdwgc"))
     suite_bdwgc_pagoda(t)
     b = pq.boot(ISO, "quiet init=/bin/gcbench pagoda", timeout=600, log_path=log_path("gcbench"), mem="1G")
@@ -952,7 +958,7 @@ def ext2_parallel(t, tmp):
     host = subprocess.run([os.path.join(BIN, "fsparallel"), host_dir, "4"], capture_output=True, text=True)
     img = os.path.join(LOGS, "ext2_parallel.img")
     subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", img, "16M"], check=True, capture_output=True)
-    b = pq.boot(ISO, "quiet init=/bin/fsparallel /mnt 4", timeout=300, log_path=log_path("ext2_parallel"),
+    b = pq.boot(ISO, "quiet init=/test/fsparallel /mnt 4", timeout=300, log_path=log_path("ext2_parallel"),
                 disks=[img])
     got = [l for l in b.log.splitlines() if l.startswith("fsparallel: ")]
     t.record(got == host.stdout.splitlines() and b.status == pq.EXIT_PASS, "ext2/parallel/output",
@@ -973,7 +979,7 @@ def ext2_differential(t, tmp):
     os.makedirs(host_dir)
     img = os.path.join(LOGS, "ext2_diff.img")
     subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", img, "32M"], check=True, capture_output=True)
-    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner TEST_TMPDIR=/mnt " + " ".join(names), timeout=USER_TIMEOUT,
+    b = pq.boot(ISO, "quiet init=/bin/init /test/runner TEST_TMPDIR=/mnt " + " ".join(names), timeout=USER_TIMEOUT,
                 log_path=log_path("ext2_diff"), disks=[img])
     sections, _ = pagoda_sections(b.log)
     for name in names:
@@ -1034,9 +1040,9 @@ def suite_hostile(t):
     mappings under debug_vm, so splits, moves and locks are checked whole
     after every call."""
     fig = HostileFigures()
-    hostile_boot(t, fig, "vmfuzz_debug_vm", "quiet debug_vm init=/bin/init /bin/runner SYSFUZZ=100_400_3_vm sysfuzz",
+    hostile_boot(t, fig, "vmfuzz_debug_vm", "quiet debug_vm init=/bin/init /test/runner SYSFUZZ=100_400_3_vm sysfuzz",
                  timeout=600)
-    hostile_boot(t, fig, "fuzz_32m", "quiet debug_vm init=/bin/init /bin/runner SYSFUZZ=60_400_5 sysfuzz memhog",
+    hostile_boot(t, fig, "fuzz_32m", "quiet debug_vm init=/bin/init /test/runner SYSFUZZ=60_400_5 sysfuzz memhog",
                  mem="32M", timeout=600)
     report_hostile(fig, "hostile")
 
@@ -1047,10 +1053,10 @@ def suite_hostile_long(t):
     fig = HostileFigures()
     for seed, mode in ((11, ""), (12, ""), (13, "_vm"), (14, "_vm")):
         hostile_boot(t, fig, "fuzz_%d" % seed,
-                     "quiet init=/bin/init /bin/runner SYSFUZZ=200_1000_%d%s sysfuzz" % (seed, mode), timeout=3600)
-    hostile_boot(t, fig, "exhaust_32m", "quiet init=/bin/init /bin/runner SYSFUZZ=100_400_15_vm memhog many_children "
+                     "quiet init=/bin/init /test/runner SYSFUZZ=200_1000_%d%s sysfuzz" % (seed, mode), timeout=3600)
+    hostile_boot(t, fig, "exhaust_32m", "quiet init=/bin/init /test/runner SYSFUZZ=100_400_15_vm memhog many_children "
                  "fork_wait mremap mlock sysfuzz", mem="32M", timeout=3600)
-    hostile_boot(t, fig, "soak_debug_vm", "quiet debug_vm init=/bin/init /bin/runner SYSFUZZ=150_1000_16_vm sysfuzz",
+    hostile_boot(t, fig, "soak_debug_vm", "quiet debug_vm init=/bin/init /test/runner SYSFUZZ=150_1000_16_vm sysfuzz",
                  timeout=3600)
     report_hostile(fig, "hostile (long)")
 
@@ -1104,7 +1110,7 @@ def suite_bdwgc_pagoda(t):
     # The host's libgc builds are the oracle; `make all` does not build them.
     subprocess.run(["make", "-s"] + [os.path.join("build", "host", "bdwgc", p + "_boehm") for p in BDWGC_PROGS],
                    cwd=ROOT, capture_output=True, timeout=3600)
-    b = pq.boot(ISO, "quiet init=/bin/init /bin/runner " + " ".join(names), timeout=900,
+    b = pq.boot(ISO, "quiet init=/bin/init /test/runner " + " ".join(names), timeout=900,
                 log_path=log_path("bdwgc"), mem="512M")
     sections, diags = pagoda_sections(b.log)
     for name in names:

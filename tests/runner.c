@@ -6,7 +6,8 @@
  *     @@@ end NAME status=<raw wait4 status> freeram_before=<bytes> freeram_after=<bytes>
  *
  * Usage: runner [VAR=VALUE]... NAME...   runs DIR/NAME, where DIR is runner's
- * own directory (/bin on Pagoda, the build directory on the host); each
+ * own directory (/test on Pagoda, the build directory on the host), or
+ * /bin/NAME when DIR has none (Pagoda's demos and tools); each
  * VAR=VALUE joins the children's environment (TEST_TMPDIR=/mnt runs the
  * file-system tests on the disk).
  *
@@ -37,17 +38,19 @@ static unsigned long long freeram_bytes(void)
 	return (unsigned long long)(si.freeram + si.bufferram) * si.mem_unit;   /* Pagoda: reclaimable cache */
 }
 
-/* program_path: DIR/NAME with DIR taken from argv0 ("/bin" if it has no '/'). */
+/* program_path: DIR/NAME with DIR taken from argv0, or /bin/NAME when DIR
+ * has no NAME (on Pagoda the tests sit beside the runner in /test and the
+ * demos and tools in /bin; on the host all are in one directory). */
 static void program_path(char *buf, size_t len, const char *argv0, const char *name)
 {
 	const char *slash = strrchr(argv0, '/');
 
 	if (strchr(name, '/'))
 		snprintf(buf, len, "%s", name);
-	else if (!slash)
-		snprintf(buf, len, "/bin/%s", name);
-	else
+	else if (slash)
 		snprintf(buf, len, "%.*s/%s", (int)(slash - argv0), argv0, name);
+	if (!strchr(name, '/') && (!slash || access(buf, X_OK) != 0))
+		snprintf(buf, len, "/bin/%s", name);
 }
 
 /* exec_child: runs in the child; only returns by exiting 127. */

@@ -450,32 +450,12 @@ static inline void wait_gone(pid_t pid)
 
 /* ---- where the program lives ------------------------------------------- */
 
-/* prog_dir: the directory of argv[0] ("/bin" when argv[0] has no slash). */
-static inline const char *prog_dir(const char *argv0)
-{
-	static char dir[512];
-	const char *slash = strrchr(argv0, '/');
-
-	if (!slash)
-		return "/bin";
-	snprintf(dir, sizeof dir, "%.*s", (int)(slash - argv0), argv0);
-	if (dir[0] == '\0')
-		snprintf(dir, sizeof dir, "/");
-	return dir;
-}
-
-/* prog_path: dir/name in a caller buffer of PATH_LEN bytes. */
 enum { PATH_LEN = 600 };
 
-static inline char *prog_path(char *buf, const char *argv0, const char *name)
-{
-	snprintf(buf, PATH_LEN, "%s/%s", prog_dir(argv0), name);
-	return buf;
-}
-
 /* self_exe: the path of this program: argv0 itself when it contains '/',
- * else /bin/argv0 (a name the shell found in /bin). Tests open and re-execute
- * themselves through it, so they work whatever the current directory is. */
+ * else where the shell found the name: /bin/argv0, or /test/argv0 (Pagoda's
+ * test programs). Tests open and re-execute themselves through it, so they
+ * work whatever the current directory is. */
 static inline const char *self_exe(const char *argv0)
 {
 	static char path[PATH_LEN];
@@ -483,7 +463,31 @@ static inline const char *self_exe(const char *argv0)
 	if (strchr(argv0, '/'))
 		return argv0;
 	snprintf(path, sizeof path, "/bin/%s", argv0);
+	if (access(path, X_OK) != 0)
+		snprintf(path, sizeof path, "/test/%s", argv0);
 	return path;
+}
+
+/* prog_dir: the directory of this program (of self_exe(argv0)). */
+static inline const char *prog_dir(const char *argv0)
+{
+	static char dir[512];
+
+	argv0 = self_exe(argv0);
+	const char *slash = strrchr(argv0, '/');
+
+	snprintf(dir, sizeof dir, "%.*s", (int)(slash - argv0), argv0);
+	if (dir[0] == '\0')
+		snprintf(dir, sizeof dir, "/");
+	return dir;
+}
+
+/* prog_path: dir/name in a caller buffer of PATH_LEN bytes. */
+
+static inline char *prog_path(char *buf, const char *argv0, const char *name)
+{
+	snprintf(buf, PATH_LEN, "%s/%s", prog_dir(argv0), name);
+	return buf;
 }
 
 /* fill / check: a byte pattern that depends on the offset and a seed, so a

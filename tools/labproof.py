@@ -79,7 +79,7 @@ def boot_all(grade, tree, tests, name):
     """All tests in one boot of tree's ISO: {test name: (passed, why)}."""
     iso = os.path.join(tree, "build", "pagoda.iso")
     cases = " ".join(t.name for t in tests)
-    b = pq.boot(iso, "quiet init=/bin/grade " + cases, timeout=120 + sum(min(t.timeout, 30) for t in tests),
+    b = pq.boot(iso, "quiet init=/test/grade " + cases, timeout=120 + sum(min(t.timeout, 30) for t in tests),
                 log_path=os.path.join(ROOT, "build", "test-logs", "labs-" + name + ".log"))
     return {t.name: grade.judge(t, b.log, b) for t in tests}
 

@@ -3,7 +3,8 @@
  *   pagoda$ help            the builtins and how commands are found
  *   pagoda$ ls [DIR]        the names in DIR (default /bin), sorted
  *   pagoda$ exit [N]        leave the shell (init starts a new one)
- *   pagoda$ NAME ARGS...    run /bin/NAME (or NAME itself if it contains '/')
+ *   pagoda$ NAME ARGS...    run /bin/NAME, else /test/NAME (a test program), or
+ *                           NAME itself if it contains '/'
  *
  * Batch use, as system(3) and scripts need: `sh -c 'LINE'` runs one line and
  * `sh FILE` runs FILE's lines (a '#' line is a comment), each exiting with
@@ -206,6 +207,7 @@ static const char *const help_groups[][2] = {
 	{ "maps", "this process's areas with resident sizes (/proc/self/smaps)" },
 	{ "mdriver -v TRACE", "9.9 the malloc-lab driver (traces in /traces)" },
 	{ "Tests", NULL },
+	{ "ls /test", "the test programs (run one by its name)" },
 	{ "runner NAME...", "run test programs, framed for the harness (tests/README.md)" },
 };
 
@@ -217,7 +219,7 @@ static void builtin_help(void)
 		else
 			outf("  %-17s %s\n", help_groups[i][0], help_groups[i][1]);
 	}
-	out("\nAnything else runs /bin/NAME (or a path with '/') with its arguments;\n"
+	out("\nAnything else runs /bin/NAME, else /test/NAME (or a path with '/') with its arguments;\n"
 	    "a non-zero exit prints [exit N], a fatal signal [killed by SIGNAME].\n"
 	    "Editing: backspace, Ctrl-U erases the line, Ctrl-C abandons it.\n");
 }
@@ -336,6 +338,10 @@ static void exec_command(char **argv)
 	else
 		snprintf(path, sizeof path, "/bin/%s", argv[0]);
 	execve(path, argv, environ);
+	if (errno == ENOENT && !strchr(argv[0], '/')) {   /* a test program */
+		snprintf(path, sizeof path, "/test/%s", argv[0]);
+		execve(path, argv, environ);
+	}
 	if (errno == ENOENT) {
 		outf("sh: %s: command not found\n", argv[0]);
 		_exit(127);

@@ -1,7 +1,7 @@
 # tests/grade/grade.mk: the lab kit's programs, included by the top-level
 # Makefile (which defines BUILD, MUSL_CC, HOST_CC and the malloc/GC builds).
 #
-#   build/user/grade          every public graded case (tests/grade/*.c), /bin/grade
+#   build/user/grade          every public graded case (tests/grade/*.c), /test/grade
 #   build/user/mdriver_lab    the trace driver on the student's lib/mm.c, /bin/mdriver_lab
 #   build/host/mdriver_lab    the same on the host
 #   make grade [LAB=name] [TESTS=dir]   tools/grade: one boot per test, Score: N/M,

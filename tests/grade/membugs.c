@@ -9,7 +9,7 @@
  * pattern in membugs.tests), in this case's part of the console output. */
 static int bug(const char *name, int want_status)
 {
-	char *argv[] = { "/bin/malloc_debugtest", (char *)name, NULL };
+	char *argv[] = { "/test/malloc_debugtest", (char *)name, NULL };
 	char *env[] = { "PAGODA_MALLOC_DEBUG=1", NULL };
 	int st = run_program(argv, env);
 	EXPECT(st == want_status, "expected malloc_debugtest %s to end with status %d, seen %d", name, want_status, st);

@@ -1,8 +1,8 @@
 # The shell script both busybox sh and bash run, on Linux and on Pagoda.
 # Each line of output is compared. Pipelines, redirections, subshells,
 # command substitution, traps, kill, here-documents, functions, loops.
-# The utilities are busybox's applets, found beside this script (the test
-# runs in that directory), so both systems run the same code.
+# The utilities are busybox's applets, in the directory the test runs in
+# (busybox's: /bin on Pagoda), so both systems run the same code.
 for a in sort tr head wc cat rm ls seq yes sleep; do
 	eval "$a() { ./busybox $a \"\$@\"; }"
 done

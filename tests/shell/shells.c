@@ -7,7 +7,7 @@
  * applets, bash_* run bash; *_script runs tests/shell/script.sh (pipelines,
  * redirections, subshells, command substitution, traps, kill) under each
  * shell. Utilities are always busybox's (./busybox APPLET: the cases run in
- * the directory of the binaries), never the host's. The harness compares
+ * the directory of busybox and bash, /bin on Pagoda), never the host's. The harness compares
  * every line with the host's.
  */
 #include "testlib.h"
@@ -90,18 +90,28 @@ static void show_output(const char *name, char *buf, size_t n, int status)
 	say(status_name, "%s", status_str(status));
 }
 
+/* tools_dir: where busybox and bash are: beside this program (the host's
+ * build directory), or /bin (on Pagoda this program is in /test). */
+static const char *tools_dir(const char *argv0)
+{
+	static char path[PATH_LEN];
+
+	return access(prog_path(path, argv0, "busybox"), X_OK) == 0 ? prog_dir(argv0) : "/bin";
+}
+
 static void child(const struct shell_case *c, const char *argv0, int in, int out)
 {
-	char path[PATH_LEN];
+	char path[PATH_LEN], script[PATH_LEN];
 	char *argv[8] = { 0 };
 
 	signal(SIGPIPE, SIG_DFL);   /* the parent ignores it; the programs must not */
 	dup2(in, 0);
 	dup2(out, 1);
 	dup2(out, 2);
+	prog_path(script, argv0, "shtest.sh");   /* the script sits beside this program */
 	for (int i = 0; i < 8 && c->argv[i]; i++)
-		argv[i] = (char *)c->argv[i];
-	if (chdir(prog_dir(argv0)) != 0)
+		argv[i] = strcmp(c->argv[i], "shtest.sh") ? (char *)c->argv[i] : script;
+	if (chdir(tools_dir(argv0)) != 0)
 		_exit(126);
 	snprintf(path, sizeof path, "./%s", c->argv[0]);
 	execv(path, argv);
