@@ -141,8 +141,8 @@ static void swap_lines(struct text *t)
 	const struct reclaim_counters *r = &reclaim_stat;
 	emit(t, "pswpin %lu\npswpout %lu\n", swap_stat.pswpin, swap_stat.pswpout);
 	emit(t, "pgscan %lu\npgsteal %lu\nallocstall %lu\n", r->scanned, r->stolen, r->direct);
-	emit(t, "pagoda_reclaim_runs %lu\npagoda_reclaim_putback %lu\npagoda_swap_full %lu\n", r->runs, r->putback,
-	     r->swap_full);
+	emit(t, "pagoda_reclaim_runs %lu\npagoda_reclaim_putback %lu\npagoda_swap_full %lu\npagoda_lumpy_reclaims %lu\n",
+	     r->runs, r->putback, r->swap_full, r->lumpy);
 	emit(t, "pagoda_swap_read_errors %lu\npagoda_swap_write_errors %lu\n", swap_stat.read_errors,
 	     swap_stat.write_errors);
 	emit(t, "pagoda_replace_pages %lu\npagoda_watermark_low %lu\npagoda_watermark_high %lu\n", replace_nr_pages(),

@@ -36,6 +36,7 @@
 #include "../mm/kheap.h"
 #include "../mm/layout.h"
 #include "../mm/mm.h"
+#include "../mm/vmscan.h"
 #include "../fs/vfs.h"
 
 enum { STACK_EXPAND = 128 * 1024 };
@@ -88,7 +89,7 @@ static bool grow_args(struct exec_args *a, size_t want)
 	size_t cap = a->cap ? a->cap : 4096;
 	while (cap - a->used < want)
 		cap *= 2;
-	char *buf = kmalloc(cap);
+	char *buf = kmalloc_reclaim(cap);   /* up to 256 KiB in a row: memory may be in swap's hands */
 	if (!buf)
 		return false;
 	memcpy(buf, a->buf, a->used);

@@ -35,6 +35,7 @@
 #include "rmap.h"
 #include "swap_state.h"
 #include "swapfile.h"
+#include "kheap.h"
 #include "../kernel/panic.h"
 #include "../kernel/string.h"
 
@@ -143,6 +144,63 @@ static bool keep(struct page *p)
 		reclaim_stat.putback++;
 	}
 	return true;
+}
+
+/* ---- lumpy reclaim: a run of frames for an allocation that needs one ---- */
+
+/* Is the frame free, or an anonymous page the policy holds (evictable)? */
+static bool frame_reclaimable(struct page *p)
+{
+	if (p->use == FRAME_FREE)
+		return true;
+	return p->use == FRAME_USER && (p->flags & (PG_anon | PG_lru)) == (PG_anon | PG_lru) && !(p->flags & PG_locked);
+}
+
+/* The first pfn of n frames in a row that are all reclaimable; 0: none. */
+static uint64_t find_window(size_t n)
+{
+	uint64_t run = 0, npfn = frame_max_pa() >> PAGE_SHIFT;
+	for (uint64_t pfn = 1; pfn < npfn; pfn++) {
+		run = frame_reclaimable(pa_to_page(pfn << PAGE_SHIFT)) ? run + 1 : 0;
+		if (run == n)
+			return pfn + 1 - n;
+	}
+	return 0;
+}
+
+/* Evict one page of the window, as if the policy had picked it. */
+static void evict_frame(struct page *p)
+{
+	if (p->use != FRAME_USER || !(p->flags & PG_lru))
+		return;
+	replace_page_removed(p);   /* off the policy's lists: ours now, like a picked victim */
+	swap_page_pin(p);
+	shrink_page(p);
+	keep(p);
+	swap_page_unpin(p);
+}
+
+/* Linux's lumpy reclaim (2.6.23 to 3.x, before compaction): evict the
+ * anonymous pages of the first window of n frames that are all free or
+ * evictable, so frame_alloc_contig can succeed. */
+static bool reclaim_contig(size_t n)
+{
+	uint64_t pfn = find_window(n);
+	for (uint64_t k = pfn; pfn && k < pfn + n; k++)
+		evict_frame(pa_to_page(k << PAGE_SHIFT));
+	return pfn != 0;
+}
+
+void *kmalloc_reclaim(size_t size)
+{
+	void *p = kmalloc(size);
+	for (int tries = 0; !p && tries < 3 && swap_enabled(); tries++) {
+		reclaim_stat.lumpy++;
+		if (!reclaim_contig(page_round_up(size) >> PAGE_SHIFT))
+			break;
+		p = kmalloc(size);
+	}
+	return p;
 }
 
 /* ---- reclaim ---- */

@@ -18,6 +18,10 @@ void reclaim_if_low(void);
  * (swap full or off): the caller's out-of-memory case. */
 paddr_t frame_alloc_reclaim(enum frame_use use);
 paddr_t frame_alloc_reclaim_zeroed(enum frame_use use);
+/* kmalloc, for a caller that may sleep: when a large (physically
+ * contiguous) allocation fails, evict the pages of a run of frames (lumpy
+ * reclaim) and retry. NULL when that cannot help either. */
+void *kmalloc_reclaim(size_t size);
 
 struct reclaim_counters {
 	uint64_t runs;            /* reclaim_if_low / direct reclaim passes */
@@ -26,6 +30,7 @@ struct reclaim_counters {
 	uint64_t stolen;          /* frames freed by eviction (pgsteal) */
 	uint64_t putback;         /* victims kept: in use, locked, unmappable, swap full */
 	uint64_t swap_full;       /* evictions refused: no free slot */
+	uint64_t lumpy;           /* lumpy reclaims for a contiguous allocation (kmalloc_reclaim) */
 	uint64_t low_watermark, high_watermark;   /* in frames */
 };
 extern struct reclaim_counters reclaim_stat;
