@@ -406,6 +406,7 @@ def run_differential(t, names, words, log_name):
 
 SWAP_PREFIX = "swap_"        # tests/vm/swap_*.c: differential, but need --mem 48M and swap
 SWAP_MEM = "48M"
+SWAP_TIMEOUT = 1800   # 7 programs over 2-3x RAM: 4 min idle, 10 on a loaded machine
 
 
 def swap_disk(name, mib):
@@ -443,7 +444,7 @@ def suite_swap(t):
 def swap_differential(t, names, policy):
     log_name = "swap-" + policy
     b = pq.boot(ISO, "quiet debug_vm swap_policy=%s init=/bin/init /bin/runner %s" % (policy, " ".join(names)),
-                timeout=USER_TIMEOUT, log_path=log_path(log_name), mem=SWAP_MEM,
+                timeout=SWAP_TIMEOUT, log_path=log_path(log_name), mem=SWAP_MEM,
                 disks=[swap_disk(log_name, 256)])
     sections, diags = pagoda_sections(b.log)
     for name in names:
@@ -459,7 +460,7 @@ def swap_differential(t, names, policy):
 
 def swap_failure(t, mode, disk):
     """swapfail full|ioerr as init: {field: value} of its one line, and the boot."""
-    b = pq.boot(ISO, "quiet init=/bin/swapfail " + mode, timeout=USER_TIMEOUT, log_path=log_path("swap" + mode),
+    b = pq.boot(ISO, "quiet init=/bin/swapfail " + mode, timeout=SWAP_TIMEOUT, log_path=log_path("swap" + mode),
                 mem=SWAP_MEM, disks=[disk])
     m = re.search(r"^swapfail: pusher=(.*) bystander=(.*) init_intact=(\w+) swap_freed=(\w+)", b.log, re.M)
     fields = dict(zip(("pusher", "bystander", "init_intact", "swap_freed"), m.groups())) if m else {}
