@@ -18,6 +18,8 @@
 /* Every policy, by name; the first is the default. */
 static const struct replace_policy *const policies[] = {
 	&replace_fifo,
+	&replace_clock,
+	&replace_lru2,
 };
 
 static const struct replace_policy *policy = &replace_fifo;

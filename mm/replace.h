@@ -48,6 +48,8 @@ struct replace_policy {
 
 /* The policies (one file each), as replace.c's table lists them. */
 extern const struct replace_policy replace_fifo;
+extern const struct replace_policy replace_clock;
+extern const struct replace_policy replace_lru2;
 
 /* A doubly linked list of pages through lru_next / lru_prev, for policies. */
 struct page_list {

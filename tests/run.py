@@ -434,9 +434,12 @@ def suite_swap(t):
     debug_vm (frames and slots audited at every exit), each compared with
     the host; then, Pagoda only: swap full (the largest process killed,
     everyone else intact) and a disk whose reads fail (SIGBUS to the process
-    whose page was lost, the kernel lives)."""
+    whose page was lost, the kernel lives). swap_patterns runs again under
+    swap_policy=clock and lru2."""
     names = [n for n in user_tests() if n.startswith(SWAP_PREFIX)]
     swap_differential(t, names, "fifo")
+    for policy in ("clock", "lru2"):   # the other policies: several processes at once, 2x RAM
+        swap_differential(t, ["swap_patterns"], policy)
     swap_full(t)
     swap_io_error(t)
 
@@ -1133,7 +1136,6 @@ SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfc
           "labs_complete": suite_labs_complete, "ext2_fuzz": suite_ext2_fuzz, "hostile": suite_hostile,
           "hostile_long": suite_hostile_long}
 NOT_BY_DEFAULT = ("labs_complete",   # make test-labs
-                  "swap",            # until the kernel has swap (issue 14): python3 tests/run.py swap
                   "ext2_fuzz",       # make test-hostile
                   "hostile_long")
 

@@ -19,6 +19,7 @@
  *
  *   swapfail: pusher=killed by SIGKILL bystander=exited 0 init_intact=yes swap_freed=yes
  *
+ * and, for whoever reads the log, the swap lines of /proc/vmstat after it.
  * Refuses to run anywhere but Pagoda (on a host it would fill the host).
  */
 #include <signal.h>
@@ -101,6 +102,19 @@ static int swap_mostly_free(void)
 	return (si.totalswap - si.freeswap) * si.mem_unit <= (INIT_MIB + 2) * (unsigned long long)MIB;
 }
 
+/* print_swap_counters: /proc/vmstat's lines about swap, after the verdict. */
+static void print_swap_counters(void)
+{
+	char line[128];
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	while (f && fgets(line, sizeof line, f))
+		if (strstr(line, "swp") || strstr(line, "swap") || strstr(line, "majfault"))
+			printf("swapfail: vmstat %s", line);
+	if (f)
+		fclose(f);
+}
+
 static pid_t spawn(void (*fn)(void))
 {
 	pid_t pid = fork();
@@ -136,5 +150,6 @@ int main(int argc, char **argv)
 	printf("swapfail: pusher=%s", status_text(st_p));
 	printf(" bystander=%s init_intact=%s swap_freed=%s\n", status_text(st_b), intact ? "yes" : "no",
 	       swap_mostly_free() ? "yes" : "no");
+	print_swap_counters();
 	return 0;
 }

@@ -1,0 +1,73 @@
+/* The replacement policies behind mm/replace.h, driven directly with frames
+ * nobody maps (so no accessed bit is ever set: the uses they see are the
+ * ones a test reports through page_referenced, a swap-cache hit). Each test
+ * needs its policy idle: the ktest boot runs the default policy (fifo). */
+#include "../../kernel/ktest.h"
+#include "../../mm/frame.h"
+#include "../../mm/replace.h"
+
+enum { NPAGES = 6 };
+
+static void get_pages(struct page **p, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = pa_to_page(frame_alloc(FRAME_USER));
+}
+
+/* drop: off the policy's lists (if still there) and back to the allocator. */
+static void drop(const struct replace_policy *pol, struct page **p, int n, struct page **gone, int ngone)
+{
+	for (int i = 0; i < n; i++) {
+		int picked = 0;
+		for (int j = 0; j < ngone; j++)
+			picked |= gone[j] == p[i];
+		if (!picked)
+			pol->page_removed(p[i]);
+		p[i]->flags &= ~(PG_active | PG_referenced);
+		frame_put(page_to_pa(p[i]));
+	}
+}
+
+KTEST(replace_clock_spares_a_used_page_once)
+{
+	const struct replace_policy *pol = &replace_clock;
+	struct page *p[3], *v[3];
+
+	KT_EQ(pol->nr_pages(), 0);
+	get_pages(p, 3);
+	for (int i = 0; i < 3; i++)
+		pol->page_added(p[i]);      /* ring: p0 p1 p2, the hand at p0 */
+	pol->page_referenced(p[0]);     /* used: the hand spares it, once */
+	for (int i = 0; i < 3; i++)
+		v[i] = pol->pick_victim();
+	KT_EQ(v[0], p[1]);
+	KT_EQ(v[1], p[2]);
+	KT_EQ(v[2], p[0]);
+	KT_EQ(pol->pick_victim(), NULL);
+	drop(pol, p, 3, v, 3);
+}
+
+KTEST(replace_lru2_keeps_pages_used_twice_through_a_scan)
+{
+	const struct replace_policy *pol = &replace_lru2;
+	struct page *p[NPAGES], *v[4];
+
+	KT_EQ(pol->nr_pages(), 0);
+	get_pages(p, NPAGES);
+	for (int i = 0; i < 2; i++) {   /* p0, p1: the hot set, used twice: active */
+		pol->page_added(p[i]);
+		pol->page_referenced(p[i]);
+		pol->page_referenced(p[i]);
+		KT_ASSERT(p[i]->flags & PG_active);
+	}
+	for (int i = 2; i < NPAGES; i++)   /* p2..p5: a scan, each used once */
+		pol->page_added(p[i]);
+	KT_EQ(pol->nr_pages(), NPAGES);
+	for (int i = 0; i < 4; i++)
+		v[i] = pol->pick_victim();
+	for (int i = 0; i < 4; i++)
+		KT_EQ(v[i], p[2 + i]);   /* the scan goes, in order; the hot set stays */
+	KT_EQ(pol->nr_pages(), 2);
+	drop(pol, p, NPAGES, v, 4);
+	KT_EQ(pol->nr_pages(), 0);
+}
