@@ -7,21 +7,24 @@
    build/bench/swap/ (sequential, random, a loop 10% larger than RAM, a
    working set that shifts, a hot set with a scan going by).
 3. For each policy (`swap_policy=` on the kernel command line) one boot runs
-   bench/swapreplay.c over every string, each in a fresh process, under
-   `-icount shift=0`; one more boot runs the `thrash` sweep (under lru2).
+   bench/swapreplay.c over every string, each in a fresh process (fault
+   counts do not depend on time: no -icount needed); one more boot replays
+   the random string under `-icount shift=0` for the cost of a major fault,
+   and one runs the `thrash` sweep (under lru2).
 4. tools/swapsim.py computes, for each string at the frame count that run
    held (its largest mincore-resident count), the major faults of MIN,
    exact LRU and the model of each kernel policy.
 
 The table puts the kernel's counted major faults (ru_majflt) beside the
-models; `insns/major` is the mean span, in guest instructions, of a touch
-that took a major fault (rdtsc under -icount counts instructions).
+models; the cost of a major fault is the mean span, in guest instructions,
+of a touch that took one (rdtsc under -icount counts instructions).
 Lower is better everywhere. Goals (issue 14): clock within 15% of LRU;
 lru2 within 10% of LRU and 1.5x MIN on `shift`; on `hotscan` the hot set
 survives the scan (lru2 below LRU).
 
 usage: bench/swap_compare.py [--mem 32M] [--swap 256M] [--policies fifo,clock,lru2] [--thrash-policy lru2]
        bench/swap_compare.py --offline FRAMES   (the models only, no boot)
+       bench/swap_compare.py --frames FRAMES    (no probe boot: a frame count measured before)
 """
 import argparse
 import os
@@ -40,9 +43,9 @@ KINDS = ("seq", "random", "loop", "shift", "hotscan")
 MODELS = ("min", "lru", "fifo", "clock", "lru2")
 
 
-def pagoda(args, prog, prog_args, policy, adds=(), timeout=1800):
-    cmd = [os.path.join(ROOT, "tools", "pagoda-run"), "--icount", "--mem", args.mem, "--swap", args.swap,
-           "--timeout", str(timeout), "--cmdline", "swap_policy=" + policy]
+def pagoda(args, prog, prog_args, policy, adds=(), timeout=3600, icount=False):
+    cmd = [os.path.join(ROOT, "tools", "pagoda-run"), "--mem", args.mem, "--swap", args.swap,
+           "--timeout", str(timeout), "--cmdline", "swap_policy=" + policy] + (["--icount"] if icount else [])
     for f in adds:
         cmd += ["--add", f]
     p = subprocess.run(cmd + [prog] + list(prog_args), capture_output=True, text=True, timeout=timeout + 60)
@@ -72,8 +75,9 @@ def record(frames):
     return paths
 
 
-def replay(args, policy, paths):
-    out, status = pagoda(args, REPLAY, ["/bin/" + os.path.basename(p) for p in paths], policy, adds=paths)
+def replay(args, policy, paths, icount=False):
+    out, status = pagoda(args, REPLAY, ["/bin/" + os.path.basename(p) for p in paths], policy, adds=paths,
+                         icount=icount)
     runs = {}
     for line in out.splitlines():
         if line.startswith("swapreplay: kind="):
@@ -115,13 +119,21 @@ def print_table(policies, runs, paths):
                                                      " ".join(cells), m["min"], m["lru"], "  ".join(rel)))
 
 
-def print_costs(policies, runs):
+def print_data(policies, runs):
     for p in policies:
-        spans = sum(int(r["major_insns"]) for r in runs[p].values())
-        timed = sum(int(r["major_timed"]) for r in runs[p].values())
         lost = [k for k, r in runs[p].items() if r["checked"] != "yes"]
-        print("%-6s insns/major %s over %d major faults; data %s" % (
-            p, spans // timed if timed else "?", timed, "LOST in " + ",".join(lost) if lost else "intact"))
+        print("%-6s data %s" % (p, "LOST in " + ",".join(lost) if lost else "intact in every string"))
+
+
+def print_cost(args, paths):
+    """Guest instructions per major fault: the random string under lru2 and -icount shift=0."""
+    runs, _, _ = replay(args, "lru2", [p for p in paths if p.endswith("random.ref")], icount=True)
+    r = runs.get("random")
+    if r and int(r["major_timed"]):
+        print("time per major fault: %d guest instructions (mean of %s faulting touches, random, lru2)"
+              % (int(r["major_insns"]) // int(r["major_timed"]), r["major_timed"]))
+    else:
+        print("time per major fault: no figure (%r)" % r)
 
 
 def offline(frames):
@@ -140,22 +152,25 @@ def main():
     ap.add_argument("--policies", default="fifo,clock,lru2")
     ap.add_argument("--thrash-policy", default="lru2")
     ap.add_argument("--offline", type=int, metavar="FRAMES")
+    ap.add_argument("--frames", type=int, help="skip the probe: strings for this many frames")
     args = ap.parse_args()
     if args.offline:
         offline(args.offline)
         return 0
     policies = args.policies.split(",")
-    frames = probe(args)
+    frames = args.frames or probe(args)
     print("bench-swap: --mem %s --swap %s; the probe held %d frames; strings recorded for %d in %s"
-          % (args.mem, args.swap, frames, frames, os.path.relpath(OUT, ROOT)))
+          % (args.mem, args.swap, frames, frames, os.path.relpath(OUT, ROOT)), flush=True)
     paths = record(frames)
     runs = {}
     for p in policies:
         runs[p], status, out = replay(args, p, paths)
+        print("\n".join(l for l in out.splitlines() if l.startswith("swapreplay:")), flush=True)
         if status != 0:
             print("bench-swap: %s: swapreplay exited %d:\n%s" % (p, status, out[-1500:]))
     print_table(policies, runs, paths)
-    print_costs(policies, runs)
+    print_data(policies, runs)
+    print_cost(args, paths)
     sweep = thrash(args, args.thrash_policy)
     print("thrash sweep, swap_policy=%s:" % args.thrash_policy)
     print("\n".join("  " + l for l in sweep) or "  (no output)")
