@@ -1136,6 +1136,7 @@ SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfc
           "labs_complete": suite_labs_complete, "ext2_fuzz": suite_ext2_fuzz, "hostile": suite_hostile,
           "hostile_long": suite_hostile_long}
 NOT_BY_DEFAULT = ("labs_complete",   # make test-labs
+                  "swap",            # python3 tests/run.py swap: on by default once swap_exec is steady
                   "ext2_fuzz",       # make test-hostile
                   "hostile_long")
 

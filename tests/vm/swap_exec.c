@@ -12,6 +12,8 @@
 
 enum { PARENT_MIB = 64, CHILD_MIB = 24, EXECS = 4 };
 
+static int first_failure;   /* the wait status of the first child that did not exit 0 */
+
 static int child_role(void)
 {
 	size_t pages = (size_t)CHILD_MIB * MIB / PAGE;
@@ -28,9 +30,11 @@ static int exec_child(const char *self)
 	if (pid == 0) {
 		char *argv[] = { (char *)self, "child", NULL };
 		execv(self, argv);
-		_exit(127);
+		_exit(100 + errno);   /* which error, for the failure line */
 	}
 	int st = reap(pid);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		first_failure = first_failure ? first_failure : st;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
@@ -45,7 +49,10 @@ int main(int argc, char **argv)
 	pattern_fill_pages(p, 0, pages, 1);
 	for (int i = 0; i < EXECS; i++)
 		ok += exec_child(argv[0]);
-	say("execs_under_pressure", "%d of %d exited 0", ok, EXECS);
+	if (ok == EXECS)
+		say("execs_under_pressure", "%d of %d exited 0", ok, EXECS);
+	else   /* exit 100 + errno: execv failed; 1: the child's pattern was wrong */
+		say("execs_under_pressure", "%d of %d exited 0 (first failure: %s)", ok, EXECS, status_str(first_failure));
 	say("parent_area_intact", "%zu wrong words", pattern_check_pages(p, 0, pages, 1));
 	return 0;
 }
