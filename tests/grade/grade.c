@@ -148,6 +148,22 @@ int pt_entry(pid_t pid, uintptr_t va, uintptr_t *pa, char flags[8])
 	return -1;
 }
 
+/* The frame the kernel itself maps at va (/proc/PID/pagemap, read through
+ * mm/pagemap.c and the kernel's own walker, not the lab's): 0 when absent. */
+uintptr_t pagemap_frame(pid_t pid, uintptr_t va)
+{
+	char path[64];
+	uint64_t e = 0;
+	int fd = open(proc_path(path, pid, "pagemap"), O_RDONLY);
+	if (fd < 0)
+		return 0;
+	ssize_t n = pread(fd, &e, sizeof e, (off_t)(va / 4096 * 8));
+	close(fd);
+	if (n != (ssize_t)sizeof e || !(e >> 63))
+		return 0;
+	return (uintptr_t)(e & ((1ull << 55) - 1)) * 4096;
+}
+
 int pt_lines(pid_t pid, uintptr_t lo, uintptr_t hi)
 {
 	char *text = pagetable_text(pid);

@@ -51,6 +51,7 @@ int area_perms(uintptr_t addr, char perms[5]);   /* "rw-p" of the area holding a
 /* /proc/PID/pagetable's line for va: its frame and flag letters. 0, or -1
  * when no line covers va. */
 int pt_entry(pid_t pid, uintptr_t va, uintptr_t *pa, char flags[8]);
+uintptr_t pagemap_frame(pid_t pid, uintptr_t va);   /* the kernel's frame at va (pagemap); 0: none */
 int pt_lines(pid_t pid, uintptr_t lo, uintptr_t hi);   /* 4 KiB lines in [lo, hi) */
 
 void *map_anon(size_t len);        /* private read-write anonymous, or exits */

@@ -94,6 +94,11 @@ static int translate(void)
 	EXPECT(pt_entry(0, (uintptr_t)shared, &parent_pa, flags) == 0, "expected a line for the shared page");
 	EXPECT(pt_entry(0, (uintptr_t)private_page, &parent_private_pa, flags) == 0, "expected a line for the page");
 	EXPECT(parent_pa % PAGE == 0 && parent_pa != 0, "expected a page-aligned frame, seen %lx", parent_pa);
+	EXPECT(parent_pa == pagemap_frame(0, (uintptr_t)shared), "expected the frame the kernel maps (pagemap) %lx, seen %lx",
+	       pagemap_frame(0, (uintptr_t)shared), parent_pa);
+	EXPECT(parent_private_pa == pagemap_frame(0, (uintptr_t)private_page),
+	       "expected the private page's frame the kernel maps (pagemap) %lx, seen %lx",
+	       pagemap_frame(0, (uintptr_t)private_page), parent_private_pa);
 	int st = in_child(child_translates, NULL);
 	EXPECT(st == 0, "expected the child's translations to agree, seen status %d", st);
 	munmap(shared, PAGE);
