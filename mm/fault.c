@@ -135,8 +135,9 @@ static enum fault_result do_anonymous_page(struct mm *mm, struct vma *v, struct 
 
 /* ---- file pages (CS:APP 9.8: an area backed by a regular file) ---- */
 
-/* A private copy of file bytes [page, stop) with zeros after: the page
- * where an ELF segment's file part ends and its bss begins. */
+/* A private copy of the page's file bytes, zeros after the end of the
+ * area's file part: the page where an ELF segment's file part ends and its
+ * bss begins (any other page is copied whole). */
 static enum fault_result file_edge_page(struct mm *mm, struct vma *v, struct fault *f, paddr_t cached,
 					uintptr_t page)
 {
@@ -145,13 +146,14 @@ static enum fault_result file_edge_page(struct mm *mm, struct vma *v, struct fau
 		frame_put(cached);
 		return done(f, FAULT_OOM, "out of memory for a file page");
 	}
-	memcpy(pa_to_kva(pa), pa_to_kva(cached), v->file_end - page);
+	memcpy(pa_to_kva(pa), pa_to_kva(cached), v->file_end - page < PAGE_SIZE ? v->file_end - page : PAGE_SIZE);
 	frame_put(cached);
 	count(&mm->stat.file_fills, &vm_global.file_fills);
 	enum fault_result r = map_anon_frame(mm, f, pa, new_page_flags(v, private_flags(v), f));
 	return r == FAULT_HANDLED ? done(f, r, "file page: private copy up to the end of the segment's file part") : r;
 }
 
+/* LAB mmap: BEGIN */
 /* A write to a private file page not yet mapped: copy the cached frame. */
 static enum fault_result file_private_copy(struct mm *mm, struct vma *v, struct fault *f, paddr_t cached)
 {
@@ -187,6 +189,7 @@ static enum fault_result file_cached_page(struct mm *mm, struct vma *v, struct f
 	enum fault_result r = map_new_frame(mm, f, pa, flags);
 	return r == FAULT_HANDLED ? done(f, r, cache_case(hit, v->vm_file->f_inode->i_mapping)) : r;
 }
+/* LAB mmap: END */
 
 /* A page of an ELF segment wholly past its file bytes (bss): zeros. */
 static enum fault_result file_bss_page(struct mm *mm, struct vma *v, struct fault *f)
@@ -199,6 +202,7 @@ static enum fault_result file_bss_page(struct mm *mm, struct vma *v, struct faul
 	return r == FAULT_HANDLED ? done(f, r, "file page past the segment's file bytes (bss): zeroed") : r;
 }
 
+/* LAB mmap: BEGIN */
 /* Linux's fault-around (fault_around_bytes = 64 KiB): a read fault in a
  * mapped file also maps the pages of its aligned 16-page window (within the
  * area and the page table) that are cached already, read-only, without
@@ -250,6 +254,28 @@ static enum fault_result do_file_page(struct mm *mm, struct vma *v, struct fault
 		fault_around(mm, v, page);
 	return file_cached_page(mm, v, f, pa, hit);
 }
+/* LAB mmap: END */
+/* LAB mmap: STUB
+// Lab mmap: this fallback gives every fault in a file area a private copy of
+// the page's bytes, so programs load and run; but no two mappings of a file
+// share a frame, a MAP_SHARED write never reaches the file, a MAP_PRIVATE
+// page never sees the file change, and nothing raises SIGBUS. Replace it:
+// map the page cache's frame itself (file_cached_page), copy it only when a
+// private mapping writes (file_private_copy), SIGBUS past the end of the file.
+static enum fault_result do_file_page(struct mm *mm, struct vma *v, struct fault *f)
+{
+	uintptr_t page = page_round_down(f->addr);
+	if (page >= v->file_end)
+		return file_bss_page(mm, v, f);
+	struct inode *inode = v->vm_file->f_inode;
+	bool hit;
+	int err = 0;
+	paddr_t cached = filemap_get_page(inode->i_mapping, vma_file_offset(v, page) >> PAGE_SHIFT, &hit, &err);
+	if (!cached)
+		return done(f, err == -ENOMEM ? FAULT_OOM : FAULT_SIGBUS, "file page: read failed");
+	return file_edge_page(mm, v, f, cached, page);
+}
+*/
 
 /* CS:APP 9.8.1: a shared object: every sharer maps the same frame. */
 static enum fault_result do_shared_page(struct mm *mm, struct vma *v, struct fault *f)
@@ -265,6 +291,7 @@ static enum fault_result do_shared_page(struct mm *mm, struct vma *v, struct fau
 	return r == FAULT_HANDLED ? done(f, r, "shared page") : r;
 }
 
+/* LAB mmap: BEGIN */
 /* A write to a page-cache frame mapped read-only: through a shared
  * mapping the page becomes dirty and writable (write-back will store it);
  * through a private one the writer gets its own copy, always (the cache
@@ -289,6 +316,17 @@ static enum fault_result do_file_write(struct mm *mm, struct vma *v, struct faul
 	f->frame = copy;
 	return done(f, FAULT_HANDLED, "copy-on-write: copy of a cached file page");
 }
+/* LAB mmap: END */
+/* LAB mmap: STUB
+static enum fault_result do_file_write(struct mm *mm, struct vma *v, struct fault *f, pte_t *pte)
+{
+	// Lab mmap: a write to a page-cache frame mapped read-only. Through a
+	// MAP_SHARED mapping the page becomes dirty (set_page_dirty) and
+	// writable; through a MAP_PRIVATE one the writer gets its own copy.
+	(void)mm, (void)v, (void)pte;
+	return done(f, FAULT_SIGBUS, "lab mmap: do_file_write is not written yet");
+}
+*/
 
 /* CS:APP 9.8.2: write to a private copy-on-write page. */
 /* LAB cow: BEGIN */

@@ -663,50 +663,32 @@ def fault_log_checks(t):
 
 def suite_shell(t):
     """Boot to the shell, type at it through the serial port, read the screen."""
-    import select
     start = time.monotonic()
-    proc = subprocess.Popen(pq.qemu_command(ISO, "quiet"), stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    seen = ""
-
-    def wait_for(text, timeout=120):   # a bound for a hang, not a speed test
-        nonlocal seen
-        end = time.monotonic() + timeout
-        while text not in seen and time.monotonic() < end:
-            if select.select([proc.stdout], [], [], 0.5)[0]:
-                seen += os.read(proc.stdout.fileno(), 65536).decode("utf-8", "replace")
-        return text in seen
-
-    def type_line(line):
-        for ch in line + "\r":
-            proc.stdin.write(ch.encode())
-            proc.stdin.flush()
-            time.sleep(0.01)
-
+    con = pq.Console(pq.qemu_command(ISO, "quiet"))
     try:
-        t.record(wait_for("pagoda$ "), "shell/prompt", "no prompt; got %r" % seen[-300:])
+        t.record(con.wait_for("pagoda$ "), "shell/prompt", "no prompt; got %r" % con.seen[-300:])
         print("timing: QEMU start to shell prompt %.2f s" % (time.monotonic() - start))
-        seen = ""
-        type_line("ls")   # /bin: the shell, tools and demos; the tests are in /test
-        t.record(wait_for("vmstat") and wait_for("pagoda$ ") and "demo_lazy" in seen and "runner" not in seen
-                 and "mprotect_merge" not in seen, "shell/ls_lists_bin_without_tests", seen[-300:])
-        seen = ""
-        type_line("ls /test")
-        t.record(wait_for("runner") and wait_for("pagoda$ ") and "mprotect_merge" in seen and "vmstat" not in seen,
-                 "shell/ls_test_lists_tests", seen[-300:])
-        seen = ""
-        type_line("crash bogux\x7fs")   # a typo fixed with backspace (DEL): runs "crash bogus"
-        t.record(wait_for("[exit 2]"), "shell/runs_program_with_backspace", seen[-300:])
-        type_line("crash null_read")
-        t.record(wait_for("[killed by SIGSEGV]"), "shell/reports_killing_signal", seen[-300:])
-        t.record("likely a NULL pointer dereference" in seen, "shell/kernel_diagnostic_line", seen[-300:])
-        type_line("help")
-        t.record(wait_for("ls"), "shell/help", seen[-300:])
+        con.seen = ""
+        con.type_line("ls")   # /bin: the shell, tools and demos; the tests are in /test
+        t.record(con.wait_for("vmstat") and con.wait_for("pagoda$ ") and "demo_lazy" in con.seen
+                 and "runner" not in con.seen and "mprotect_merge" not in con.seen,
+                 "shell/ls_lists_bin_without_tests", con.seen[-300:])
+        con.seen = ""
+        con.type_line("ls /test")
+        t.record(con.wait_for("runner") and con.wait_for("pagoda$ ") and "mprotect_merge" in con.seen
+                 and "vmstat" not in con.seen, "shell/ls_test_lists_tests", con.seen[-300:])
+        con.seen = ""
+        con.type_line("crash bogux\x7fs")   # a typo fixed with backspace (DEL): runs "crash bogus"
+        t.record(con.wait_for("[exit 2]"), "shell/runs_program_with_backspace", con.seen[-300:])
+        con.type_line("crash null_read")
+        t.record(con.wait_for("[killed by SIGSEGV]"), "shell/reports_killing_signal", con.seen[-300:])
+        t.record("likely a NULL pointer dereference" in con.seen, "shell/kernel_diagnostic_line", con.seen[-300:])
+        con.type_line("help")
+        t.record(con.wait_for("ls"), "shell/help", con.seen[-300:])
     finally:
-        proc.kill()
-        proc.wait()
+        con.close()
     with open(log_path("shell"), "w") as f:
-        f.write(seen)
+        f.write(con.seen)
 
 
 def suite_tools(t):

@@ -36,6 +36,7 @@ LABS = [
     ("lazy", "Demand-zero paging", "9.3, 9.8"),
     ("cow", "Copy-on-write fork", "9.8.2"),
     ("mprotect", "Protection changes, area split and merge", "9.5, 9.8.4"),
+    ("mmap", "File mappings on the page cache, shared and private", "9.8"),
     ("malloc", "The malloc lab inside Pagoda", "9.9"),
     ("gc", "Mark and sweep", "9.10"),
     ("membugs", "The debug allocator's detectors", "9.11"),

@@ -16,16 +16,22 @@ make test (quick: two builds, three boots, 3-5 minutes on a busy machine):
 every handout is cut and checked for traces; the full tree runs every case
 but the malloc lab's in one boot; two trees are built, each with one group
 of labs stubbed and the other group's known-wrong variants applied:
-{lazy, mprotect, membugs} stubbed with cow-eager-copy and gc-no-transitive,
-{pgtbl, cow, gc} stubbed with mprotect-flags-only. In
+{lazy, mprotect, membugs} stubbed with cow-eager-copy, gc-no-transitive and
+pgtbl-flags-in-frame, {pgtbl, cow, mmap, gc} stubbed with mprotect-flags-only
+and membugs-aligned-canary. In
 each, the stubbed labs' tests behave as their HANDOUT column says, the
 variants are rejected, and the remaining labs' tests pass. The malloc lab's
 cases take minutes under TCG and read only lib/mm.c, cow-never-reuse needs
-cow whole, and lazy-whole-area with a stubbed gc exhausts memory: they are
-left to make test-labs, which builds every
-handout on its own, runs the malloc lab too, and tries every variant alone.
+cow whole, lazy-whole-area with a stubbed gc exhausts memory, and
+mmap-private-writes-through writes into the page cache of the programs
+themselves (their data segments are private file mappings): they are left to
+make test-labs, which builds every handout on its own, runs the malloc lab
+too, starts each handout with `make run` to the shell, tries every variant
+alone, and grades two mklab handouts with tools/grade --student (untouched:
+low; filled in with the solution: full marks).
 """
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -39,8 +45,8 @@ SLOW_LAB = "malloc"
 # (labs stubbed, variants applied) per tree of the quick proof
 # (lazy-whole-area is not combined with a stubbed gc, whose heap only grows:
 # together they exhaust memory; it runs alone in make test-labs.)
-GROUPS = [(("lazy", "mprotect", "membugs"), ("cow-eager-copy", "gc-no-transitive")),
-          (("pgtbl", "cow", "gc"), ("mprotect-flags-only",))]
+GROUPS = [(("lazy", "mprotect", "membugs"), ("cow-eager-copy", "gc-no-transitive", "pgtbl-flags-in-frame")),
+          (("pgtbl", "cow", "mmap", "gc"), ("mprotect-flags-only", "membugs-aligned-canary"))]
 
 
 def grade_module():
@@ -80,7 +86,8 @@ def boot_all(grade, tree, tests, name):
     iso = os.path.join(tree, "build", "pagoda.iso")
     cases = " ".join(t.name for t in tests)
     b = pq.boot(iso, "quiet init=/test/grade " + cases, timeout=120 + sum(min(t.timeout, 30) for t in tests),
-                log_path=os.path.join(ROOT, "build", "test-logs", "labs-" + name + ".log"))
+                log_path=os.path.join(ROOT, "build", "test-logs", "labs-" + name + ".log"),
+                disks=grade.fresh_disks(tests, "labs-" + name))
     return {t.name: grade.judge(t, b.log, b) for t in tests}
 
 
@@ -123,8 +130,25 @@ def check_rejected(record, tests, seen, variants):
         print("labs: variant %s rejected by %s" % (vname, ", ".join(caught) or "nothing"))
 
 
-def one_tree(grade, record, tests, stubbed, variants):
-    """Build and boot a tree with `stubbed` labs cut and `variants` applied."""
+def make_run_reaches_shell(record, tree, name):
+    """`make run` in the tree, as a student types it: the shell's prompt
+    comes, and a command typed at it runs (demo_lazy prints its counts)."""
+    con = pq.Console(["make", "-s", "run"], cwd=tree)
+    try:
+        ok = con.wait_for("pagoda$ ", timeout=300)
+        if ok:
+            con.seen = ""
+            con.type_line("demo_lazy")
+            ok = con.wait_for("first touches") and con.wait_for("pagoda$ ")
+    finally:
+        con.close()
+    record(ok, "labs/%s/make_run_reaches_shell" % name,
+           "expected the prompt and demo_lazy's counts, seen %r" % con.seen[-300:])
+
+
+def one_tree(grade, record, tests, stubbed, variants, shell=False):
+    """Build and boot a tree with `stubbed` labs cut and `variants` applied
+    (with shell, also `make run` it to the shell)."""
     t0 = time.monotonic()
     name = "+".join(["-".join(("stub",) + tuple(stubbed))] + [os.path.basename(p)[:-len(".variant")]
                                                               for p in variants.values()])
@@ -136,6 +160,8 @@ def one_tree(grade, record, tests, stubbed, variants):
         seen = boot_all(grade, tree, mine, name)
         check_stubbed(record, name, mine, seen, set(stubbed), set(variants))
         check_rejected(record, mine, seen, variants)
+        if shell:
+            make_run_reaches_shell(record, tree, name)
     shutil.rmtree(tree)
     print("timing: labs: %s built and booted: %.0f s" % (name, time.monotonic() - t0))
 
@@ -165,4 +191,63 @@ def prove(record, complete=False):
     else:
         plan = GROUPS
     for stubbed, wrong in plan:
-        one_tree(grade, record, tests, stubbed, {lab_of[n]: by_name[n] for n in wrong})
+        one_tree(grade, record, tests, stubbed, {lab_of[n]: by_name[n] for n in wrong}, shell=complete and not wrong)
+    if complete:
+        for lab in STUDENT_LABS:
+            student_trees(record, tests, lab)
+
+
+# ---- grading a student's tree (tools/grade --student) -------------------------
+#
+# As an instructor would: tools/mklab cuts the handout; graded untouched, it
+# must score no more than its tests marked `pass`; with the lab's files put
+# back as the solution has them (the student "did" the lab), full marks.
+
+STUDENT_LABS = ("cow", "mmap")
+
+
+def cut_with_build(lab, tree):
+    """tools/mklab LAB TREE, then this tree's build/ with the time stamps of
+    the files the cut left unchanged, so only the stubbed code recompiles."""
+    subprocess.run([os.path.join(ROOT, "tools", "mklab"), lab, tree], check=True, stdout=subprocess.DEVNULL)
+    for f in labkit.tracked_files(ROOT):
+        mine, theirs = os.path.join(ROOT, f), os.path.join(tree, f)
+        if os.path.isfile(theirs) and open(mine, "rb").read() == open(theirs, "rb").read():
+            shutil.copystat(mine, theirs)
+    copy_build(tree)
+
+
+def fill_in(lab, tree):
+    """Write the solution of `lab` into the handout's files, as a student's."""
+    for f, pieces in labkit.marked_files(ROOT).items():
+        if any(p[0] == "region" and lab in p[1] for p in pieces):
+            with open(os.path.join(tree, f), "w") as fh:
+                fh.write(labkit.cut_text(pieces, set()))
+
+
+def grade_student(tree, lab, name):
+    """(score, total) from tools/grade --student TREE --lab LAB --one-boot."""
+    log = os.path.join(WORK, name + ".grade.log")
+    with open(log, "w") as f:
+        subprocess.run([os.path.join(ROOT, "tools", "grade"), "--student", tree, "--lab", lab, "--one-boot"],
+                       cwd=ROOT, stdout=f, stderr=subprocess.STDOUT)
+    m = re.search(r"^Score: (\d+)/(\d+)", open(log).read(), re.M)
+    return (int(m.group(1)), int(m.group(2))) if m else (None, None)
+
+
+def student_trees(record, tests, lab):
+    t0 = time.monotonic()
+    tree = os.path.join(WORK, "student-" + lab)
+    cut_with_build(lab, tree)
+    passing = sum(t.points for t in tests if t.lab == lab and t.handout == "pass")
+    score, total = grade_student(tree, lab, "student-%s-untouched" % lab)
+    record(score is not None and score <= passing, "labs/student/%s/untouched_handout_scores_low" % lab,
+           "expected at most %d points (the tests that pass in the handout), seen %s of %s" % (passing, score, total))
+    print("labs: --student: untouched %s handout: %s/%s" % (lab, score, total))
+    fill_in(lab, tree)
+    score, total = grade_student(tree, lab, "student-%s-solved" % lab)
+    record(score is not None and score == total, "labs/student/%s/solved_handout_full_marks" % lab,
+           "expected full marks, seen %s of %s; see %s" % (score, total, os.path.join(WORK, "student-%s-solved.grade.log" % lab)))
+    print("labs: --student: solved %s handout: %s/%s" % (lab, score, total))
+    shutil.rmtree(tree)
+    print("timing: labs: --student %s, untouched and solved: %.0f s" % (lab, time.monotonic() - t0))

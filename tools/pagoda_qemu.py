@@ -99,3 +99,37 @@ def boot(iso, cmdline, timeout=60, log_path=None, echo=None, **kw):
         with open(log_path, "w") as f:
             f.write(result.log)
     return result
+
+
+class Console:
+    """A running Pagoda whose serial console is this process's pipe: `cmd` is
+    QEMU (qemu_command) or `make run` itself. wait_for reads until a text
+    appears (the timeout bounds a hang; it is not a speed test); type_line
+    types one line as a person would, a character at a time."""
+
+    def __init__(self, cmd, cwd=None):
+        self.proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.seen = ""
+
+    def wait_for(self, text, timeout=120):
+        end = time.monotonic() + timeout
+        while text not in self.seen and time.monotonic() < end and self.proc.poll() is None:
+            if select.select([self.proc.stdout], [], [], 0.5)[0]:
+                self.seen += os.read(self.proc.stdout.fileno(), 65536).decode("utf-8", "replace")
+        return text in self.seen
+
+    def type_line(self, line):
+        for ch in line + "\r":
+            self.proc.stdin.write(ch.encode())
+            self.proc.stdin.flush()
+            time.sleep(0.01)
+
+    def close(self):
+        """End the whole process group (make run's QEMU too)."""
+        try:
+            os.killpg(self.proc.pid, 9)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+

@@ -58,7 +58,8 @@ static long field(const char *path, const char *name)
 	return -1;
 }
 
-long free_frames(void) { return field("/proc/vmstat", "pagoda_free_frames"); }
+long vmstat(const char *name) { return field("/proc/vmstat", name); }
+long free_frames(void) { return vmstat("pagoda_free_frames"); }
 
 long user_frames(void)
 {

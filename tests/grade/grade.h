@@ -38,6 +38,7 @@ struct grade_case {
 		}                                          \
 	} while (0)
 
+long vmstat(const char *name);     /* a /proc/vmstat counter; -1: none */
 long free_frames(void);            /* /proc/vmstat pagoda_free_frames */
 long user_frames(void);            /* pagoda_user_frames + pagoda_pagetable_frames -
 				    * pagoda_pagecache_frames: what processes hold (the
