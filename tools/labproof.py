@@ -16,16 +16,14 @@ make test (quick: two builds, three boots, 3-5 minutes on a busy machine):
 every handout is cut and checked for traces; the full tree runs every case
 but the malloc lab's in one boot; two trees are built, each with one group
 of labs stubbed and the other group's known-wrong variants applied:
-{lazy, mprotect, membugs} stubbed with cow-eager-copy, gc-no-transitive and
-pgtbl-flags-in-frame, {pgtbl, cow, mmap, gc} stubbed with mprotect-flags-only
-and membugs-aligned-canary. In
+{lazy, mprotect, membugs} stubbed with cow-eager-copy, gc-no-transitive,
+pgtbl-flags-in-frame and mmap-private-writes-through, {pgtbl, cow, mmap, gc}
+stubbed with mprotect-flags-only and membugs-aligned-canary. In
 each, the stubbed labs' tests behave as their HANDOUT column says, the
 variants are rejected, and the remaining labs' tests pass. The malloc lab's
 cases take minutes under TCG and read only lib/mm.c, cow-never-reuse needs
-cow whole, lazy-whole-area with a stubbed gc exhausts memory, and
-mmap-private-writes-through writes into the page cache of the programs
-themselves (their data segments are private file mappings): they are left to
-make test-labs, which builds every handout on its own, runs the malloc lab
+cow whole, and lazy-whole-area with a stubbed gc exhausts memory: they are
+left to make test-labs, which builds every handout on its own, runs the malloc lab
 too, starts each handout with `make run` to the shell, tries every variant
 alone, and grades two mklab handouts with tools/grade --student (untouched:
 low; filled in with the solution: full marks).
@@ -45,7 +43,8 @@ SLOW_LAB = "malloc"
 # (labs stubbed, variants applied) per tree of the quick proof
 # (lazy-whole-area is not combined with a stubbed gc, whose heap only grows:
 # together they exhaust memory; it runs alone in make test-labs.)
-GROUPS = [(("lazy", "mprotect", "membugs"), ("cow-eager-copy", "gc-no-transitive", "pgtbl-flags-in-frame")),
+GROUPS = [(("lazy", "mprotect", "membugs"), ("cow-eager-copy", "gc-no-transitive", "pgtbl-flags-in-frame",
+                                              "mmap-private-writes-through")),
           (("pgtbl", "cow", "mmap", "gc"), ("mprotect-flags-only", "membugs-aligned-canary"))]
 
 
