@@ -322,8 +322,9 @@ static enum fault_result do_file_write(struct mm *mm, struct vma *v, struct faul
 {
 	// Lab mmap: a write to a page-cache frame mapped read-only. Through a
 	// MAP_SHARED mapping the page becomes dirty (set_page_dirty) and
-	// writable; through a MAP_PRIVATE one the writer gets its own copy.
-	(void)mm, (void)v, (void)pte;
+	// writable; through a MAP_PRIVATE one the writer gets its own copy
+	// (remap_anon_copy puts a copy in place of the cached frame).
+	(void)mm, (void)v, (void)pte, (void)remap_anon_copy;
 	return done(f, FAULT_SIGBUS, "lab mmap: do_file_write is not written yet");
 }
 */
