@@ -203,7 +203,7 @@ test-hostile: all | setup
 	python3 tests/run.py ext2_fuzz hostile_long
 
 # ---- benchmarks (bench/README.md) --------------------------------------------
-$(BUILD)/bench/vmcost: bench/vmcost.c bench/icount.h | setup
+$(BUILD)/bench/vmcost: bench/vmcost.c bench/vmops.h bench/icount.h | setup
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
 
@@ -211,6 +211,15 @@ $(BUILD)/bench/vmcost: bench/vmcost.c bench/icount.h | setup
 bench-vm: all $(BUILD)/bench/vmcost
 	@tools/setup.sh --bench
 	python3 bench/vmcost_compare.py
+
+$(BUILD)/bench/vmscale: bench/vmscale.c bench/vmops.h bench/icount.h | setup
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
+
+.PHONY: bench-scale
+bench-scale: all $(BUILD)/bench/vmscale
+	@tools/setup.sh --bench
+	python3 bench/vmscale_compare.py
 
 $(BUILD)/bench/kprof_op: bench/kprof_op.c | setup
 	@mkdir -p $(dir $@)

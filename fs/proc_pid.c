@@ -84,8 +84,9 @@ static void gen_pid_status(struct text *t, const struct proc *p)
 	proc_emit(t, "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t", NFILE_PER_PROC);
 	for (int i = 0; i < p->ngroups; i++)
 		proc_emit(t, "%u ", p->groups[i]);
-	proc_emit(t, "\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmRSS:\t%8lu kB\nThreads:\t1\n", vsize_bytes(p) >> 10,
-		  p->mm ? mm_locked_pages(p->mm) * 4 : 0, rss_pages(p) * 4);
+	proc_emit(t, "\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmRSS:\t%8lu kB\nVmPTE:\t%8lu kB\nThreads:\t1\n",
+		  vsize_bytes(p) >> 10, p->mm ? mm_locked_pages(p->mm) * 4 : 0, rss_pages(p) * 4,
+		  p->mm ? mm_table_pages(p->mm) * 4 : 0);
 	proc_emit(t, "SigPnd:\t%016lx\nShdPnd:\t0000000000000000\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
 		  p->sigpending, p->sigmask, sig_ignored_set(p), sig_caught_set(p));
 }

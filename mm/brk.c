@@ -33,6 +33,7 @@ static bool grow_heap(struct mm *mm, uintptr_t oldbrk, uintptr_t newbrk)
 	if (heap && heap->kind == VMA_HEAP && heap->vm_end == oldbrk &&
 	    (heap->vm_flags & ~(VM_MAYWRITE | VM_ACCOUNT)) == (VM_READ | VM_WRITE)) {
 		heap->vm_end = newbrk;
+		vma_gap_update(mm, heap->next);
 		return true;
 	}
 	struct vma *v = vma_alloc(oldbrk, newbrk, VM_READ | VM_WRITE, VMA_HEAP);

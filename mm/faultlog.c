@@ -16,7 +16,9 @@
  * streamed (faultlog=serial; tools/pagoda-run --faultlog turns it into JSON).
  *
  * Always true: first <= next, next - first <= FAULTLOG_SIZE; an event's
- * strings are copies (the area or process may be gone when it is read).
+ * strings are copies or constants (the area or process may be gone when it
+ * is read); only a file area's name is formatted when a fault is recorded,
+ * the rest when an event is read or traced.
  * Lock: faultlog_lock (a leaf: nothing is taken while holding it).
  */
 #include "faultlog.h"
@@ -38,8 +40,9 @@ struct fault_event {
 	bool grew_stack;
 	enum fault_result result;
 	uintptr_t vm_start, vm_end;   /* 0, 0: no area */
-	char prot[5];            /* "rw-p" */
-	char backing[72];        /* anon, heap, stack, shared-anon, file:PATH@OFF, elf:PATH@OFF */
+	uint64_t vm_flags;       /* the area's VM_READ ... VM_SHARED, printed "rw-p" */
+	const char *kind;        /* anon, heap, stack, shared-anon, none: a string constant; or */
+	char backing[72];        /* when kind is NULL: file:PATH@OFF, elf:PATH@OFF */
 	const char *case_name;   /* a string constant of mm/ */
 	uint64_t pfn;            /* the frame now mapped (0: none) */
 	uint32_t refcount;
@@ -62,27 +65,28 @@ void faultlog_configure(const char *trace, bool to_serial)
 		trace_all = true;
 }
 
+/* Only a file area's name is formatted now (the file may be gone when the
+ * event is read); the rest is kept raw and printed when read: a fault pays
+ * for no formatting. */
 static void describe_area(struct fault_event *ev, const struct vma *v, const struct mm *mm)
 {
 	ev->vm_start = v->vm_start;
 	ev->vm_end = v->vm_end;
-	snprintf(ev->prot, sizeof ev->prot, "%c%c%c%c", v->vm_flags & VM_READ ? 'r' : '-',
-	         v->vm_flags & VM_WRITE ? 'w' : '-', v->vm_flags & VM_EXEC ? 'x' : '-',
-	         v->vm_flags & VM_SHARED ? 's' : 'p');
+	ev->vm_flags = v->vm_flags;
+	if (v->kind != VMA_FILE) {
+		ev->kind = v->kind == VMA_HEAP ? "heap" : v->kind == VMA_STACK ? "stack" : v->shm ? "shared-anon" : "anon";
+		return;
+	}
 	char path[64];
-	if (v->kind == VMA_FILE && file_path_name(v->vm_file, path, sizeof path) < 0)
+	if (file_path_name(v->vm_file, path, sizeof path) < 0)
 		strlcpy(path, "?", sizeof path);
-	if (v->kind == VMA_FILE)
-		snprintf(ev->backing, sizeof ev->backing, "%s:%s@0x%lx", v->vm_file == mm->exe_file ? "elf" : "file",
-		         path, vma_file_offset(v, page_round_down(ev->addr)));
-	else
-		strlcpy(ev->backing, v->kind == VMA_HEAP ? "heap" : v->kind == VMA_STACK ? "stack"
-		                     : v->shm ? "shared-anon" : "anon", sizeof ev->backing);
+	ev->kind = NULL;
+	snprintf(ev->backing, sizeof ev->backing, "%s:%s@0x%lx", v->vm_file == mm->exe_file ? "elf" : "file", path,
+	         vma_file_offset(v, page_round_down(ev->addr)));
 }
 
 static void fill_event(struct fault_event *ev, const struct fault *f, enum fault_result r)
 {
-	memset(ev, 0, sizeof *ev);
 	ev->pid = f->pid;
 	strlcpy(ev->comm, f->comm ? f->comm : "?", sizeof ev->comm);
 	ev->addr = f->addr;
@@ -92,14 +96,27 @@ static void fill_event(struct fault_event *ev, const struct fault *f, enum fault
 	ev->grew_stack = f->grew_stack;
 	ev->result = r;
 	ev->case_name = f->case_name;
+	ev->vm_start = ev->vm_end = ev->vm_flags = 0;
+	ev->kind = "none";
 	if (f->vma)
 		describe_area(ev, f->vma, f->mm);
-	else
-		strlcpy(ev->backing, "none", sizeof ev->backing);
-	if (f->frame) {
-		ev->pfn = f->frame >> PAGE_SHIFT;
-		ev->refcount = pa_to_page(f->frame)->refcount;
-	}
+	ev->pfn = f->frame >> PAGE_SHIFT;
+	ev->refcount = f->frame ? pa_to_page(f->frame)->refcount : 0;
+}
+
+/* The area's permissions as maps prints them: "rw-p". */
+static void prot_name(const struct fault_event *ev, char prot[5])
+{
+	prot[0] = ev->vm_flags & VM_READ ? 'r' : '-';
+	prot[1] = ev->vm_flags & VM_WRITE ? 'w' : '-';
+	prot[2] = ev->vm_flags & VM_EXEC ? 'x' : '-';
+	prot[3] = ev->vm_flags & VM_SHARED ? 's' : 'p';
+	prot[4] = 0;
+}
+
+static const char *backing_name(const struct fault_event *ev)
+{
+	return ev->kind ? ev->kind : ev->backing;
 }
 
 static const char *access_name(uint32_t error)
@@ -121,12 +138,14 @@ static const char *result_name(enum fault_result r)
 /* The machine-readable line: /proc/faultlog and COM2. */
 static void format_event(const struct fault_event *ev, char *buf, size_t len)
 {
+	char prot[5];
+	prot_name(ev, prot);
 	snprintf(buf, len,
 	         "seq=%lu pid=%d comm=%s addr=0x%lx rip=0x%lx access=%s mode=%s present=%d area=0x%lx-0x%lx "
 	         "prot=%s backing=%s result=%s stack_grew=%d pfn=0x%lx ref=%u case=%s",
 	         ev->seq, ev->pid, ev->comm, ev->addr, ev->rip, access_name(ev->error),
 	         ev->kernel_copy ? "kernel-copy" : "user", !!(ev->error & PF_PROT), ev->vm_start, ev->vm_end,
-	         ev->vm_start ? ev->prot : "----", ev->backing, result_name(ev->result), ev->grew_stack, ev->pfn,
+	         ev->vm_start ? prot : "----", backing_name(ev), result_name(ev->result), ev->grew_stack, ev->pfn,
 	         ev->refcount, ev->case_name ? ev->case_name : "?");
 }
 
@@ -137,9 +156,11 @@ static void trace_event(const struct fault_event *ev)
 	size_t n = snprintf(line, sizeof line, "fault #%lu: pid %d (%s) %s%s at %016lx rip %lx", ev->seq, ev->pid,
 	                    ev->comm, access_name(ev->error), ev->kernel_copy ? " by the kernel for it" : "",
 	                    ev->addr, ev->rip);
+	char prot[5];
+	prot_name(ev, prot);
 	if (n < sizeof line && ev->vm_start)
-		n += snprintf(line + n, sizeof line - n, " in [%lx-%lx %s %s]", ev->vm_start, ev->vm_end, ev->prot,
-		              ev->backing);
+		n += snprintf(line + n, sizeof line - n, " in [%lx-%lx %s %s]", ev->vm_start, ev->vm_end, prot,
+		              backing_name(ev));
 	else if (n < sizeof line)
 		n += snprintf(line + n, sizeof line - n, " outside any area");
 	if (n < sizeof line)
@@ -168,11 +189,14 @@ void faultlog_record(const struct fault *f, enum fault_result r)
 	struct fault_event *ev = &ring[next_seq % FAULTLOG_SIZE];
 	fill_event(ev, f, r);
 	ev->seq = next_seq++;
-	struct fault_event copy = *ev;
+	bool trace = traced(ev), stream = to_com2;
+	struct fault_event copy;
+	if (trace || stream)   /* the ring slot may be reused once unlocked */
+		copy = *ev;
 	spin_unlock(&faultlog_lock);
-	if (traced(&copy))
+	if (trace)
 		trace_event(&copy);
-	if (to_com2) {
+	if (stream) {
 		char line[FAULTLOG_LINE];
 		format_event(&copy, line, sizeof line);
 		com2_puts(line);

@@ -1,17 +1,17 @@
 /*
  * Physical frames: one struct page per 4 KiB of RAM, and the free list.
  *
- *   pages[] (in the direct map, placed in the first free RAM that fits)
+ *   frame_pages[] (in the direct map, placed in the first free RAM that fits)
  *   +-------+-------+-------+-------+----
- *   | pfn 0 | pfn 1 | pfn 2 | pfn 3 | ...      pa_to_page(pa) = &pages[pa >> 12]
+ *   | pfn 0 | pfn 1 | pfn 2 | pfn 3 | ...      pa_to_page(pa) = &frame_pages[pa >> 12]
  *   +-------+-------+-------+-------+----
  *   free_list -> page <-> page <-> page        LIFO: the most recently freed frame,
  *                                              still warm in the cache, goes out first
  * Invariants (checked by frame_check(), under debug_vm at every reap):
  *   - stats.free + sum(stats.by_use[u] for u != FREE, RESERVED) == stats.total
- *   - stats.free and stats.by_use[] equal the counts of pages[] by use
+ *   - stats.free and stats.by_use[] equal the counts of frame_pages[] by use
  *   - a page is on the free list  <=>  use == FRAME_FREE  <=>  refcount == 0 (for managed frames)
- *   - reserved frames (below 1 MiB, the kernel image, modules, pages[] itself,
+ *   - reserved frames (below 1 MiB, the kernel image, modules, frame_pages[] itself,
  *     holes in the memory map) are never on the free list and never freed.
  *
  * Callers: the page-table code (tables), the fault handler and fork (user
@@ -28,8 +28,8 @@
 
 extern char __kernel_end[];
 
-static struct page *pages;
-static uint64_t npages;          /* entries in pages[]: frames up to the highest usable RAM */
+struct page *frame_pages;
+static uint64_t npages;          /* entries in frame_pages[]: frames up to the highest usable RAM */
 static struct page *free_list;
 static struct frame_stats stats;
 
@@ -40,12 +40,12 @@ static const char *const use_names[FRAME_NUSES] = {
 struct page *pa_to_page(paddr_t pa)
 {
 	kassert((pa >> PAGE_SHIFT) < npages);
-	return &pages[pa >> PAGE_SHIFT];
+	return &frame_pages[pa >> PAGE_SHIFT];
 }
 
 paddr_t page_to_pa(const struct page *p)
 {
-	return (paddr_t)(p - pages) << PAGE_SHIFT;
+	return (paddr_t)(p - frame_pages) << PAGE_SHIFT;
 }
 
 static void free_list_push(struct page *p)
@@ -97,12 +97,12 @@ static bool frame_is_reserved(paddr_t pa)
 	for (int i = 0; i < boot_info.nmodules; i++)
 		if (overlaps(pa, end, page_round_down(boot_info.modules[i].start), page_round_up(boot_info.modules[i].end)))
 			return true;
-	if (pages && overlaps(pa, end, kva_to_pa(pages), page_round_up(kva_to_pa(pages + npages))))
+	if (frame_pages && overlaps(pa, end, kva_to_pa(frame_pages), page_round_up(kva_to_pa(frame_pages + npages))))
 		return true;
 	return false;
 }
 
-/* The first available run of RAM, outside every reserved range, that holds pages[]. */
+/* The first available run of RAM, outside every reserved range, that holds frame_pages[]. */
 static paddr_t place_page_array(size_t bytes)
 {
 	for (int i = 0; i < boot_info.nmmap; i++) {
@@ -127,7 +127,7 @@ static void take_region(const struct mb2_region *r)
 	if (end > npages << PAGE_SHIFT)
 		end = npages << PAGE_SHIFT;
 	for (paddr_t pa = page_round_up(r->base); pa + PAGE_SIZE <= end; pa += PAGE_SIZE) {
-		struct page *p = &pages[pa >> PAGE_SHIFT];
+		struct page *p = &frame_pages[pa >> PAGE_SHIFT];
 		if (frame_is_reserved(pa) || p->use == FRAME_FREE)
 			continue;
 		p->use = FRAME_FREE;
@@ -142,9 +142,9 @@ void frame_init(void)
 {
 	npages = highest_usable() >> PAGE_SHIFT;
 	size_t bytes = page_round_up(npages * sizeof(struct page));
-	pages = pa_to_kva(place_page_array(bytes));
+	frame_pages = pa_to_kva(place_page_array(bytes));
 	for (uint64_t i = 0; i < npages; i++)
-		pages[i] = (struct page){ .use = FRAME_RESERVED };
+		frame_pages[i] = (struct page){ .use = FRAME_RESERVED };
 	for (int i = 0; i < boot_info.nmmap; i++)
 		if (boot_info.mmap[i].type == MB2_MMAP_AVAILABLE)
 			take_region(&boot_info.mmap[i]);
@@ -187,28 +187,21 @@ paddr_t frame_alloc_zeroed(enum frame_use use)
 }
 
 /* Slow path for the few callers that need physically contiguous memory:
- * a linear scan of pages[] for n free frames in a row. */
+ * a linear scan of frame_pages[] for n free frames in a row. */
 paddr_t frame_alloc_contig(size_t n, enum frame_use use)
 {
 	uint64_t run = 0;
 	for (uint64_t i = 0; i < npages; i++) {
-		run = pages[i].use == FRAME_FREE ? run + 1 : 0;
+		run = frame_pages[i].use == FRAME_FREE ? run + 1 : 0;
 		if (run < n)
 			continue;
 		for (uint64_t k = i + 1 - n; k <= i; k++) {
-			free_list_unlink(&pages[k]);
-			account(&pages[k], use);
+			free_list_unlink(&frame_pages[k]);
+			account(&frame_pages[k], use);
 		}
 		return (paddr_t)(i + 1 - n) << PAGE_SHIFT;
 	}
 	return 0;
-}
-
-void frame_get(paddr_t pa)
-{
-	struct page *p = pa_to_page(pa);
-	kassert(p->use != FRAME_FREE && p->use != FRAME_RESERVED);
-	p->refcount++;
 }
 
 void frame_put(paddr_t pa)
@@ -286,13 +279,13 @@ static bool free_list_ok(void)
 	return n == stats.free || check_fail("free list length != free count", 0, n, stats.free);
 }
 
-/* pages[] counted by use agrees with the counters; no page is free with a
+/* frame_pages[] counted by use agrees with the counters; no page is free with a
  * reference or in use without one. */
 static bool page_array_ok(void)
 {
 	uint64_t by_use[FRAME_NUSES] = { 0 };
 	for (uint64_t i = 0; i < npages; i++) {
-		const struct page *p = &pages[i];
+		const struct page *p = &frame_pages[i];
 		by_use[p->use < FRAME_NUSES ? p->use : FRAME_RESERVED]++;
 		if (p->use == FRAME_FREE && p->refcount)
 			return check_fail("free frame has a reference", i << PAGE_SHIFT, p->refcount, 0);

@@ -2,6 +2,7 @@
 #define PAGODA_FRAME_H
 
 #include "layout.h"
+#include "../kernel/panic.h"
 
 /* What a frame is used for; kept in struct page so counters stay exact. */
 enum frame_use {
@@ -58,11 +59,20 @@ paddr_t frame_alloc_zeroed(enum frame_use use);
 /* n physically contiguous frames, each with refcount 1; 0 if no such run. */
 paddr_t frame_alloc_contig(size_t n, enum frame_use use);
 
-void frame_get(paddr_t pa);   /* one more reference */
 void frame_put(paddr_t pa);   /* drop one; frees the frame at zero */
 
 struct page *pa_to_page(paddr_t pa);
 paddr_t page_to_pa(const struct page *p);
+
+extern struct page *frame_pages;   /* one per frame (mm/frame.c); for frame_get only */
+
+/* One more reference. Inline: fork takes one per page it shares. */
+static inline void frame_get(paddr_t pa)
+{
+	struct page *p = &frame_pages[pa >> PAGE_SHIFT];
+	kassert(p->use != FRAME_FREE && p->use != FRAME_RESERVED);
+	p->refcount++;
+}
 
 struct frame_stats {
 	uint64_t total;              /* frames managed (usable RAM above the kernel) */

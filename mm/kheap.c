@@ -14,8 +14,9 @@
  *
  * Invariants: a slab is on partial[c] <=> 0 < free objects; a slab whose
  * count drops to 0 goes back to the frame allocator at once (so the frame
- * counters return to their start when every object is freed); freed objects
- * are filled with POISON_BYTE (after the link word) to expose use after free.
+ * counters return to their start when every object is freed); under
+ * debug_vm freed objects are filled with POISON_BYTE (after the link word)
+ * to expose use after free.
  */
 #include "kheap.h"
 #include "frame.h"
@@ -138,7 +139,8 @@ void kfree(void *p)
 	int c = slab->slab_class;
 	if (((uintptr_t)p & (class_size(c) - 1)) != 0)
 		panic("kfree(%p): not the start of a %lu-byte object", p, class_size(c));
-	memset((char *)p + sizeof(void *), POISON_BYTE, class_size(c) - sizeof(void *));
+	if (debug_vm)   /* junk: catches use after free (as frame_put) */
+		memset((char *)p + sizeof(void *), POISON_BYTE, class_size(c) - sizeof(void *));
 	bool was_full = slab->slab_free == NULL;
 	*(void **)p = slab->slab_free;
 	slab->slab_free = p;

@@ -3,10 +3,11 @@
  * table root plus the areas that say what may be mapped.
  *
  * mm_dup is fork's half of copy-on-write (CS:APP 9.8.2): page tables are
- * copied, frames are not. Each private writable page becomes read-only in
- * both spaces with its frame's refcount raised; the first write in either
- * space faults and mm/fault.c copies (or, once unshared, reuses) the frame.
- * Shared areas keep their pages writable in both. madvise's marks: an area
+ * copied (pt_copy_range, each entry decided by share_page in mm/cow.h),
+ * frames are not. Each private writable page becomes read-only in both
+ * spaces with its frame's refcount raised; the first write in either space
+ * faults and mm/fault.c copies (or, once unshared, reuses) the frame.
+ * Shared areas are not copied: the child faults their pages in. madvise's marks: an area
  * with VM_DONTCOPY is not copied at all, one with VM_WIPEONFORK is copied
  * without its pages (the child reads zeros); mlock's VM_LOCKED is dropped.
  * A page on swap is shared the same way: the child's PTE gets the same swap
@@ -18,7 +19,7 @@
 #include "kheap.h"
 #include "pagetable.h"
 #include "rmap.h"
-#include "swapfile.h"
+#include "../kernel/errno.h"
 #include "../kernel/string.h"
 #include "../kernel/x86.h"
 
@@ -45,70 +46,6 @@ void mm_activate(struct mm *mm)
 	write_cr3(kva_to_pa(mm ? mm->pgd : kernel_root));
 }
 
-struct cow_ctx {
-	struct mm *parent, *child;
-	const struct vma *vma;
-	int err;
-};
-
-/* One present page of a private area of the parent: share its frame with
- * the child, copy-on-write. */
-/* LAB cow: BEGIN */
-static void share_page(uintptr_t va, pte_t *slot, int level, void *arg)
-{
-	struct cow_ctx *c = arg;
-	(void)level;
-	if (c->err)
-		return;
-	bool cow = !(c->vma->vm_flags & VM_SHARED);
-	if (cow)   /* both sides now fault on write: copy-on-write */
-		pt_protect(c->parent->pgd, va, pte_flags(*slot) & ~PTE_W);
-	frame_get(pte_addr(*slot));
-	c->err = pt_map(c->child->pgd, va, pte_addr(*slot), pte_flags(*slot) & ~(PTE_P | PTE_A | PTE_D));
-	if (c->err)
-		frame_put(pte_addr(*slot));
-}
-/* LAB cow: END */
-/* LAB cow: STUB
-static void share_page(uintptr_t va, pte_t *slot, int level, void *arg)
-{
-	// Lab cow: for now fork copies every page the parent has (shared areas
-	// excepted): correct, but slow and memory-hungry.
-	struct cow_ctx *c = arg;
-	(void)level;
-	if (c->err)
-		return;
-	paddr_t pa = pte_addr(*slot);
-	if (!(c->vma->vm_flags & VM_SHARED)) {
-		paddr_t copy = frame_alloc(FRAME_USER);
-		if (!copy) {
-			c->err = -1;
-			return;
-		}
-		page_copy(pa_to_kva(copy), pa_to_kva(pa));
-		pa = copy;
-	} else {
-		frame_get(pa);
-	}
-	c->err = pt_map(c->child->pgd, va, pa, pte_flags(*slot) & ~(PTE_P | PTE_A | PTE_D));
-	if (c->err)
-		frame_put(pa);
-}
-*/
-
-/* A swap entry of the parent's: the child names the same slot (one more
- * reference on it), as fork shares a present page's frame. */
-static void share_swap_entry(uintptr_t va, pte_t *slot, void *arg)
-{
-	struct cow_ctx *c = arg;
-	if (c->err)
-		return;
-	swap_duplicate(*slot);
-	c->err = pt_set_swap(c->child->pgd, va, *slot);
-	if (c->err)
-		swap_free(*slot);
-}
-
 static struct vma *vma_clone(const struct vma *v)
 {
 	struct vma *c = kmalloc(sizeof(*c));
@@ -133,25 +70,24 @@ struct mm *mm_dup(struct mm *parent)
 	child->mmap_base = parent->mmap_base;
 	child->anon_id = parent->anon_id;   /* COW-shared pages are found in both (rmap.c) */
 	child->exe_file = parent->exe_file ? get_file(parent->exe_file) : NULL;
-	struct cow_ctx c = { parent, child, NULL, 0 };
-	for (struct vma *v = parent->vma_list; v && !c.err; v = v->next) {
+	int err = 0;
+	for (struct vma *v = parent->vma_list; v && !err; v = v->next) {
 		if (v->vm_flags & VM_DONTCOPY)
 			continue;   /* MADV_DONTFORK: the child has a hole here */
 		struct vma *copy = vma_clone(v);
 		if (!copy) {
-			c.err = -1;
+			err = -ENOMEM;
 			break;
 		}
 		copy->vm_flags &= ~VM_LOCKED_MASK;   /* locks are not inherited */
 		vma_insert(child, copy);
 		if (v->vm_flags & VM_WIPEONFORK)
 			continue;   /* the child's copy starts empty: demand-zero */
-		c.vma = v;
-		struct pt_visitor visit = { share_page, NULL, &c, share_swap_entry };
 		if (!(v->vm_flags & VM_SHARED))   /* as Linux: the child faults shared pages in */
-			pt_traverse(parent->pgd, v->vm_start, v->vm_end, &visit);
+			err = pt_copy_range(parent->pgd, child->pgd, v->vm_start, v->vm_end);
 	}
-	if (c.err) {
+	tlb_flush_all();   /* the parent's entries lost W: once for all of them */
+	if (err) {
 		mm_destroy(child);
 		return NULL;
 	}

@@ -150,6 +150,10 @@ struct vma *vma_lookup(struct mm *mm, uintptr_t addr);
 const char *vma_for_access(struct mm *mm, uintptr_t addr, bool write, bool exec, struct vma **vma);
 struct vma *vma_alloc(uintptr_t start, uintptr_t end, uint64_t flags, enum vma_kind kind);
 void vma_insert(struct mm *mm, struct vma *v);   /* v must not overlap any area */
+/* v's vm_start or its predecessor's vm_end changed in place: the gap below
+ * v in the tree follows (v may be NULL). */
+void vma_gap_update(struct mm *mm, struct vma *v);
+struct vma *vma_of_node(struct avl_node *n);   /* the area of a node of mm->vmas */
 /* Split v at addr (vm_start < addr < vm_end): v keeps the low part; the new
  * high part is returned (and inserted), or NULL on -ENOMEM (nothing changed). */
 struct vma *split_vma(struct mm *mm, struct vma *v, uintptr_t addr);

@@ -38,10 +38,10 @@ uint64_t prot_to_vm_flags(unsigned long prot)
 
 static struct vma *last_vma(struct mm *mm)
 {
-	struct vma *v = mm->vma_list;
-	while (v && v->next)
-		v = v->next;
-	return v;
+	struct avl_node *n = mm->vmas.root;
+	while (n && n->right)
+		n = n->right;
+	return n ? vma_of_node(n) : NULL;
 }
 
 /* A hint is taken if [addr, addr + len) is free, inside user space and
@@ -53,21 +53,38 @@ static bool range_usable(struct mm *mm, uintptr_t addr, size_t len)
 	return addr + len <= vma_start_gap(find_vma(mm, addr));
 }
 
+/* The gap between prev and next (NULL: none) as top-down mmap sees it,
+ * clamped to [MMAP_MIN_ADDR, mmap_base): the highest address where len
+ * bytes fit, or 0. */
+static uintptr_t fit_between(struct mm *mm, const struct vma *prev, const struct vma *next, size_t len)
+{
+	uintptr_t lo = prev && prev->vm_end > MMAP_MIN_ADDR ? prev->vm_end : MMAP_MIN_ADDR;
+	uintptr_t hi = vma_start_gap(next) < mm->mmap_base ? vma_start_gap(next) : mm->mmap_base;
+	return hi > lo && hi - lo >= len ? hi - len : 0;
+}
+
+/* The highest fitting gap below an area of n's subtree: right subtrees
+ * (higher addresses) first, and none whose largest gap (max_gap, kept by
+ * mm/vma_tree.c) is too small, so the search is O(log n), not a walk. */
+static uintptr_t highest_fit(struct mm *mm, struct avl_node *n, size_t len)
+{
+	if (!n || n->max_gap < len)
+		return 0;
+	uintptr_t a = highest_fit(mm, n->right, len);
+	if (!a) {
+		struct vma *v = vma_of_node(n);
+		a = fit_between(mm, v->prev, v, len);
+	}
+	return a ? a : highest_fit(mm, n->left, len);
+}
+
 /* Top-down search (Linux arch_get_unmapped_area_topdown): the highest gap
- * below mmap_base that holds len bytes, walking the areas downwards. */
+ * below mmap_base that holds len bytes: above the last area, else below
+ * the highest area that has one. */
 static uintptr_t search_top_down(struct mm *mm, size_t len)
 {
-	struct vma *next = NULL, *prev = last_vma(mm);
-	for (;;) {
-		uintptr_t lo = prev && prev->vm_end > MMAP_MIN_ADDR ? prev->vm_end : MMAP_MIN_ADDR;
-		uintptr_t hi = vma_start_gap(next) < mm->mmap_base ? vma_start_gap(next) : mm->mmap_base;
-		if (hi > lo && hi - lo >= len)
-			return hi - len;
-		if (!prev)
-			return 0;
-		next = prev;
-		prev = prev->prev;
-	}
+	uintptr_t a = fit_between(mm, last_vma(mm), NULL, len);
+	return a ? a : highest_fit(mm, mm->vmas.root, len);
 }
 
 long get_unmapped_area(struct mm *mm, uintptr_t addr, size_t len, unsigned long flags)
@@ -340,8 +357,10 @@ static int mprotect_vma(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t
  * range (or, without GROWSDOWN, none at start) is the loop's ENOMEM. */
 static long apply_grows(struct mm *mm, uintptr_t *start, uintptr_t end, unsigned long grows)
 {
+	if (!grows)
+		return 0;
 	struct vma *v = find_vma(mm, *start);
-	if (!grows || !v || v->vm_start >= end || (!(grows & PROT_GROWSDOWN) && v->vm_start > *start))
+	if (!v || v->vm_start >= end || (!(grows & PROT_GROWSDOWN) && v->vm_start > *start))
 		return 0;
 	if (grows & PROT_GROWSUP)
 		return -EINVAL;

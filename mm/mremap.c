@@ -116,6 +116,7 @@ static long grow_in_place(struct mremap_req *r)
 	struct vma *v = r->vma;
 	uintptr_t old_end = v->vm_end;
 	v->vm_end += r->new_len - r->old_len;
+	vma_gap_update(r->mm, v->next);
 	v = vma_merge(r->mm, v);
 	mlock_populate(r->mm, v, old_end, old_end + (r->new_len - r->old_len));
 	return (long)r->addr;

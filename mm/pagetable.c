@@ -16,6 +16,7 @@
  *   - clearing a swap entry drops its slot reference (swap_free), here only.
  */
 #include "pagetable.h"
+#include "cow.h"
 #include "frame.h"
 #include "swapfile.h"
 #include "../kernel/errno.h"
@@ -293,39 +294,86 @@ static void index_range(uintptr_t base, int level, uintptr_t start, uintptr_t en
 	*last = pt_index(hi, level);
 }
 
+/* A traversal's callbacks: the visitor's, and (inside this module only)
+ * `ptes`, which takes each page table's entries in range as one run,
+ * present or not, instead of v.leaf entry by entry. */
+struct range_walk {
+	struct pt_visitor v;
+	void (*ptes)(uintptr_t va, pte_t *first, unsigned n, void *arg);
+};
+
+/* The entries of one page table (level 1) that [start, end) reaches: all
+ * at once to r->ptes, or each present one to r->v.leaf and each swap entry
+ * to r->v.swap. base: the address its entry 0 maps. */
+static void visit_leaf_table(pte_t *table, uintptr_t base, uintptr_t start, uintptr_t end,
+			     const struct range_walk *r)
+{
+	unsigned first, last;
+	index_range(base, 1, start, end, &first, &last);
+	if (r->ptes) {
+		r->ptes(entry_va(base, first, 1), &table[first], last - first + 1, r->v.arg);
+		return;
+	}
+	for (unsigned i = first; i <= last; i++) {
+		if (pte_present(table[i]) && r->v.leaf)
+			r->v.leaf(entry_va(base, i, 1), &table[i], 1, r->v.arg);
+		else if (pte_is_swap(table[i]) && r->v.swap)
+			r->v.swap(entry_va(base, i, 1), &table[i], r->v.arg);
+	}
+}
+
 /* Visit the present entries of one table that overlap [start, end): a
  * leaf (4 KiB, or a huge page) goes to v->leaf; a lower table is walked
  * the same way, then handed to v->table (post-order). */
 static void traverse_table(pte_t *table, int level, uintptr_t base, uintptr_t start, uintptr_t end,
-			   const struct pt_visitor *v)
+			   const struct range_walk *r)
 {
+	const struct pt_visitor *v = &r->v;
+	if (level == 1)
+		return visit_leaf_table(table, base, start, end, r);
 	unsigned first, last;
 	index_range(base, level, start, end, &first, &last);
 	for (unsigned i = first; i <= last; i++) {
 		if (pte_none(table[i]))
 			continue;
 		uintptr_t va = entry_va(base, i, level);
-		if (!pte_present(table[i])) {   /* a swap entry */
-			if (level == 1 && v->swap)
-				v->swap(va, &table[i], v->arg);
-			continue;
-		}
-		if (level == 1 || pte_huge(table[i])) {
+		if (pte_huge(table[i])) {
 			if (v->leaf)
 				v->leaf(va, &table[i], level, v->arg);
 			continue;
 		}
-		traverse_table(table_of(table[i]), level - 1, va, start, end, v);
+		traverse_table(table_of(table[i]), level - 1, va, start, end, r);
 		if (v->table)
 			v->table(va, &table[i], level - 1, v->arg);
 	}
 }
 
+/* The common case, a range inside one page table (2 MiB): one walk down to
+ * that table, its entries, then the tables above it bottom-up, just as
+ * traverse_table would visit them, without a loop at every level. False
+ * (nothing visited) if the range spans tables or the walk does not reach
+ * one: traverse_table does the general case. */
+static bool traverse_one_table(pte_t *root, uintptr_t start, uintptr_t end, const struct range_walk *r)
+{
+	struct pt_walk w;
+	if (((start ^ (end - 1)) >> level_shift(2)) || pt_walk(root, start, 1, false, &w) || w.level != 1)
+		return false;
+	visit_leaf_table(w.slot[1] - pt_index(start, 1), start & ~(level_size(2) - 1), start, end, r);
+	for (int l = 2; l <= PT_LEVELS && r->v.table; l++)
+		r->v.table(start & ~(level_size(l) - 1), w.slot[l], l - 1, r->v.arg);
+	return true;
+}
+
+static void traverse(pte_t *root, uintptr_t start, uintptr_t end, const struct range_walk *r)
+{
+	if (start < end && !traverse_one_table(root, start, end, r))
+		traverse_table(root, PT_LEVELS, 0, start, end, r);
+}
+
 void pt_traverse(pte_t *root, uintptr_t start, uintptr_t end, const struct pt_visitor *v)
 {
-	if (start >= end)
-		return;
-	traverse_table(root, PT_LEVELS, 0, start, end, v);
+	struct range_walk r = { *v, NULL };
+	traverse(root, start, end, &r);
 }
 
 /* ---- whole address spaces ---- */
@@ -349,27 +397,29 @@ struct unmap_ctx {
 	uint64_t pages;
 };
 
-static void unmap_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
+/* One page table's run of n entries from va: each in use is cleared (a
+ * present one's frame to c->put, a swap entry's slot reference dropped),
+ * the table's count lowered once for the run. */
+static void unmap_ptes(uintptr_t va, pte_t *slot, unsigned n, void *arg)
 {
 	struct unmap_ctx *c = arg;
-	pte_t old = *slot;
-	kassert(level == 1);
-	*slot = 0;
-	table_page(slot)->count--;
-	if (c->pages++ < TLB_SINGLE_FLUSH_MAX)
-		tlb_flush_page(va);
-	if (c->put)
-		c->put(pte_addr(old), old, c->arg);
-}
-
-/* A swap entry in range: cleared, and its slot reference dropped. */
-static void unmap_swap(uintptr_t va, pte_t *slot, void *arg)
-{
-	(void)va, (void)arg;
-	pte_t old = *slot;
-	*slot = 0;
-	table_page(slot)->count--;
-	swap_free(old);
+	unsigned cleared = 0;
+	for (unsigned i = 0; i < n; i++) {
+		pte_t old = slot[i];
+		if (pte_none(old))
+			continue;
+		slot[i] = 0;
+		cleared++;
+		if (!pte_present(old)) {   /* a swap entry: its slot reference goes */
+			swap_free(old);
+			continue;
+		}
+		if (c->pages++ < TLB_SINGLE_FLUSH_MAX)
+			tlb_flush_page(va + i * PAGE_SIZE);
+		if (c->put)
+			c->put(pte_addr(old), old, c->arg);
+	}
+	table_page(slot)->count -= cleared;
 }
 
 /* Post-order: by the time a table is visited, its entries in range are gone. */
@@ -387,8 +437,8 @@ static void prune_table(uintptr_t va, pte_t *slot, int level, void *arg)
 uint64_t pt_unmap_range(pte_t *root, uintptr_t start, uintptr_t end, void (*put)(paddr_t, pte_t, void *), void *arg)
 {
 	struct unmap_ctx c = { put, arg, 0 };
-	struct pt_visitor v = { unmap_leaf, prune_table, &c, unmap_swap };
-	pt_traverse(root, start, end, &v);
+	struct range_walk r = { { NULL, prune_table, &c, NULL }, unmap_ptes };
+	traverse(root, start, end, &r);
 	if (c.pages > TLB_SINGLE_FLUSH_MAX)
 		tlb_flush_all();
 	return c.pages;
@@ -416,6 +466,50 @@ void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*fl
 	pt_traverse(root, start, end, &v);
 	if (c.pages > TLB_SINGLE_FLUSH_MAX)
 		tlb_flush_all();
+}
+
+/* ---- copying entries (fork) ---- */
+
+struct copy_ctx {
+	pte_t *dst_root;
+	int err;
+};
+
+/* One page table's run of n source entries from va: the destination's
+ * table for the same addresses is found (or made) by one walk at the first
+ * entry in use, then the run is copied in one tight loop: fork's inner
+ * loop, with fork_copy_pte (mm/cow.h) inlined. */
+static void copy_ptes(uintptr_t va, pte_t *src, unsigned n, void *arg)
+{
+	struct copy_ctx *c = arg;
+	struct pt_walk w;
+	unsigned i = 0, added = 0;
+	while (i < n && !src[i])
+		i++;
+	if (c->err || i == n || (c->err = pt_walk(c->dst_root, va, 1, true, &w)))
+		return;
+	pte_t *dst = w.slot[1];
+	int err = 0;
+	for (; i < n && !err; i++) {
+		pte_t parent = src[i], child = 0;
+		if (!parent)
+			continue;
+		err = fork_copy_pte(&parent, &child);
+		src[i] = parent;
+		dst[i] = child;
+		added += !pte_none(child);
+	}
+	c->err = err;
+	table_page(dst)->count += added;
+	prune(&w, 1);   /* nothing was copied: the table goes again */
+}
+
+int pt_copy_range(pte_t *src, pte_t *dst, uintptr_t start, uintptr_t end)
+{
+	struct copy_ctx c = { dst, 0 };
+	struct range_walk r = { { NULL, NULL, &c, NULL }, copy_ptes };
+	traverse(src, start, end, &r);
+	return c.err;
 }
 
 /* ---- moving entries (mremap) ---- */

@@ -92,6 +92,16 @@ uint64_t pt_unmap_range(pte_t *root, uintptr_t start, uintptr_t end, void (*put)
 void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*flags_for)(pte_t old, void *arg),
 		      void *arg);
 
+/* Fork's copy of [start, end) from src to dst (whose range is empty): for
+ * each page table of src there, dst's table for the same addresses is found
+ * or made once, and every entry in use (non-zero: present or swap) is
+ * decided by fork_copy_pte (mm/cow.h) in one tight loop, parent and child
+ * entries written here.
+ * 0, or -ENOMEM (a table or share_page failed; dst keeps what was copied,
+ * for its owner to destroy). src's TLB is not flushed: the caller flushes
+ * once (tlb_flush_all) after its last copy. */
+int pt_copy_range(pte_t *src, pte_t *dst, uintptr_t start, uintptr_t end);
+
 /* Move every 4 KiB leaf (present or swap entry) of [start, end) to the same offset from
  * new_start (mremap: entries move, frames are never copied, references
  * stay as they are); tables left empty are freed, the TLB flushed. The

@@ -28,6 +28,19 @@ static struct vma *node_vma(struct avl_node *n)
 	return n ? (struct vma *)((char *)n - __builtin_offsetof(struct vma, node)) : NULL;
 }
 
+/* The free space below v, down to its predecessor's end (or 0): what the
+ * gap search (mm/mmap.c) finds in the tree as v's node's gap. */
+static uintptr_t gap_below(const struct vma *v)
+{
+	uintptr_t lo = v->prev ? v->prev->vm_end : 0, hi = vma_start_gap(v);
+	return hi > lo ? hi - lo : 0;
+}
+
+struct vma *vma_of_node(struct avl_node *n)
+{
+	return node_vma(n);
+}
+
 struct vma *find_vma(struct mm *mm, uintptr_t addr)
 {
 	struct vma *v = node_vma(avl_floor(&mm->vmas, addr));
@@ -84,6 +97,7 @@ void vma_move_start(struct mm *mm, struct vma *v, uintptr_t start)
 	avl_remove(&mm->vmas, &v->node);   /* the key changes */
 	v->vm_start = start;
 	v->node.key = start;
+	v->node.gap = gap_below(v);
 	avl_insert(&mm->vmas, &v->node);
 }
 
@@ -135,15 +149,21 @@ void vma_free(struct vma *v)
 	kfree(v);
 }
 
-void vma_insert(struct mm *mm, struct vma *v)
+void vma_gap_update(struct mm *mm, struct vma *v)
+{
+	if (!v || v->node.gap == gap_below(v))
+		return;   /* (a split or a merge leaves the gap as it was) */
+	v->node.gap = gap_below(v);
+	avl_refresh(&mm->vmas, v->node.key);
+}
+
+/* v goes in right after prev (NULL: first), in the tree and the list. */
+static void insert_after(struct mm *mm, struct vma *prev, struct vma *v)
 {
 	v->vm_mm = mm;
 	if (v->vm_file)
 		mapping_add_vma(v->vm_file->f_inode->i_mapping, v);
-	struct vma *prev = node_vma(avl_floor(&mm->vmas, v->vm_start));
 	kassert(!prev || prev->vm_end <= v->vm_start);
-	v->node.key = v->vm_start;
-	avl_insert(&mm->vmas, &v->node);
 	v->prev = prev;
 	v->next = prev ? prev->next : mm->vma_list;
 	kassert(!v->next || v->next->vm_start >= v->vm_end);
@@ -153,6 +173,15 @@ void vma_insert(struct mm *mm, struct vma *v)
 		prev->next = v;
 	else
 		mm->vma_list = v;
+	v->node.key = v->vm_start;
+	v->node.gap = gap_below(v);
+	avl_insert(&mm->vmas, &v->node);
+	vma_gap_update(mm, v->next);   /* its gap now ends at v */
+}
+
+void vma_insert(struct mm *mm, struct vma *v)
+{
+	insert_after(mm, node_vma(avl_floor(&mm->vmas, v->vm_start)), v);
 }
 
 static void vma_remove(struct mm *mm, struct vma *v)
@@ -164,6 +193,7 @@ static void vma_remove(struct mm *mm, struct vma *v)
 		mm->vma_list = v->next;
 	if (v->next)
 		v->next->prev = v->prev;
+	vma_gap_update(mm, v->next);   /* its gap now reaches down past v */
 }
 
 paddr_t *shm_slot(const struct vma *v, uintptr_t va)
@@ -212,7 +242,7 @@ static struct vma *split_at(struct mm *mm, struct vma *v, uintptr_t addr)
 		return NULL;
 	hi->file_end = v->file_end;
 	v->vm_end = addr;
-	vma_insert(mm, hi);
+	insert_after(mm, v, hi);   /* its neighbour is known: no lookup */
 	return hi;
 }
 
@@ -239,8 +269,8 @@ static bool mergeable(const struct vma *a, const struct vma *b)
 /* b is absorbed into a (its left neighbour). */
 static void absorb(struct mm *mm, struct vma *a, struct vma *b)
 {
+	a->vm_end = b->vm_end;   /* first: b's successor's gap then ends at a */
 	vma_remove(mm, b);
-	a->vm_end = b->vm_end;
 	a->soft_dirty |= b->soft_dirty;   /* Linux ignores VM_SOFTDIRTY when merging */
 	vma_free(b);
 }
@@ -347,6 +377,8 @@ bool vma_check(struct mm *mm)
 			return check_fail("mergeable neighbours left apart", v);
 		if (find_vma(mm, v->vm_start) != v || vma_lookup(mm, v->vm_end - 1) != v)
 			return check_fail("tree lookup disagrees with the list", v);
+		if (v->node.gap != gap_below(v))
+			return check_fail("stale gap below the area", v);
 	}
 	if (n != mm->vmas.count || !avl_check(&mm->vmas, &height))
 		return check_fail("tree and list differ, or the tree is unbalanced", NULL);

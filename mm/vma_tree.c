@@ -4,14 +4,28 @@
  * O(log n). Rebalancing is by single and double rotations on the way back up
  * from a recursive insert or remove.
  *
+ * Each node is augmented with max_gap, the largest `gap` (a number its
+ * owner sets: for areas, the free space below the area) in its subtree, so
+ * that a search for a gap of a given size skips whole subtrees whose
+ * max_gap is smaller (Linux's rb_subtree_gap): O(log n) instead of a walk.
+ *
  * Invariants (avl_check): in-order keys strictly increase; each node's
- * height = 1 + max(child heights); |height(left) - height(right)| <= 1.
+ * height = 1 + max(child heights); |height(left) - height(right)| <= 1;
+ * max_gap = max(gap, the children's max_gap).
  */
 #include "vma_tree.h"
 
 static int height(const struct avl_node *n) { return n ? n->height : 0; }
 static int max(int a, int b) { return a > b ? a : b; }
-static void update(struct avl_node *n) { n->height = 1 + max(height(n->left), height(n->right)); }
+static uintptr_t max_gap(const struct avl_node *n) { return n ? n->max_gap : 0; }
+static uintptr_t umax(uintptr_t a, uintptr_t b) { return a > b ? a : b; }
+
+/* n's height and max_gap from its children's (which are up to date). */
+static void update(struct avl_node *n)
+{
+	n->height = 1 + max(height(n->left), height(n->right));
+	n->max_gap = umax(n->gap, umax(max_gap(n->left), max_gap(n->right)));
+}
 static int balance(const struct avl_node *n) { return height(n->left) - height(n->right); }
 
 static struct avl_node *rotate_right(struct avl_node *n)
@@ -65,6 +79,7 @@ void avl_insert(struct avl_tree *t, struct avl_node *n)
 {
 	n->left = n->right = NULL;
 	n->height = 1;
+	n->max_gap = n->gap;
 	t->root = insert(t->root, n);
 	t->count++;
 }
@@ -106,6 +121,20 @@ void avl_remove(struct avl_tree *t, struct avl_node *n)
 	t->count--;
 }
 
+static void refresh(struct avl_node *n, uintptr_t key)
+{
+	if (!n)
+		return;
+	if (key != n->key)
+		refresh(key < n->key ? n->left : n->right, key);
+	update(n);
+}
+
+void avl_refresh(struct avl_tree *t, uintptr_t key)
+{
+	refresh(t->root, key);
+}
+
 struct avl_node *avl_floor(const struct avl_tree *t, uintptr_t key)
 {
 	struct avl_node *best = NULL;
@@ -132,7 +161,8 @@ static bool check(const struct avl_node *n, uintptr_t lo, uintptr_t hi, bool has
 	if (!check(n->left, lo, n->key, has_lo, &hl) || !check(n->right, n->key, hi, true, &hr))
 		return false;
 	*h = 1 + max(hl, hr);
-	return n->height == *h && hl - hr <= 1 && hr - hl <= 1;
+	bool gap_ok = n->max_gap == umax(n->gap, umax(max_gap(n->left), max_gap(n->right)));
+	return n->height == *h && hl - hr <= 1 && hr - hl <= 1 && gap_ok;
 }
 
 bool avl_check(const struct avl_tree *t, int *h)
