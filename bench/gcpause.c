@@ -17,7 +17,7 @@
  * program itself saw between two consecutive checkpoints (one every 256
  * allocations), which also catches pauses a collector does not report.
  *
- * Usage: gcpause NAME MODE WORKLOAD   (MODE stw|incremental|generational)
+ * Usage: gcpause NAME MODE WORKLOAD [SCALE]   (MODE stw|incremental|generational)
  */
 #include <gc.h>
 #include <stdint.h>
@@ -54,7 +54,10 @@ static void alloc_tick(void)
 
 /* ---- the cache ---------------------------------------------------------------- */
 
-enum { SLOTS = 1 << 20, UPDATES = 4 << 20 };
+/* SCALE (the optional last argument, default 0) divides the cache by 2^SCALE:
+ * inside Pagoda under TCG the full size would take most of an hour. */
+static unsigned scale;
+enum { SLOTS_FULL = 1 << 20, UPDATES_FULL = 4 << 20 };
 
 struct entry {
 	uint64_t key;
@@ -85,6 +88,7 @@ static struct entry *new_entry(uint64_t key)
 
 static int run_cache(void)
 {
+	const uint64_t SLOTS = SLOTS_FULL >> scale, UPDATES = UPDATES_FULL >> scale;
 	struct entry **table = GC_MALLOC(SLOTS * sizeof *table);
 	for (uint64_t i = 0; i < SLOTS; i++)
 		table[i] = new_entry(i);
@@ -110,10 +114,12 @@ static int cmp_u64(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: gcpause NAME stw|incremental|generational trees|cache\n");
+	if (argc < 4 || argc > 5) {
+		fprintf(stderr, "usage: gcpause NAME stw|incremental|generational trees|cache [SCALE]\n");
 		return 2;
 	}
+	if (argc == 5)
+		scale = (unsigned)atoi(argv[4]);
 	GC_INIT();
 	if (pause_set_mode(argv[2])) {
 		printf("gcpause %s %s %s: mode not offered\n", argv[1], argv[2], argv[3]);

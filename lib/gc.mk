@@ -7,6 +7,8 @@
 #   make bench-gc   GCBench-shaped workload: Pagoda GC vs Boehm GC vs glibc malloc;
 #                   then the pause table (bench/gcpause_run.sh): each mode of
 #                   ours and libgc's default and incremental modes
+#   make bench-gc-pagoda  that pause table inside Pagoda, in guest instructions
+#                   (one boot per configuration under -icount: slow, ~30 min)
 #
 # Inside Pagoda (each exits 0 on success, non-zero on failure):
 #   /bin/gc_tests gc_pagoda_  every collector test, one PASS/FAIL line each (needs
@@ -162,9 +164,17 @@ $(BUILD)/host/gcpause_boehm: $(GCPAUSE_SRC) bench/gcpause_boehm.c
 $(BUILD)/user/gcbench: bench/gcbench.c bench/gcbench_trees.h $(GC_USER_LIB)
 	@echo "  MUSL-CC $@"
 	@$(MUSL_CC) -static $(GC_BENCH_CFLAGS) -Ilib/include $< $(GC_USER_LIB) -o $@
+# The pause benchmark for inside Pagoda: ours with musl, libgc as Debian
+# ships it (libgc.a) in a static glibc program, which Pagoda runs too.
+$(BUILD)/user/gcpause_pagoda: $(GCPAUSE_SRC) bench/gcpause_pagoda.c $(GC_USER_LIB)
+	@echo "  MUSL-CC $@"
+	@$(MUSL_CC) -static $(GC_BENCH_CFLAGS) -Ilib/include bench/gcpause.c bench/gcpause_pagoda.c $(GC_USER_LIB) -o $@
+$(BUILD)/user/gcpause_boehm: $(GCPAUSE_SRC) bench/gcpause_boehm.c
+	@echo "  CC      $@ (static, glibc + libgc.a)"
+	@$(HOST_CC) -static $(GC_BENCH_CFLAGS) bench/gcpause.c bench/gcpause_boehm.c -lgc -lpthread -o $@
 
 # ---- targets -------------------------------------------------------------------
-.PHONY: host-gc user-gc test-gc bench-gc
+.PHONY: host-gc user-gc test-gc bench-gc bench-gc-pagoda
 host-gc: $(GC_HOST_LIB)
 
 user-gc: $(GC_USER_LIB) $(GC_USER_BINS)
@@ -175,5 +185,11 @@ test-gc: $(GC_HOST_BINS) $(GC_USER_BINS)
 bench-gc: $(GC_BENCH_BINS)
 	@sh bench/gcbench_run.sh $(BUILD)/host
 	@sh bench/gcpause_run.sh $(BUILD)/host
+
+# The same pause table inside Pagoda, one boot per configuration, in guest
+# instructions (-icount shift=0: exact, so one round); the cache at 1/8 size.
+bench-gc-pagoda: $(BUILD)/user/gcpause_pagoda $(BUILD)/user/gcpause_boehm
+	@ROUNDS=1 SCALE=3 UNIT="millions of guest instructions" \
+	  RUNNER="tools/pagoda-run --icount --mem 1G --timeout 3600" sh bench/gcpause_run.sh $(BUILD)/user
 
 -include $(GC_HOST_OBJ:.o=.d) $(GC_SAN_OBJ:.o=.d) $(GC_USER_OBJ:.o=.d)

@@ -110,12 +110,20 @@ void *gc_malloc_kind(size_t n, enum obj_kind k)
 
 /* ---- the slow path ----------------------------------------------------- */
 
+/* While an incremental cycle marks, the heap grows past the trigger (up to
+ * twice its allocation) rather than finish the marking in one pause. */
+static int grow_while_marking(size_t npages)
+{
+	return G.phase == PHASE_MARKING && G.allocd < 2 * collect_trigger() && heap_grow(npages) == 0;
+}
+
 /* Called when no free pages are left: collect if enough was allocated since
  * the last collection to make it worth it, else grow. */
 static int make_room(size_t npages)
 {
 	if (collect_is_due()) {
-		collect_now();
+		if (!grow_while_marking(npages))
+			collect_now();
 		return 0;
 	}
 	if (G.mode == MODE_GENERATIONAL)

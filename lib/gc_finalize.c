@@ -388,7 +388,6 @@ void finalize_mark_roots(void)
 		mark_range(&e->v[1], &e->v[2]);   /* cd stays reachable until the call */
 	for (size_t i = queue_head; i < queue_len; i++)
 		mark_range((uintptr_t *)&queue[i], (uintptr_t *)&queue[i + 1]);
-	mark_drain();
 }
 
 /* ---- running finalizers ------------------------------------------------------ */

@@ -130,6 +130,8 @@ struct gc_state {
 	/* incremental and generational collection (gc_incremental.c) */
 	uint8_t mode, phase, dirty_source, major_due;
 	size_t step_at;                           /* G.allocd at the last step */
+	size_t step_words;                        /* words a marking step scans */
+	unsigned precleans;                       /* pre-clean rounds of this cycle */
 	size_t major_live;                        /* live bytes after the last major */
 	uint64_t minors, majors, steps;
 	uint64_t overflows, leaks_reported;
