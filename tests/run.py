@@ -463,7 +463,7 @@ def swap_differential(t, names, policy):
 
 def swap_failure(t, mode, disk):
     """swapfail full|ioerr as init: {field: value} of its one line, and the boot."""
-    b = pq.boot(ISO, "quiet init=/bin/swapfail " + mode, timeout=SWAP_TIMEOUT, log_path=log_path("swap" + mode),
+    b = pq.boot(ISO, "quiet init=/test/swapfail " + mode, timeout=SWAP_TIMEOUT, log_path=log_path("swap" + mode),
                 mem=SWAP_MEM, disks=[disk])
     m = re.search(r"^swapfail: pusher=(.*) bystander=(.*) init_intact=(\w+) swap_freed=(\w+)", b.log, re.M)
     fields = dict(zip(("pusher", "bystander", "init_intact", "swap_freed"), m.groups())) if m else {}
