@@ -89,7 +89,10 @@ static bool grow_args(struct exec_args *a, size_t want)
 	size_t cap = a->cap ? a->cap : 4096;
 	while (cap - a->used < want)
 		cap *= 2;
-	char *buf = kmalloc_reclaim(cap);   /* up to 256 KiB in a row: memory may be in swap's hands */
+	/* Grown by doubling from one page, so the usual exec needs no run of
+	 * frames; only strings near MAX_ARG_STRLEN need 128 KiB in a row, which
+	 * memory in swap's hands may have to give up first. */
+	char *buf = kmalloc_reclaim(cap);
 	if (!buf)
 		return false;
 	memcpy(buf, a->buf, a->used);
@@ -113,7 +116,7 @@ static long copy_one_string(struct exec_args *a, uintptr_t ustr)
 		}
 		if (len != -ENAMETOOLONG || room == max)
 			return len == -ENAMETOOLONG ? -E2BIG : len;
-		if (!grow_args(a, max))   /* the string may be longer than the room left: retry */
+		if (!grow_args(a, room + 1))   /* double the buffer and copy the string again */
 			return -ENOMEM;
 	}
 }

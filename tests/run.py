@@ -446,7 +446,7 @@ def suite_swap(t):
 
 def swap_differential(t, names, policy):
     log_name = "swap-" + policy
-    b = pq.boot(ISO, "quiet debug_vm swap_policy=%s init=/bin/init /bin/runner %s" % (policy, " ".join(names)),
+    b = pq.boot(ISO, "quiet debug_vm swap_policy=%s init=/bin/init /test/runner %s" % (policy, " ".join(names)),
                 timeout=SWAP_TIMEOUT, log_path=log_path(log_name), mem=SWAP_MEM,
                 disks=[swap_disk(log_name, 256)])
     sections, diags = pagoda_sections(b.log)
@@ -1118,7 +1118,6 @@ SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfc
           "labs_complete": suite_labs_complete, "ext2_fuzz": suite_ext2_fuzz, "hostile": suite_hostile,
           "hostile_long": suite_hostile_long}
 NOT_BY_DEFAULT = ("labs_complete",   # make test-labs
-                  "swap",            # python3 tests/run.py swap: on by default once swap_exec is steady
                   "ext2_fuzz",       # make test-hostile
                   "hostile_long")
 
@@ -1126,7 +1125,7 @@ NOT_BY_DEFAULT = ("labs_complete",   # make test-labs
 # Suites that share build products run one after the other in one process.
 CHAINS = (("lib", "lib_pagoda"),)
 # Rough cost in minutes on an idle 2-core machine: the longest start first.
-COST = {"swap": 2, "user": 4, "lib": 3, "labs": 3, "ext2": 3, "shells": 2, "tools": 2, "pagoda": 2,
+COST = {"swap": 3, "user": 4, "lib": 3, "labs": 3, "ext2": 3, "shells": 2, "tools": 2, "pagoda": 2,
         "lib_pagoda": 2, "ktest": 1, "hostile": 1}
 
 
