@@ -10,6 +10,7 @@
 #ifndef PAGODA_PROC_H
 #define PAGODA_PROC_H
 
+#include "errno.h"
 #include "linux_abi.h"
 #include "param.h"
 #include "spinlock.h"
@@ -160,10 +161,26 @@ bool sig_handled(const struct proc *p, int sig);   /* a user handler will run (n
 uint64_t sig_ignored_set(const struct proc *p);   /* /proc/PID/status SigIgn, SigCgt */
 uint64_t sig_caught_set(const struct proc *p);
 void signal_exec_reset(struct proc *p);
-/* On the way back to user mode: act on every deliverable signal (handler
- * frame, or default action). syscall_nr >= 0 when returning from that
- * syscall: its -ERESTART* result becomes EINTR or a restart. */
-void deliver_pending(long syscall_nr);
+/* An interrupted syscall's result, which must become EINTR or a restart. */
+static inline bool is_restart_code(long r)
+{
+	return r >= -ERESTARTNOHAND && r <= -ERESTARTSYS;
+}
+/* deliver_pending's slow path: act on every deliverable signal (handler
+ * frame, or default action), restart or fail the interrupted syscall, put
+ * back a mask that sigsuspend or ppoll replaced. */
+void do_signal(struct proc *p, long syscall_nr);
+/* On the way back to user mode. syscall_nr >= 0 when returning from that
+ * syscall: its -ERESTART* result becomes EINTR or a restart. The test reads
+ * the pending set without the signal lock: a signal sent after it is acted
+ * on at the next return to user mode (docs/locking.md). */
+static inline void deliver_pending(long syscall_nr)
+{
+	struct proc *p = current_proc();
+	uint64_t ready = __atomic_load_n(&p->sigpending, __ATOMIC_RELAXED) & ~p->sigmask;
+	if (ready || p->restore_sigmask || (syscall_nr >= 0 && is_restart_code((long)p->tf->rax)))
+		do_signal(p, syscall_nr);
+}
 
 /* sigframe.c */
 int setup_rt_frame(struct proc *p, int sig, const struct k_sigaction *act, const struct ksiginfo *info,

@@ -6,7 +6,8 @@
  * SIGCONT; stop for SIGSTOP, SIGTSTP, SIGTTIN and SIGTTOU: kernel/jobctl.c),
  * SIG_IGN, or a user handler.
  *
- * deliver_pending runs on every return to user mode. For each pending signal
+ * deliver_pending (kernel/proc.h) runs on every return to user mode and
+ * calls do_signal when anything is to be done. For each pending signal
  * that is not blocked, lowest number first (SIGKILL before all), it either
  * takes the default action or builds a handler frame on the user stack
  * (sigframe.c), blocking sa_mask and, unless SA_NODEFER, the signal itself
@@ -121,11 +122,6 @@ static void restart_or_eintr(struct trapframe *tf, long nr, const struct k_sigac
 		restart_syscall(tf, nr);
 }
 
-static bool is_restart_code(long r)
-{
-	return r == -ERESTARTSYS || r == -ERESTARTNOINTR || r == -ERESTARTNOHAND;
-}
-
 static __attribute__((noreturn)) void default_terminate(int sig)
 {
 	do_exit(wstatus_signaled(sig, false));   /* no core dumps: the core bit stays clear */
@@ -147,9 +143,8 @@ static void handle_signal(struct proc *p, int sig, const struct ksiginfo *info)
 		*ka = (struct k_sigaction){ 0 };
 }
 
-void deliver_pending(long syscall_nr)
+void do_signal(struct proc *p, long syscall_nr)
 {
-	struct proc *p = current_proc();
 	struct ksiginfo info;
 	int sig;
 	if (syscall_nr >= 0 && !is_restart_code((long)p->tf->rax))
