@@ -33,9 +33,7 @@ static long dup_to(int oldfd, int newfd, bool cloexec)
 		return -EBADF;
 	if (newfd < 0 || newfd >= NFILE_PER_PROC)
 		return -EBADF;
-	struct proc *p = current_proc();
-	struct file *old = p->files[newfd];
-	p->files[newfd] = get_file(f);
+	struct file *old = fd_replace(newfd, get_file(f));
 	fd_set_cloexec(newfd, cloexec);
 	fput(old);
 	return newfd;

@@ -79,23 +79,50 @@ bool inode_is_link(const struct inode *inode)
 
 /* ---- the current directory ---- */
 
+/* struct fs_struct: one cwd, shared by the threads made with CLONE_FS
+ * (count of them), copied by fork. Its cwd holds one inode reference. */
 void cwd_get(struct path *out)
 {
-	struct proc *p = current_proc();
-	*out = (struct path){ p->cwd_mnt, p->cwd };
+	struct fs_struct *fs = current_proc()->fs;
+	spin_lock(&fs->lock);
+	*out = (struct path){ fs->cwd_mnt, fs->cwd };
 	path_get(out);
+	spin_unlock(&fs->lock);
 }
 
-void cwd_dup(struct proc *child, struct proc *parent)
+struct fs_struct *fs_struct_alloc(void)
 {
-	child->cwd_mnt = parent->cwd_mnt;
-	child->cwd = igrab(parent->cwd);
+	struct fs_struct *fs = kzalloc(sizeof(*fs));
+	if (fs) {
+		fs->count = 1;
+		spin_lock_init(&fs->lock, "fs->lock");
+	}
+	return fs;
 }
 
-void cwd_put(struct proc *p)
+int copy_fs(struct proc *child, struct proc *parent, bool share)
 {
-	iput(p->cwd);
-	p->cwd = NULL;
+	struct fs_struct *from = parent->fs;
+	if (share) {
+		__atomic_add_fetch(&from->count, 1, __ATOMIC_ACQ_REL);
+		child->fs = from;
+		return 0;
+	}
+	if (!(child->fs = fs_struct_alloc()))
+		return -ENOMEM;
+	child->fs->cwd_mnt = from->cwd_mnt;
+	child->fs->cwd = igrab(from->cwd);
+	return 0;
+}
+
+void fs_put(struct proc *p)
+{
+	struct fs_struct *fs = p->fs;
+	p->fs = NULL;
+	if (!fs || __atomic_sub_fetch(&fs->count, 1, __ATOMIC_ACQ_REL))
+		return;
+	iput(fs->cwd);
+	kfree(fs);
 }
 
 /* ---- one step ---- */

@@ -283,10 +283,13 @@ long sys_truncate(uintptr_t upath, int64_t length)
 
 static void set_cwd(struct path *p)
 {
-	struct proc *me = current_proc();
-	iput(me->cwd);
-	me->cwd_mnt = p->mnt;
-	me->cwd = p->inode;   /* the reference passes */
+	struct fs_struct *fs = current_proc()->fs;
+	spin_lock(&fs->lock);
+	struct inode *old = fs->cwd;
+	fs->cwd_mnt = p->mnt;
+	fs->cwd = p->inode;   /* the reference passes */
+	spin_unlock(&fs->lock);
+	iput(old);
 }
 
 long sys_chdir(uintptr_t upath)

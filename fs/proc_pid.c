@@ -13,6 +13,7 @@
 #include "procfs.h"
 #include "../kernel/printk.h"
 #include "../kernel/proc.h"
+#include "../kernel/thread_group.h"
 #include "../kernel/rtc.h"
 #include "../kernel/string.h"
 #include "../kernel/timer.h"
@@ -61,7 +62,8 @@ static uint64_t rss_pages(const struct proc *p)
 
 static int ppid_of(const struct proc *p)
 {
-	return p->parent ? p->parent->pid : 0;
+	const struct proc *parent = p->tg->leader ? p->tg->leader->parent : NULL;
+	return parent ? parent->pid : 0;
 }
 
 static void gen_pid_stat(struct text *t, const struct proc *p)
@@ -80,15 +82,15 @@ static void gen_pid_status(struct text *t, const struct proc *p)
 	static const char *const names[] = { ['R'] = "running", ['S'] = "sleeping", ['Z'] = "zombie", ['T'] = "stopped" };
 	char s = state_char(p);
 	proc_emit(t, "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n", p->name,
-		  p->umask, s, names[(int)s], p->pid, p->pid, ppid_of(p));
+		  p->umask, s, names[(int)s], p->tgid, p->pid, ppid_of(p));
 	proc_emit(t, "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t", NFILE_PER_PROC);
 	for (int i = 0; i < p->ngroups; i++)
 		proc_emit(t, "%u ", p->groups[i]);
-	proc_emit(t, "\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmRSS:\t%8lu kB\nVmPTE:\t%8lu kB\nThreads:\t1\n",
+	proc_emit(t, "\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmRSS:\t%8lu kB\nVmPTE:\t%8lu kB\nThreads:\t%d\n",
 		  vsize_bytes(p) >> 10, p->mm ? mm_locked_pages(p->mm) * 4 : 0, rss_pages(p) * 4,
-		  p->mm ? mm_table_pages(p->mm) * 4 : 0);
-	proc_emit(t, "SigPnd:\t%016lx\nShdPnd:\t0000000000000000\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
-		  p->sigpending, p->sigmask, sig_ignored_set(p), sig_caught_set(p));
+		  p->mm ? mm_table_pages(p->mm) * 4 : 0, p->tg->nr_threads);
+	proc_emit(t, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
+		  p->sigpending, p->tg->shared_pending, p->sigmask, sig_ignored_set(p), sig_caught_set(p));
 }
 
 static void gen_cmdline(struct text *t, const struct proc *p)

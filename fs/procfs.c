@@ -127,7 +127,7 @@ static int lookup_table(struct inode *dir, const struct proc_entry *t, size_t n,
 static struct file *fd_file(int pid, int fd)
 {
 	struct proc *p = live_proc(pid);
-	return p && fd >= 0 && fd < NFILE_PER_PROC ? p->files[fd] : NULL;
+	return p && p->files && fd >= 0 && fd < NFILE_PER_PROC ? p->files->fd[fd] : NULL;
 }
 
 static int lookup_fd(struct inode *dir, const char *name, size_t len, struct inode **out)
@@ -322,7 +322,9 @@ static long link_text(struct inode *inode, char *full)
 		return f ? fd_link_text(f, full, PATH_MAX) : -ENOENT;
 	}
 	if (entry_of(inode) == PE_CWD) {
-		struct path cwd = { p->cwd_mnt, p->cwd };
+		if (!p->fs)
+			return -ENOENT;
+		struct path cwd = { p->fs->cwd_mnt, p->fs->cwd };
 		return path_name(&cwd, full, PATH_MAX);
 	}
 	return copy_text(p->exe, full, PATH_MAX);   /* full is zeroed: the NUL follows */
@@ -346,8 +348,8 @@ static int proc_get_link(struct inode *inode, struct path *out, struct file **vi
 {
 	struct proc *p = live_proc(pid_of(inode));
 	struct file *f = NULL;
-	if (p && entry_of(inode) == PE_CWD)
-		*out = (struct path){ p->cwd_mnt, p->cwd };
+	if (p && p->fs && entry_of(inode) == PE_CWD)
+		*out = (struct path){ p->fs->cwd_mnt, p->fs->cwd };
 	else if (p && (f = entry_of(inode) >= PE_FD ? fd_file(p->pid, entry_of(inode) - PE_FD) : p->mm->exe_file))
 		*out = f->f_path;
 	else

@@ -382,10 +382,11 @@ long file_path_name(struct file *f, char *buf, size_t size);
 /* Remember where f was opened (for file_path_name). */
 void file_set_name(struct file *f, const struct nameidata *nd);
 
-/* The cwd of a process (proc->cwd_mnt, proc->cwd) */
+/* The cwd of a process (proc->fs: fs/namei.c), shared by CLONE_FS */
 void cwd_get(struct path *out);   /* referenced */
-void cwd_dup(struct proc *child, struct proc *parent);
-void cwd_put(struct proc *p);
+struct fs_struct *fs_struct_alloc(void);   /* empty (no cwd yet); NULL on ENOMEM */
+int copy_fs(struct proc *child, struct proc *parent, bool share);   /* 0 or -ENOMEM */
+void fs_put(struct proc *p);      /* drops p's reference; the last lets go of the cwd */
 
 /* ---- fs/names.c: helpers the name-changing calls share ---- */
 long user_parent(int dirfd, uintptr_t upath, char **name, struct nameidata *nd);   /* getname + path_parent_at */
@@ -428,9 +429,15 @@ long generic_file_write(struct file *file, uintptr_t ubuf, size_t n, uint64_t *p
 extern const struct file_operations generic_file_operations;
 
 /* ---- the process side (fs/fdtable.c) ---- */
-void files_dup(struct proc *child, struct proc *parent);
-void files_close_all(struct proc *p);
+/* The fd table (fs/fdtable.c): shared with the parent (CLONE_FILES) or a
+ * copy; 0 or -ENOMEM. files_put drops p's reference (the last closes all). */
+int copy_files(struct proc *child, struct proc *parent, bool share);
+void files_put(struct proc *p);
+int unshare_files(struct proc *p);          /* exec: a table of p's own; 0 or -ENOMEM */
 void files_close_on_exec(struct proc *p);
+/* Slot fd (checked by the caller) becomes f; returns what was there, whose
+ * reference passes to the caller. */
+struct file *fd_replace(int fd, struct file *f);
 void fs_init_proc(struct proc *init);   /* fds 0, 1, 2 on the console; cwd "/" */
 
 

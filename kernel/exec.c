@@ -8,8 +8,11 @@
  *                     page faults it in from the page cache (demand paging;
  *                     processes running one program share its text frames)
  *   build_user_stack  the System V ABI initial stack: argc, argv, envp, auxv
+ *   exec_own_tables   the caller becomes its process's only thread (the
+ *                     others die: de_thread), with a file table and signal
+ *                     actions of its own, handlers reset
  *   commit_exec       the point of no return: switch to the new space, free
- *                     the old one, reset registers, signals and fds
+ *                     the old one, reset registers and close-on-exec fds
  *
  * Until commit_exec nothing of the caller has changed, so every failure
  * returns an error to the old program intact. This file parses and orders;
@@ -27,6 +30,7 @@
 #include "gdt.h"
 #include "linux_abi.h"
 #include "proc.h"
+#include "thread_group.h"
 #include "random.h"
 #include "string.h"
 #include "syscalls.h"
@@ -275,14 +279,11 @@ static int build_user_stack(struct mm *mm, const struct exec_args *a, const stru
 static void commit_exec(struct proc *p, struct mm *mm, const struct elf_image *img, uintptr_t sp, const char *path)
 {
 	struct mm *old = p->mm;
-	bool borrowed = p->mm_borrowed;
 	mm_release(p);   /* in the old space: clear_child_tid; a vfork parent runs again */
 	p->mm = mm;
 	mm_activate(mm);
-	if (old && !borrowed)
-		mm_destroy(old);
+	mm_put(old);
 	files_close_on_exec(p);
-	signal_exec_reset(p);
 	p->did_exec = true;
 	proc_set_name(p, path);
 	strlcpy(p->exe, path, sizeof(p->exe));
@@ -363,6 +364,17 @@ static void set_cmdline(struct proc *p, const struct exec_args *args)
 		memcpy(p->cmdline, args->buf, n);
 }
 
+/* Step 4b, once the new program is ready: other threads end (execve(2):
+ * "All threads other than the calling thread are destroyed"), the fd table
+ * and actions become the caller's own (-ENOMEM leaves the old program
+ * running, alone), handlers go back to SIG_DFL. */
+static long exec_own_tables(struct proc *p)
+{
+	de_thread(p);
+	long err = unshare_files(p);
+	return err ? err : signal_exec_reset(p);
+}
+
 static long exec_program(const char *name, const struct exec_args *args)
 {
 	struct mm *mm;
@@ -372,6 +384,8 @@ static long exec_program(const char *name, const struct exec_args *args)
 	long err = open_program(name, &x, &img);
 	if (!err)
 		err = prepare_exec(&x, args, &mm, &img, &sp);
+	if (!err && (err = exec_own_tables(current_proc())))
+		mm_put(mm);
 	if (!err) {
 		commit_exec(current_proc(), mm, &img, sp, x.path);
 		set_cmdline(current_proc(), args);

@@ -1,9 +1,13 @@
 /*
- * Process exit and wait4 (exit(2), wait4(2)).
+ * Thread and process exit, and wait4 (exit(2), exit_group(2), wait4(2)).
  *
- * do_exit releases what the process holds (files, address space), gives its
- * children to init, becomes a ZOMBIE holding only its exit status and wakes
- * its parent. wait4 or waitid in the parent collects the status, adds the
+ * do_exit ends one thread: it lets go of what it holds (files, cwd, address
+ * space: shared ones live on with the other threads) and becomes a ZOMBIE.
+ * A thread other than the group leader is released at once; when the last
+ * thread of a process exits, the process is dead: its children go to init
+ * and the leader, a zombie holding the process's exit status, wakes its
+ * parent. do_group_exit (exit_group, a fatal signal) first makes every
+ * other thread exit too, with the same status. wait4 or waitid in the parent collects the status, adds the
  * child's resource usage to its own "children" totals, and frees the
  * zombie (not with WNOWAIT); they also report a child's stops and
  * continues (WUNTRACED/WSTOPPED, WCONTINUED: kernel/jobctl.c).
@@ -17,6 +21,7 @@
 #include "qemu.h"
 #include "string.h"
 #include "syscalls.h"
+#include "thread_group.h"
 #include "timer.h"
 #include "uaccess.h"
 #include "../mm/audit.h"
@@ -52,7 +57,7 @@ static void reparent_children(struct proc *p)
  * its children: they are freed at exit (wait(2), NOTES). */
 static bool parent_autoreaps(const struct proc *p)
 {
-	const struct k_sigaction *ka = &p->parent->sigactions[SIGCHLD];
+	const struct k_sigaction *ka = &p->parent->sighand->action[SIGCHLD];
 	return p->exit_signal == SIGCHLD && (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT));
 }
 
@@ -64,33 +69,72 @@ static void unlink_child(struct proc *parent, struct proc *c)
 	*pp = c->sibling;
 }
 
+/* The last thread is gone: the leader's parent hears of the process's end
+ * (or, ignoring SIGCHLD, never sees it). */
+static void process_dead(struct thread_group *tg)
+{
+	struct proc *leader = tg->leader;
+	reparent_children(leader);
+	if (tg->group_exit)
+		leader->exit_status = tg->group_exit_code;
+	if (parent_autoreaps(leader)) {
+		unlink_child(leader->parent, leader);
+		proc_free_later(leader);   /* freed once the CPU has left its stack */
+	} else {
+		signal_exit_notify(leader);
+	}
+	wakeup(leader->parent);
+}
+
+/* A thread's times and faults count for its process: they go to the leader. */
+static void account_thread(struct proc *p)
+{
+	struct proc *leader = p->tg->leader;
+	leader->utime_ticks += p->utime_ticks;
+	leader->stime_ticks += p->stime_ticks;
+	leader->minflt += p->minflt;
+	leader->majflt += p->majflt;
+}
+
 void do_exit(int wait_status)
 {
 	struct proc *p = current_proc();
+	struct thread_group *tg = p->tg;
 	if (p->pid == 1)
 		report_init_exit(wait_status);
-	files_close_all(p);
-	cwd_put(p);
-	bool borrowed = p->mm_borrowed;
-	mm_release(p);
-	if (!borrowed) {   /* a vfork child leaves its parent's mm in place */
-		mm_activate(NULL);
-		mm_destroy(p->mm);
-	}
+	files_put(p);
+	fs_put(p);
+	mm_release(p);   /* clear_child_tid, a vfork parent runs again */
+	mm_put(p->mm);
 	p->mm = NULL;
-	reparent_children(p);
 	p->exit_status = wait_status;
 	p->state = PROC_ZOMBIE;
 	p->itimer_expires = 0;
-	if (parent_autoreaps(p)) {
-		unlink_child(p->parent, p);
-		proc_free_later(p);   /* freed once the CPU has left its stack */
-	} else {
-		signal_exit_notify(p);
+	tg->nr_threads--;
+	if (tg->exec_task)
+		wakeup(tg);   /* de_thread waits for the others to go */
+	if (!thread_group_leader(p)) {
+		account_thread(p);
+		proc_free_later(p);   /* nobody waits for a thread */
 	}
-	wakeup(p->parent);
+	if (tg->nr_threads == 0)
+		process_dead(tg);
 	schedule();
 	__builtin_unreachable();
+}
+
+void do_group_exit(int wait_status)
+{
+	struct proc *p = current_proc();
+	struct thread_group *tg = p->tg;
+	if (tg->group_exit)
+		wait_status = tg->group_exit_code;   /* another thread chose it */
+	else if (!tg->exec_task || tg->exec_task == p) {
+		tg->group_exit = true;
+		tg->group_exit_code = wait_status;
+		zap_other_threads(p);
+	}   /* else killed by an execve in another thread: only this one goes */
+	do_exit(wait_status);
 }
 
 long sys_exit(int code)
@@ -100,7 +144,7 @@ long sys_exit(int code)
 
 long sys_exit_group(int code)
 {
-	do_exit(wstatus_exited(code));
+	do_group_exit(wstatus_exited(code));
 }
 
 static bool wait_matches(const struct proc *p, const struct proc *c, int pid)
@@ -156,7 +200,8 @@ static void exit_found(struct proc *c, struct wait_found *w)
 static bool wait_child(struct proc *p, struct proc *c, int options, struct wait_found *w)
 {
 	bool peek = options & WNOWAIT;
-	if (c->state == PROC_ZOMBIE && !(options & WEXITED))
+	bool dead = c->state == PROC_ZOMBIE && c->tg->nr_threads == 0;   /* a zombie leader waits for its threads */
+	if (c->state == PROC_ZOMBIE && (!dead || !(options & WEXITED)))
 		return false;
 	if (c->state == PROC_ZOMBIE)
 		exit_found(c, w);
@@ -176,7 +221,8 @@ static bool wait_child(struct proc *p, struct proc *c, int options, struct wait_
  * (WNOHANG, nothing yet) or -errno. */
 static long do_wait(int pid, int options, struct wait_found *w)
 {
-	struct proc *p = current_proc();
+	struct proc *me = current_proc();
+	struct proc *p = me->tg->leader;   /* the process's children, whichever thread waits */
 	for (;;) {
 		bool any = false;
 		for (struct proc *c = p->children; c; c = c->sibling) {
@@ -190,9 +236,9 @@ static long do_wait(int pid, int options, struct wait_found *w)
 			return -ECHILD;
 		if (options & WNOHANG)
 			return 0;
-		if (signal_pending(p))
+		if (signal_pending(me))
 			return -ERESTARTSYS;
-		sleep_on(p, 0);
+		sleep_on(p, 0);   /* an exiting child wakes its parent, the leader */
 	}
 }
 

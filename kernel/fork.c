@@ -1,20 +1,28 @@
 /*
- * fork(2), vfork(2) and clone(2) with the flags libcs use to make processes:
+ * fork(2), vfork(2), clone(2) and clone3(2): new processes and new threads.
  *
  *   fork            a new process whose address space is a copy-on-write
- *                   duplicate (mm_dup) of the parent's, with the same open
- *                   files and registers; fork returns 0 in the child.
+ *                   duplicate (mm_dup) of the parent's, with a copy of the
+ *                   open files, cwd and signal actions; fork returns 0 in
+ *                   the child.
  *   CLONE_VM|CLONE_VFORK (vfork, posix_spawn)
  *                   the child borrows the parent's address space itself
- *                   (p->mm_borrowed) and the parent sleeps until the child
- *                   execs or exits, so exactly one of them runs in it at a
- *                   time; the child's exec or exit gives it back untouched.
- *   CLONE_CHILD_SETTID, CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID, CLONE_SETTLS,
- *   a new stack pointer, and the exit signal in the low byte (CSIGNAL).
+ *                   (p->mm_borrowed) and the parent thread sleeps until the
+ *                   child execs or exits, so exactly one of them runs in it
+ *                   at a time; the child's exec or exit gives it back.
+ *   CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD (pthread_create)
+ *                   a new thread of the caller's process: the same mm, fd
+ *                   table, cwd and actions (each reference-counted, see
+ *                   proc.h), its own tid, stack (newsp), TLS (CLONE_SETTLS),
+ *                   signal mask and pending set (kernel/thread_group.c).
+ *   CLONE_CHILD_SETTID, CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID (the word
+ *   cleared and futex-woken at the thread's exit: pthread_join waits on it),
+ *   and the exit signal in the low byte (CSIGNAL; a thread has none).
  *
- * Threads (CLONE_VM without CLONE_VFORK, CLONE_THREAD) are not supported:
- * EINVAL. Invariant: a process with mm_borrowed set has a parent sleeping in
- * vfork_wait on it, and that parent does not run until vfork_done.
+ * Each CLONE_VM/FS/FILES/SIGHAND flag shares its object, its absence copies
+ * it, in any combination Linux allows (clone_flags_valid gives Linux's
+ * EINVAL cases). Invariant: a process with mm_borrowed set has its
+ * vfork_waiter sleeping in vfork_wait on it until vfork_done.
  */
 #include "errno.h"
 #include "fpu.h"
@@ -23,8 +31,10 @@
 #include "proc.h"
 #include "string.h"
 #include "syscalls.h"
+#include "thread_group.h"
 #include "uaccess.h"
 #include "../mm/kheap.h"
+#include "../mm/layout.h"
 #include "../mm/mm.h"
 
 struct clone_args {
@@ -32,9 +42,11 @@ struct clone_args {
 	uintptr_t newsp, parent_tid, child_tid, tls;
 };
 
-#define CLONE_SUPPORTED (CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID | \
-			 CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID)
+#define CLONE_SUPPORTED (CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
+			 CLONE_SYSVSEM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
+			 CLONE_CHILD_SETTID | CLONE_DETACHED)
 
+/* A new process is a child of the caller's process (its leader). */
 static void link_child(struct proc *parent, struct proc *child)
 {
 	child->parent = parent;
@@ -52,11 +64,11 @@ static void copy_process_state(struct proc *child, struct proc *parent, const st
 		child->tf->rsp = a->newsp;
 	memcpy(child->name, parent->name, sizeof(child->name));
 	memcpy(child->exe, parent->exe, sizeof(child->exe));
-	files_dup(child, parent);
-	cwd_dup(child, parent);
 	child->fs_base = a->flags & CLONE_SETTLS ? a->tls : parent->fs_base;
 	signal_fork(child, parent);
-	child->exit_signal = (int)(a->flags & CSIGNAL);
+	if ((a->flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM)
+		child->altstack = (struct linux_stack){ .ss_flags = SS_DISABLE };   /* a stack of its own: not the parent's altstack */
+	child->exit_signal = a->flags & CLONE_THREAD ? 0 : (int)(a->flags & CSIGNAL);
 	child->pgid = parent->pgid;
 	child->sid = parent->sid;
 	child->umask = parent->umask;
@@ -101,39 +113,58 @@ void schedule_tail(void)
 static void vfork_wait(struct proc *parent, struct proc *child)
 {
 	parent->vfork_child = child;
+	child->vfork_waiter = parent;
 	while (parent->vfork_child)
 		sleep_on(&parent->vfork_child, 0);
 }
 
 void vfork_done(struct proc *child)
 {
+	struct proc *w = child->vfork_waiter;
 	if (!child->mm_borrowed)
 		return;
 	child->mm_borrowed = false;
-	child->parent->vfork_child = NULL;
-	wakeup(&child->parent->vfork_child);
+	child->vfork_waiter = NULL;
+	w->vfork_child = NULL;
+	wakeup(&w->vfork_child);
+}
+
+/* The address space, files, cwd and actions: each shared or copied. */
+static int copy_resources(struct proc *child, struct proc *parent, uint64_t flags)
+{
+	child->mm = flags & CLONE_VM ? mm_get(parent->mm) : mm_dup(parent->mm);
+	if (!child->mm)
+		return -ENOMEM;
+	child->mm_borrowed = (flags & (CLONE_VM | CLONE_VFORK)) == (CLONE_VM | CLONE_VFORK);
+	int err = copy_files(child, parent, flags & CLONE_FILES);
+	if (!err)
+		err = copy_fs(child, parent, flags & CLONE_FS);
+	if (!err)
+		err = copy_sighand(child, parent, flags & CLONE_SIGHAND);
+	return err;
 }
 
 static long do_fork(const struct clone_args *a)
 {
 	struct proc *parent = current_proc();
-	struct proc *child = proc_alloc(parent->name);
+	bool thread = a->flags & CLONE_THREAD;
+	struct proc *child = proc_alloc(parent->name, thread ? parent : NULL);
 	if (!child)
 		return -EAGAIN;
-	bool share = a->flags & CLONE_VM;
-	child->mm = share ? parent->mm : mm_dup(parent->mm);
-	if (!child->mm) {
+	int err = copy_resources(child, parent, a->flags);
+	if (err) {
 		child->state = PROC_ZOMBIE;
-		proc_free(child);
-		return -ENOMEM;
+		child->tg->nr_threads--;
+		proc_free(child);   /* puts what was taken */
+		return err;
 	}
-	child->mm_borrowed = share;
 	copy_process_state(child, parent, a);
-	link_child(parent, child);
+	if (!thread)
+		link_child(parent->tg->leader, child);
 	write_tids(child, a);
 	int pid = child->pid;
 	proc_start_user(child);
-	if (share)
+	if (child->mm_borrowed)
 		vfork_wait(parent, child);
 	return pid;
 }
@@ -150,16 +181,52 @@ long sys_vfork(void)
 	return do_fork(&a);
 }
 
+/* Linux's refusals (copy_process), then what Pagoda does not do. */
+static bool clone_flags_valid(uint64_t flags)
+{
+	if ((flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS))
+		return false;
+	if ((flags & (CLONE_NEWUSER | CLONE_FS)) == (CLONE_NEWUSER | CLONE_FS))
+		return false;
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return false;   /* threads share signal actions */
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return false;   /* actions point at code in one address space */
+	return !(flags & ~(uint64_t)CLONE_SUPPORTED);   /* namespaces, ptrace, CLONE_PARENT, ... */
+}
+
 /* clone(2), x86-64 argument order: flags, stack, parent_tid, child_tid, tls. */
 long sys_clone(uint64_t flags, uintptr_t newsp, uintptr_t parent_tid, uintptr_t child_tid, uintptr_t tls)
 {
-	if (flags & ~(uint64_t)CLONE_SUPPORTED)
-		return -EINVAL;   /* threads, namespaces, ... */
-	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
-		return -EINVAL;   /* a second thread in one address space: not yet */
-	if ((flags & CSIGNAL) >= NSIG)
+	if (!clone_flags_valid(flags) || (flags & CSIGNAL) >= NSIG)
 		return -EINVAL;
 	struct clone_args a = { flags, newsp, parent_tid, child_tid, tls };
+	return do_fork(&a);
+}
+
+/* clone3(2)'s struct clone_args, the fields up to tls (CLONE_ARGS_SIZE_VER0). */
+struct clone3_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+};
+
+/* clone3(2): the same, from a structure; the stack is [stack, stack+size). */
+long sys_clone3(uintptr_t uargs, size_t size)
+{
+	struct clone3_args c;
+	if (size < sizeof(c))
+		return -EINVAL;
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	if (copy_from_user(&c, uargs, sizeof(c)))
+		return -EFAULT;
+	if ((c.flags & CSIGNAL) || c.exit_signal >= NSIG || !clone_flags_valid(c.flags))
+		return -EINVAL;
+	if ((c.flags & CLONE_THREAD) && c.exit_signal)
+		return -EINVAL;
+	if (!c.stack != !c.stack_size)
+		return -EINVAL;
+	struct clone_args a = { c.flags | c.exit_signal, c.stack ? c.stack + c.stack_size : 0, c.parent_tid,
+				c.child_tid, c.tls };
 	return do_fork(&a);
 }
 
@@ -171,10 +238,12 @@ long sys_set_tid_address(uintptr_t tidptr)
 	return current_proc()->pid;
 }
 
-/* At exit or exec, before the address space goes away or is given back. */
+/* At exit or exec, before the address space goes away or is given back:
+ * if someone else still uses it (another thread: pthread_join waits on
+ * this word; a vfork parent), the tid word is cleared and its waiter woken. */
 void mm_release(struct proc *p)
 {
-	if (p->clear_child_tid && p->mm_borrowed) {
+	if (p->clear_child_tid && p->mm && p->mm->users > 1) {
 		uint32_t zero = 0;
 		if (!copy_to_user(p->clear_child_tid, &zero, sizeof(zero)))
 			futex_wake(p->mm, p->clear_child_tid, 1, ~0u);

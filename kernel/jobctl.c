@@ -21,6 +21,7 @@
  */
 #include "linux_abi.h"
 #include "proc.h"
+#include "thread_group.h"
 
 static inline uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
 
@@ -34,9 +35,9 @@ bool sig_is_stop(int sig)
 /* SIGCHLD to the parent for a stop or a continue, unless it asked not to. */
 static void notify_parent(struct proc *p, int code, int sig)
 {
-	struct proc *parent = p->parent;
+	struct proc *parent = p->tg->leader ? p->tg->leader->parent : NULL;
 	wakeup(parent);   /* a wait4 with WUNTRACED or WCONTINUED looks again */
-	if (!parent || (parent->sigactions[SIGCHLD].flags & SA_NOCLDSTOP))
+	if (!parent || (parent->sighand->action[SIGCHLD].flags & SA_NOCLDSTOP))
 		return;
 	struct ksiginfo info = { .code = code, .pid = p->pid, .status = sig,
 				 .utime = p->utime_ticks, .stime = p->stime_ticks };
@@ -63,13 +64,13 @@ static void continue_proc(struct proc *p)
 void jobctl_signal_sent(struct proc *p, int sig)
 {
 	uint64_t cancel = sig == SIGCONT ? STOP_SIGNALS : sig_is_stop(sig) ? sigbit(SIGCONT) : 0;
-	spin_lock(&p->siglock);
-	p->sigpending &= ~cancel;
-	spin_unlock(&p->siglock);
-	if (sig == SIGCONT && p->state == PROC_STOPPED)
-		continue_proc(p);
-	else if (sig == SIGKILL && p->state == PROC_STOPPED) {
-		sched_make_runnable(p);   /* to die */
+	if (cancel)
+		flush_signals_group(p, cancel);
+	for (struct proc *t = p->tg->threads; t; t = t->thread_next) {   /* every thread of the process */
+		if (sig == SIGCONT && t->state == PROC_STOPPED)
+			continue_proc(t);
+		else if (sig == SIGKILL && t->state == PROC_STOPPED)
+			sched_make_runnable(t);   /* to die */
 	}
 }
 

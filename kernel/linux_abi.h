@@ -27,7 +27,7 @@ enum {
 	__NR_clock_gettime = 228, __NR_clock_getres = 229, __NR_clock_nanosleep = 230,
 	__NR_exit_group = 231, __NR_tgkill = 234, __NR_openat = 257, __NR_newfstatat = 262,
 	__NR_readlinkat = 267, __NR_faccessat = 269, __NR_pipe2 = 293, __NR_prlimit64 = 302,
-	__NR_set_robust_list = 273, __NR_getrandom = 318, __NR_statx = 332, __NR_rseq = 334,
+	__NR_set_robust_list = 273, __NR_getrandom = 318, __NR_statx = 332, __NR_rseq = 334, __NR_clone3 = 435,
 	__NR_rt_sigreturn = 15, __NR_pause = 34, __NR_getitimer = 36, __NR_alarm = 37,
 	__NR_setitimer = 38, __NR_getgroups = 115, __NR_setgroups = 116, __NR_rt_sigpending = 127,
 	__NR_rt_sigtimedwait = 128, __NR_rt_sigsuspend = 130, __NR_sched_getaffinity = 204,
@@ -323,10 +323,14 @@ static inline int wstatus_signaled(int sig, bool core) { return (sig & 0x7f) | (
 #define CLONE_VFORK 0x00004000
 #define CLONE_PARENT 0x00008000
 #define CLONE_THREAD 0x00010000
+#define CLONE_NEWNS 0x00020000
+#define CLONE_SYSVSEM 0x00040000
 #define CLONE_SETTLS 0x00080000
 #define CLONE_PARENT_SETTID 0x00100000
 #define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED 0x00400000   /* ignored, as Linux does */
 #define CLONE_CHILD_SETTID 0x01000000
+#define CLONE_NEWUSER 0x10000000
 
 /* ---- arch_prctl(2) ---- */
 #define ARCH_SET_GS 0x1001

@@ -47,10 +47,12 @@ static void banner(void)
 /* The first process: pid 1 runs the init= program (default /bin/init). */
 static void start_init(const char *words)
 {
-	struct proc *init = proc_alloc("init");
+	struct proc *init = proc_alloc("init", NULL);
 	if (!init)
 		panic("cannot allocate the first process");
 	fs_init_proc(init);
+	if (copy_sighand(init, NULL, false))
+		panic("cannot allocate the first process's signal actions");
 	cpu0.current = init;   /* exec works on the current process */
 	long err = exec_first_program(words && *words ? words : "/bin/init");
 	cpu0.current = idle_proc;

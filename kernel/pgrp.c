@@ -13,6 +13,7 @@
 #include "linux_abi.h"
 #include "proc.h"
 #include "syscalls.h"
+#include "thread_group.h"
 
 /* POSIX's orphaned process group: the stop signals from the terminal
  * (SIGTSTP, SIGTTIN, SIGTTOU) do not stop its members. */
@@ -37,11 +38,20 @@ static bool group_exists_in_session(int pgid, int sid)
 /* The caller itself or one of its children (setpgid(2): ESRCH otherwise). */
 static struct proc *self_or_child(int pid)
 {
-	struct proc *me = current_proc();
+	struct proc *me = current_proc()->tg->leader;   /* the calling process */
 	if (!pid || pid == me->pid)
 		return me;
 	struct proc *c = proc_find(pid);
 	return c && c->parent == me ? c : NULL;
+}
+
+/* A process's group and session are every thread's. */
+static void set_pgrp(struct proc *p, int pgid, int sid)
+{
+	for (struct proc *t = p->tg->threads; t; t = t->thread_next) {
+		t->pgid = pgid;
+		t->sid = sid;
+	}
 }
 
 long sys_setpgid(int pid, int pgid)
@@ -60,7 +70,7 @@ long sys_setpgid(int pid, int pgid)
 		return -EPERM;
 	if (pgid != p->pid && !group_exists_in_session(pgid, me->sid))
 		return -EPERM;
-	p->pgid = pgid;
+	set_pgrp(p, pgid, p->sid);
 	return 0;
 }
 
@@ -89,21 +99,32 @@ long sys_getsid(int pid)
 
 long sys_setsid(void)
 {
-	struct proc *me = current_proc();
+	struct proc *me = current_proc()->tg->leader;
 	for (struct proc *q = proc_first(); q; q = q->all_next)
 		if (q->pgid == me->pid)
 			return -EPERM;   /* already a group leader, or its group lives on */
-	me->sid = me->pgid = me->pid;
+	set_pgrp(me, me->pid, me->pid);
 	return me->sid;
 }
 
 /* ---- kill(2), tkill(2), tgkill(2) ---- */
 
+/* kill's signal to process p, or (tkill, tgkill) to thread p. */
 static void send_user_signal(struct proc *p, int sig, int code)
 {
-	struct ksiginfo info = { .code = code, .pid = current_proc()->pid };
-	if (sig && !(p->pid == 1 && p->sigactions[sig].handler == SIG_DFL))
-		send_signal(p, sig, &info);   /* as Linux: init ignores signals it has no handler for */
+	struct ksiginfo info = { .code = code, .pid = current_proc()->tgid };
+	if (!sig || (p->tgid == 1 && p->sighand->action[sig].handler == SIG_DFL))
+		return;   /* as Linux: init ignores signals it has no handler for */
+	if (code == SI_TKILL)
+		send_signal_thread(p, sig, &info);
+	else
+		send_signal(p, sig, &info);
+}
+
+/* One thread of each process stands for it in kill's walks. */
+static bool live_process(const struct proc *p)
+{
+	return thread_group_leader(p) && p->tg->nr_threads > 0;
 }
 
 /* kill(-1, sig): every process but init and the caller. */
@@ -111,7 +132,7 @@ static long kill_all(int sig)
 {
 	long sent = 0;
 	for (struct proc *p = proc_first(); p; p = p->all_next) {
-		if (p->pid <= 1 || p == current_proc() || p->state == PROC_ZOMBIE)
+		if (p->pid <= 1 || p->tg == current_proc()->tg || !live_process(p))
 			continue;
 		sent++;
 		send_user_signal(p, sig, SI_USER);
@@ -123,7 +144,7 @@ static long kill_group(int pgid, int sig)
 {
 	long sent = 0;
 	for (struct proc *p = proc_first(); p; p = p->all_next) {
-		if (p->pgid != pgid || p->state == PROC_ZOMBIE)
+		if (p->pgid != pgid || !live_process(p))
 			continue;
 		sent++;
 		send_user_signal(p, sig, SI_USER);
@@ -153,15 +174,19 @@ long sys_tgkill(int tgid, int tid, int sig)
 	if (tgid <= 0 || tid <= 0 || sig < 0 || sig >= NSIG)
 		return -EINVAL;
 	struct proc *target = proc_find(tid);
-	if (!target || target->pid != tgid)
-		return -ESRCH;   /* one thread per process: tid == tgid */
+	if (!target || target->tgid != tgid || target->state == PROC_ZOMBIE)
+		return -ESRCH;
 	send_user_signal(target, sig, SI_TKILL);
 	return 0;
 }
 
 long sys_tkill(int tid, int sig)
 {
-	if (tid <= 0)
+	if (tid <= 0 || sig < 0 || sig >= NSIG)
 		return -EINVAL;
-	return sys_tgkill(tid, tid, sig);
+	struct proc *target = proc_find(tid);
+	if (!target || target->state == PROC_ZOMBIE)
+		return -ESRCH;
+	send_user_signal(target, sig, SI_TKILL);
+	return 0;
 }

@@ -19,7 +19,9 @@
 #include "panic.h"
 #include "percpu.h"
 #include "string.h"
+#include "thread_group.h"
 #include "timer.h"
+#include "../fs/vfs.h"
 #include "../mm/kheap.h"
 #include "../mm/kstack.h"
 #include "../mm/mm.h"
@@ -56,7 +58,7 @@ void proc_set_name(struct proc *p, const char *path)
 	strlcpy(p->name, base, sizeof(p->name));
 }
 
-struct proc *proc_alloc(const char *name)
+struct proc *proc_alloc(const char *name, struct proc *group)
 {
 	if (nprocs >= NPROC_MAX)
 		return NULL;
@@ -71,6 +73,14 @@ struct proc *proc_alloc(const char *name)
 		return NULL;
 	}
 	p->pid = next_pid++;
+	if (group)
+		tg_add_thread(p, group);
+	else if (tg_create(p)) {
+		kstack_free(p->kstack_top);
+		fpu_free(p);
+		kfree(p);
+		return NULL;
+	}
 	spin_lock_init(&p->siglock, "siglock");
 	p->pgid = p->sid = p->pid;   /* init's; fork copies the parent's */
 	p->exit_signal = SIGCHLD;
@@ -103,6 +113,11 @@ void proc_free(struct proc *p)
 		pp = &(*pp)->all_next;
 	*pp = p->all_next;
 	nprocs--;
+	files_put(p);   /* held still only when clone failed half-way */
+	fs_put(p);
+	mm_put(p->mm);
+	sighand_put(p);
+	tg_release(p);
 	kstack_free(p->kstack_top);
 	fpu_free(p);
 	kfree(p->cmdline);
@@ -206,9 +221,19 @@ void wake_up_all(const void *channel)
 	wakeup(channel);
 }
 
+/* Is p the first process on the list that uses its mm? (Threads and a
+ * vfork child share one; each space is visited once.) */
+static bool first_user_of_mm(const struct proc *p)
+{
+	for (const struct proc *q = all_procs; q != p; q = q->all_next)
+		if (q->mm == p->mm)
+			return false;
+	return true;
+}
+
 void for_each_mm(void (*visit)(struct mm *mm, void *arg), void *arg)
 {
 	for (struct proc *p = all_procs; p; p = p->all_next)
-		if (p->mm && !p->mm_borrowed)
+		if (p->mm && first_user_of_mm(p))
 			visit(p->mm, arg);
 }

@@ -1,6 +1,18 @@
 /*
- * Processes. One kernel thread of control per process (no user threads);
- * one CPU. The kernel runs with interrupts off except in the idle loop, so
+ * Tasks (threads) and the processes they make up. A struct proc is one
+ * thread of control, Linux's task_struct: its own pid (the tid), kernel
+ * stack, registers, signal mask and private pending set. A process is a
+ * thread group (kernel/thread_group.c): the threads made by clone with
+ * CLONE_THREAD, which share one struct thread_group (tgid, the shared
+ * pending set, the group exit) and, through reference-counted pointers,
+ * the address space (mm), the open files (files_struct), the current
+ * directory (fs_struct) and the signal actions (sighand_struct).
+ *
+ * Always true: p->tg->leader->pid == p->tgid; only a group leader is on
+ * its parent's child list and has p->parent set (other threads have
+ * parent NULL: the process's parent is tg->leader->parent); a group leader
+ * outlives its threads (a zombie until the last one exits).
+ * One CPU; the kernel runs with interrupts off except in the idle loop, so
  * the process lists need no locks: nothing can interrupt kernel code.
  *
  * States:   RUNNABLE <-> RUNNING -> SLEEPING -> RUNNABLE
@@ -20,6 +32,30 @@ struct mm;
 struct file;
 struct mount;
 struct inode;
+struct thread_group;
+
+/* The open file table, shared by CLONE_FILES (fs/fdtable.c). */
+struct files_struct {
+	int count;                     /* tasks using it */
+	struct spinlock lock;          /* fd[] and close_on_exec */
+	struct file *fd[NFILE_PER_PROC];
+	uint64_t close_on_exec;        /* bit per fd */
+};
+
+/* The current directory, shared by CLONE_FS (fs/namei.c). */
+struct fs_struct {
+	int count;                     /* tasks using it */
+	struct spinlock lock;          /* cwd_mnt and cwd */
+	struct mount *cwd_mnt;         /* the current directory, referenced */
+	struct inode *cwd;
+};
+
+/* The signal actions, shared by CLONE_SIGHAND (kernel/sigaction.c). */
+struct sighand_struct {
+	int count;                     /* tasks using it */
+	struct spinlock lock;          /* action[] */
+	struct k_sigaction action[NSIG];
+};
 
 enum proc_state { PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_ZOMBIE, PROC_STOPPED };
 
@@ -38,12 +74,15 @@ struct ksiginfo {
 };
 
 struct proc {
-	int pid;
+	int pid;                       /* the thread id (gettid); the tgid for a group leader */
+	int tgid;                      /* the process id (getpid): the group leader's pid */
+	struct thread_group *tg;       /* the process this thread belongs to; never NULL after proc_alloc */
+	struct proc *thread_next;      /* the group's threads, leader first (kernel/thread_group.c) */
 	enum proc_state state;
 	char name[16];                 /* the program's base name, for diagnostics */
 	char exe[64];                  /* the program's path (readlink /proc/self/exe) */
-	struct proc *parent;
-	struct proc *children, *sibling;   /* child list (newest first) */
+	struct proc *parent;           /* group leaders only; NULL for other threads */
+	struct proc *children, *sibling;   /* child list (newest first), on the group leader */
 	struct proc *all_next;         /* every live or zombie process */
 	struct proc *run_next, *run_prev;  /* run queue links while RUNNABLE */
 
@@ -65,20 +104,18 @@ struct proc {
 	int stop_signal;               /* the signal that stopped it (kernel/jobctl.c) */
 	int jobctl;                    /* JOBCTL_*_REPORT: a stop or continue not yet waited for */
 
-	struct file *files[NFILE_PER_PROC];
-	uint64_t close_on_exec;        /* bit per fd */
-	struct mount *cwd_mnt;         /* the current directory (fs/namei.c), referenced */
-	struct inode *cwd;
+	struct files_struct *files;    /* open files, referenced (NULL once exited) */
+	struct fs_struct *fs;          /* current directory, referenced (NULL once exited) */
 	uint64_t fs_base;              /* thread pointer (arch_prctl ARCH_SET_FS) */
 	/* signals: bit sig-1 of each set (kernel/sigpending.c, sigaction.c, sigframe.c) */
 	uint64_t sigmask;              /* blocked */
-	uint64_t sigpending;           /* generated, not yet delivered; one instance per signal */
+	uint64_t sigpending;           /* sent to this thread, not yet delivered; one instance per signal */
 	struct spinlock siglock;       /* sigpending and siginfo (docs/locking.md) */
 	uint64_t sigwaiting;           /* rt_sigtimedwait's set: these wake the sleeper even if blocked */
 	uint64_t saved_sigmask;        /* rt_sigsuspend's mask to restore, when restore_sigmask */
 	bool restore_sigmask;
 	struct ksiginfo siginfo[NSIG]; /* what generated each pending signal */
-	struct k_sigaction sigactions[NSIG];
+	struct sighand_struct *sighand;   /* actions, referenced (shared by CLONE_SIGHAND) */
 	struct linux_stack altstack;   /* sigaltstack(2); ss_flags holds only SS_AUTODISARM or SS_DISABLE */
 	uint64_t itimer_expires;       /* ITIMER_REAL: tick at which SIGALRM fires, 0 = disarmed */
 	uint64_t itimer_interval;      /* ticks to re-arm with, 0 = one shot */
@@ -90,6 +127,7 @@ struct proc {
 	uintptr_t set_child_tid;       /* CLONE_CHILD_SETTID: written when the child first runs */
 	bool mm_borrowed;              /* vfork child running in its parent's mm (kernel/fork.c) */
 	struct proc *vfork_child;      /* nonzero while this parent waits for it to exec or exit */
+	struct proc *vfork_waiter;     /* the thread asleep in vfork until this child gives its mm back */
 
 	/* attributes (kernel/sys_proc.c) */
 	uint32_t umask;
@@ -104,11 +142,28 @@ struct proc {
 	size_t cmdline_len;
 };
 
+/* A process: its threads and what they share besides the objects above
+ * (kernel/thread_group.c, Linux's signal_struct). */
+struct thread_group {
+	int count;                     /* struct procs pointing here (live threads and zombies) */
+	int nr_threads;                /* threads that have not exited yet */
+	struct proc *leader;           /* its pid is the tgid; freed last */
+	struct proc *threads;          /* every thread not yet freed, through thread_next */
+	struct spinlock lock;          /* shared_pending, shared_info (docs/locking.md) */
+	uint64_t shared_pending;       /* sent to the process (kill): any thread not blocking it takes it */
+	struct ksiginfo shared_info[NSIG];
+	bool group_exit;               /* exit_group or a fatal signal: every thread is on its way out */
+	int group_exit_code;           /* the wait status they all exit with */
+	struct proc *exec_task;        /* a thread in execve, waiting for the others to go */
+};
+
 /* proc.c */
 extern struct proc *idle_proc;
 struct proc *current_proc(void);
 void proc_init(void);                       /* the boot thread becomes the idle process */
-struct proc *proc_alloc(const char *name);  /* new process with a kernel stack; NULL on ENOMEM */
+/* A new task with a kernel stack, in a new thread group (group NULL) or as
+ * one more thread of group's; NULL on ENOMEM. */
+struct proc *proc_alloc(const char *name, struct proc *group);
 void proc_free(struct proc *p);             /* after wait4 reaped it */
 void proc_free_later(struct proc *p);          /* the current, exiting process: freed after the switch */
 void proc_free_released(void);              /* after a switch: free the released process */
@@ -139,14 +194,17 @@ long futex_wake(struct mm *mm, uintptr_t uaddr, int n, uint32_t bitset);
 void proc_attr_init(struct proc *p);        /* init's umask, limits, groups */
 
 /* exit.c */
-__attribute__((noreturn)) void do_exit(int wait_status);
+__attribute__((noreturn)) void do_exit(int wait_status);        /* this thread */
+__attribute__((noreturn)) void do_group_exit(int wait_status);  /* every thread of the process */
 
 /* signal.c */
 const char *signal_name(int sig);
 
 /* sigpending.c: generation. Standard signals do not queue: a second one while
  * the first is pending is dropped. */
-void send_signal(struct proc *p, int sig, const struct ksiginfo *info);
+void send_signal(struct proc *p, int sig, const struct ksiginfo *info);   /* to p's process */
+void send_signal_thread(struct proc *t, int sig, const struct ksiginfo *info);   /* to thread t */
+void flush_signals_group(struct proc *p, uint64_t mask);   /* drop these pending, process and threads */
 void force_sig(struct proc *p, int sig);    /* SI_KERNEL; a blocked or ignored one kills (see .c) */
 void force_sig_fault(int sig, int code, uintptr_t addr, const struct trapframe *tf);   /* current */
 bool signal_pending(const struct proc *p);  /* a pending signal that is not blocked */
@@ -160,7 +218,9 @@ bool sig_ignored(const struct proc *p, int sig);   /* would be discarded at gene
 bool sig_handled(const struct proc *p, int sig);   /* a user handler will run (not blocked) */
 uint64_t sig_ignored_set(const struct proc *p);   /* /proc/PID/status SigIgn, SigCgt */
 uint64_t sig_caught_set(const struct proc *p);
-void signal_exec_reset(struct proc *p);
+int signal_exec_reset(struct proc *p);      /* 0 or -ENOMEM (a shared table copied) */
+int copy_sighand(struct proc *child, struct proc *parent, bool share);   /* parent NULL: all SIG_DFL */
+void sighand_put(struct proc *p);
 /* An interrupted syscall's result, which must become EINTR or a restart. */
 static inline bool is_restart_code(long r)
 {
@@ -177,7 +237,9 @@ void do_signal(struct proc *p, long syscall_nr);
 static inline void deliver_pending(long syscall_nr)
 {
 	struct proc *p = current_proc();
-	uint64_t ready = __atomic_load_n(&p->sigpending, __ATOMIC_RELAXED) & ~p->sigmask;
+	uint64_t pending = __atomic_load_n(&p->sigpending, __ATOMIC_RELAXED) |
+			   __atomic_load_n(&p->tg->shared_pending, __ATOMIC_RELAXED);   /* the thread's and the process's */
+	uint64_t ready = pending & ~p->sigmask;
 	if (ready || p->restore_sigmask || (syscall_nr >= 0 && is_restart_code((long)p->tf->rax)))
 		do_signal(p, syscall_nr);
 }

@@ -1,7 +1,7 @@
 /*
  * Signal dispositions and delivery (sigaction(2), signal(7)).
  *
- * p->sigactions[sig] is what happens when sig is delivered: SIG_DFL (the
+ * p->sighand->action[sig] is what happens when sig is delivered: SIG_DFL (the
  * default action: terminate; ignore for SIGCHLD, SIGURG, SIGWINCH and
  * SIGCONT; stop for SIGSTOP, SIGTSTP, SIGTTIN and SIGTTOU: kernel/jobctl.c),
  * SIG_IGN, or a user handler.
@@ -14,7 +14,11 @@
  * while the handler runs. Frames nest: several handlers may be stacked
  * before the process runs again, as on Linux.
  *
- * Invariants: sigactions[SIGKILL] and sigactions[SIGSTOP] are always
+ * The table is a struct sighand_struct, shared by a process's threads
+ * (clone's CLONE_SIGHAND; count of them), copied by fork, made private
+ * again by exec; sighand->lock guards a change of it.
+ *
+ * Invariants: action[SIGKILL] and action[SIGSTOP] are always
  * SIG_DFL; a blocking syscall interrupted by a signal returns one of the
  * -ERESTART* codes, and nothing but deliver_pending turns them into EINTR
  * or a restart, so user space never sees them.
@@ -22,8 +26,11 @@
 #include "errno.h"
 #include "linux_abi.h"
 #include "proc.h"
+#include "string.h"
 #include "syscalls.h"
+#include "thread_group.h"
 #include "uaccess.h"
+#include "../mm/kheap.h"
 
 static inline uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
 
@@ -41,12 +48,16 @@ static bool default_ignored(int sig)
 
 /* A blocked signal is never ignored at generation: its action may change
  * before it is unblocked. */
+static bool action_ignores(uintptr_t h, int sig)
+{
+	return h == SIG_IGN || (h == SIG_DFL && default_ignored(sig));
+}
+
 bool sig_ignored(const struct proc *p, int sig)
 {
 	if (sig == SIGKILL || (p->sigmask & sigbit(sig)))
 		return false;
-	uintptr_t h = p->sigactions[sig].handler;
-	return h == SIG_IGN || (h == SIG_DFL && default_ignored(sig));
+	return action_ignores(p->sighand->action[sig].handler, sig);
 }
 
 /* The SigIgn and SigCgt sets of /proc/PID/status. */
@@ -54,7 +65,7 @@ uint64_t sig_ignored_set(const struct proc *p)
 {
 	uint64_t set = 0;
 	for (int s = 1; s < NSIG; s++)
-		set |= p->sigactions[s].handler == SIG_IGN ? sigbit(s) : 0;
+		set |= p->sighand->action[s].handler == SIG_IGN ? sigbit(s) : 0;
 	return set;
 }
 
@@ -62,23 +73,65 @@ uint64_t sig_caught_set(const struct proc *p)
 {
 	uint64_t set = 0;
 	for (int s = 1; s < NSIG; s++)
-		set |= p->sigactions[s].handler > SIG_IGN ? sigbit(s) : 0;
+		set |= p->sighand->action[s].handler > SIG_IGN ? sigbit(s) : 0;
 	return set;
 }
 
 bool sig_handled(const struct proc *p, int sig)
 {
-	return p->sigactions[sig].handler > SIG_IGN && !(p->sigmask & sigbit(sig));
+	return p->sighand->action[sig].handler > SIG_IGN && !(p->sigmask & sigbit(sig));
+}
+
+/* ---- the table: shared, copied, released ---- */
+
+static struct sighand_struct *sighand_copy(const struct sighand_struct *from)
+{
+	struct sighand_struct *sh = kzalloc(sizeof(*sh));
+	if (!sh)
+		return NULL;
+	sh->count = 1;
+	spin_lock_init(&sh->lock, "sighand->lock");
+	if (from)
+		memcpy(sh->action, from->action, sizeof(sh->action));
+	return sh;
+}
+
+int copy_sighand(struct proc *child, struct proc *parent, bool share)
+{
+	if (share && parent->sighand) {
+		__atomic_add_fetch(&parent->sighand->count, 1, __ATOMIC_ACQ_REL);
+		child->sighand = parent->sighand;
+		return 0;
+	}
+	child->sighand = sighand_copy(parent ? parent->sighand : NULL);
+	return child->sighand ? 0 : -ENOMEM;
+}
+
+void sighand_put(struct proc *p)
+{
+	struct sighand_struct *sh = p->sighand;
+	p->sighand = NULL;
+	if (sh && !__atomic_sub_fetch(&sh->count, 1, __ATOMIC_ACQ_REL))
+		kfree(sh);
 }
 
 /* execve(2): handlers are reset to SIG_DFL (their code is gone); ignored
- * signals stay ignored; the mask and pending set are kept. */
-void signal_exec_reset(struct proc *p)
+ * signals stay ignored; the mask and pending set are kept. A table still
+ * shared (CLONE_SIGHAND without CLONE_THREAD) is copied first; -ENOMEM. */
+int signal_exec_reset(struct proc *p)
 {
+	if (p->sighand->count > 1) {
+		struct sighand_struct *own = sighand_copy(p->sighand);
+		if (!own)
+			return -ENOMEM;
+		sighand_put(p);
+		p->sighand = own;
+	}
 	for (int s = 1; s < NSIG; s++)
-		if (p->sigactions[s].handler != SIG_IGN)
-			p->sigactions[s] = (struct k_sigaction){ 0 };
+		if (p->sighand->action[s].handler != SIG_IGN)
+			p->sighand->action[s] = (struct k_sigaction){ 0 };
 	p->altstack = (struct linux_stack){ .ss_flags = SS_DISABLE };
+	return 0;
 }
 
 long sys_rt_sigaction(int sig, uintptr_t uact, uintptr_t uold, size_t setsize)
@@ -91,13 +144,16 @@ long sys_rt_sigaction(int sig, uintptr_t uact, uintptr_t uold, size_t setsize)
 		return -EFAULT;   /* Linux copies in before it looks at sig */
 	if (sig < 1 || sig >= NSIG || (uact && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
-	old = p->sigactions[sig];
+	struct sighand_struct *sh = p->sighand;
+	spin_lock(&sh->lock);
+	old = sh->action[sig];
 	if (uact) {
 		act.mask &= ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
-		p->sigactions[sig] = act;
-		if (sig_ignored(p, sig))   /* POSIX: setting "ignore" discards a pending one */
-			p->sigpending &= ~sigbit(sig);
+		sh->action[sig] = act;
 	}
+	spin_unlock(&sh->lock);
+	if (uact && action_ignores(act.handler, sig))
+		flush_signals_group(p, sigbit(sig));   /* POSIX: setting "ignore" discards a pending one, in every thread */
 	if (uold && copy_to_user(uold, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
@@ -122,15 +178,16 @@ static void restart_or_eintr(struct trapframe *tf, long nr, const struct k_sigac
 		restart_syscall(tf, nr);
 }
 
+/* The default action "terminate" ends the whole process, every thread. */
 static __attribute__((noreturn)) void default_terminate(int sig)
 {
-	do_exit(wstatus_signaled(sig, false));   /* no core dumps: the core bit stays clear */
+	do_group_exit(wstatus_signaled(sig, false));   /* no core dumps: the core bit stays clear */
 }
 
 /* Run the handler for sig: build its frame and change the mask. */
 static void handle_signal(struct proc *p, int sig, const struct ksiginfo *info)
 {
-	struct k_sigaction *ka = &p->sigactions[sig];
+	struct k_sigaction *ka = &p->sighand->action[sig];
 	uint64_t oldmask = p->restore_sigmask ? p->saved_sigmask : p->sigmask;
 	if (setup_rt_frame(p, sig, ka, info, oldmask) < 0) {
 		force_sig(p, SIGSEGV);   /* no room for the frame: as Linux, SIGSEGV */
@@ -150,7 +207,7 @@ void do_signal(struct proc *p, long syscall_nr)
 	if (syscall_nr >= 0 && !is_restart_code((long)p->tf->rax))
 		syscall_nr = -1;
 	while ((sig = dequeue_signal(p, ~p->sigmask, &info)) != 0) {
-		struct k_sigaction *ka = &p->sigactions[sig];
+		struct k_sigaction *ka = &p->sighand->action[sig];
 		if (ka->handler == SIG_IGN || (ka->handler == SIG_DFL && default_ignored(sig)))
 			continue;
 		if (ka->handler == SIG_DFL && sig_is_stop(sig)) {

@@ -1,20 +1,26 @@
 /*
- * Signal generation and the pending set (signal(7)).
+ * Signal generation and the pending sets (signal(7)).
  *
- * Each process has two 64-bit sets, bit sig-1 for signal sig:
+ * A signal is pending for one thread or for the whole process. Each set is
+ * 64 bits, bit sig-1 for signal sig:
  *
- *   sigpending   generated and not yet delivered (one instance per signal:
- *                a second one while the first is pending is dropped, so
- *                siginfo[sig] always describes the first);
- *   sigmask      blocked: stays pending until unblocked.
+ *   p->sigpending        sent to thread p: tkill, tgkill, its own faults
+ *   tg->shared_pending   sent to the process (kill, SIGCHLD, timers): the
+ *                        first thread that does not block it takes it
+ *   p->sigmask           blocked by thread p: stays pending until unblocked
+ *
+ * One instance per signal in each set: a second one while the first is
+ * pending is dropped, so siginfo[sig] (shared_info[sig]) describes the first.
  *
  * Invariants:
- *   - SIGKILL and SIGSTOP are never in sigmask;
- *   - a signal whose action is "ignore" is never added to sigpending unless
- *     it is blocked (its action may change before it is unblocked);
- *   - a SLEEPING process with a pending signal that is not blocked (or is in
- *     its rt_sigtimedwait set) has been made runnable: every sleep in Pagoda
- *     is interruptible, and every sleeper rechecks its condition.
+ *   - SIGKILL and SIGSTOP are never in a sigmask;
+ *   - a signal whose action is "ignore" is never added to a pending set
+ *     unless it is blocked (its action may change before it is unblocked);
+ *   - a SLEEPING thread with a pending signal that it does not block (or
+ *     that is in its rt_sigtimedwait set) has been made runnable: every
+ *     sleep in Pagoda is interruptible, and every sleeper rechecks;
+ *   - a process-directed signal that some thread does not block has woken
+ *     one such thread; SIGKILL sent to a process is sent to every thread.
  *
  * Delivery (the handler frame or the default action) is in sigaction.c;
  * the syscalls that read and change these sets are here.
@@ -24,6 +30,7 @@
 #include "proc.h"
 #include "syscalls.h"
 #include "string.h"
+#include "thread_group.h"
 #include "timer.h"
 #include "uaccess.h"
 
@@ -32,14 +39,20 @@
 
 static inline uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
 
+/* Everything pending for thread p: its own and its process's. */
+static uint64_t pending_set(const struct proc *p)
+{
+	return p->sigpending | p->tg->shared_pending;
+}
+
 bool signal_pending(const struct proc *p)
 {
-	return (p->sigpending & ~p->sigmask) != 0;
+	return (pending_set(p) & ~p->sigmask) != 0;
 }
 
 bool fatal_signal_pending(const struct proc *p)
 {
-	return (p->sigpending & sigbit(SIGKILL)) != 0;
+	return (pending_set(p) & sigbit(SIGKILL)) != 0 || p->tg->group_exit;
 }
 
 static void signal_wake(struct proc *p, int sig)
@@ -52,22 +65,79 @@ static void signal_wake(struct proc *p, int sig)
 	}
 }
 
+/* Add sig to a pending set unless it is there; false if it was. */
+static bool queue_signal(uint64_t *set, struct ksiginfo *infos, struct spinlock *lock, int sig,
+			 const struct ksiginfo *info)
+{
+	spin_lock(lock);
+	bool queued = *set & sigbit(sig);
+	if (!queued) {
+		*set |= sigbit(sig);
+		infos[sig] = *info;
+	}
+	spin_unlock(lock);
+	return !queued;
+}
+
+static bool wants_signal(const struct proc *t, int sig)
+{
+	return t->state != PROC_ZOMBIE && !(t->sigmask & sigbit(sig));
+}
+
+/* A process-directed signal was queued: wake a thread that will take it,
+ * p itself if it can (Linux's complete_signal). SIGKILL goes to them all. */
+static void complete_signal(struct proc *p, int sig)
+{
+	if (sig == SIGKILL) {
+		zap_other_threads(p);
+		if (p->state != PROC_ZOMBIE)
+			signal_wake(p, sig);
+		return;
+	}
+	struct proc *t = p;
+	if (!wants_signal(t, sig))
+		for (t = p->tg->threads; t && !wants_signal(t, sig); t = t->thread_next)
+			;
+	if (t)
+		signal_wake(t, sig);
+}
+
 void send_signal(struct proc *p, int sig, const struct ksiginfo *info)
 {
-	if (sig <= 0 || sig >= NSIG || p->state == PROC_ZOMBIE)
+	struct thread_group *tg = p->tg;
+	if (sig <= 0 || sig >= NSIG || tg->nr_threads == 0)
 		return;
 	jobctl_signal_sent(p, sig);
 	if (sig_ignored(p, sig))
 		return;
-	spin_lock(&p->siglock);
-	bool queued = p->sigpending & sigbit(sig);
-	if (!queued) {
-		p->sigpending |= sigbit(sig);
-		p->siginfo[sig] = *info;
+	if (queue_signal(&tg->shared_pending, tg->shared_info, &tg->lock, sig, info))
+		complete_signal(p, sig);
+}
+
+void send_signal_thread(struct proc *t, int sig, const struct ksiginfo *info)
+{
+	if (sig <= 0 || sig >= NSIG || t->state == PROC_ZOMBIE)
+		return;
+	jobctl_signal_sent(t, sig);
+	if (sig_ignored(t, sig))
+		return;
+	if (queue_signal(&t->sigpending, t->siginfo, &t->siglock, sig, info))
+		signal_wake(t, sig);
+}
+
+/* Discard every pending instance of the signals in mask, the process's
+ * and each thread's (sigaction setting "ignore", SIGCONT and the stops). */
+void flush_signals_group(struct proc *p, uint64_t mask)
+{
+	struct thread_group *tg = p->tg;
+	spin_lock(&tg->lock);
+	tg->shared_pending &= ~mask;
+	spin_unlock(&tg->lock);
+	for (struct proc *t = tg->threads; t; t = t->thread_next) {
+		spin_lock(&t->siglock);
+		t->sigpending &= ~mask;
+		spin_unlock(&t->siglock);
 	}
-	spin_unlock(&p->siglock);
-	if (!queued)
-		signal_wake(p, sig);
 }
 
 /* A signal the kernel raises for the process's own doing. As Linux's
@@ -77,7 +147,7 @@ void send_signal(struct proc *p, int sig, const struct ksiginfo *info)
  * repeating the faulting instruction forever. */
 static void force_sig_info(struct proc *p, int sig, const struct ksiginfo *info)
 {
-	struct k_sigaction *ka = &p->sigactions[sig];
+	struct k_sigaction *ka = &p->sighand->action[sig];
 	if (ka->handler == SIG_IGN || (p->sigmask & sigbit(sig))) {
 		ka->handler = SIG_DFL;
 		p->sigmask &= ~sigbit(sig);
@@ -85,7 +155,7 @@ static void force_sig_info(struct proc *p, int sig, const struct ksiginfo *info)
 	spin_lock(&p->siglock);
 	p->sigpending &= ~sigbit(sig);   /* this instance, with this siginfo */
 	spin_unlock(&p->siglock);
-	send_signal(p, sig, info);
+	send_signal_thread(p, sig, info);   /* the faulting thread's own */
 }
 
 void force_sig(struct proc *p, int sig)
@@ -100,17 +170,28 @@ void force_sig_fault(int sig, int code, uintptr_t addr, const struct trapframe *
 	force_sig_info(current_proc(), sig, &info);
 }
 
-int dequeue_signal(struct proc *p, uint64_t set, struct ksiginfo *info)
+/* The lowest signal of `set` in one pending set (SIGKILL first), taken
+ * out with its siginfo; 0 if none. */
+static int dequeue_from(uint64_t *pending, struct ksiginfo *infos, struct spinlock *lock, uint64_t set,
+			struct ksiginfo *info)
 {
-	spin_lock(&p->siglock);
-	uint64_t ready = p->sigpending & set;
+	spin_lock(lock);
+	uint64_t ready = *pending & set;
 	int sig = !ready ? 0 : ready & sigbit(SIGKILL) ? SIGKILL : __builtin_ctzll(ready) + 1;
 	if (sig) {
-		p->sigpending &= ~sigbit(sig);
-		*info = p->siginfo[sig];
+		*pending &= ~sigbit(sig);
+		*info = infos[sig];
 	}
-	spin_unlock(&p->siglock);
+	spin_unlock(lock);
 	return sig;
+}
+
+/* The thread's own signals first, then the process's (as Linux). */
+int dequeue_signal(struct proc *p, uint64_t set, struct ksiginfo *info)
+{
+	struct thread_group *tg = p->tg;
+	int sig = dequeue_from(&p->sigpending, p->siginfo, &p->siglock, set, info);
+	return sig ? sig : dequeue_from(&tg->shared_pending, tg->shared_info, &tg->lock, set, info);
 }
 
 /* fork(2): the child inherits the mask and the actions, not the pending
@@ -118,7 +199,6 @@ int dequeue_signal(struct proc *p, uint64_t set, struct ksiginfo *info)
 void signal_fork(struct proc *child, const struct proc *parent)
 {
 	child->sigmask = parent->sigmask;
-	memcpy(child->sigactions, parent->sigactions, sizeof(child->sigactions));
 	child->altstack = parent->altstack;
 	child->exit_signal = SIGCHLD;
 }
@@ -177,7 +257,7 @@ long sys_rt_sigpending(uintptr_t uset, size_t setsize)
 	struct proc *p = current_proc();
 	if (setsize > SIGSET_SIZE)
 		return -EINVAL;
-	uint64_t set = p->sigpending & p->sigmask;
+	uint64_t set = pending_set(p) & p->sigmask;
 	return copy_to_user(uset, &set, setsize);
 }
 
@@ -231,7 +311,7 @@ static void sleep_for_set(struct proc *p, uint64_t set, uint64_t ticks)
 {
 	uint64_t deadline = ticks == UINT64_MAX ? 0 : timer_ticks() + ticks + 1;
 	p->sigwaiting = set;
-	while (!(p->sigpending & set) && !signal_pending(p) && (!deadline || timer_ticks() < deadline))
+	while (!(pending_set(p) & set) && !signal_pending(p) && (!deadline || timer_ticks() < deadline))
 		sleep_on(&p->sigpending, deadline);
 	p->sigwaiting = 0;
 }

@@ -7,6 +7,7 @@
 #include "linux_abi.h"
 #include "printk.h"
 #include "proc.h"
+#include "thread_group.h"
 #include "random.h"
 #include "rtc.h"
 #include "string.h"
@@ -20,9 +21,9 @@
 #include "../mm/mm.h"
 #include "../mm/swapfile.h"
 
-long sys_getpid(void) { return current_proc()->pid; }
+long sys_getpid(void) { return current_proc()->tgid; }
 long sys_gettid(void) { return current_proc()->pid; }
-long sys_getppid(void) { struct proc *p = current_proc(); return p->parent ? p->parent->pid : 0; }
+long sys_getppid(void) { struct proc *parent = current_proc()->tg->leader->parent; return parent ? parent->pid : 0; }
 long sys_getuid(void) { return 0; }
 
 /* uname(2) */

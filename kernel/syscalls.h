@@ -26,6 +26,7 @@ long sys_waitid(int which, int id, uintptr_t uinfo, int options, uintptr_t urusa
 long sys_fork(void);
 long sys_vfork(void);
 long sys_clone(uint64_t flags, uintptr_t newsp, uintptr_t parent_tid, uintptr_t child_tid, uintptr_t tls);
+long sys_clone3(uintptr_t uargs, size_t size);
 long sys_set_tid_address(uintptr_t tidptr);
 
 /* kernel/futex.c */

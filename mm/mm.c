@@ -35,9 +35,25 @@ struct mm *mm_create(void)
 		kfree(mm);
 		return NULL;
 	}
+	mm->users = 1;
 	mm->mmap_base = MMAP_BASE;
 	mm->anon_id = anon_family_new();
 	return mm;
+}
+
+struct mm *mm_get(struct mm *mm)
+{
+	__atomic_add_fetch(&mm->users, 1, __ATOMIC_ACQ_REL);
+	return mm;
+}
+
+void mm_put(struct mm *mm)
+{
+	if (!mm || __atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL))
+		return;
+	if ((read_cr3() & ~0xfffull) == kva_to_pa(mm->pgd))
+		mm_activate(NULL);   /* the last user was running in it */
+	mm_destroy(mm);
 }
 
 void mm_activate(struct mm *mm)

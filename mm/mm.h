@@ -85,6 +85,7 @@ struct vm_counters {
 
 struct mm {
 	pte_t *pgd;                   /* PML4, in the direct map */
+	int users;                    /* tasks using it (Linux's mm_users): threads, a vfork child */
 	struct avl_tree vmas;
 	struct vma *vma_list;         /* lowest area first */
 	uintptr_t start_brk, brk;     /* heap area [start_brk, page_up(brk)) */
@@ -120,6 +121,8 @@ void wake_up_all(const void *channel);
 struct mm *mm_create(void);                      /* NULL on -ENOMEM */
 struct mm *mm_dup(struct mm *parent);            /* fork: areas copied, pages COW-shared; NULL on -ENOMEM */
 void mm_destroy(struct mm *mm);                  /* frees everything; mm must not be active */
+struct mm *mm_get(struct mm *mm);                /* one more user (a thread, a vfork child) */
+void mm_put(struct mm *mm);                      /* one user fewer; the last destroys it (CR3 left first) */
 void mm_activate(struct mm *mm);                 /* load CR3 (NULL: the kernel's tables) */
 uint64_t mm_resident_pages(struct mm *mm, uintptr_t start, uintptr_t end);
 
