@@ -2,27 +2,30 @@
  * /proc as a file system: the root lists self (a symbolic link to the
  * caller's pid), every process by pid, and the system files; a process
  * directory holds maps, smaps, exe and cwd (links), stat, status, cmdline,
- * comm and fd/ (one link per open descriptor), and
+ * comm, fd/ (one link per open descriptor), task/ (one directory per thread
+ * of the process, named by tid, holding the same files for that thread), and
  * pagemap and clear_refs (binary, read and written in place: mm/pagemap.c). Inodes
  * are made at each lookup and freed at the last iput (nothing is cached:
  * a process may be gone by the next lookup). A file's text is generated at
  * open (fs/proc_text.c) and read from memory afterwards.
  *
  * Inode numbers say what an inode is: (pid << 8) | entry, pid 0 for the
- * system files; the root is 1.
+ * system files; the root is 1. The root lists processes (thread group
+ * leaders); /proc/TID of any thread is found by lookup, as on Linux.
  */
 #include "procfs.h"
 #include "../kernel/errno.h"
 #include "../kernel/printk.h"
 #include "../kernel/proc.h"
 #include "../kernel/string.h"
+#include "../kernel/thread_group.h"
 #include "../kernel/uaccess.h"
 #include "../mm/kheap.h"
 #include "../mm/pagemap.h"
 
 enum { PE_ROOT = 1, PE_VMSTAT, PE_MEMINFO, PE_MOUNTS, PE_FAULTLOG, PE_UPTIME, PE_LOADAVG, PE_STAT, PE_FRAMES, PE_SELF,
        PE_PID_DIR = 0x10, PE_MAPS, PE_SMAPS, PE_EXE, PE_PID_VMSTAT, PE_PID_PAGETABLE, PE_PID_STAT, PE_PID_STATUS, PE_CMDLINE, PE_COMM,
-       PE_FD_DIR, PE_PAGEMAP, PE_CLEAR_REFS, PE_CWD,
+       PE_FD_DIR, PE_PAGEMAP, PE_CLEAR_REFS, PE_CWD, PE_TASK_DIR,
        PE_FD = 0x80,   /* PE_FD + n: /proc/PID/fd/n, a link to what fd n is open on */
        PID_COOKIE = 1000 };
 
@@ -56,6 +59,7 @@ static const struct proc_entry pid_entries[] = {
 	{ "pagemap", PE_PAGEMAP, S_IFREG | 0400 },     /* binary, read in place (mm/pagemap.c) */
 	{ "clear_refs", PE_CLEAR_REFS, S_IFREG | 0200 },   /* write "4": soft-dirty tracking */
 	{ "cwd", PE_CWD, S_IFLNK | 0777 },
+	{ "task", PE_TASK_DIR, S_IFDIR | 0555 },
 };
 
 static const struct inode_operations proc_dir_iops, proc_link_iops, proc_self_iops;
@@ -163,6 +167,39 @@ static long fd_link_text(struct file *f, char *buf, size_t size)
 	return snprintf(buf, size, "%s:[%lu]", kind, f->f_inode->i_ino);
 }
 
+/* ---- /proc/PID/task: one directory per thread, named by its tid ---- */
+
+/* The thread of pid's process with the lowest tid >= tid, or NULL. */
+static struct proc *next_thread(int pid, int tid)
+{
+	struct proc *p = shown_proc(pid), *best = NULL;
+	for (struct proc *t = p ? p->tg->threads : NULL; t; t = t->thread_next)
+		if (t->pid >= tid && shown_proc(t->pid) && (!best || t->pid < best->pid))
+			best = t;
+	return best;
+}
+
+static int lookup_task(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+	int tid = parse_pid(name, len);
+	struct proc *t = tid > 0 ? next_thread(pid_of(dir), tid) : NULL;
+	if (!t || t->pid != tid)
+		return -ENOENT;
+	return make_inode(dir->i_sb, tid, PE_PID_DIR, S_IFDIR | 0555, out);
+}
+
+static int iterate_tasks(struct dir_context *ctx, int pid)
+{
+	for (struct proc *t; (t = next_thread(pid, (int)ctx->pos - 2));) {
+		char name[12];
+		int n = snprintf(name, sizeof(name), "%d", t->pid);
+		if (!dir_emit(ctx, name, n, (uint64_t)t->pid << 8 | PE_PID_DIR, DT_DIR))
+			return 0;
+		ctx->pos = t->pid + 3;
+	}
+	return 0;
+}
+
 static int proc_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
 	if (name_is_dotdot(name, len)) {
@@ -174,6 +211,8 @@ static int proc_lookup(struct inode *dir, const char *name, size_t len, struct i
 					      : -ENOENT;
 	if (entry_of(dir) == PE_FD_DIR)
 		return lookup_fd(dir, name, len, out);
+	if (entry_of(dir) == PE_TASK_DIR)
+		return lookup_task(dir, name, len, out);
 	if (len == 4 && !memcmp(name, "self", 4))
 		return make_inode(dir->i_sb, 0, PE_SELF, S_IFLNK | 0777, out);
 	int pid = parse_pid(name, len);
@@ -192,12 +231,12 @@ static bool emit_table(struct dir_context *ctx, const struct proc_entry *t, size
 	return true;
 }
 
-/* The live process with the lowest pid >= pid, or NULL. */
+/* The live process (a group leader) with the lowest pid >= pid, or NULL. */
 static struct proc *next_proc(int pid)
 {
 	struct proc *best = NULL;
 	for (struct proc *p = proc_first(); p; p = p->all_next)
-		if (p->pid >= pid && shown_proc(p->pid) && (!best || p->pid < best->pid))
+		if (p->pid >= pid && thread_group_leader(p) && shown_proc(p->pid) && (!best || p->pid < best->pid))
 			best = p;
 	return best;
 }
@@ -217,6 +256,8 @@ static int proc_iterate(struct file *file, struct dir_context *ctx)
 	}
 	if (entry_of(dir) == PE_FD_DIR)
 		return iterate_fds(ctx, pid_of(dir));
+	if (entry_of(dir) == PE_TASK_DIR)
+		return iterate_tasks(ctx, pid_of(dir));
 	const size_t self_pos = 2 + ARRAY_SIZE(root_entries);
 	if (ctx->pos < self_pos && !emit_table(ctx, root_entries, ARRAY_SIZE(root_entries), 0))
 		return 0;
@@ -313,7 +354,7 @@ static long copy_text(const char *text, char *buf, size_t size)
 static long link_text(struct inode *inode, char *full)
 {
 	if (entry_of(inode) == PE_SELF)
-		return snprintf(full, PATH_MAX, "%d", current_proc()->pid);
+		return snprintf(full, PATH_MAX, "%d", current_proc()->tgid);
 	struct proc *p = live_proc(pid_of(inode));
 	if (!p)
 		return -ENOENT;

@@ -1,7 +1,10 @@
 /*
- * futex(2): FUTEX_WAIT and FUTEX_WAKE, with their _BITSET variants and the
- * PRIVATE flag (which changes nothing here: every futex is keyed by its
- * address space and user address, which is what "private" means).
+ * futex(2): FUTEX_WAIT and FUTEX_WAKE, with their _BITSET variants,
+ * FUTEX_REQUEUE and FUTEX_CMP_REQUEUE (musl's condition variables move
+ * waiters from the condvar to the mutex with them), and the PRIVATE flag
+ * (which changes nothing here: every futex is keyed by its address space
+ * and user address, which is what "private" means; the threads of a
+ * process share the space, so they meet on the same key).
  *
  *   waiters -> [w] -> [w] -> ...   one struct futex_waiter per sleeping
  *                                  caller, on that caller's kernel stack
@@ -11,9 +14,9 @@
  * off the list, so one wake never counts the same waiter twice. futex_lock
  * guards the list and `woken`; it is never held across the sleep.
  *
- * Today's users are set_tid_address/CLONE_CHILD_CLEARTID (the exit of a vfork
- * child wakes whoever waits on its tid word) and libcs' locks; the same code
- * serves threads once they share an mm.
+ * Users: libcs' mutexes, condition variables and semaphores between the
+ * threads of a process, and CLONE_CHILD_CLEARTID (a thread's exit clears its
+ * tid word and wakes whoever waits on it: pthread_join).
  */
 #include "errno.h"
 #include "linux_abi.h"
@@ -25,7 +28,8 @@
 #include "uaccess.h"
 
 enum {
-	FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10,
+	FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4,
+	FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10,
 	FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256,
 	FUTEX_CMD_MASK = ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME),
 	FUTEX_BITSET_MATCH_ANY = -1,
@@ -70,6 +74,31 @@ long futex_wake(struct mm *mm, uintptr_t uaddr, int n, uint32_t bitset)
 	}
 	spin_unlock(&futex_lock);
 	return woken;
+}
+
+/* Wake up to nwake waiters on uaddr, then move up to nmove of the rest to
+ * uaddr2 (they wake from there). CMP_REQUEUE first checks *uaddr == val3
+ * (EAGAIN if not), so a wake racing with the requeue is not lost. */
+static long futex_requeue(uintptr_t uaddr, uintptr_t uaddr2, int nwake, int nmove, bool cmp, uint32_t val3)
+{
+	struct mm *mm = current_proc()->mm;
+	uint32_t cur;
+	if (nwake < 0 || nmove < 0)
+		return -EINVAL;
+	if (cmp && copy_from_user(&cur, uaddr, sizeof(cur)))
+		return -EFAULT;
+	if (cmp && cur != val3)
+		return -EAGAIN;
+	long done = futex_wake(mm, uaddr, nwake, ~0u);
+	spin_lock(&futex_lock);
+	for (struct futex_waiter *w = waiters; w && nmove > 0; w = w->next)
+		if (w->mm == mm && w->uaddr == uaddr) {
+			w->uaddr = uaddr2;
+			nmove--;
+			done++;
+		}
+	spin_unlock(&futex_lock);
+	return done;
 }
 
 /* deadline: the tick to give up at, 0 for none. */
@@ -118,7 +147,6 @@ static long futex_deadline(int cmd, int op, uintptr_t uts, uint64_t *deadline)
 
 long sys_futex(uintptr_t uaddr, int op, uint32_t val, uintptr_t uts, uintptr_t uaddr2, uint32_t val3)
 {
-	(void)uaddr2;
 	int cmd = op & FUTEX_CMD_MASK;
 	uint64_t deadline;
 	if (uaddr & 3)
@@ -141,6 +169,11 @@ long sys_futex(uintptr_t uaddr, int op, uint32_t val, uintptr_t uts, uintptr_t u
 			return -EINVAL;
 		return futex_wake(current_proc()->mm, uaddr, (int)val, bitset);
 	}
+	case FUTEX_REQUEUE:
+	case FUTEX_CMP_REQUEUE:   /* the 4th argument is a count here, not a timeout */
+		if (uaddr2 & 3)
+			return -EINVAL;
+		return futex_requeue(uaddr, uaddr2, (int)val, (int)uts, cmd == FUTEX_CMP_REQUEUE, val3);
 	default:
 		return -ENOSYS;
 	}

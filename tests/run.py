@@ -356,6 +356,8 @@ DIAGNOSTICS = {
         r"SIGFPE: #DE divide error",
         r"SIGILL: #UD invalid opcode",
     ],
+    # one line for a fault in one thread, though every thread of the process dies
+    "threads": [r"SIGSEGV at 0000000000000010 .*write, page not present: outside any VMA \(likely a NULL pointer"],
 }
 
 

@@ -22,7 +22,7 @@ USER_BIN_DIR := $(BUILD)/user/bin
 # everywhere in it (printf's buffers, strdup, ...): -u malloc pulls the shim
 # in before libc.a is searched.
 USER_MALLOC  := $(BUILD)/user/libpagoda_malloc.a
-USER_LDLIBS  := -Wl,-u,malloc $(USER_MALLOC)
+USER_LDLIBS  := -Wl,-u,malloc -Wl,--wrap=pthread_create $(USER_MALLOC)
 USER_EXPECT  := $(BUILD)/user/expect
 USER_HEADERS := tests/testlib.h tests/rand.h tests/pattern.h user/vmcounters.h
 
