@@ -107,13 +107,18 @@ $(BUILD)/images/ext2-1k.img: $(BUILD)/images/seed.stamp
 $(BUILD)/images/ext2-4k.img: $(BUILD)/images/seed.stamp
 	mke2fs -q -F -t ext2 -b 4096 -N 128 -d $(BUILD)/images/seed $@ 2M
 
+# The swap lab's graded string (tests/grade/swap.tests), shaped for the
+# frames a process gets when /test/grade runs at --mem 32M (about 2000, the
+# ramdisk taking much of RAM), and its replay program; both go to /test.
+SWAP_LAB_FILES := $(BUILD)/bench/swapreplay $(BUILD)/refs/swap_hotscan.ref
+
 # The ramdisk's /bin holds what a student runs (init, the shell, tools,
 # demos, crash among them, busybox and bash); /test holds the test programs and their data
 # (notelf and shtest.sh sit beside the tests that open them; notelf is also
 # demo_mmapcopy's default file in /bin). This list is the one place that says
 # which program is a test; tools/pagoda-run reads it from $(BUILD)/initrd.tests.
 TEST_HELPERS  := runner killinit oomvictim rawout softdirty sysfuzz fsparallel swapfail
-INITRD_TESTS  := $(HIGH_BIN) $(PIE_BIN) $(GRADE_BIN) \
+INITRD_TESTS  := $(HIGH_BIN) $(PIE_BIN) $(GRADE_BIN) $(SWAP_LAB_FILES) \
 	$(addprefix $(USER_BIN_DIR)/,$(TEST_HELPERS) $(filter-out crash,$(USER_TESTS)) $(SHELL_TESTS) notelf shtest.sh) \
 	$(filter %/malloc_selftest %/malloc_debugtest,$(MALLOC_USER_BINS)) $(filter-out %/gcbench,$(GC_USER_BINS))
 INITRD_FILES  := $(filter-out $(INITRD_TESTS),$(USER_BINS) $(USER_DATA) $(MALLOC_USER_BINS) $(GC_USER_BINS) \
@@ -237,6 +242,10 @@ $(BUILD)/bench/linux_init: bench/linux_init.c | setup
 bench-file: all $(BUILD)/bench/filecost $(BUILD)/bench/linux_init
 	@tools/setup.sh --bench
 	python3 bench/filecost_compare.py
+
+$(BUILD)/refs/swap_hotscan.ref: tools/refstrings.py
+	@mkdir -p $(dir $@)
+	python3 tools/refstrings.py hotscan1 2000 --out $@
 
 $(BUILD)/bench/swapreplay: bench/swapreplay.c bench/icount.h | setup
 	@mkdir -p $(dir $@)

@@ -67,6 +67,20 @@ static bool evictable(struct page *p)
 	return found == page_mapcount_expected(p) && !c.locked;
 }
 
+/* The slot p's data goes to: the one it caches already (a page swapped in
+ * read-only is still on it: no write needed), else a new one. 0: full. */
+static pte_t slot_for(struct page *p, bool *write)
+{
+	*write = !(p->flags & PG_swapcache);
+	if (!*write)
+		return p->swap_entry;
+	pte_t swp = get_swap_page();
+	if (swp)
+		add_to_swap_cache(p, swp);
+	return swp;
+}
+
+/* LAB swap: BEGIN */
 /* One event in the fault log per PTE unmapped, beside the faults that bring
  * pages back: who evicted (the process reclaiming, as "kswapd"), which
  * area, the frame that goes. */
@@ -86,19 +100,6 @@ static void unmap_one(struct mm *mm, uintptr_t va, void *arg)
 	frame_put(pte_addr(old));   /* the PTE's reference; the swap cache keeps the frame */
 }
 
-/* The slot p's data goes to: the one it caches already (a page swapped in
- * read-only is still on it: no write needed), else a new one. 0: full. */
-static pte_t slot_for(struct page *p, bool *write)
-{
-	*write = !(p->flags & PG_swapcache);
-	if (!*write)
-		return p->swap_entry;
-	pte_t swp = get_swap_page();
-	if (swp)
-		add_to_swap_cache(p, swp);
-	return swp;
-}
-
 /* Write p to its slot; false on a device error (p then stays in the swap
  * cache, the only copy of its data, found by every fault). */
 static bool write_out(struct page *p, pte_t swp)
@@ -113,6 +114,29 @@ static bool write_out(struct page *p, pte_t swp)
 	return false;
 }
 
+/* The swap-out itself (CS:APP 9.3.4: "if the victim has been modified, the
+ * kernel copies it back to disk"): every PTE mapping p becomes the swap
+ * entry swp, each with its own reference on the slot, and the frame loses
+ * the PTEs' references; then p's data goes to the slot, unless it is there
+ * already (write false). true when p may now be freed; false when it must
+ * stay (the write failed: the swap cache keeps the only copy). */
+static bool swap_out(struct page *p, pte_t swp, bool write)
+{
+	rmap_walk(p, unmap_one, &swp);
+	return !write || write_out(p, swp);
+}
+/* LAB swap: END */
+/* LAB swap: STUB
+static bool swap_out(struct page *p, pte_t swp, bool write)
+{
+	// Lab swap: unmap p from every page table that maps it and write its
+	// data to the slot swp (see SWAP.md). Until then nothing is evicted:
+	// reclaim gives up on every victim and a process larger than RAM dies.
+	(void)p, (void)swp, (void)write;
+	return false;
+}
+*/
+
 /* Evict p (picked by the policy, off its lists, referenced by the caller):
  * unmapped everywhere, written, out of the swap cache. The caller's
  * frame_put then frees it, unless a fault took it back during the write. */
@@ -126,8 +150,7 @@ static void shrink_page(struct page *p)
 		reclaim_stat.swap_full++;
 		return;
 	}
-	rmap_walk(p, unmap_one, &swp);
-	if (write && !write_out(p, swp))
+	if (!swap_out(p, swp, write))
 		return;
 	if ((p->flags & PG_swapcache) && p->refcount == 2 && !(p->flags & PG_locked))
 		delete_from_swap_cache(p);   /* only the cache and the caller held it */

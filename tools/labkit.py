@@ -37,6 +37,7 @@ LABS = [
     ("cow", "Copy-on-write fork", "9.8.2"),
     ("mprotect", "Protection changes, area split and merge", "9.5, 9.8.4"),
     ("mmap", "File mappings on the page cache, shared and private", "9.8"),
+    ("swap", "Swap-out and the clock policy", "9.3.4"),
     ("malloc", "The malloc lab inside Pagoda", "9.9"),
     ("gc", "Mark and sweep", "9.10"),
     ("membugs", "The debug allocator's detectors", "9.11"),

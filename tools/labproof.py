@@ -8,17 +8,19 @@ those marked `pass` pass, and other labs' tests still pass (unless they
 (tests/grade/variants/) is rejected (one of its lab's tests fails, all of
 which the full tree passes).
 
-Each tree runs its cases in ONE boot (grading proper boots once per test),
-and a tree is built from a copy of the full tree's build/, recompiling only
-the files whose code the cut changed.
+Each tree runs its cases in one boot per boot configuration (grading proper
+boots once per test), and a tree is built from a copy of the full tree's
+build/, recompiling only the files whose code the cut changed.
 
-make test (quick: two builds, three boots, 3-5 minutes on a busy machine):
+make test (quick: two builds, six boots, 4-6 minutes on a busy machine; the
+swap lab's cases boot apart, with 32 MiB of RAM and a swap disk):
 every handout is cut and checked for traces; the full tree runs every case
 but the malloc lab's in one boot; two trees are built, each with one group
 of labs stubbed and the other group's known-wrong variants applied:
-{lazy, mprotect, membugs} stubbed with cow-eager-copy, gc-no-transitive,
-pgtbl-flags-in-frame and mmap-private-writes-through, {pgtbl, cow, mmap, gc}
-stubbed with mprotect-flags-only and membugs-aligned-canary. In
+{lazy, mprotect, membugs, swap} stubbed with cow-eager-copy,
+gc-no-transitive, pgtbl-flags-in-frame and mmap-private-writes-through,
+{pgtbl, cow, mmap, gc} stubbed with mprotect-flags-only,
+membugs-aligned-canary and swap-clock-back-to-head. In
 each, the stubbed labs' tests behave as their HANDOUT column says, the
 variants are rejected, and the remaining labs' tests pass. The malloc lab's
 cases take minutes under TCG and read only lib/mm.c, cow-never-reuse needs
@@ -43,9 +45,9 @@ SLOW_LAB = "malloc"
 # (labs stubbed, variants applied) per tree of the quick proof
 # (lazy-whole-area is not combined with a stubbed gc, whose heap only grows:
 # together they exhaust memory; it runs alone in make test-labs.)
-GROUPS = [(("lazy", "mprotect", "membugs"), ("cow-eager-copy", "gc-no-transitive", "pgtbl-flags-in-frame",
-                                              "mmap-private-writes-through")),
-          (("pgtbl", "cow", "mmap", "gc"), ("mprotect-flags-only", "membugs-aligned-canary"))]
+GROUPS = [(("lazy", "mprotect", "membugs", "swap"), ("cow-eager-copy", "gc-no-transitive", "pgtbl-flags-in-frame",
+                                                      "mmap-private-writes-through")),
+          (("pgtbl", "cow", "mmap", "gc"), ("mprotect-flags-only", "membugs-aligned-canary", "swap-clock-back-to-head"))]
 
 
 def grade_module():
@@ -81,13 +83,20 @@ def build(tree, name, record):
 
 
 def boot_all(grade, tree, tests, name):
-    """All tests in one boot of tree's ISO: {test name: (passed, why)}."""
+    """All tests in one boot of tree's ISO per boot configuration (memory,
+    swap, command line: the swap lab's cases boot apart from the rest):
+    {test name: (passed, why)}."""
     iso = os.path.join(tree, "build", "pagoda.iso")
-    cases = " ".join(t.name for t in tests)
-    b = pq.boot(iso, "quiet init=/test/grade " + cases, timeout=120 + sum(min(t.timeout, 30) for t in tests),
-                log_path=os.path.join(ROOT, "build", "test-logs", "labs-" + name + ".log"),
-                disks=grade.fresh_disks(tests, "labs-" + name))
-    return {t.name: grade.judge(t, b.log, b) for t in tests}
+    groups, seen = {}, {}
+    for t in tests:
+        groups.setdefault(grade.boot_key(t), []).append(t)
+    for n, group in enumerate(groups.values()):
+        tag = name if n == 0 else "%s-%d" % (name, n)
+        b = pq.boot(iso, grade.cmdline(group, "/test/grade"), timeout=120 + sum(min(t.timeout, 30) for t in group),
+                    mem=group[0].mem, log_path=os.path.join(ROOT, "build", "test-logs", "labs-" + tag + ".log"),
+                    disks=grade.fresh_disks(group, "labs-" + tag))
+        seen.update({t.name: grade.judge(t, b.log, b) for t in group})
+    return seen
 
 
 def check_stubbed(record, name, tests, seen, stubbed, wrong=()):

@@ -249,7 +249,7 @@ static int run_case(const struct grade_case *c)
 	int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	if (WIFSIGNALED(status))
 		printf("expected the case to finish, seen it killed by signal %d\n", WTERMSIG(status));
-	if (ok && before != after) {
+	if (ok && after > before) {   /* fewer after: the others' idle pages went to swap */
 		printf("expected every frame back after the case, seen %ld frames in use before and %ld after\n",
 		       before, after);
 		ok = 0;
