@@ -99,6 +99,7 @@ static int fork_shares_slots(void)
 	pid_t pid = fork();
 	if (pid == 0)
 		_exit(child_reads_then_writes(p, pages));
+	EXPECT(pid > 0, "expected fork of %zu pages (1.25x RAM) to succeed, seen it fail", pages);
 	int status = -1;
 	waitpid(pid, &status, 0);
 	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0,
