@@ -1,7 +1,8 @@
 # Pagoda: the whole build in one file, read top to bottom.
 #
-#   make            build/kernel.elf and build/pagoda.iso
+#   make            build/kernel.elf, build/kernel.bin and build/pagoda.iso
 #   make run        boot in QEMU on this terminal (GRAPHIC=1: VGA console too)
+#   make run-iso    the same through SeaBIOS and GRUB from the ISO, as a real machine
 #   make test       build everything, run every test, end with "N passed, N failed"
 #   make grade      a lab's graded tests, one boot each (LAB=name; tests/grade/grade.mk)
 #   make qemu-gdb   boot paused, waiting for gdb on $(GDBPORT)
@@ -144,6 +145,11 @@ $(BUILD)/pagoda.iso: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio iso/grub.cfg
 	cp iso/grub.cfg $(BUILD)/isodir/boot/grub/
 	grub-mkrescue -o $@ $(BUILD)/isodir 2> $(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
+# What QEMU's -kernel loads (boot/multiboot1.asm): the image as it lies in
+# memory from physical __boot_start, since QEMU loads no 64-bit ELF file.
+$(BUILD)/kernel.bin: $(BUILD)/kernel.elf
+	objcopy -O binary $< $@
+
 # The default disk: 16 MiB of ext2 (1 KiB blocks, revision 1), made once;
 # `make run` writes to it, `rm build/disk.img` starts afresh.
 $(BUILD)/disk.img: | setup
@@ -152,7 +158,7 @@ $(BUILD)/disk.img: | setup
 	@mke2fs -q -F -t ext2 -b 1024 -L pagoda $@ 16M
 
 .PHONY: all
-all: $(BUILD)/pagoda.iso $(BUILD)/disk.img
+all: $(BUILD)/pagoda.iso $(BUILD)/kernel.bin $(BUILD)/disk.img
 
 # ---- running ---------------------------------------------------------------
 # TCG only (no KVM on these machines). SMEP/SMAP are offered so the kernel
@@ -162,9 +168,14 @@ QEMU_CPU ?= qemu64,+smep,+smap,+pdpe1gb
 # DISK=IMG attaches a raw disk image as /dev/vda (ext2 on it is mounted at
 # /mnt); without DISK, build/disk.img, a fresh ext2 image the build makes.
 DISK     ?= $(BUILD)/disk.img
-QEMU_ARGS := -machine pc -cpu $(QEMU_CPU) -m $(MEM) -no-reboot \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom $(BUILD)/pagoda.iso -boot d \
+# `make run` boots by QEMU's -kernel (multiboot1: QEMU copies the kernel and
+# the ramdisk into memory itself); `make run-iso` through the firmware and GRUB
+# from the ISO, as a real machine would (multiboot2), which takes seconds more.
+QEMU_ARGS := -machine pc -cpu $(QEMU_CPU) -m $(MEM) -no-reboot -nic none \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-drive file=$(DISK),format=raw,if=virtio
+BOOT_DIRECT := -kernel $(BUILD)/kernel.bin -initrd $(BUILD)/initrd.cpio
+BOOT_ISO := -cdrom $(BUILD)/pagoda.iso -boot d
 # SWAP=SIZE (e.g. 256M) also attaches build/swap.img, a fresh sparse swap
 # disk (tools/mkswapimg.py, Linux's header), as the next virtio disk.
 ifneq ($(strip $(SWAP)),)
@@ -182,15 +193,20 @@ ifneq ($(strip $(CMDLINE)),)
 RUN_ARGS += -fw_cfg name=opt/pagoda/cmdline,string="$(strip $(CMDLINE))"
 endif
 
-.PHONY: run qemu-gdb gdb
-run: $(BUILD)/pagoda.iso $(BUILD)/disk.img | setup
+.PHONY: run run-iso qemu-gdb gdb
+run: $(BUILD)/kernel.bin $(BUILD)/initrd.cpio $(BUILD)/disk.img | setup
 	$(if $(SWAP_IMG),python3 tools/mkswapimg.py $(SWAP_IMG) $(SWAP))
 	@echo "Booting Pagoda (quit: Ctrl-A X; kernel command line additions: '$(CMDLINE)')"
-	$(QEMU) $(QEMU_ARGS) $(RUN_ARGS) || true
+	$(QEMU) $(QEMU_ARGS) $(BOOT_DIRECT) $(RUN_ARGS) || true
 
-qemu-gdb: $(BUILD)/pagoda.iso $(BUILD)/disk.img | setup
+run-iso: $(BUILD)/pagoda.iso $(BUILD)/disk.img | setup
+	$(if $(SWAP_IMG),python3 tools/mkswapimg.py $(SWAP_IMG) $(SWAP))
+	@echo "Booting Pagoda from the ISO through GRUB (quit: Ctrl-A X; kernel command line additions: '$(CMDLINE)')"
+	$(QEMU) $(QEMU_ARGS) $(BOOT_ISO) $(RUN_ARGS) || true
+
+qemu-gdb: $(BUILD)/kernel.bin $(BUILD)/initrd.cpio $(BUILD)/disk.img | setup
 	@echo "QEMU paused; gdb stub on port $(GDBPORT). In another terminal: make gdb GDBPORT=$(GDBPORT)"
-	$(QEMU) $(QEMU_ARGS) $(RUN_ARGS) -S -gdb tcp::$(GDBPORT) || true
+	$(QEMU) $(QEMU_ARGS) $(BOOT_DIRECT) $(RUN_ARGS) -S -gdb tcp::$(GDBPORT) || true
 
 gdb: | setup
 	gdb -q -ex "file $(BUILD)/kernel.elf" -ex "target remote localhost:$(GDBPORT)" -x tools/gdb/pagoda.gdb

@@ -1,5 +1,6 @@
-; 32-bit entry from GRUB. Multiboot2 leaves us in protected mode, paging off,
-; EAX = magic, EBX = physical address of the boot information.
+; 32-bit entry from GRUB (multiboot2) or QEMU's -kernel (multiboot1). Both
+; leave us in protected mode, paging off, EAX = the loader's magic, EBX =
+; physical address of its boot information; kmain reads the one the magic names.
 ;
 ; _start is a column of checks and steps; each check owns one message that
 ; boot_fail prints on COM1 before halting, because there is no other way to
@@ -32,8 +33,11 @@ _start:
     jmp enter_long_mode         ; does not return
 
 check_multiboot_magic:
-    cmp edi, 0x36d76289
+    cmp edi, 0x36d76289         ; multiboot2
+    je .ok
+    cmp edi, 0x2badb002         ; multiboot1
     jne .bad
+.ok:
     ret
 .bad:
     mov esi, msg_no_multiboot
@@ -116,7 +120,7 @@ boot_fail:
     jmp .halt
 
 section .boot.rodata progbits alloc noexec nowrite align=16
-msg_no_multiboot: db "pagoda: boot failed: not loaded by a multiboot2 loader (bad magic in EAX)", 13, 10, 0
+msg_no_multiboot: db "pagoda: boot failed: not loaded by a multiboot loader (bad magic in EAX)", 13, 10, 0
 msg_no_cpuid:     db "pagoda: boot failed: CPU has no CPUID instruction", 13, 10, 0
 msg_no_long_mode: db "pagoda: boot failed: CPU does not support 64-bit long mode", 13, 10, 0
 msg_no_nx:        db "pagoda: boot failed: CPU does not support the NX (no-execute) bit", 13, 10, 0

@@ -16,6 +16,7 @@
 #include "gdt.h"
 #include "idt.h"
 #include "ktest.h"
+#include "multiboot1.h"
 #include "multiboot2.h"
 #include "panic.h"
 #include "printk.h"
@@ -65,12 +66,23 @@ static void start_init(const char *words)
 	proc_start_user(init);
 }
 
+/* Copy the loader's info out before memory is reused: GRUB's multiboot2
+ * tags, or QEMU -kernel's multiboot1 structure (boot/entry32.asm let only
+ * these two magics through). */
+static void parse_boot_info(uint32_t magic, paddr_t mbi)
+{
+	if (magic == MB1_BOOTLOADER_MAGIC)
+		mb1_parse(mbi);
+	else if (magic == MB2_BOOTLOADER_MAGIC)
+		mb2_parse(mbi);
+	else
+		panic("bad multiboot magic %x", magic);
+}
+
 void kmain(uint32_t magic, paddr_t mbi)
 {
 	serial_init();
-	if (magic != MB2_BOOTLOADER_MAGIC)
-		panic("bad multiboot2 magic %x", magic);
-	mb2_parse(mbi);                   /* copy GRUB's info out before memory is reused */
+	parse_boot_info(magic, mbi);
 	cmdline_init(boot_info.cmdline);
 	console_quiet = cmdline_has("quiet");
 	debug_vm = cmdline_has("debug_vm") || cmdline_has("test");

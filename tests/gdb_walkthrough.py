@@ -76,8 +76,7 @@ def run(readme=os.path.join(ROOT, "README.md"), timeout=300):
     steps = walkthrough_lines(readme)
     typed = [t for _, t in steps if t]
     port = free_port()
-    iso = os.path.join(ROOT, "build", "pagoda.iso")
-    qemu = subprocess.Popen(pq.qemu_command(iso, "quiet", gdb_port=port, paused=True),
+    qemu = subprocess.Popen(pq.qemu_command(pq.DIRECT, "quiet", gdb_port=port, paused=True),
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     console = Console(qemu, typed[0] if typed else None)
     console.start()

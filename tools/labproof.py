@@ -83,16 +83,16 @@ def build(tree, name, record):
 
 
 def boot_all(grade, tree, tests, name):
-    """All tests in one boot of tree's ISO per boot configuration (memory,
+    """All tests in one boot of tree's kernel and ramdisk per boot configuration (memory,
     swap, command line: the swap lab's cases boot apart from the rest):
     {test name: (passed, why)}."""
-    iso = os.path.join(tree, "build", "pagoda.iso")
+    image = pq.tree_image(tree)
     groups, seen = {}, {}
     for t in tests:
         groups.setdefault(grade.boot_key(t), []).append(t)
     for n, group in enumerate(groups.values()):
         tag = name if n == 0 else "%s-%d" % (name, n)
-        b = pq.boot(iso, grade.cmdline(group, "/test/grade"), timeout=120 + sum(min(t.timeout, 30) for t in group),
+        b = pq.boot(image, grade.cmdline(group, "/test/grade"), timeout=120 + sum(min(t.timeout, 30) for t in group),
                     mem=group[0].mem, log_path=os.path.join(ROOT, "build", "test-logs", "labs-" + tag + ".log"),
                     disks=grade.fresh_disks(group, "labs-" + tag))
         seen.update({t.name: grade.judge(t, b.log, b) for t in group})
