@@ -12,6 +12,9 @@
  *   mmap       mmap + munmap of one anonymous page
  *   mmaptouch  mmap + write + munmap of one anonymous page
  *   fork       fork of a process with 16 MiB touched, child _exit(0), wait
+ *   fault      the first write to a page of a mapped area: one demand-zero fault
+ *   reuse      the first write in the parent to a page shared with a child
+ *              that has exited: one copy-on-write fault that keeps the frame
  * Always true: kprof_mark() runs exactly twice, just before and just after
  * the COUNT operations.
  */
@@ -79,6 +82,27 @@ static void op_mmap(long n, int touch)
 	kprof_mark();
 }
 
+/* COUNT pages, mapped (and for reuse, written and shared by a fork whose
+ * child is gone) before the first mark; then one write to each. */
+static void op_fault(long n, int reuse)
+{
+	char *a = map(n * PAGE);
+	if (reuse) {
+		memset(a, 1, n * PAGE);
+		pid_t pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid == 0)
+			_exit(0);
+		if (waitpid(pid, NULL, 0) != pid)
+			die("waitpid");
+	}
+	kprof_mark();
+	for (long i = 0; i < n; i++)
+		((volatile char *)a)[i * PAGE] = 2;
+	kprof_mark();
+}
+
 static void op_fork(long n)
 {
 	char *a = map(FORK_BYTES);
@@ -99,7 +123,7 @@ static void op_fork(long n)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: kprof_op getpid|mprotect|mmap|mmaptouch|fork COUNT\n");
+		fprintf(stderr, "usage: kprof_op getpid|mprotect|mmap|mmaptouch|fork|fault|reuse COUNT\n");
 		return 2;
 	}
 	const char *op = argv[1];
@@ -114,6 +138,10 @@ int main(int argc, char **argv)
 		op_mmap(n, 1);
 	else if (!strcmp(op, "fork"))
 		op_fork(n);
+	else if (!strcmp(op, "fault"))
+		op_fault(n, 0);
+	else if (!strcmp(op, "reuse"))
+		op_fault(n, 1);
 	else {
 		fprintf(stderr, "kprof_op: unknown operation %s\n", op);
 		return 2;

@@ -336,17 +336,17 @@ static enum fault_result do_wp_page(struct mm *mm, struct vma *v, struct fault *
 	uintptr_t page = page_round_down(f->addr);
 	paddr_t old = pte_addr(*pte);
 	if (v->vm_flags & VM_SHARED) {   /* shared pages are never copied */
-		pt_protect(mm->pgd, page, vma_pte_flags(v) | PTE_SOFT_DIRTY);
+		pt_protect_entry(pte, page, vma_pte_flags(v) | PTE_SOFT_DIRTY);
 		f->frame = old;
 		return done(f, FAULT_HANDLED, "shared page made writable");
 	}
 	if (pa_to_page(old)->refcount == 1 && !(*pte & PTE_SOFT_DIRTY) && !v->soft_dirty) {   /* clear_refs did */
-		pt_protect(mm->pgd, page, private_flags(v));
+		pt_protect_entry(pte, page, private_flags(v));
 		count(&mm->stat.soft_dirty, &vm_global.soft_dirty);
 		return done(f, FAULT_HANDLED, "soft-dirty: first write since clear_refs");
 	}
 	if (pa_to_page(old)->refcount == 1) {   /* cow_reuse: nobody else has it any more */
-		pt_protect(mm->pgd, page, private_flags(v));
+		pt_protect_entry(pte, page, private_flags(v));
 		count(&mm->stat.cow_reuses, &vm_global.cow_reuses);
 		f->frame = old;
 		return done(f, FAULT_HANDLED, "copy-on-write: reuse (last reference)");
@@ -437,10 +437,11 @@ static enum fault_result do_swap_page(struct mm *mm, struct vma *v, struct fault
 static enum fault_result resolve(struct mm *mm, struct vma *v, struct fault *f, struct pf_error e)
 {
 	int level;
-	pte_t *pte = pt_lookup(mm->pgd, f->addr, &level);
-	pte_t swp = pte ? 0 : pt_get(mm->pgd, f->addr);
-	if (pte_is_swap(swp))
-		return do_swap_page(mm, v, f, swp);
+	pte_t *slot = pt_slot(mm->pgd, f->addr, &level);   /* the one walk: present, swapped or empty */
+	pte_t entry = slot ? *slot : 0;
+	if (pte_is_swap(entry))
+		return do_swap_page(mm, v, f, entry);
+	pte_t *pte = pte_present(entry) ? slot : NULL;
 	if (pte && e.write && !(*pte & PTE_W) && !e.rsvd)
 		return pa_to_page(pte_addr(*pte))->mapping ? do_file_write(mm, v, f, pte) : do_wp_page(mm, v, f, pte);
 	if (pte)

@@ -29,7 +29,7 @@
 extern char __kernel_end[];
 
 struct page *frame_pages;
-static uint64_t npages;          /* entries in frame_pages[]: frames up to the highest usable RAM */
+uint64_t frame_npages;                  /* entries in frame_pages[]: frames up to the highest usable RAM */
 static struct page *free_list;
 static struct frame_stats stats;
 
@@ -37,11 +37,6 @@ static const char *const use_names[FRAME_NUSES] = {
 	"free", "reserved", "user", "page tables", "kernel heap", "kernel stacks",
 };
 
-struct page *pa_to_page(paddr_t pa)
-{
-	kassert((pa >> PAGE_SHIFT) < npages);
-	return &frame_pages[pa >> PAGE_SHIFT];
-}
 
 paddr_t page_to_pa(const struct page *p)
 {
@@ -97,7 +92,7 @@ static bool frame_is_reserved(paddr_t pa)
 	for (int i = 0; i < boot_info.nmodules; i++)
 		if (overlaps(pa, end, page_round_down(boot_info.modules[i].start), page_round_up(boot_info.modules[i].end)))
 			return true;
-	if (frame_pages && overlaps(pa, end, kva_to_pa(frame_pages), page_round_up(kva_to_pa(frame_pages + npages))))
+	if (frame_pages && overlaps(pa, end, kva_to_pa(frame_pages), page_round_up(kva_to_pa(frame_pages + frame_npages))))
 		return true;
 	return false;
 }
@@ -124,8 +119,8 @@ static paddr_t place_page_array(size_t bytes)
 static void take_region(const struct mb2_region *r)
 {
 	paddr_t end = r->base + r->length;
-	if (end > npages << PAGE_SHIFT)
-		end = npages << PAGE_SHIFT;
+	if (end > frame_npages << PAGE_SHIFT)
+		end = frame_npages << PAGE_SHIFT;
 	for (paddr_t pa = page_round_up(r->base); pa + PAGE_SIZE <= end; pa += PAGE_SIZE) {
 		struct page *p = &frame_pages[pa >> PAGE_SHIFT];
 		if (frame_is_reserved(pa) || p->use == FRAME_FREE)
@@ -140,10 +135,10 @@ static void take_region(const struct mb2_region *r)
 
 void frame_init(void)
 {
-	npages = highest_usable() >> PAGE_SHIFT;
-	size_t bytes = page_round_up(npages * sizeof(struct page));
+	frame_npages = highest_usable() >> PAGE_SHIFT;
+	size_t bytes = page_round_up(frame_npages * sizeof(struct page));
 	frame_pages = pa_to_kva(place_page_array(bytes));
-	for (uint64_t i = 0; i < npages; i++)
+	for (uint64_t i = 0; i < frame_npages; i++)
 		frame_pages[i] = (struct page){ .use = FRAME_RESERVED };
 	for (int i = 0; i < boot_info.nmmap; i++)
 		if (boot_info.mmap[i].type == MB2_MMAP_AVAILABLE)
@@ -191,7 +186,7 @@ paddr_t frame_alloc_zeroed(enum frame_use use)
 paddr_t frame_alloc_contig(size_t n, enum frame_use use)
 {
 	uint64_t run = 0;
-	for (uint64_t i = 0; i < npages; i++) {
+	for (uint64_t i = 0; i < frame_npages; i++) {
 		run = frame_pages[i].use == FRAME_FREE ? run + 1 : 0;
 		if (run < n)
 			continue;
@@ -244,7 +239,7 @@ const char *frame_use_name(unsigned use)
 
 paddr_t frame_max_pa(void)
 {
-	return npages << PAGE_SHIFT;
+	return frame_npages << PAGE_SHIFT;
 }
 
 void frame_print_stats(void)
@@ -284,7 +279,7 @@ static bool free_list_ok(void)
 static bool page_array_ok(void)
 {
 	uint64_t by_use[FRAME_NUSES] = { 0 };
-	for (uint64_t i = 0; i < npages; i++) {
+	for (uint64_t i = 0; i < frame_npages; i++) {
 		const struct page *p = &frame_pages[i];
 		by_use[p->use < FRAME_NUSES ? p->use : FRAME_RESERVED]++;
 		if (p->use == FRAME_FREE && p->refcount)

@@ -61,10 +61,17 @@ paddr_t frame_alloc_contig(size_t n, enum frame_use use);
 
 void frame_put(paddr_t pa);   /* drop one; frees the frame at zero */
 
-struct page *pa_to_page(paddr_t pa);
 paddr_t page_to_pa(const struct page *p);
 
-extern struct page *frame_pages;   /* one per frame (mm/frame.c); for frame_get only */
+extern struct page *frame_pages;   /* one per frame (mm/frame.c); for the inlines below only */
+extern uint64_t frame_npages;      /* entries in frame_pages[] */
+
+/* The struct page of the frame at pa. Inline: every fault asks it. */
+static inline struct page *pa_to_page(paddr_t pa)
+{
+	kassert((pa >> PAGE_SHIFT) < frame_npages);
+	return &frame_pages[pa >> PAGE_SHIFT];
+}
 
 /* One more reference. Inline: fork takes one per page it shares. */
 static inline void frame_get(paddr_t pa)

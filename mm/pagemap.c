@@ -76,8 +76,9 @@ static uint64_t pagemap_entry(struct mm *mm, const struct vma *v, uintptr_t va)
 		return 0;
 	uint64_t flags = v->soft_dirty ? PM_SOFT_DIRTY : 0;
 	int level;
-	pte_t *pte = pt_lookup(mm->pgd, va, &level);
-	pte_t swp = pte ? 0 : pt_get(mm->pgd, va);
+	pte_t *slot = pt_slot(mm->pgd, va, &level);
+	pte_t *pte = slot && pte_present(*slot) ? slot : NULL;
+	pte_t swp = slot && !pte ? *slot : 0;
 	if (pte_is_swap(swp))   /* Linux: bits 0-4 the swap type, 5-54 the slot */
 		return flags | PM_SWAP | swp_type(swp) | (swp_offset(swp) << 5);
 	if (!pte || !pte_present(*pte))

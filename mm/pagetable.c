@@ -209,6 +209,12 @@ pte_t pt_protect(pte_t *root, uintptr_t va, uint64_t flags)
 	return e ? set_leaf(e, va, pte_addr(*e), flags) : 0;
 }
 
+pte_t pt_protect_entry(pte_t *slot, uintptr_t va, uint64_t flags)
+{
+	kassert(pte_present(*slot) && !pte_huge(*slot));
+	return set_leaf(slot, va, pte_addr(*slot), flags);
+}
+
 pte_t pt_remap(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags)
 {
 	struct pt_walk w;
@@ -226,15 +232,21 @@ bool pt_test_clear_young(pte_t *root, uintptr_t va)
 	return true;
 }
 
-pte_t *pt_lookup(pte_t *root, uintptr_t va, int *level)
+pte_t *pt_slot(pte_t *root, uintptr_t va, int *level)
 {
 	struct pt_walk w;
 	pt_walk(root, va, 1, false, &w);
 	pte_t *e = w.slot[w.level];
-	if (!pte_present(*e) || (w.level > 1 && !pte_huge(*e)))
+	if (w.level > 1 && !(pte_present(*e) && pte_huge(*e)))
 		return NULL;
 	*level = w.level;
 	return e;
+}
+
+pte_t *pt_lookup(pte_t *root, uintptr_t va, int *level)
+{
+	pte_t *e = pt_slot(root, va, level);
+	return e && pte_present(*e) ? e : NULL;
 }
 
 /* One entry of the walk: does it let the access through? */

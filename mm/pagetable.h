@@ -65,6 +65,15 @@ bool pt_allows(pte_t *root, uintptr_t va, bool write, bool user, bool exec);
 /* The leaf entry for va (4 KiB, 2 MiB or 1 GiB), or NULL; *level gets its
  * level. For reading: only this module writes entries (pt_protect, pt_remap). */
 pte_t *pt_lookup(pte_t *root, uintptr_t va, int *level);
+/* What one walk finds at va: the present leaf at any level, or else the
+ * 4 KiB slot whatever it holds (a swap entry, or 0); NULL when no page
+ * table covers va. For reading, as pt_lookup: the fault handler and pagemap
+ * learn present / swapped / empty from one walk. */
+pte_t *pt_slot(pte_t *root, uintptr_t va, int *level);
+/* pt_protect on the present 4 KiB entry `slot` that pt_lookup or pt_slot
+ * just gave for va, with nothing that frees tables in between: no second
+ * walk (the write-protect fault's reuse). Returns the old entry; flushes. */
+pte_t pt_protect_entry(pte_t *slot, uintptr_t va, uint64_t flags);
 
 /* Visit every present leaf in [start, end) in address order and, after its
  * entries, every table below the root that the walk descended into (with the

@@ -86,8 +86,30 @@ static void sparse_large(void)
 	sys_munmap((uintptr_t)p, len);
 }
 
+/* The kernel zeroes a demand-zero page (and a new page table) with SSE
+ * stores through xmm0 (kernel/string.c page_zero): the program's own xmm0
+ * must come back unchanged from every such fault. All in one asm block, so
+ * the compiler cannot use xmm0 in between. */
+static void faults_keep_xmm0(void)
+{
+	char *p = map_anon(64 * PAGE, PROT_READ | PROT_WRITE);
+	uint64_t in[2] = { 0x0123456789abcdefull, 0xfedcba9876543210ull }, out[2] = { 0, 0 };
+	long pages = 64;
+	__asm__ volatile("movdqu (%[in]), %%xmm0\n"
+			 "1: movb $1, (%[p])\n\t"
+			 "add $4096, %[p]\n\t"
+			 "dec %[n]\n\t"
+			 "jnz 1b\n\t"
+			 "movdqu %%xmm0, (%[out])"
+			 : [p] "+r"(p), [n] "+r"(pages)
+			 : [in] "r"(in), [out] "r"(out)
+			 : "xmm0", "memory", "cc");
+	show_yes("demand_zero_faults_keep_xmm0", out[0] == in[0] && out[1] == in[1]);
+}
+
 int main(void)
 {
+	faults_keep_xmm0();
 	static_segments();
 	fresh_mappings();
 	replaced_mappings();

@@ -76,7 +76,7 @@ def mm_root_pa(p):
 
 def page_struct(pfn):
     """struct page of frame `pfn` (mm/frame.c: frame_pages[pfn])."""
-    npages = int(gdb.parse_and_eval("npages"))
+    npages = int(gdb.parse_and_eval("frame_npages"))
     if pfn >= npages:
         raise gdb.GdbError("pfn %#x is beyond the frames the kernel manages (%#x)" % (pfn, npages))
     return gdb.parse_and_eval("frame_pages")[pfn]
