@@ -181,22 +181,42 @@ paddr_t frame_alloc_zeroed(enum frame_use use)
 	return pa;
 }
 
-/* Slow path for the few callers that need physically contiguous memory:
- * a linear scan of frame_pages[] for n free frames in a row. */
-paddr_t frame_alloc_contig(size_t n, enum frame_use use)
+/* Where the last contiguous run ended: the next search starts there (next
+ * fit), so the reserved frames low in memory (the kernel, the ramdisk QEMU's
+ * -kernel puts right above it) are passed once, not at every fork's kernel
+ * stack. Lock: as the free list (one CPU, interrupts off). */
+static uint64_t contig_cursor;
+
+static const uint64_t NO_RUN = ~0ull;   /* find_free_run found none */
+
+/* The first index of n free frames in a row within [from, to), or NO_RUN. */
+static uint64_t find_free_run(uint64_t from, uint64_t to, size_t n)
 {
 	uint64_t run = 0;
-	for (uint64_t i = 0; i < frame_npages; i++) {
+	for (uint64_t i = from; i < to; i++) {
 		run = frame_pages[i].use == FRAME_FREE ? run + 1 : 0;
-		if (run < n)
-			continue;
-		for (uint64_t k = i + 1 - n; k <= i; k++) {
-			free_list_unlink(&frame_pages[k]);
-			account(&frame_pages[k], use);
-		}
-		return (paddr_t)(i + 1 - n) << PAGE_SHIFT;
+		if (run == n)
+			return i + 1 - n;
 	}
-	return 0;
+	return NO_RUN;
+}
+
+/* Slow path for the few callers that need physically contiguous memory:
+ * a scan of frame_pages[] for n free frames in a row, from the cursor to
+ * the end, then (wrapping) from the start. */
+paddr_t frame_alloc_contig(size_t n, enum frame_use use)
+{
+	uint64_t first = find_free_run(contig_cursor, frame_npages, n);
+	if (first == NO_RUN)
+		first = find_free_run(0, frame_npages, n);
+	if (first == NO_RUN)
+		return 0;
+	for (uint64_t k = first; k < first + n; k++) {
+		free_list_unlink(&frame_pages[k]);
+		account(&frame_pages[k], use);
+	}
+	contig_cursor = first + n;
+	return (paddr_t)first << PAGE_SHIFT;
 }
 
 void frame_put(paddr_t pa)
