@@ -82,6 +82,18 @@ static void op_mmap(long n, int touch)
 	kprof_mark();
 }
 
+/* A child that exits at once, waited for. */
+static void fork_exit_wait(void)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0)
+		_exit(0);
+	if (waitpid(pid, NULL, 0) != pid)
+		die("waitpid");
+}
+
 /* COUNT pages, mapped (and for reuse, written and shared by a fork whose
  * child is gone) before the first mark; then one write to each. */
 static void op_fault(long n, int reuse)
@@ -89,13 +101,7 @@ static void op_fault(long n, int reuse)
 	char *a = map(n * PAGE);
 	if (reuse) {
 		memset(a, 1, n * PAGE);
-		pid_t pid = fork();
-		if (pid < 0)
-			die("fork");
-		if (pid == 0)
-			_exit(0);
-		if (waitpid(pid, NULL, 0) != pid)
-			die("waitpid");
+		fork_exit_wait();
 	}
 	kprof_mark();
 	for (long i = 0; i < n; i++)
@@ -108,15 +114,8 @@ static void op_fork(long n)
 	char *a = map(FORK_BYTES);
 	memset(a, 1, FORK_BYTES);
 	kprof_mark();
-	for (long i = 0; i < n; i++) {
-		pid_t pid = fork();
-		if (pid < 0)
-			die("fork");
-		if (pid == 0)
-			_exit(0);
-		if (waitpid(pid, NULL, 0) != pid)
-			die("waitpid");
-	}
+	for (long i = 0; i < n; i++)
+		fork_exit_wait();
 	kprof_mark();
 }
 
