@@ -474,6 +474,13 @@ static void protect_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*flags_for)(pte_t old, void *arg), void *arg)
 {
 	struct protect_ctx c = { flags_for, arg, 0 };
+	if (end - start == PAGE_SIZE) {   /* one page (mprotect's commonest call): one walk, no traversal */
+		struct pt_walk w;
+		pte_t *e = leaf_4k(root, start, &w);
+		if (e)
+			protect_leaf(start, e, 1, &c);
+		return;
+	}
 	struct pt_visitor v = { protect_leaf, NULL, &c, NULL };
 	pt_traverse(root, start, end, &v);
 	if (c.pages > TLB_SINGLE_FLUSH_MAX)
