@@ -77,7 +77,7 @@ bool out_of_memory(struct proc *p, uintptr_t addr)
 	if (!victim)
 		victim = p;   /* init alone: nothing else can give memory back */
 	printk("pagoda: pid %d (%s) killed (SIGKILL): out of memory: largest footprint, %lu KiB "
-	       "(pid %d (%s) faulted at %016lx)\n", victim->pid, victim->name, points * (PAGE_SIZE / 1024), p->pid,
+	       "(pid %d (%s) faulted at %016lx)\n", victim->tgid, victim->name, points * (PAGE_SIZE / 1024), p->pid,
 	       p->name, addr);
 	force_sig(victim, SIGKILL);
 	if (victim != p)

@@ -103,6 +103,7 @@ struct proc {
 	int pgid, sid;                 /* process group and session (kernel/pgrp.c) */
 	int stop_signal;               /* the signal that stopped it (kernel/jobctl.c) */
 	int jobctl;                    /* JOBCTL_*_REPORT: a stop or continue not yet waited for */
+	bool group_stop_pending;       /* another thread stopped the process: stop too (kernel/jobctl.c) */
 
 	struct files_struct *files;    /* open files, referenced (NULL once exited) */
 	struct fs_struct *fs;          /* current directory, referenced (NULL once exited) */
@@ -155,6 +156,8 @@ struct thread_group {
 	bool group_exit;               /* exit_group or a fatal signal: every thread is on its way out */
 	int group_exit_code;           /* the wait status they all exit with */
 	struct proc *exec_task;        /* a thread in execve, waiting for the others to go */
+	int group_stop;                /* the stop signal while the process is (being) stopped, else 0 */
+	int nr_stopped;                /* its threads STOPPED so far (kernel/jobctl.c) */
 };
 
 /* proc.c */
@@ -240,7 +243,7 @@ static inline void deliver_pending(long syscall_nr)
 	uint64_t pending = __atomic_load_n(&p->sigpending, __ATOMIC_RELAXED) |
 			   __atomic_load_n(&p->tg->shared_pending, __ATOMIC_RELAXED);   /* the thread's and the process's */
 	uint64_t ready = pending & ~p->sigmask;
-	if (ready || p->restore_sigmask || (syscall_nr >= 0 && is_restart_code((long)p->tf->rax)))
+	if (ready || p->restore_sigmask || p->group_stop_pending || (syscall_nr >= 0 && is_restart_code((long)p->tf->rax)))
 		do_signal(p, syscall_nr);
 }
 

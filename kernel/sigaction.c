@@ -206,6 +206,9 @@ void do_signal(struct proc *p, long syscall_nr)
 	int sig;
 	if (syscall_nr >= 0 && !is_restart_code((long)p->tf->rax))
 		syscall_nr = -1;
+	if (p->group_stop_pending && !fatal_signal_pending(p))
+		do_signal_stop(0);   /* another thread stopped the process */
+	p->group_stop_pending = false;
 	while ((sig = dequeue_signal(p, ~p->sigmask, &info)) != 0) {
 		struct k_sigaction *ka = &p->sighand->action[sig];
 		if (ka->handler == SIG_IGN || (ka->handler == SIG_DFL && default_ignored(sig)))

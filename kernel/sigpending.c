@@ -45,9 +45,11 @@ static uint64_t pending_set(const struct proc *p)
 	return p->sigpending | p->tg->shared_pending;
 }
 
+/* Something to act on before user mode: an unblocked signal, or a group
+ * stop to join (kernel/jobctl.c). */
 bool signal_pending(const struct proc *p)
 {
-	return (pending_set(p) & ~p->sigmask) != 0;
+	return (pending_set(p) & ~p->sigmask) != 0 || p->group_stop_pending;
 }
 
 bool fatal_signal_pending(const struct proc *p)

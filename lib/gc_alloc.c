@@ -66,45 +66,54 @@ static inline __attribute__((always_inline)) void *alloc_fast(size_t n, unsigned
 	return NULL;
 }
 
+/* Every allocation, under the allocation lock (a no-op until a second
+ * thread exists: gc_threads.c). ret is the public caller's return address. */
+static inline __attribute__((always_inline)) void *alloc_locked(size_t n, unsigned k, const char *file, int line,
+								  void *ret)
+{
+	gc_lock();
+	void *p = alloc_fast(n, k);
+	if (!p)
+		p = alloc_slow(n, k, file, line, ret);
+	gc_unlock();
+	return p;
+}
+
 void *gc_malloc(size_t n)
 {
-	void *p = alloc_fast(n, 0);
-	return p ? p : alloc_slow(n, 0, NULL, 0, __builtin_return_address(0));
+	return alloc_locked(n, 0, NULL, 0, __builtin_return_address(0));
 }
 
 void *gc_malloc_atomic(size_t n)
 {
-	void *p = alloc_fast(n, 1);
-	return p ? p : alloc_slow(n, 1, NULL, 0, __builtin_return_address(0));
+	return alloc_locked(n, 1, NULL, 0, __builtin_return_address(0));
 }
 
 void *gc_malloc_at(size_t n, const char *file, int line)
 {
-	void *p = alloc_fast(n, 0);
-	return p ? p : alloc_slow(n, 0, file, line, __builtin_return_address(0));
+	return alloc_locked(n, 0, file, line, __builtin_return_address(0));
 }
 
 void *gc_malloc_atomic_at(size_t n, const char *file, int line)
 {
-	void *p = alloc_fast(n, 1);
-	return p ? p : alloc_slow(n, 1, file, line, __builtin_return_address(0));
+	return alloc_locked(n, 1, file, line, __builtin_return_address(0));
 }
 
 /* For wrappers (gc_compat.c) that pass their own caller as the site. */
 void *gc_malloc_from(size_t n, int atomic, void *ret)
 {
-	unsigned k = atomic ? OBJ_ATOMIC : OBJ_NORMAL;
-	void *p = alloc_fast(n, k);
-	return p ? p : alloc_slow(n, k, NULL, 0, ret);
+	return alloc_locked(n, atomic ? OBJ_ATOMIC : OBJ_NORMAL, NULL, 0, ret);
 }
 
 /* Any kind, always the slow path. An uncollectable object is marked at
  * once and stays marked until gc_free (its mark bit means "allocated"). */
 void *gc_malloc_kind(size_t n, enum obj_kind k)
 {
+	gc_lock();
 	void *p = alloc_slow(n, k, NULL, 0, __builtin_return_address(0));
 	if (p && k == OBJ_UNCOLLECTABLE)
 		mark_set(block_of((uintptr_t)p), p);
+	gc_unlock();
 	return p;
 }
 
@@ -240,8 +249,11 @@ static __attribute__((noinline)) void *alloc_slow(size_t n, unsigned k, const ch
 {
 	gc_ensure_init();
 	finalize_run_pending();
-	if (G.mode != MODE_STW)
+	if (G.mode != MODE_STW) {
+		threads_stop_world();   /* a step scans the stacks */
 		incremental_alloc_hook();
+		threads_start_world();
+	}
 	void *p = alloc_object(n, k);
 	if (p && G.find_leak)
 		leak_record(p, n, file, line, ret);
@@ -265,7 +277,7 @@ char *object_of(const void *p, struct gc_block **bp)
 	return i < b->n ? b->start + (size_t)i * b->size : NULL;
 }
 
-void gc_free(void *p)
+static void free_locked(void *p)
 {
 	struct gc_block *b;
 	char *obj = object_of(p, &b);
@@ -289,9 +301,15 @@ void gc_free(void *p)
 	G.free[b->okind][b->cls] = obj;
 }
 
-void *gc_realloc_at(void *p, size_t n, const char *file, int line)
+void gc_free(void *p)
 {
-	void *ret = __builtin_return_address(0);
+	gc_lock();
+	free_locked(p);
+	gc_unlock();
+}
+
+static void *realloc_locked(void *p, size_t n, const char *file, int line, void *ret)
+{
 	if (!p)
 		return alloc_slow(n, 0, file, line, ret);
 	if (n == 0) {
@@ -317,6 +335,14 @@ void *gc_realloc_at(void *p, size_t n, const char *file, int line)
 		memcpy(q, p, n < cap ? n : cap);
 		gc_free(p);
 	}
+	return q;
+}
+
+void *gc_realloc_at(void *p, size_t n, const char *file, int line)
+{
+	gc_lock();
+	void *q = realloc_locked(p, n, file, line, __builtin_return_address(0));
+	gc_unlock();
 	return q;
 }
 

@@ -178,16 +178,22 @@ void collect_full(void)
 
 void collect_now(void)
 {
+	threads_stop_world();
 	if (G.mode == MODE_STW)
 		collect_full();
 	else
 		incremental_collect();
+	threads_start_world();
 }
 
 void gc_collect(void)
 {
 	gc_ensure_init();
+	gc_lock();
+	threads_stop_world();
 	collect_full();
+	threads_start_world();
+	gc_unlock();
 }
 
 void gc_disable(void)

@@ -28,6 +28,9 @@ void GC_init(void)
 }
 
 int GC_is_init_called(void) { return G.initialized; }
+int GC_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg) { return gc_pthread_create(t, a, fn, arg); }
+int GC_pthread_join(pthread_t t, void **ret) { return pthread_join(t, ret); }
+int GC_pthread_detach(pthread_t t) { return pthread_detach(t); }
 unsigned GC_get_version(void) { return GC_VERSION_MAJOR << 16 | GC_VERSION_MINOR << 8 | GC_VERSION_MICRO; }
 
 /* ---- allocation ---------------------------------------------------------- */

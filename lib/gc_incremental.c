@@ -325,8 +325,12 @@ void incremental_collect(void)
 int GC_collect_a_little(void)
 {
 	gc_ensure_init();
-	if (G.phase != PHASE_MARKING)
-		return 0;
-	cycle_step(G.step_words);
-	return G.phase == PHASE_MARKING;
+	gc_lock();
+	threads_stop_world();
+	if (G.phase == PHASE_MARKING)
+		cycle_step(G.step_words);
+	int more = G.phase == PHASE_MARKING;
+	threads_start_world();
+	gc_unlock();
+	return more;
 }

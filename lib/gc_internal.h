@@ -231,6 +231,16 @@ void finalize_run_pending(void);     /* slow path: run ready finalizers */
 void debug_check_heap(void);
 
 /* gc_roots.c */
+/* gc_threads.c: the allocation lock (recursive; free until a second thread
+ * exists), stopping the other threads around marking, their stacks. */
+extern volatile int gc_threads_on;
+void gc_lock(void);
+void gc_unlock(void);
+void threads_stop_world(void);
+void threads_start_world(void);
+uintptr_t *thread_stack_top(void);
+void threads_mark_stacks(void);
+
 void roots_init(void);
 void roots_mark_all(void);
 void roots_push_all(void);     /* scan the roots, push, do not drain */

@@ -14,6 +14,8 @@
  *         │  PT_LOAD of the program) │  segment, minus the collector's G
  *         └──────────────────────────┘
  *         + ranges given to gc_add_roots
+ *         + each other thread's stack, from where it was stopped to its
+ *           top (gc_threads.c); a thread's own scan ends at its top
  *
  * Stack base: the one address every C library leaves on the initial stack
  * above all frames is the envp array, and `environ` points at it until the
@@ -130,13 +132,14 @@ static void mark_excluding_self(uintptr_t *lo, uintptr_t *hi)
 static __attribute__((noinline)) void mark_stack_from_here(jmp_buf *regs)
 {
 	uintptr_t *sp = align_down(__builtin_frame_address(0));
-	if (sp >= G.stack_base) {
+	uintptr_t *top = thread_stack_top();   /* G.stack_base in the main thread */
+	if (sp >= top) {
 		/* Scanning nothing would free live objects: stop instead. */
 		fprintf(stderr, "gc: stack base %p is not above the stack pointer %p "
-			"(environ moved before the collector started?)\n", (void *)G.stack_base, (void *)sp);
+			"(environ moved before the collector started?)\n", (void *)top, (void *)sp);
 		abort();
 	}
-	mark_range(sp, G.stack_base);
+	mark_range(sp, top);
 	mark_range((uintptr_t *)regs, (uintptr_t *)(regs + 1));
 }
 
@@ -148,6 +151,7 @@ void roots_push_all(void)
 	__builtin_unwind_init();
 	setjmp(regs);
 	mark_stack_from_here(&regs);
+	threads_mark_stacks();   /* the other threads', stopped (gc_threads.c) */
 	mark_excluding_self(G.data_lo, G.data_hi);
 	for (unsigned i = 0; i < G.nroots; i++)
 		mark_excluding_self(G.roots[i].lo, G.roots[i].hi);

@@ -8,7 +8,10 @@
  * roots are found and why the collector has to be conservative.
  *
  * Contracts that hold for every function here:
- *   - single-threaded: no locking, no signal safety;
+ *   - threads: a program's threads that use the collector are made by
+ *     gc_pthread_create; then every call here takes one lock, and each
+ *     collection stops the other threads with signals (SIGPWR, SIGXCPU:
+ *     lib/gc_threads.c) and scans their stacks. No signal safety;
  *   - the heap comes from mmap, never from malloc, so malloc and the collector
  *     can be used side by side (malloc'd memory is NOT scanned for pointers);
  *   - a pointer keeps an object alive only while it is stored 8-byte aligned in
@@ -18,8 +21,14 @@
 #ifndef PAGODA_GC_H
 #define PAGODA_GC_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* pthread_create for a thread that allocates from the collector or holds
+ * its pointers: the thread is registered (its stack becomes a root) until it
+ * ends. arg is kept alive until the thread runs. */
+int gc_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg);
 
 /* Optional: the first allocation initialises the collector too. */
 void gc_init(void);

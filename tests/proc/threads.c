@@ -398,6 +398,49 @@ static void main_thread_exits_first(void)
 	show_status("main_pthread_exit_then_exit_3", reap(pid));
 }
 
+/* ---- job control: SIGSTOP stops every thread, SIGCONT runs them all ---- */
+
+static volatile long *spins;   /* shared with the parent (MAP_SHARED) */
+
+static void *spin(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		__atomic_add_fetch(spins, 1, __ATOMIC_RELAXED);
+		sched_yield();
+	}
+	return NULL;
+}
+
+static void group_stop(void)
+{
+	spins = (volatile long *)map_shared(4096);
+	pid_t pid = fork_flushed();
+	if (pid == 0) {
+		pthread_t t;
+		for (int i = 0; i < 3; i++)
+			pthread_create(&t, NULL, spin, NULL);
+		spin(NULL);
+	}
+	while (__atomic_load_n(spins, __ATOMIC_RELAXED) < 100)
+		sched_yield();
+	int st;
+	kill(pid, SIGSTOP);
+	waitpid(pid, &st, WUNTRACED);   /* reported once every thread has stopped */
+	say("group_stop_reported", "%s", WIFSTOPPED(st) ? signal_name(WSTOPSIG(st)) : status_str(st));
+	long before = *spins;
+	for (int i = 0; i < 200; i++)
+		sched_yield();
+	say("no_thread_runs_while_stopped", "%s", *spins == before ? "yes" : "no");
+	kill(pid, SIGCONT);
+	waitpid(pid, &st, WCONTINUED);
+	say("group_continue_reported", "%s", WIFCONTINUED(st) ? "yes" : status_str(st));
+	while (*spins < before + 100)   /* they all may run again: counting goes on */
+		sched_yield();
+	kill(pid, SIGKILL);
+	show_status("group_killed", reap(pid));
+}
+
 /* ---- execve from a thread: the others go, the process keeps its pid ---- */
 
 static const char *argv0;
@@ -513,6 +556,7 @@ int main(int argc, char **argv)
 	signals_to_threads();
 	process_end();
 	main_thread_exits_first();
+	group_stop();
 	exec_from_thread();
 	proc_task();
 	clone_refusals();

@@ -46,6 +46,11 @@ typedef uintptr_t GC_uintptr_t;   /* bdwgc 8.2 defines it on Windows only */
 
 GC_API int GC_find_leak;   /* leak-finding mode; read by GC_INIT */
 void GC_init(void);
+/* Threads: bdwgc's explicit names (its GC_THREADS redirect of pthread_create
+ * is not provided: call these). The thread is registered until it ends. */
+int GC_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg);
+int GC_pthread_join(pthread_t thread, void **ret);
+int GC_pthread_detach(pthread_t thread);
 int GC_is_init_called(void);
 unsigned GC_get_version(void);
 void GC_gcollect(void);

@@ -592,6 +592,8 @@ static const struct test tests[] = {
 	{ "base_and_size", t_base_and_size },
 	{ "heap_shrinks", t_heap_shrinks },
 	{ "heap_invariants", t_heap_invariants },
+	{ "threads_stacks_are_roots", t_threads_stacks_are_roots },
+	{ "threads_collect_from_thread", t_threads_collect_from_thread },
 };
 
 static int run_one(const char *prefix, const struct test *t)
