@@ -140,13 +140,16 @@ static void swap_lines(struct text *t)
 {
 	const struct reclaim_counters *r = &reclaim_stat;
 	emit(t, "pswpin %lu\npswpout %lu\n", swap_stat.pswpin, swap_stat.pswpout);
-	emit(t, "pgscan %lu\npgsteal %lu\nallocstall %lu\n", r->scanned, r->stolen, r->direct);
+	emit(t, "pgscan %lu\npgsteal %lu\nallocstall %lu\npageoutrun %lu\n", r->scanned, r->stolen, r->direct,
+	     r->pageoutrun);
+	emit(t, "pgscan_kswapd %lu\npgscan_direct %lu\npgsteal_kswapd %lu\npgsteal_direct %lu\n", r->scanned_kswapd,
+	     r->scanned - r->scanned_kswapd, r->stolen_kswapd, r->stolen - r->stolen_kswapd);
 	emit(t, "pagoda_reclaim_runs %lu\npagoda_reclaim_putback %lu\npagoda_swap_full %lu\npagoda_lumpy_reclaims %lu\n",
 	     r->runs, r->putback, r->swap_full, r->lumpy);
 	emit(t, "pagoda_swap_read_errors %lu\npagoda_swap_write_errors %lu\n", swap_stat.read_errors,
 	     swap_stat.write_errors);
-	emit(t, "pagoda_replace_pages %lu\npagoda_watermark_low %lu\npagoda_watermark_high %lu\n", replace_nr_pages(),
-	     r->low_watermark, r->high_watermark);
+	emit(t, "pagoda_replace_pages %lu\npagoda_watermark_min %lu\npagoda_watermark_low %lu\npagoda_watermark_high %lu\n",
+	     replace_nr_pages(), r->min_watermark, r->low_watermark, r->high_watermark);
 }
 
 static void pagetable_line(const struct pgtbl_leaf *leaf, void *arg)
@@ -178,6 +181,20 @@ static void cache_lines(struct text *t)
 	emit(t, "pagoda_pagecache_hits %lu\npagoda_pagecache_misses %lu\n", c->hits, c->misses);
 	emit(t, "pagoda_pages_read %lu\npagoda_pages_written %lu\npagoda_pagecache_dropped %lu\n", c->pages_read,
 	     c->pages_written, c->dropped);
+}
+
+/* /proc/swaps, in Linux's layout (mm/swapfile.c swap_show): the name padded
+ * to 40 columns, sizes in KiB. */
+static void gen_swaps(struct text *t)
+{
+	struct swap_area_info a;
+	emit(t, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
+	if (!swap_get_info(&a))
+		return;
+	uint64_t size = a.pages * (PAGE_SIZE / 1024), used = a.inuse * (PAGE_SIZE / 1024);
+	int len = (int)strlen(a.name);
+	emit(t, "%s%*s%s\t%lu\t%s%lu\t%s%d\n", a.name, len < 40 ? 40 - len : 1, " ", a.is_file ? "file\t" : "partition",
+	     size, size < 10000000 ? "\t" : "", used, used < 10000000 ? "\t" : "", a.prio);
 }
 
 static void gen_mounts(struct text *t)
@@ -287,6 +304,7 @@ char *proc_text(enum proc_file kind, struct proc *p, size_t *len, int *err)
 	case PROC_MOUNTS: gen_mounts(&t); break;
 	case PROC_FAULTLOG: gen_faultlog(&t); break;
 	case PROC_FRAMES: gen_frames(&t); break;
+	case PROC_SWAPS: gen_swaps(&t); break;
 	default: t.len = proc_pid_text(kind, p, t.buf, TEXT_MAX); break;   /* fs/proc_pid.c */
 	}
 	*len = t.len;

@@ -151,9 +151,15 @@ struct vma;
 struct proc;
 
 /* ---- the page cache of one inode (mm/filemap.c owns its contents) ---- */
+struct block_device;
+
 struct address_space_operations {
 	int (*readpage)(struct inode *inode, uint64_t index, void *kva);
 	int (*writepage)(struct inode *inode, uint64_t index, const void *kva);
+	/* swap files (mm/swapfile.c, Linux's bmap): the disk and first sector
+	 * of page index, whose blocks lie in a row; -EINVAL for a hole (or
+	 * blocks apart). May be NULL: the file cannot be swap. */
+	int (*bmap)(struct inode *inode, uint64_t index, struct block_device **bdev, uint64_t *sector);
 };
 
 struct address_space {

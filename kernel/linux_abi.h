@@ -41,7 +41,7 @@ enum {
 	__NR_link = 86, __NR_symlink = 88, __NR_mknod = 133, __NR_mknodat = 259, __NR_linkat = 265,
 	__NR_symlinkat = 266, __NR_waitid = 247,
 	__NR_mremap = 25, __NR_mincore = 27, __NR_mlock = 149, __NR_munlock = 150, __NR_mlockall = 151,
-	__NR_munlockall = 152, __NR_mlock2 = 325,
+	__NR_munlockall = 152, __NR_mlock2 = 325, __NR_swapon = 167, __NR_swapoff = 168,
 	NR_SYSCALLS = 512,
 	/* Pagoda's own, above Linux's range: VM counters for user/vmstat, user/maps. */
 	__NR_pagoda_vmstat = 1000, __NR_pagoda_maps = 1001,

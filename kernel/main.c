@@ -28,6 +28,7 @@
 #include "../mm/faultlog.h"
 #include "../mm/frame.h"
 #include "../mm/kmap.h"
+#include "../mm/kswapd.h"
 #include "../mm/mm.h"
 #include "../mm/replace.h"
 #include "../mm/swapfile.h"
@@ -117,5 +118,6 @@ void kmain(uint32_t magic, paddr_t mbi)
 	if (test)
 		ktest_run(test);
 	start_init(cmdline_get("init"));
+	kswapd_start();                   /* with swap on: background reclaim (mm/kswapd.c), pid 2 */
 	idle_loop();
 }

@@ -86,7 +86,9 @@ struct proc {
 	struct proc *all_next;         /* every live or zombie process */
 	struct proc *run_next, *run_prev;  /* run queue links while RUNNABLE */
 
-	struct mm *mm;                 /* NULL only for the idle process */
+	struct mm *mm;                 /* NULL for the idle process and kernel threads */
+	void (*kthread_fn)(void *);    /* a kernel thread's function (kernel/kthread.c), else NULL */
+	void *kthread_arg;
 	uintptr_t kstack_top;
 	uint64_t saved_rsp;            /* where switch_to left this process's kernel stack */
 	struct trapframe *tf;          /* user registers, at the top of the kernel stack */

@@ -15,7 +15,7 @@
 #include "syscalls.h"
 #include "timer.h"
 #include "x86.h"
-#include "../mm/vmscan.h"
+#include "../mm/kswapd.h"
 #include "../mm/mm.h"
 #include "../fs/vfs.h"
 
@@ -67,6 +67,8 @@ static const syscall_ptr table[NR_SYSCALLS] = {
 	[__NR_munlock] = (syscall_ptr)sys_munlock,
 	[__NR_mlockall] = (syscall_ptr)sys_mlockall,
 	[__NR_munlockall] = (syscall_ptr)sys_munlockall,
+	[__NR_swapon] = (syscall_ptr)sys_swapon,
+	[__NR_swapoff] = (syscall_ptr)sys_swapoff,
 	[__NR_dup] = (syscall_ptr)sys_dup,
 	[__NR_dup2] = (syscall_ptr)sys_dup2,
 	[__NR_pause] = (syscall_ptr)sys_pause,
@@ -199,7 +201,7 @@ void syscall_dispatch(struct trapframe *tf)
 	if (debug_vm && p->mm && !vma_check(p->mm))
 		panic("vma_check failed after syscall %lu", nr);
 	sync_tick(timer_ticks());   /* the periodic write-back, in a process that may sleep (fs/sync.c) */
-	reclaim_if_low();           /* kswapd's work: free frames back over the watermark (mm/vmscan.c) */
+	wakeup_kswapd();            /* free frames under the low watermark: kswapd reclaims (mm/kswapd.c) */
 	deliver_pending(nr == __NR_rt_sigreturn ? -1 : (long)nr);   /* sigreturn's rax is the user's */
 }
 

@@ -176,6 +176,8 @@ long sys_mlock2(uintptr_t start, size_t len, int flags);
 long sys_munlock(uintptr_t start, size_t len);
 long sys_mlockall(int flags);
 long sys_munlockall(void);
+long sys_swapon(uintptr_t path, int flags);   /* mm/swapon.c */
+long sys_swapoff(uintptr_t path);
 
 /* mm/msync.c */
 long sys_msync(uintptr_t start, size_t len, int flags);

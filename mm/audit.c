@@ -10,7 +10,8 @@
  *                 + (its pins: swap I/O's references, held across a sleep)
  *
  * and its twin for swap slots (swap_audit in mm/swapfile.c): each slot's
- * reference count == the swap entries naming it, over all address spaces.
+ * reference count == the swap entries naming it, over all address spaces
+ * and shared objects (an evicted shared page's entry is in its object).
  *
  * A refcount too high is a leak (the frame would never be freed); too low a
  * use-after-free waiting to happen. Runs under `debug_vm` (every test boot)
@@ -59,7 +60,9 @@ static void count_shm(struct audit *a, struct shm_object *shm)
 		return;
 	shm->audit_epoch = epoch;
 	for (size_t i = 0; i < shm->npages; i++)
-		if (shm->pages[i])
+		if (pte_is_swap(shm->pages[i]))
+			count_swap_entry(0, &shm->pages[i], a);   /* evicted: the object names the slot */
+		else if (shm->pages[i])
 			a->refs[shm->pages[i] >> PAGE_SHIFT]++;
 }
 

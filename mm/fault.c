@@ -42,8 +42,10 @@
 #include "pf_error.h"
 #include "replace.h"
 #include "rmap.h"
+#include "shmem.h"
 #include "swap_state.h"
 #include "swapfile.h"
+#include "kswapd.h"
 #include "vmscan.h"
 #include "ptdump.h"
 #include "../kernel/debug.h"
@@ -277,18 +279,39 @@ static enum fault_result do_file_page(struct mm *mm, struct vma *v, struct fault
 }
 */
 
+/* The shared object's page at *slot, which is in swap (mm/shmem.c): 0 and
+ * the case when it could not be brought back. */
+static paddr_t shared_swap_in(struct mm *mm, struct vma *v, struct fault *f, paddr_t *slot, enum fault_result *r)
+{
+	int err = 0;
+	paddr_t pa = shm_swap_in(v->shm, slot, &f->major, &err);
+	if (!pa)
+		*r = err == -EAGAIN ? done(f, FAULT_HANDLED, "shared page: swap-in raced with another sharer's: retry")
+		     : err == -ENOMEM ? done(f, FAULT_OOM, "out of memory for a swap-in")
+				      : done(f, FAULT_SIGBUS, "shared page: the swap device failed the read (page lost)");
+	else if (f->major)
+		count(&mm->stat.maj_faults, &vm_global.maj_faults);
+	return pa;
+}
+
 /* CS:APP 9.8.1: a shared object: every sharer maps the same frame. */
 static enum fault_result do_shared_page(struct mm *mm, struct vma *v, struct fault *f)
 {
-	paddr_t *slot = shm_slot(v, f->addr);
+	enum fault_result r;
+	paddr_t pa, *slot = shm_slot(v, f->addr);
 	if (!slot)   /* an area mremap made longer than its object: as Linux's shmem */
 		return done(f, FAULT_SIGBUS, "shared page beyond the object's end");
-	if (!*slot && !(*slot = frame_alloc_reclaim_zeroed(FRAME_USER)))
-		return done(f, FAULT_OOM, "out of memory for a shared page");
+	if (pte_is_swap(*slot) && !shared_swap_in(mm, v, f, slot, &r))
+		return r;
+	if (!*slot) {
+		if (!(pa = frame_alloc_reclaim_zeroed(FRAME_USER)))
+			return done(f, FAULT_OOM, "out of memory for a shared page");
+		shm_add_page(v->shm, slot, pa);
+	}
 	frame_get(*slot);   /* the page table's reference; the object keeps its own */
 	count(&mm->stat.shared_fills, &vm_global.shared_fills);
-	enum fault_result r = map_new_frame(mm, f, *slot, new_page_flags(v, vma_pte_flags(v), f));
-	return r == FAULT_HANDLED ? done(f, r, "shared page") : r;
+	r = map_new_frame(mm, f, *slot, new_page_flags(v, vma_pte_flags(v), f));
+	return r == FAULT_HANDLED ? done(f, r, f->major ? "shared page: major fault (read from swap)" : "shared page") : r;
 }
 
 /* LAB mmap: BEGIN */
@@ -414,6 +437,17 @@ static bool map_swapped_page(struct mm *mm, struct vma *v, struct fault *f, pte_
 	return true;
 }
 
+bool swap_in_resident(struct mm *mm, uintptr_t va, pte_t swp)
+{
+	struct page *p = lookup_swap_cache(swp);
+	struct vma *v = vma_lookup(mm, va);
+	if (!p || (p->flags & PG_locked) || !v)
+		return false;
+	struct fault f = { .addr = va, .error = PF_USER, .mm = mm, .vma = v, .pid = current_pid(), .comm = "swapoff" };
+	frame_get(page_to_pa(p));   /* as read_swap_cache gives it: passes to the table */
+	return map_swapped_page(mm, v, &f, swp, page_to_pa(p));
+}
+
 static enum fault_result do_swap_page(struct mm *mm, struct vma *v, struct fault *f, pte_t swp)
 {
 	bool major;
@@ -471,7 +505,7 @@ static enum fault_result classify_and_resolve(struct mm *mm, struct fault *f)
 
 enum fault_result handle_page_fault(struct mm *mm, struct fault *f)
 {
-	reclaim_if_low();   /* kswapd's work, at a point that may sleep */
+	wakeup_kswapd();   /* free frames low: kswapd reclaims in the background */
 	f->mm = mm;
 	enum fault_result r = classify_and_resolve(mm, f);
 	faultlog_record(f, r);

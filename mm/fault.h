@@ -34,5 +34,10 @@ struct fault {
  * user accesses and user copies alike). Panics only on a corrupt page table,
  * which no user input can cause. */
 enum fault_result handle_page_fault(struct mm *mm, struct fault *f);
+/* swapoff (mm/swapon.c): if swap entry swp at va in mm has its page in the
+ * swap cache and no I/O runs on it, map it there as a fault would
+ * (do_swap_page's second half) and return true. Never sleeps, so mm stays
+ * valid; false leaves everything as it was. */
+bool swap_in_resident(struct mm *mm, uintptr_t va, pte_t swp);
 
 #endif

@@ -13,13 +13,17 @@
  *     pagecache_stat.nr_dirty; a page written through a shared mapping is
  *     found dirty by its PTE's D bit at write-back or unmap;
  *   - a page is dropped (reclaim) only when clean, unmapped and its file has
- *     a store (not tmpfs).
+ *     a store (not tmpfs); a mapped one is first unmapped from every area
+ *     of i_mmap (mm/vmscan.c through rmap.c, its PTEs' dirty bits moving to
+ *     PG_dirty) and, dirty, written back.
  * Lock: cache_lock guards the hash and every mapping's page list and
  * counters; it is never held across readpage/writepage or a user copy.
  */
 #include "filemap.h"
 #include "mm.h"
 #include "pagetable.h"
+#include "swap_state.h"
+#include "vmscan.h"
 #include "../kernel/errno.h"
 #include "../kernel/printk.h"
 #include "../kernel/string.h"
@@ -103,7 +107,7 @@ static void remove_locked(struct page *p)
 /* A miss: a new frame filled by the file system, then cached. */
 static paddr_t read_page(struct address_space *m, uint64_t index, int *err)
 {
-	paddr_t pa = frame_alloc_zeroed(FRAME_USER);
+	paddr_t pa = frame_alloc_reclaim_zeroed(FRAME_USER);   /* may sleep: never under cache_lock */
 	if (!pa) {
 		*err = -ENOMEM;
 		return 0;
@@ -208,24 +212,31 @@ static struct page *next_dirty(struct address_space *m)
 	return NULL;
 }
 
+/* Write one dirty page of m (its dirty mark cleared first: a write while
+ * the page is on its way marks it again). Sleeps. 0 or the error. */
+static int write_one(struct address_space *m, struct page *p)
+{
+	spin_lock(&cache_lock);
+	clear_dirty_locked(p);
+	spin_unlock(&cache_lock);
+	if (p->index >= (m->host->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT)
+		return 0;   /* wholly past the end (truncated while dirty) */
+	paddr_t pa = page_to_pa(p);
+	frame_get(pa);
+	int err = m->a_ops->writepage(m->host, p->index, pa_to_kva(pa));
+	pagecache_stat.pages_written++;
+	frame_put(pa);
+	return err;
+}
+
 int filemap_write_back(struct address_space *m)
 {
 	if (!m->a_ops || !m->a_ops->writepage)
 		return 0;   /* tmpfs: the cache is the store; its pages stay dirty (as Linux's shmem) */
 	collect_mapped_dirty(m);
 	int first_err = 0;
-	uint64_t npages = (m->host->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	for (struct page *p; (p = next_dirty(m));) {
-		spin_lock(&cache_lock);
-		clear_dirty_locked(p);
-		spin_unlock(&cache_lock);
-		if (p->index >= npages)
-			continue;
-		paddr_t pa = page_to_pa(p);
-		frame_get(pa);
-		int err = m->a_ops->writepage(m->host, p->index, pa_to_kva(pa));
-		pagecache_stat.pages_written++;
-		frame_put(pa);
+		int err = write_one(m, p);
 		if (err && !first_err)
 			first_err = err;
 	}
@@ -290,6 +301,53 @@ uint64_t filemap_reclaim(uint64_t n)
 		}
 	pagecache_stat.dropped += done;
 	return done;
+}
+
+/* ---- memory pressure: pages processes map (mm/vmscan.c evicts them) ---- */
+
+static size_t hand;   /* the hash bucket the next isolation starts at: a clock hand over the cache */
+
+/* A mapped page its file can take back: re-read it (readpage), and write
+ * it first if it is dirty (writepage). tmpfs pages have no store. */
+static bool mapped_evictable(const struct page *p)
+{
+	const struct address_space *m = p->mapping;
+	if (p->refcount == 1 || m->unevictable || !m->a_ops || !m->a_ops->readpage)
+		return false;
+	return !(p->flags & PG_dirty) || m->a_ops->writepage;
+}
+
+size_t filemap_isolate_mapped(struct page **out, size_t max)
+{
+	size_t n = 0;
+	spin_lock(&cache_lock);
+	for (size_t b = 0; b < CACHE_HASH && n < max; b++, hand = (hand + 1) % CACHE_HASH)
+		for (struct page *p = cache_hash[hand]; p && n < max; p = p->hash_next)
+			if (mapped_evictable(p)) {
+				swap_page_pin(p);   /* held across the write-back's sleep */
+				out[n++] = p;
+			}
+	spin_unlock(&cache_lock);
+	return n;
+}
+
+bool filemap_evict_unmapped(struct page *p, bool may_write)
+{
+	struct address_space *m = p->mapping;
+	if (!m || ((p->flags & PG_dirty) && !may_write))
+		return false;   /* truncated meanwhile; or dirty, and only kswapd writes */
+	if ((p->flags & PG_dirty) && write_one(m, p))
+		return false;   /* the write failed: the page stays, clean and cached (as Linux) */
+	spin_lock(&cache_lock);
+	bool unused = p->mapping == m && p->refcount == 2 && !(p->flags & PG_dirty);
+	if (unused)
+		remove_locked(p);
+	spin_unlock(&cache_lock);
+	if (!unused)
+		return false;   /* mapped again, or written to, while it was written */
+	frame_put(page_to_pa(p));   /* the cache's reference: the caller's frees it */
+	pagecache_stat.dropped++;
+	return true;
 }
 
 uint64_t filemap_reclaimable(void)

@@ -32,6 +32,18 @@ int filemap_write_back(struct address_space *m);
 void truncate_inode_pages(struct address_space *m, uint64_t from);
 /* Give back up to n clean, unmapped cache pages (memory pressure); how many. */
 uint64_t filemap_reclaim(uint64_t n);
+/* Up to max cache pages that processes map and whose file can take them
+ * back (a store to re-read from; writepage if dirty), from where the last
+ * call stopped (a clock hand over the cache); each pinned for the caller
+ * (swap_page_pin: a reference held across a sleep; swap_page_unpin drops
+ * it). Reclaim (vmscan.c) unmaps them through rmap. */
+size_t filemap_isolate_mapped(struct page **out, size_t max);
+/* p (isolated above, now unmapped everywhere, referenced by the caller):
+ * written back if dirty and may_write (sleeps; takes the file system's
+ * mutex), then dropped from the cache if nothing else took it meanwhile.
+ * true when the caller's unpin frees it. A dirty page without may_write
+ * stays cached (the flusher or kswapd writes it). */
+bool filemap_evict_unmapped(struct page *p, bool may_write);
 /* Clean cache pages nothing maps: what reclaim could give back now. */
 uint64_t filemap_reclaimable(void);
 /* Write back every dirty page in the system (sync, the periodic flusher). */

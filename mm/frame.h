@@ -4,6 +4,8 @@
 #include "layout.h"
 #include "../kernel/panic.h"
 
+struct shm_object;
+
 /* What a frame is used for; kept in struct page so counters stay exact. */
 enum frame_use {
 	FRAME_FREE = 0,
@@ -39,6 +41,7 @@ struct page {
 	uint64_t swap_entry;  /* PG_swapcache: the swap entry (pte.h format) whose data it holds */
 	uint32_t pins;        /* references held across a sleep by swap I/O: the reclaimer's, a
 	                         fault's waiting for the page (swap_state.c); frame_audit allows them */
+	struct shm_object *shm;   /* PG_shmem: the shared object holding it, at index (shmem.c) */
 };
 
 #define PG_dirty 0x1      /* page cache: newer than the file's store */
@@ -48,6 +51,7 @@ struct page {
 #define PG_referenced 0x10   /* a policy's own mark (second chance) */
 #define PG_swapcache 0x20 /* in the swap cache: holds one reference, keyed by swap_entry */
 #define PG_locked 0x40    /* swap I/O in flight (read or write): waiters sleep on the page */
+#define PG_shmem 0x80     /* a page of a shared anonymous object (shmem.c): evictable to swap */
 
 void frame_init(void);
 void frame_print_stats(void);

@@ -26,6 +26,7 @@
  * (fork); the rest are only recorded (no swap, readahead, THP, KSM or core
  * dumps in Pagoda), which keeps the areas split exactly as Linux does.
  */
+#include "shmem.h"
 #include "frame.h"
 #include "layout.h"
 #include "mlock.h"
@@ -95,10 +96,8 @@ static long remove_pages(struct mm *mm, struct vma *v, uintptr_t start, uintptr_
 	vma_zap_range(mm, start, end);
 	for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
 		paddr_t *slot = shm_slot(v, va);
-		if (slot && *slot) {
-			frame_put(*slot);
-			*slot = 0;
-		}
+		if (slot)
+			shm_release_slot(slot);   /* a frame or a swap slot */
 	}
 	return 0;
 }

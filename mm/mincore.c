@@ -26,7 +26,7 @@ static bool page_resident(struct mm *mm, const struct vma *v, uintptr_t va)
 		return true;
 	if (v->shm) {
 		paddr_t *slot = shm_slot(v, va);
-		return slot && *slot;
+		return slot && *slot && !pte_is_swap(*slot);   /* a swap entry: out in swap */
 	}
 	if (v->vm_file)   /* in the page cache, mapped here or not */
 		return filemap_find_page(v->vm_file->f_inode->i_mapping, vma_pgoff_at(v, va)) != 0;

@@ -41,11 +41,14 @@ enum vma_kind {
 struct file;
 struct mm;
 
-/* Anonymous MAP_SHARED memory: the frames every sharer maps, by page index.
- * It holds one reference on each frame; each VMA using it holds one on it. */
+/* Anonymous MAP_SHARED memory (mm/shmem.c): the pages every sharer maps, by
+ * page index. Each entry is 0 (never touched), a frame (the object holds one
+ * reference on it) or a swap entry (pte_is_swap: the object holds the slot
+ * reference); each VMA using it holds one reference on the object. */
 struct shm_object {
 	uint32_t refcount;
 	uint32_t audit_epoch;   /* mm/audit.c: counted already in this audit? */
+	struct vma *i_mmap;     /* the areas using it, through vma->shared_next (rmap) */
 	size_t npages;
 	paddr_t pages[];
 };
@@ -60,7 +63,8 @@ struct vma {
 	uintptr_t file_end;           /* VMA_FILE: bytes at or above this address are zero (an ELF
 	                                 segment's bss); USER_TOP for mmap */
 	struct mm *vm_mm;             /* the address space it is in */
-	struct vma *shared_next;      /* VMA_FILE: the file's list of areas (address_space.i_mmap) */
+	struct vma *shared_next;      /* the file's list of areas (address_space.i_mmap), or the
+	                                 shared object's (shm->i_mmap) */
 	struct shm_object *shm;       /* VM_SHARED anonymous backing */
 	bool soft_dirty;              /* Linux VM_SOFTDIRTY: made or grown since the last
 	                                 clear_refs "4": every page reads as soft-dirty */
@@ -116,6 +120,9 @@ const char *current_comm(void);
  * caller re-checks what it waited for. Never from the boot thread. */
 void sleep_until_woken(const void *channel);
 void wake_up_all(const void *channel);
+/* Start a kernel thread (kernel/kthread.c) running fn(arg) forever, named
+ * name: its pid, or -1 when no process could be made (ENOMEM). */
+int start_kernel_thread(void (*fn)(void *), void *arg, const char *name);
 
 /* ---- mm.c ---- */
 struct mm *mm_create(void);                      /* NULL on -ENOMEM */
@@ -195,7 +202,8 @@ uint64_t vma_pgoff_at(const struct vma *v, uintptr_t addr);
 /* The byte offset in v's file of the byte at addr. */
 uint64_t vma_file_offset(const struct vma *v, uintptr_t addr);
 /* The shared object's slot for the page at va of v (v->shm set); NULL past
- * the object's end (an area mremap made longer than its object). */
+ * the object's end (an area mremap made longer than its object). It holds 0,
+ * a frame or a swap entry (mm/shmem.c). */
 paddr_t *shm_slot(const struct vma *v, uintptr_t va);
 /* A new area like v (flags, backing, a reference on a shared object) for
  * the part of v at addr, placed at [new_start, new_start + len); not

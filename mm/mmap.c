@@ -23,6 +23,7 @@
 #include "pagetable.h"
 #include "filemap.h"
 #include "populate.h"
+#include "shmem.h"
 #include "../kernel/errno.h"
 #include "../kernel/linux_abi.h"
 #include "../kernel/param.h"
@@ -152,17 +153,6 @@ static long charge_for_write(struct vma *v, uintptr_t start, uintptr_t end, uint
 		return -ENOMEM;
 	*newflags |= VM_ACCOUNT;
 	return 0;
-}
-
-static struct shm_object *shm_create(size_t len)
-{
-	size_t npages = len >> PAGE_SHIFT;
-	struct shm_object *shm = kzalloc(sizeof(*shm) + npages * sizeof(paddr_t));
-	if (shm) {
-		shm->refcount = 1;
-		shm->npages = npages;
-	}
-	return shm;
 }
 
 extern const struct file_operations zero_fops;   /* fs/devfs.c: /dev/zero maps as anonymous memory */

@@ -1,7 +1,19 @@
 /*
- * Reverse mapping for anonymous pages: which PTEs map this frame?
- * Reclaim needs it to unmap a victim everywhere before writing it to swap;
- * clock needs it to read the accessed bits of every mapping.
+ * Reverse mapping: which PTEs map this frame? Reclaim needs it to unmap a
+ * victim everywhere before writing it to swap; clock needs it to read the
+ * accessed bits of every mapping. Two designs, one per kind of page:
+ *
+ * Shared anonymous pages (PG_shmem, mm/shmem.c) and page-cache pages
+ * (page->mapping): object-based, Linux's i_mmap. The page records its
+ * object (shm, or the file's address_space) and its index there; the object
+ * lists the areas using it (i_mmap), and since such an area maps its object
+ * linearly (vm_pgoff), page i is at vm_start + (i - vm_pgoff) pages in each
+ * area that covers it (a private file area maps the cached frame itself
+ * until a write copies it: the copy is a private anonymous page). Nothing
+ * is recorded per PTE, and fork, mremap and munmap keep it right by keeping
+ * the area lists (vma_insert, vma_free).
+ *
+ * Private anonymous pages (PG_anon), below:
  *
  * Design: object-based, Linux's anon_vma idea at the granularity of a fork
  * family. Every address space has an anon_id: a new one (exec, the first
@@ -31,6 +43,8 @@
 #include "rmap.h"
 #include "pagetable.h"
 #include "replace.h"
+#include "shmem.h"
+#include "../fs/vfs.h"
 
 static uint32_t next_anon_id;
 
@@ -51,7 +65,7 @@ void page_add_anon_rmap(paddr_t pa, struct mm *mm, uintptr_t va)
 
 uint32_t page_mapcount_expected(const struct page *p)
 {
-	return p->refcount - !!(p->flags & PG_swapcache) - p->pins;
+	return p->refcount - !!(p->flags & PG_swapcache) - p->pins - shm_holds(p) - (p->mapping != NULL);
 }
 
 struct walk {
@@ -75,12 +89,32 @@ static void visit_space(struct mm *mm, void *arg)
 		w->visit(mm, va, w->arg);
 }
 
+/* A shared page: every area of its object's i_mmap that covers its index
+ * maps it (if at all) at the linear address for that index. */
+static void walk_areas(struct vma *areas, struct walk *w)
+{
+	paddr_t pa;
+	for (struct vma *v = areas; v; v = v->shared_next) {
+		uintptr_t va = v->vm_start + ((w->page->index - v->vm_pgoff) << PAGE_SHIFT);
+		if (w->page->index < v->vm_pgoff || va >= v->vm_end || !v->vm_mm)
+			continue;
+		if (!pt_translate(v->vm_mm->pgd, va, &pa) || (pa & PAGE_MASK) != page_to_pa(w->page))
+			continue;
+		w->found++;
+		if (w->visit)
+			w->visit(v->vm_mm, va, w->arg);
+	}
+}
+
 int rmap_walk(struct page *p, void (*visit)(struct mm *mm, uintptr_t va, void *arg), void *arg)
 {
-	if (!(p->flags & PG_anon))
-		return 0;
 	struct walk w = { p, visit, arg, 0 };
-	for_each_mm(visit_space, &w);
+	if (p->flags & PG_shmem)
+		walk_areas(p->shm->i_mmap, &w);
+	else if (p->flags & PG_anon)
+		for_each_mm(visit_space, &w);
+	else if (p->mapping)
+		walk_areas(p->mapping->i_mmap, &w);
 	return w.found;
 }
 

@@ -1,5 +1,6 @@
 /*
- * Reverse mapping (mm/rmap.c): from an anonymous frame to every PTE mapping it.
+ * Reverse mapping (mm/rmap.c): from an anonymous frame (private or shared) to
+ * every PTE mapping it.
  */
 #ifndef PAGODA_RMAP_H
 #define PAGODA_RMAP_H
@@ -12,12 +13,16 @@
  * the replacement policy if it is not on its lists. No reference changes. */
 void page_add_anon_rmap(paddr_t pa, struct mm *mm, uintptr_t va);
 
-/* Call visit(mm, va, arg) for every address space of p's family whose PTE at
- * p's address maps p (present). Returns how many were found: compare with
- * page_mapcount_expected() to know whether they are all of them. */
+/* Call visit(mm, va, arg) for every PTE found mapping p (present): in the
+ * spaces of p's fork family at p's address (PG_anon), or in the areas of its
+ * shared object or file (PG_shmem, page->mapping) at the page's linear
+ * address. Returns how many
+ * were found: compare with page_mapcount_expected() to know whether they
+ * are all of them. */
 int rmap_walk(struct page *p, void (*visit)(struct mm *mm, uintptr_t va, void *arg), void *arg);
 /* The PTEs that must map p for rmap to have found all of them: its
- * references less the swap cache's and the pinned ones (swap I/O's). */
+ * references less the swap cache's, the pinned ones (swap I/O's) and its
+ * shared object's or page cache's. */
 uint32_t page_mapcount_expected(const struct page *p);
 /* Did any PTE mapping p have its accessed bit set? Clears them all (the
  * clock's "second chance" test; Linux folio_referenced). */

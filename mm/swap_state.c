@@ -130,6 +130,18 @@ void swap_page_unpin(struct page *p)
 	frame_put(page_to_pa(p));
 }
 
+bool swap_writeout(struct page *p, pte_t swp)
+{
+	lock_swap_page(p);
+	if (swap_writepage(swp, page_to_pa(p)) == 0) {
+		unlock_swap_page(p);
+		return true;
+	}
+	p->flags &= ~PG_locked;   /* still in the cache: the only copy of its data */
+	wake_up_all(p);
+	return false;
+}
+
 void wait_on_swap_page(struct page *p)
 {
 	while (p->flags & PG_locked)

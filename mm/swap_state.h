@@ -32,6 +32,10 @@ void unlock_swap_page(struct page *p);
 void swap_page_pin(struct page *p);
 void swap_page_unpin(struct page *p);        /* drops the reference too */
 void swap_page_unpin_keep(struct page *p);   /* the reference stays, now the caller's plain one */
+/* Write p (in the swap cache on swp, referenced by the caller) to its slot,
+ * PG_locked while the write runs. false on a device error: p stays in the
+ * cache, the only copy of its data, found by every fault. Sleeps. */
+bool swap_writeout(struct page *p, pte_t swp);
 /* Sleep until p's I/O has ended (p referenced by the caller). */
 void wait_on_swap_page(struct page *p);
 

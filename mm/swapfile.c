@@ -1,6 +1,7 @@
 /*
- * Swap space: the device that holds evicted anonymous pages, and its slots
- * (Linux mm/swapfile.c, one device: type 0).
+ * Swap space: the area that holds evicted anonymous pages, and its slots
+ * (Linux mm/swapfile.c, one area at a time: type 0): a disk, or a swap file
+ * on ext2 whose pages were mapped to disk sectors at swapon (mm/swapon.c).
  *
  *   disk:      | header | slot 1 | slot 2 | ...               | slot max-1 |
  *   swap_map:  |  BAD   |   2    |   0    | 1|HAS_CACHE | ... |
@@ -21,6 +22,7 @@
  *   - a slot is read only after its current owner wrote it: a slot is
  *     handed out with SWAP_HAS_CACHE, its page stays in the swap cache until
  *     the write completes, and every fault finds it there first.
+ *   - while swapoff empties the area (writeok false), no slot is handed out.
  * Lock: swap_lock (spinlock) guards swap_info; never held across I/O.
  */
 #include "swapfile.h"
@@ -33,6 +35,7 @@
 #include "../kernel/printk.h"
 #include "../kernel/spinlock.h"
 #include "../kernel/string.h"
+#include "../fs/vfs.h"
 #include "frame.h"
 
 struct swap_info {
@@ -42,6 +45,11 @@ struct swap_info {
 	uint64_t pages;              /* usable slots */
 	uint64_t inuse;              /* slots not free (the header and bad pages excluded) */
 	uint64_t cluster_next;       /* next-fit: the search for a free slot starts here */
+	bool writeok;                /* slots are handed out (not while swapoff empties the area) */
+	uint64_t *sectors;           /* a swap file: each slot's first sector on bdev (mapped once
+	                                at swapon); NULL for a disk: slot n is at sector 8n */
+	struct file *file;           /* a swap file: the open file (one reference), else NULL */
+	char name[SWAP_NAME_MAX];    /* as swapon named it and /proc/swaps shows it */
 };
 
 /* Linux's header (include/linux/swap.h, union swap_header), version 1. */
@@ -80,14 +88,14 @@ static bool has_signature(const char *page)
 	return !memcmp(page + PAGE_SIZE - SWAP_MAGIC_LEN, SWAP_MAGIC, SWAP_MAGIC_LEN);
 }
 
-/* Slots the header allows on this disk; 0 if it is not a valid header. */
-static uint64_t header_slots(const struct swap_header *h, const struct block_device *bdev)
+/* Slots the header allows on an area of area_pages pages; 0 if it is not
+ * a valid header. */
+static uint64_t header_slots(const struct swap_header *h, uint64_t area_pages)
 {
-	uint64_t disk_pages = bdev->nr_sectors / SECTORS_PER_PAGE;
 	if (!has_signature((const char *)h) || h->version != 1 || h->last_page < 1)
 		return 0;
 	uint64_t max = (uint64_t)h->last_page + 1;
-	max = max < disk_pages ? max : disk_pages;
+	max = max < area_pages ? max : area_pages;
 	return max < SWP_OFFSET_MASK ? max : SWP_OFFSET_MASK;
 }
 
@@ -101,35 +109,80 @@ static void mark_bad_pages(const struct swap_header *h)
 		}
 }
 
-static int read_header(struct block_device *bdev, paddr_t buf, uint64_t *max)
+/* The header page of an area of area_pages pages starting at sector first. */
+static int read_header(struct block_device *bdev, uint64_t first, uint64_t area_pages, paddr_t buf, uint64_t *max)
 {
-	if (bdev->nr_sectors < 2 * SECTORS_PER_PAGE)
+	if (area_pages < 2)
 		return -EINVAL;
-	if (blkdev_read(bdev, 0, pa_to_kva(buf), SECTORS_PER_PAGE))
+	if (blkdev_read(bdev, first, pa_to_kva(buf), SECTORS_PER_PAGE))
 		return -EIO;
-	*max = header_slots(pa_to_kva(buf), bdev);
+	*max = header_slots(pa_to_kva(buf), area_pages);
 	return *max >= 2 ? 0 : -EINVAL;
 }
 
-int swap_on(struct block_device *bdev)
+/* Turn the area on: bdev, its pages (sectors[slot], or slot n at 8n), its
+ * name. The caller checked that swap is off. */
+static int activate(struct block_device *bdev, uint64_t *sectors, uint64_t area_pages, const char *name)
 {
-	if (si.bdev)
-		return -EBUSY;
 	paddr_t buf = frame_alloc(FRAME_KHEAP);
 	if (!buf)
 		return -ENOMEM;
 	uint64_t max = 0;
-	int err = read_header(bdev, buf, &max);
+	int err = read_header(bdev, sectors ? sectors[0] : 0, area_pages, buf, &max);
 	uint16_t *map = err ? NULL : kzalloc(max * sizeof(uint16_t));
 	if (!err && !map)
 		err = -ENOMEM;
 	if (!err) {
-		si = (struct swap_info){ bdev, max, map, max - 1, 0, 1 };
+		si = (struct swap_info){ bdev, max, map, max - 1, 0, 1, true, sectors, NULL, "" };
+		strlcpy(si.name, name, sizeof(si.name));
 		map[0] = SWAP_MAP_BAD;
 		mark_bad_pages(pa_to_kva(buf));
 	}
 	frame_put(buf);
 	return err;
+}
+
+int swap_on(struct block_device *bdev)
+{
+	char name[SWAP_NAME_MAX];
+	if (si.bdev)
+		return -EBUSY;
+	snprintf(name, sizeof(name), "/dev/%s", bdev->name);
+	return activate(bdev, NULL, bdev->nr_sectors / SECTORS_PER_PAGE, name);
+}
+
+/* Each page of the file on its disk (a_ops->bmap): -EINVAL for a hole or a
+ * page whose blocks are not in a row (Linux refuses a file with holes). */
+static uint64_t *map_file(struct file *f, uint64_t pages, struct block_device **bdev, int *err)
+{
+	const struct address_space_operations *a = f->f_inode->i_mapping->a_ops;
+	uint64_t *sectors = a && a->bmap ? kmalloc(pages * sizeof(uint64_t)) : NULL;
+	*err = !a || !a->bmap ? -EINVAL : sectors ? 0 : -ENOMEM;
+	for (uint64_t i = 0; i < pages && !*err; i++)
+		*err = a->bmap(f->f_inode, i, bdev, &sectors[i]);
+	if (*err) {
+		kfree(sectors);
+		return NULL;
+	}
+	return sectors;
+}
+
+int swap_on_file(struct file *f, const char *name)
+{
+	if (si.bdev)
+		return si.file && si.file->f_inode == f->f_inode ? -EBUSY : -EPERM;
+	int err;
+	struct block_device *bdev = NULL;
+	uint64_t pages = f->f_inode->i_size >> PAGE_SHIFT;
+	uint64_t *sectors = map_file(f, pages, &bdev, &err);
+	if (!sectors)
+		return err;
+	if ((err = activate(bdev, sectors, pages, name))) {
+		kfree(sectors);
+		return err;
+	}
+	si.file = get_file(f);
+	return 0;
 }
 
 /* Does bdev carry a swap signature? Reads its first page. */
@@ -179,7 +232,7 @@ static uint64_t scan_swap_map(void)
 pte_t get_swap_page(void)
 {
 	spin_lock(&swap_lock);
-	uint64_t off = si.bdev && si.inuse < si.pages ? scan_swap_map() : 0;
+	uint64_t off = si.bdev && si.writeok && si.inuse < si.pages ? scan_swap_map() : 0;
 	if (off) {
 		si.swap_map[off] = SWAP_HAS_CACHE;
 		si.inuse++;
@@ -247,9 +300,15 @@ unsigned swap_count(pte_t swp)
 
 /* ---- I/O ---- */
 
+/* Where slot off lies on the device. */
+static uint64_t slot_sector(uint64_t off)
+{
+	return si.sectors ? si.sectors[off] : off * SECTORS_PER_PAGE;
+}
+
 int swap_readpage(pte_t swp, paddr_t pa)
 {
-	int err = blkdev_read(si.bdev, swp_offset(swp) * SECTORS_PER_PAGE, pa_to_kva(pa), SECTORS_PER_PAGE);
+	int err = blkdev_read(si.bdev, slot_sector(swp_offset(swp)), pa_to_kva(pa), SECTORS_PER_PAGE);
 	if (swap_stat.test_fail_reads) {
 		swap_stat.test_fail_reads--;
 		err = -EIO;
@@ -265,7 +324,7 @@ int swap_readpage(pte_t swp, paddr_t pa)
 
 int swap_writepage(pte_t swp, paddr_t pa)
 {
-	int err = blkdev_write(si.bdev, swp_offset(swp) * SECTORS_PER_PAGE, pa_to_kva(pa), SECTORS_PER_PAGE);
+	int err = blkdev_write(si.bdev, slot_sector(swp_offset(swp)), pa_to_kva(pa), SECTORS_PER_PAGE);
 	if (err) {   /* the page stays in memory (the swap cache): nothing is lost */
 		swap_stat.write_errors++;
 		printk("swap: %s: write error on slot %lu: the page stays in memory\n", si.bdev->name, swp_offset(swp));
@@ -279,12 +338,67 @@ int swap_writepage(pte_t swp, paddr_t pa)
 
 uint64_t total_swap_pages(void)
 {
-	return si.bdev ? si.pages : 0;
+	return si.bdev && si.writeok ? si.pages : 0;   /* swapoff takes it away first, as Linux */
 }
 
 uint64_t nr_swap_pages(void)
 {
-	return si.bdev ? si.pages - si.inuse : 0;
+	return si.bdev && si.writeok ? si.pages - si.inuse : 0;
+}
+
+/* ---- turning swap off (mm/swapon.c empties the area first) ---- */
+
+bool swap_is_named(const char *name)
+{
+	return si.bdev && !strcmp(si.name, name);
+}
+
+void swap_set_writeok(bool ok)
+{
+	spin_lock(&swap_lock);
+	si.writeok = ok;
+	spin_unlock(&swap_lock);
+}
+
+uint64_t swap_inuse(void)
+{
+	return si.bdev ? si.inuse : 0;
+}
+
+long swap_wait_cached(void)
+{
+	for (uint64_t off = 1; off < si.max; off++) {
+		if (si.swap_map[off] != SWAP_HAS_CACHE)
+			continue;
+		struct page *p = lookup_swap_cache(swp_entry(0, off));
+		if (!p)
+			return -EBUSY;   /* cannot happen: swap_audit would say so */
+		swap_page_pin(p);
+		wait_on_swap_page(p);
+		if ((p->flags & PG_swapcache) && !(p->flags & PG_locked) && swap_count(p->swap_entry) == 0)
+			delete_from_swap_cache(p);   /* nobody names the slot: its copy is useless */
+		swap_page_unpin(p);
+		return 0;
+	}
+	return -EBUSY;
+}
+
+struct file *swap_off(void)
+{
+	kassert(si.bdev && !si.inuse);
+	struct file *f = si.file;
+	kfree(si.swap_map);
+	kfree(si.sectors);
+	si = (struct swap_info){ 0 };
+	return f;
+}
+
+bool swap_get_info(struct swap_area_info *out)
+{
+	if (!si.bdev)
+		return false;
+	*out = (struct swap_area_info){ si.name, si.file != NULL, si.pages, si.inuse, SWAP_DEFAULT_PRIO };
+	return true;
 }
 
 uint64_t swap_max_slots(void)

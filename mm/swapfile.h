@@ -15,9 +15,36 @@ struct block_device;
 /* Boot: enable the first disk carrying a Linux swap signature (mkswap's
  * header: "SWAPSPACE2" at the end of page 0, version 1). One log line. */
 void swap_boot(void);
-/* Enable bdev as swap (swapon): 0, -EINVAL (no valid header), -EBUSY (swap
- * is on already), -ENOMEM, -EIO. */
+#define SWAP_NAME_MAX 64      /* an area's name: /dev/vdb, /mnt/swapfile */
+#define SWAP_DEFAULT_PRIO (-2)   /* /proc/swaps: Linux's first area without SWAP_FLAG_PREFER */
+
+struct file;
+
+/* Enable bdev as swap (swapon), named /dev/NAME: 0, -EINVAL (no valid
+ * header), -EBUSY (swap is on already), -ENOMEM, -EIO. */
 int swap_on(struct block_device *bdev);
+/* Enable a regular file as swap, named name: its pages are mapped to disk
+ * sectors once now (a_ops->bmap: -EINVAL for a hole, as Linux); it keeps a
+ * reference on f. 0, -EINVAL, -EBUSY (f is swap already), -EPERM (another
+ * area is on: one at a time), -ENOMEM, -EIO. */
+int swap_on_file(struct file *f, const char *name);
+/* swapoff's steps (mm/swapon.c): is the area named name? stop handing out
+ * slots (and count no swap space); slots in use; wait for one page under
+ * I/O that alone holds a slot (0, or -EBUSY when there is none); the area
+ * gone (no slot in use): its file, for the caller to fput, or NULL. */
+bool swap_is_named(const char *name);
+void swap_set_writeok(bool ok);
+uint64_t swap_inuse(void);
+long swap_wait_cached(void);
+struct file *swap_off(void);
+/* /proc/swaps: the area on, false if none. */
+struct swap_area_info {
+	const char *name;
+	bool is_file;
+	uint64_t pages, inuse;
+	int prio;
+};
+bool swap_get_info(struct swap_area_info *out);
 bool swap_enabled(void);
 bool swap_uses(const struct block_device *bdev);   /* is bdev the swap device? */
 

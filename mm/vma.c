@@ -17,6 +17,7 @@
 #include "frame.h"
 #include "kheap.h"
 #include "pagetable.h"
+#include "shmem.h"
 #include "../kernel/errno.h"
 #include "../kernel/param.h"
 #include "../kernel/panic.h"
@@ -120,16 +121,6 @@ struct vma *vma_alloc(uintptr_t start, uintptr_t end, uint64_t flags, enum vma_k
 	return v;
 }
 
-static void shm_put(struct shm_object *shm)
-{
-	if (!shm || --shm->refcount)
-		return;
-	for (size_t i = 0; i < shm->npages; i++)
-		if (shm->pages[i])
-			frame_put(shm->pages[i]);
-	kfree(shm);
-}
-
 /* A file area leaves its file's list; the last shared one writes the
  * file's dirty pages back (munmap or exit of the last mapping). */
 static void vma_file_put(struct vma *v)
@@ -143,6 +134,8 @@ static void vma_file_put(struct vma *v)
 
 void vma_free(struct vma *v)
 {
+	if (v->shm)
+		shm_remove_vma(v->shm, v);
 	shm_put(v->shm);
 	if (v->vm_file)
 		vma_file_put(v);
@@ -163,6 +156,8 @@ static void insert_after(struct mm *mm, struct vma *prev, struct vma *v)
 	v->vm_mm = mm;
 	if (v->vm_file)
 		mapping_add_vma(v->vm_file->f_inode->i_mapping, v);
+	if (v->shm)
+		shm_add_vma(v->shm, v);
 	kassert(!prev || prev->vm_end <= v->vm_start);
 	v->prev = prev;
 	v->next = prev ? prev->next : mm->vma_list;
@@ -194,12 +189,6 @@ static void vma_remove(struct mm *mm, struct vma *v)
 	if (v->next)
 		v->next->prev = v->prev;
 	vma_gap_update(mm, v->next);   /* its gap now reaches down past v */
-}
-
-paddr_t *shm_slot(const struct vma *v, uintptr_t va)
-{
-	uint64_t idx = vma_pgoff_at(v, page_round_down(va));
-	return idx < v->shm->npages ? &v->shm->pages[idx] : NULL;
 }
 
 uint64_t vma_pgoff_at(const struct vma *v, uintptr_t addr)

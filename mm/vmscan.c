@@ -5,7 +5,15 @@
  *
  *   try_to_free_pages(nr)
  *     1. clean page-cache pages nothing maps: dropped (filemap_reclaim)
- *     2. victims from the replacement policy (mm/replace.h), each:
+ *        (without swap, only this: an allocation that fails drops clean
+ *        cache before the OOM killer runs)
+ *     2. page-cache pages processes map (shrink_file, a clock hand over the
+ *        cache): a page no PTE accessed since the last look is unmapped
+ *        from every area of its file's i_mmap (rmap.c; dirty bits move to
+ *        the page), written back if dirty, dropped; tmpfs's stay (no store)
+ *     3. victims from the replacement policy (mm/replace.h), each:
+ *          a shared anonymous page (PG_shmem): mm/shmem.c shm_swap_out
+ *            (PTEs cleared, its object keeps the swap entry); otherwise:
  *          shrink_page: every PTE found (rmap.c)?  not mlocked?  not under I/O?
  *            -> slot (swapfile.c), into the swap cache (swap_state.c)
  *            -> each PTE becomes the swap entry (TLB flushed), frame refs dropped
@@ -13,9 +21,8 @@
  *               it back meanwhile (it is in the swap cache: a minor fault)
  *          otherwise the policy gets it back (putback).
  *
- * When: Pagoda has no kernel threads, so kswapd's work (free frames under
- * the low watermark: reclaim up to the high one) runs at a fault's start and
- * a syscall's end, in the faulting process; and directly when a fault's
+ * When: in the background, by kswapd (mm/kswapd.c: free frames under the
+ * low watermark, reclaim up to the high one); and directly when a fault's
  * allocation fails (frame_alloc_reclaim). Only when neither frees anything
  * (swap full or off) does the fault become FAULT_OOM and the OOM killer run.
  *
@@ -29,10 +36,12 @@
 #include "vmscan.h"
 #include "faultlog.h"
 #include "filemap.h"
+#include "kswapd.h"
 #include "mm.h"
 #include "pagetable.h"
 #include "replace.h"
 #include "rmap.h"
+#include "shmem.h"
 #include "swap_state.h"
 #include "swapfile.h"
 #include "kheap.h"
@@ -41,7 +50,7 @@
 
 struct reclaim_counters reclaim_stat;
 
-enum { RECLAIM_BATCH = 32, WATERMARK_MIN = 32 };
+enum { RECLAIM_BATCH = 32 };
 
 /* ---- one victim ---- */
 
@@ -60,8 +69,10 @@ static void check_mapping(struct mm *mm, uintptr_t va, void *arg)
  * pin: page_mapcount_expected leaves it out.) */
 static bool evictable(struct page *p)
 {
-	if (p->use != FRAME_USER || !(p->flags & PG_anon) || (p->flags & PG_locked))
+	if (p->use != FRAME_USER || !(p->flags & (PG_anon | PG_shmem)) || (p->flags & PG_locked))
 		return false;
+	if ((p->flags & PG_shmem) && (!shm_holds(p) || (p->flags & PG_swapcache)))
+		return false;   /* a hole was punched under it, or its swap-in is not finished */
 	struct unmap_check c = { false };
 	uint32_t found = rmap_walk(p, check_mapping, &c);
 	return found == page_mapcount_expected(p) && !c.locked;
@@ -144,6 +155,11 @@ static void shrink_page(struct page *p)
 {
 	if (!evictable(p))
 		return;
+	if (p->flags & PG_shmem) {   /* a shared anonymous page: its object keeps the swap entry */
+		if (!shm_swap_out(p))
+			reclaim_stat.swap_full++;
+		return;
+	}
 	bool write;
 	pte_t swp = slot_for(p, &write);
 	if (!swp) {
@@ -162,7 +178,8 @@ static bool keep(struct page *p)
 {
 	if (p->refcount == 1)
 		return false;   /* only the reclaimer's reference: freed by its frame_put */
-	if (!(p->flags & PG_lru) && (p->flags & PG_anon) && page_mapcount_expected(p) > 0) {
+	bool in_use = (p->flags & PG_shmem) ? shm_holds(p) : (p->flags & PG_anon) && page_mapcount_expected(p) > 0;
+	if (!(p->flags & PG_lru) && in_use) {
 		replace_putback(p);
 		reclaim_stat.putback++;
 	}
@@ -176,7 +193,7 @@ static bool frame_reclaimable(struct page *p)
 {
 	if (p->use == FRAME_FREE)
 		return true;
-	return p->use == FRAME_USER && (p->flags & (PG_anon | PG_lru)) == (PG_anon | PG_lru) && !(p->flags & PG_locked);
+	return p->use == FRAME_USER && (p->flags & PG_lru) && (p->flags & (PG_anon | PG_shmem)) && !(p->flags & PG_locked);
 }
 
 /* The first pfn of n frames in a row that are all reclaimable; 0: none. */
@@ -226,16 +243,89 @@ void *kmalloc_reclaim(size_t size)
 	return p;
 }
 
+/* Linux's pgscan/pgsteal, and the same split by who reclaimed. */
+static void count_scan(bool kswapd, uint64_t scanned, uint64_t stolen)
+{
+	reclaim_stat.scanned += scanned;
+	reclaim_stat.stolen += stolen;
+	if (kswapd) {
+		reclaim_stat.scanned_kswapd += scanned;
+		reclaim_stat.stolen_kswapd += stolen;
+	}
+}
+
+/* ---- mapped file pages ---- */
+
+/* A PTE of a page-cache page goes; its dirty bit moves to the page. */
+static void unmap_file_pte(struct mm *mm, uintptr_t va, void *arg)
+{
+	(void)arg;
+	pte_t old = pt_unmap(mm->pgd, va);
+	if (old & PTE_D)
+		set_page_dirty(pte_addr(old));
+	frame_put(pte_addr(old));
+}
+
+/* p, a page-cache page processes map (pinned by us): unless a mapping used
+ * it since the last look (a second chance: the accessed bits are cleared
+ * now), or one is mlocked, or rmap cannot find them all, it is unmapped
+ * everywhere and given back to its file (written first if dirty). Only
+ * kswapd writes (as Linux): a direct reclaimer may hold the very file
+ * system mutex writepage takes (a fault in a user copy), so it leaves a
+ * dirty page unmapped but cached. */
+static bool shrink_file_page(struct page *p)
+{
+	struct unmap_check c = { false };
+	if (!p->mapping || page_referenced_clear(p))
+		return false;
+	if ((uint32_t)rmap_walk(p, check_mapping, &c) != page_mapcount_expected(p) || c.locked)
+		return false;
+	rmap_walk(p, unmap_file_pte, NULL);
+	return filemap_evict_unmapped(p, current_is_kswapd());
+}
+
+/* One batch from the cache's clock hand; how many were freed. */
+static uint64_t shrink_file_batch(uint64_t nr, size_t *scanned)
+{
+	struct page *batch[RECLAIM_BATCH];
+	size_t n = filemap_isolate_mapped(batch, RECLAIM_BATCH);
+	uint64_t freed = 0;
+	bool kswapd = current_is_kswapd();
+	for (size_t i = 0; i < n; i++) {
+		bool evicted = freed < nr && shrink_file_page(batch[i]);
+		count_scan(kswapd, 1, evicted);
+		freed += evicted;
+		swap_page_unpin(batch[i]);   /* frees it when evicted */
+	}
+	*scanned = n;
+	return freed;
+}
+
+/* Batches until nr are freed or the hand went round the cache twice (the
+ * first turn clears the accessed bits, the second evicts what stayed
+ * unused: the clock). */
+static uint64_t shrink_file(uint64_t nr)
+{
+	uint64_t freed = 0, budget = 2 * pagecache_stat.nr_pages;
+	size_t scanned = 1;
+	while (freed < nr && budget && scanned) {
+		freed += shrink_file_batch(nr - freed, &scanned);
+		budget = budget > scanned ? budget - scanned : 0;
+	}
+	return freed;
+}
+
 /* ---- reclaim ---- */
 
 static uint64_t shrink_anon(uint64_t nr)
 {
 	uint64_t freed = 0, budget = replace_nr_pages() + RECLAIM_BATCH;
+	bool kswapd = current_is_kswapd();
 	while (freed < nr && budget--) {
 		struct page *p = replace_pick_victim();
 		if (!p)
 			break;
-		reclaim_stat.scanned++;
+		count_scan(kswapd, 1, 0);
 		uint64_t full = reclaim_stat.swap_full;
 		swap_page_pin(p);   /* p stays ours to look at across the write's sleep */
 		shrink_page(p);
@@ -244,7 +334,7 @@ static uint64_t shrink_anon(uint64_t nr)
 		if (reclaim_stat.swap_full != full)
 			break;   /* swap is full: nothing more can go */
 	}
-	reclaim_stat.stolen += freed;
+	count_scan(kswapd, 0, freed);
 	return freed;
 }
 
@@ -253,36 +343,20 @@ uint64_t try_to_free_pages(uint64_t nr)
 	reclaim_stat.runs++;
 	uint64_t freed = filemap_reclaim(nr);
 	if (freed < nr && swap_enabled())
+		freed += shrink_file(nr - freed);
+	if (freed < nr && swap_enabled())
 		freed += shrink_anon(nr - freed);
 	return freed;
-}
-
-static void set_watermarks(void)
-{
-	struct frame_stats s;
-	frame_get_stats(&s);
-	uint64_t low = s.total / 64;
-	reclaim_stat.low_watermark = low > WATERMARK_MIN ? low : WATERMARK_MIN;
-	reclaim_stat.high_watermark = 2 * reclaim_stat.low_watermark;
-}
-
-void reclaim_if_low(void)
-{
-	if (!reclaim_stat.low_watermark)
-		set_watermarks();
-	uint64_t free = frame_free_count();
-	if (free >= reclaim_stat.low_watermark || !swap_enabled())
-		return;
-	try_to_free_pages(reclaim_stat.high_watermark - free);
 }
 
 paddr_t frame_alloc_reclaim(enum frame_use use)
 {
 	paddr_t pa = frame_alloc(use);
-	if (pa || !swap_enabled())
+	if (pa)
 		return pa;
 	reclaim_stat.direct++;
-	try_to_free_pages(RECLAIM_BATCH);
+	if (try_to_free_pages(RECLAIM_BATCH))
+		kswapd_progress();
 	return frame_alloc(use);
 }
 

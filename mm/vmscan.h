@@ -10,12 +10,10 @@
  * to swap, in the replacement policy's order); how many frames were freed.
  * May sleep (swap writes): never with a spinlock held. */
 uint64_t try_to_free_pages(uint64_t nr);
-/* kswapd's job, done at safe points (a fault's start, a syscall's end):
- * when free frames are under the low watermark, reclaim up to the high one. */
-void reclaim_if_low(void);
 /* frame_alloc, with direct reclaim and one retry when memory is out (the
- * fault path, which may sleep). Returns 0 only when nothing could be freed
- * (swap full or off): the caller's out-of-memory case. */
+ * fault path, which may sleep; without swap only clean page cache can go).
+ * Returns 0 only when nothing could be freed: the caller's out-of-memory
+ * case. */
 paddr_t frame_alloc_reclaim(enum frame_use use);
 paddr_t frame_alloc_reclaim_zeroed(enum frame_use use);
 /* kmalloc, for a caller that may sleep: when a large (physically
@@ -24,14 +22,18 @@ paddr_t frame_alloc_reclaim_zeroed(enum frame_use use);
 void *kmalloc_reclaim(size_t size);
 
 struct reclaim_counters {
-	uint64_t runs;            /* reclaim_if_low / direct reclaim passes */
-	uint64_t direct;          /* of them, from an allocation that failed */
-	uint64_t scanned;         /* victims the policy offered */
+	uint64_t runs;            /* try_to_free_pages passes (kswapd's, direct, lumpy) */
+	uint64_t direct;          /* direct reclaims: an allocation failed, or free frames were
+	                             under the min watermark (allocstall) */
+	uint64_t pageoutrun;      /* kswapd balancing runs: one per wakeup that found work */
+	uint64_t scanned;         /* victims the policy offered (pgscan) */
 	uint64_t stolen;          /* frames freed by eviction (pgsteal) */
+	uint64_t scanned_kswapd;  /* of them, by kswapd (pgscan_kswapd; the rest: pgscan_direct) */
+	uint64_t stolen_kswapd;   /* pgsteal_kswapd; the rest: pgsteal_direct */
 	uint64_t putback;         /* victims kept: in use, locked, unmappable, swap full */
 	uint64_t swap_full;       /* evictions refused: no free slot */
 	uint64_t lumpy;           /* lumpy reclaims for a contiguous allocation (kmalloc_reclaim) */
-	uint64_t low_watermark, high_watermark;   /* in frames */
+	uint64_t min_watermark, low_watermark, high_watermark;   /* in frames (mm/kswapd.c) */
 };
 extern struct reclaim_counters reclaim_stat;
 

@@ -15,7 +15,8 @@ timeout or panic. Suites:
               (make test-labs: every handout on its own, malloc included)
   swap        tests/vm/swap_*.c at --mem 48M with a swap disk, compared with
               the host; swap full (the largest process killed, others intact);
-              a swap disk whose reads fail (SIGBUS to the owner, the kernel lives)
+              a swap disk whose reads fail (SIGBUS to the owner, the kernel lives);
+              reclaimcheck: kswapd reclaims, mlocked pages stay (Pagoda only)
   ext2        fsworkload on an ext2 image (1 KiB and 4 KiB blocks) on Pagoda and
               in a host directory: same output; host e2fsck -fn clean after;
               debugfs's dump of the image equals the host's tree; fsparallel
@@ -28,6 +29,7 @@ most 2), each in its own process; a suite's lines are printed together when
 it ends. Nothing in a suite depends on time, so the order does not matter.
 Logs of every boot go to build/test-logs/.
 """
+import array
 import atexit
 import json
 import os
@@ -446,6 +448,7 @@ def suite_swap(t):
         swap_differential(t, ["swap_patterns"], policy)
     swap_full(t)
     swap_io_error(t)
+    swap_reclaim(t)
 
 
 def swap_differential(t, names, policy):
@@ -488,6 +491,56 @@ def swap_io_error(t):
     disk = blkdebug_disk(swap_disk("ioerr", 256), 40 << 11)   # 40 MiB in, in 512-byte sectors
     fields, where = swap_failure(t, "ioerr", disk)
     t.record(fields.get("pusher") == "killed by SIGBUS", "swap/ioerr_sigbus_to_the_owner", where)
+
+
+RECLAIM_FILE_MIB = 24   # user/reclaimcheck.c FILE_MIB
+
+
+def pattern_words_bad(data, first_word, tag):
+    """tests/pattern.h's check on bytes read from an image: wrong words."""
+    words = array.array("Q", data)
+    mask = (1 << 64) - 1
+    return sum(1 for i, w in enumerate(words, first_word)
+               if w != ((tag << 48) ^ ((i * 0x9e3779b97f4a7c15) & mask) ^ tag))
+
+
+def reclaim_file_on_image(img):
+    """The mapped file reclaimcheck wrote (first half tag 42, second 41),
+    as the image holds it after the boot: (wrong words, why)."""
+    out = img + ".dat"
+    atexit.register(lambda: os.path.exists(out) and os.remove(out))
+    subprocess.run(["debugfs", "-R", "dump /reclaimcheck.dat %s" % out, img], capture_output=True)
+    if not os.path.exists(out) or os.path.getsize(out) != RECLAIM_FILE_MIB << 20:
+        return -1, "the file is missing or has the wrong size"
+    with open(out, "rb") as f:
+        data = f.read()
+    half = len(data) // 2
+    return pattern_words_bad(data[:half], 0, 42) + pattern_words_bad(data[half:], half // 8, 41), ""
+
+
+def swap_reclaim(t):
+    """reclaimcheck as init (Pagoda only, under debug_vm: audits at every
+    reap), with an ext2 disk at /mnt and a swap disk: kswapd ran and
+    reclaimed, shared anonymous pages went to swap and came back, a mapped
+    file's dirty pages were written back under pressure, mlocked pages stay,
+    mlock brings swapped pages back. One result per "reclaimcheck: CASE
+    ok|FAIL" line; then e2fsck -fn is clean and the file's bytes are right."""
+    img = os.path.join(LOGS, "reclaim-ext2-%d.img" % os.getpid())
+    atexit.register(lambda: os.path.exists(img) and os.remove(img))
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", img, "80M"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    b = pq.boot(ISO, "quiet debug_vm init=/test/reclaimcheck file", timeout=SWAP_TIMEOUT,
+                log_path=log_path("swapreclaim"), mem=SWAP_MEM, disks=[img, swap_disk("reclaim", 256)])
+    where = "see %s" % log_path("swapreclaim")
+    cases = re.findall(r"^reclaimcheck: (\w+) (ok|FAIL.*)$", b.log, re.M)
+    for name, verdict in cases:
+        t.record(verdict == "ok", "swap/reclaim_%s" % name, "%s; %s" % (verdict, where))
+    t.record(bool(cases) and b.status == pq.EXIT_PASS, "swap/reclaim_kernel_lives", "%s; %s" % (describe(b), where))
+    fsck = subprocess.run(["e2fsck", "-fn", img], capture_output=True, text=True)
+    t.record(fsck.returncode == 0, "swap/reclaim_file_e2fsck_clean",
+             "e2fsck -fn exit %d: %s" % (fsck.returncode, (fsck.stdout + fsck.stderr)[-600:]))
+    bad, why = reclaim_file_on_image(img)
+    t.record(bad == 0, "swap/reclaim_file_bytes_on_disk", why or "%d wrong words" % bad)
 
 
 def suite_shells(t):

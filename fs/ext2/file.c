@@ -98,9 +98,30 @@ static int ext2_writepage(struct inode *inode, uint64_t index, const void *kva)
 	return err;
 }
 
+/* A swap file's page on the disk (mm/swapfile.c maps each once, at
+ * swapon): its blocks must be allocated and in a row. */
+static int ext2_bmap_page(struct inode *inode, uint64_t index, struct block_device **bdev, uint64_t *sector)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(inode->i_sb);
+	uint32_t bs = sbi->block_size, per = PAGE_SIZE / bs, first = 0, blk = 0;
+	int err = 0;
+	mutex_lock(&sbi->lock);
+	for (uint32_t b = 0; b < per && !err; b++) {
+		err = ext2_bmap(inode, index * per + b, false, &blk);
+		if (!err && (!blk || (b && blk != first + b)))
+			err = -EINVAL;   /* a hole, or not in a row */
+		first = b ? first : blk;
+	}
+	mutex_unlock(&sbi->lock);
+	*bdev = sbi->bdev;
+	*sector = (uint64_t)first * (bs / SECTOR_SIZE);
+	return err ? -EINVAL : 0;
+}
+
 const struct address_space_operations ext2_aops = {
 	.readpage = ext2_readpage,
 	.writepage = ext2_writepage,
+	.bmap = ext2_bmap_page,
 };
 
 /* Zero the on-disk bytes of size's block past size. */

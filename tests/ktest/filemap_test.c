@@ -23,7 +23,7 @@ static int count_write(struct inode *inode, uint64_t index, const void *kva)
 	return 0;
 }
 
-static const struct address_space_operations test_aops = { fill_index, count_write };
+static const struct address_space_operations test_aops = { fill_index, count_write, NULL };
 
 static struct super_block test_sb;   /* no operations */
 

@@ -1,0 +1,21 @@
+/*
+ * kswapd (mm/kswapd.c): background reclaim between two watermarks.
+ */
+#ifndef PAGODA_KSWAPD_H
+#define PAGODA_KSWAPD_H
+
+#include "../kernel/types.h"
+
+/* Start kswapd if swap is on and it is not running yet (boot, after init;
+ * swapon). One log line. */
+void kswapd_start(void);
+/* Free frames under the low watermark? Make kswapd runnable (it reclaims up
+ * to the high one). Called where a process may sleep: a fault's start, a
+ * syscall's end. Without a kswapd thread the caller reclaims itself. */
+void wakeup_kswapd(void);
+/* Is the running process kswapd? (Counters tell its scans from direct ones.) */
+bool current_is_kswapd(void);
+/* Direct reclaim freed something: kswapd may try again after failing. */
+void kswapd_progress(void);
+
+#endif

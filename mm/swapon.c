@@ -1,0 +1,241 @@
+/*
+ * swapon(2) and swapoff(2): a swap area comes on (a disk, or a swap file on
+ * ext2) and goes off again, with Linux's semantics and errnos.
+ *
+ *   swapon(path, flags)   path is the disk (/dev/vdb: Pagoda's /dev has no
+ *                         block nodes, so the name is looked up among the
+ *                         disks) or a regular file with mkswap's header, its
+ *                         blocks mapped once now (no holes, like Linux).
+ *                         EPERM if another area is on (one area at a time:
+ *                         Linux's MAX_SWAPFILES reached), EBUSY if this one
+ *                         is, EINVAL (no header, a hole, not a file or disk,
+ *                         bad flags), ENOENT, EFAULT, ENAMETOOLONG. Priority
+ *                         flags are accepted; with one area they change
+ *                         nothing (/proc/swaps shows -2, Linux's first).
+ *   swapoff(path)         every page in the area comes back in (try_to_unuse)
+ *                         and the area goes; ENOMEM if memory cannot hold
+ *                         them (the area stays on, what came in stays), EINVAL
+ *                         if path is not the area, ENOENT if it does not exist.
+ *
+ * try_to_unuse: the area stops handing out slots (total and free swap read
+ * 0 from then on, as Linux), then rounds until no slot is used: each round
+ * walks every address space's page tables and every shared object once;
+ * an entry whose page is in the swap cache is mapped now (no sleep between
+ * finding it and mapping it: the space cannot go away meanwhile), the others
+ * are read into the swap cache afterwards (sleeping, a batch per round), so
+ * the next round maps them. Pages come back as the fault path would bring
+ * them (fault.c swap_in_resident, shmem.c shm_unuse_slot).
+ *
+ * Always true: an area is freed only with no slot in use (no PTE, shared
+ * object or cached page names it); a failed swapoff leaves it on and whole.
+ * Lock: none of its own; swap_lock (swapfile.c) guards the area's state.
+ */
+#include "swapfile.h"
+#include "fault.h"
+#include "kheap.h"
+#include "kswapd.h"
+#include "mm.h"
+#include "pagetable.h"
+#include "shmem.h"
+#include "swap_state.h"
+#include "../block/blkdev.h"
+#include "../fs/vfs.h"
+#include "../kernel/errno.h"
+#include "../kernel/linux_abi.h"
+#include "../kernel/string.h"
+#include "../kernel/syscalls.h"
+#include "../kernel/uaccess.h"
+
+enum { UNUSE_BATCH = 64, FOUND_MAX = 256 };
+
+#define SWAP_FLAGS_VALID 0x7ffff   /* Linux: priority, PREFER, the DISCARD flags */
+
+/* ---- try_to_unuse ---- */
+
+struct unuse {
+	pte_t want[UNUSE_BATCH];   /* entries to read into the swap cache after this round */
+	size_t nwant;
+	uintptr_t found_va[FOUND_MAX];   /* one space's swap entries, found by the walk */
+	pte_t found[FOUND_MAX];
+	size_t nfound;
+	uintptr_t resume;          /* where the walk stopped collecting (FOUND_MAX reached) */
+	uint64_t progress;         /* entries brought back this round */
+};
+
+static void want(struct unuse *u, pte_t swp)
+{
+	for (size_t i = 0; i < u->nwant; i++)
+		if (u->want[i] == swp)
+			return;
+	if (u->nwant < UNUSE_BATCH)
+		u->want[u->nwant++] = swp;
+}
+
+static void collect(uintptr_t va, pte_t *slot, void *arg)
+{
+	struct unuse *u = arg;
+	if (u->nfound == FOUND_MAX) {
+		u->resume = u->resume < va ? u->resume : va;
+		return;
+	}
+	u->found_va[u->nfound] = va;
+	u->found[u->nfound++] = *slot;
+}
+
+static void unuse_shm(struct shm_object *shm, struct unuse *u)
+{
+	for (size_t i = 0; i < shm->npages; i++)
+		if (pte_is_swap(shm->pages[i])) {
+			pte_t swp = shm->pages[i];
+			if (shm_unuse_slot(shm, &shm->pages[i]))
+				u->progress++;
+			else
+				want(u, swp);
+		}
+}
+
+/* One address space: its swap entries (in batches of FOUND_MAX), then its
+ * shared objects. Nothing here sleeps. */
+static void unuse_mm(struct mm *mm, void *arg)
+{
+	struct unuse *u = arg;
+	struct pt_visitor v = { NULL, NULL, u, collect };
+	for (uintptr_t start = 0; start < USER_TOP; start = u->resume) {
+		u->nfound = 0;
+		u->resume = USER_TOP;
+		pt_traverse(mm->pgd, start, USER_TOP, &v);
+		for (size_t i = 0; i < u->nfound; i++)
+			if (swap_in_resident(mm, u->found_va[i], u->found[i]))
+				u->progress++;
+			else
+				want(u, u->found[i]);
+	}
+	for (struct vma *vma = mm->vma_list; vma; vma = vma->next)
+		if (vma->shm)
+			unuse_shm(vma->shm, u);
+}
+
+/* Read this round's entries into the swap cache (sleeps). */
+static long read_wanted(struct unuse *u)
+{
+	for (size_t i = 0; i < u->nwant; i++) {
+		bool major;
+		int err = 0;
+		paddr_t pa = read_swap_cache(u->want[i], &major, &err);
+		if (pa)
+			frame_put(pa);   /* the cache keeps it until the next round maps it */
+		else if (err == -ENOMEM || err == -EIO)
+			return err;
+	}
+	return 0;
+}
+
+/* A failed swapoff: the pages read for the round that failed are in the
+ * swap cache only (mapped by nobody, on no policy list): let them go; their
+ * slots still hold the data. */
+static void drop_wanted(struct unuse *u)
+{
+	for (size_t i = 0; i < u->nwant; i++) {
+		struct page *p = lookup_swap_cache(u->want[i]);
+		if (p && !(p->flags & PG_locked) && p->refcount == 1)
+			delete_from_swap_cache(p);
+	}
+}
+
+static long try_to_unuse(void)
+{
+	struct unuse *u = kmalloc(sizeof(*u));
+	long err = u ? 0 : -ENOMEM;
+	while (!err && swap_inuse()) {
+		u->nwant = u->progress = 0;
+		for_each_mm(unuse_mm, u);
+		err = read_wanted(u);
+		if (!err && !u->nwant && !u->progress)
+			err = swap_wait_cached();   /* only pages under I/O hold slots: let it end */
+	}
+	if (err && u)
+		drop_wanted(u);
+	kfree(u);
+	return err;
+}
+
+/* ---- the calls ---- */
+
+/* The user's path in a new buffer; NULL with *err (EFAULT, ENAMETOOLONG, ENOMEM). */
+static char *get_path(uintptr_t upath, long *err)
+{
+	char *path = kmalloc(PATH_MAX);
+	long n = path ? strncpy_from_user(path, upath, PATH_MAX) : -ENOMEM;
+	*err = n < 0 ? n : n >= PATH_MAX ? -ENAMETOOLONG : !n ? -ENOENT : 0;
+	if (*err) {
+		kfree(path);
+		return NULL;
+	}
+	return path;
+}
+
+static long swapon_path(const char *path)
+{
+	if (swap_enabled())
+		return swap_is_named(path) ? -EBUSY : -EPERM;
+	struct block_device *bdev = strncmp(path, "/dev/", 5) ? NULL : blkdev_lookup(path);
+	if (bdev)
+		return swap_on(bdev);
+	int err;
+	struct file *f = filp_open(path, O_RDWR, &err);
+	if (!f)
+		return err;
+	err = inode_is_reg(f->f_inode) ? swap_on_file(f, path) : -EINVAL;
+	fput(f);
+	return err;
+}
+
+long sys_swapon(uintptr_t upath, int flags)
+{
+	long err;
+	if (flags & ~SWAP_FLAGS_VALID)
+		return -EINVAL;
+	char *path = get_path(upath, &err);
+	if (!path)
+		return err;
+	err = swapon_path(path);
+	kfree(path);
+	if (!err)
+		kswapd_start();
+	return err;
+}
+
+/* Not the area: EINVAL if path names something, ENOENT if nothing. */
+static long not_swap(const char *path)
+{
+	int err;
+	if (!strncmp(path, "/dev/", 5) && blkdev_lookup(path))
+		return -EINVAL;
+	struct file *f = filp_open(path, O_RDONLY, &err);
+	if (f)
+		fput(f);
+	return f ? -EINVAL : err;
+}
+
+long sys_swapoff(uintptr_t upath)
+{
+	long err;
+	char *path = get_path(upath, &err);
+	if (!path)
+		return err;
+	if (!swap_is_named(path)) {
+		err = not_swap(path);
+		kfree(path);
+		return err;
+	}
+	kfree(path);
+	swap_set_writeok(false);
+	if ((err = try_to_unuse())) {
+		swap_set_writeok(true);
+		return err;
+	}
+	struct file *f = swap_off();
+	if (f)
+		fput(f);
+	return 0;
+}

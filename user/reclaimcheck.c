@@ -1,0 +1,440 @@
+/* reclaimcheck: what page reclaim does, checked by states and counts (never
+ * by time), on Pagoda only (it reads Pagoda's /proc/vmstat lines and needs a
+ * swap disk at --mem 48M: the swap suite runs it as init).
+ *
+ *   kswapd      after free frames fell under the low watermark and this
+ *               process yielded the CPU, kswapd has run (pageoutrun) and
+ *               scanned and stolen pages itself (pgscan_kswapd,
+ *               pgsteal_kswapd); every byte written is intact
+ *   shared      MAP_SHARED | MAP_ANONYMOUS memory mapped in a parent and a
+ *               child goes to swap under pressure (mincore: not all resident)
+ *               and comes back intact in both; the child's writes reach the
+ *               parent; MADV_REMOVE of swapped pages reads zeros after
+ *   file        (reclaimcheck file: an ext2 disk is at /mnt) a 24 MiB file
+ *               mapped MAP_SHARED and written: under pressure its dirty pages
+ *               are written back and dropped (mincore: not all cached), and
+ *               come back with every byte; a second round rewrites half of
+ *               it; after munmap, read() sees both rounds (the harness then
+ *               checks the image: e2fsck clean, the file's bytes)
+ *   swapctl     (reclaimcheck file swapctl; last: it switches areas) /proc/swaps names the
+ *               disk; swapon/swapoff errnos as Linux's (EBUSY, EPERM, EINVAL,
+ *               ENOENT, EFAULT); swapoff of the disk brings everything in;
+ *               a file with holes is refused; a swap file on ext2 takes
+ *               pages; swapoff fails with ENOMEM while they cannot fit in
+ *               RAM (the area stays), succeeds once they can, and every
+ *               byte is intact; the disk comes back on
+ *   mlock       a locked area is never evicted under pressure (mincore: all
+ *               resident, every byte intact); mlock of an area whose pages
+ *               went to swap brings them all back in
+ *
+ * One line per case, "reclaimcheck: CASE ok" or "reclaimcheck: CASE FAIL
+ * (why)", then "reclaimcheck: done N failed". Each case runs in a child,
+ * so the kernel audits frames and swap slots at every reap (debug_vm).
+ */
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/swap.h>
+#include <sys/utsname.h>
+
+#include "testlib.h"
+#include "pattern.h"
+
+enum { PRESSURE_MIB = 64, LOCKED_MIB = 4, SHARED_MIB = 16, FILE_MIB = 24, SPARE_PAGES = 256, TRIES = 64,
+       SWAPFILE_MIB = 32, HELD_MIB = 40, KEPT_MIB = 16 };
+
+static int failed;
+
+static void verdict(const char *name, const char *why)
+{
+	if (why)
+		failed++;
+	printf("reclaimcheck: %s %s%s%s\n", name, why ? "FAIL (" : "ok", why ? why : "", why ? ")" : "");
+	fflush(stdout);
+}
+
+/* A /proc/vmstat counter by name; -1 if absent. */
+static long vmstat(const char *name)
+{
+	char line[128];
+	long v = -1;
+	size_t n = strlen(name);
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, name, n) && line[n] == ' ')
+			v = atol(line + n + 1);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static size_t pages_of(size_t mib)
+{
+	return mib * MIB / PAGE;
+}
+
+/* pressure: write and check a private area of PRESSURE_MIB; wrong words. */
+static size_t pressure(uint64_t tag)
+{
+	char *q = map_anon(pages_of(PRESSURE_MIB) * PAGE, PROT_READ | PROT_WRITE);
+	size_t bad;
+
+	pattern_fill_pages(q, 0, pages_of(PRESSURE_MIB), tag);
+	bad = pattern_check_pages(q, 0, pages_of(PRESSURE_MIB), tag);
+	sys_munmap((uintptr_t)q, pages_of(PRESSURE_MIB) * PAGE);
+	return bad;
+}
+
+/* How many pages of [p, p + pages) mincore says are resident. */
+static size_t resident(char *p, size_t pages)
+{
+	static unsigned char vec[4096];
+	size_t n = 0;
+
+	if (pages > sizeof vec || mincore(p, pages * PAGE, vec))
+		return 0;
+	for (size_t i = 0; i < pages; i++)
+		n += vec[i] & 1;
+	return n;
+}
+
+/* ---- kswapd ---- */
+
+static int kswapd_case(void *unused)
+{
+	long runs = vmstat("pageoutrun"), scans = vmstat("pgscan_kswapd");
+	char *spare = map_anon(TRIES * SPARE_PAGES * PAGE, PROT_READ | PROT_WRITE);
+	char *q = map_anon(pages_of(PRESSURE_MIB) * PAGE, PROT_READ | PROT_WRITE);
+
+	(void)unused;
+	if (runs < 0 || scans < 0)
+		return 1;
+	pattern_fill_pages(q, 0, pages_of(PRESSURE_MIB), 11);
+	/* Free frames are under the low watermark at most SPARE_PAGES touches
+	 * after kswapd last balanced (high - low < SPARE_PAGES at 48M); each
+	 * syscall's end wakes it then, and sched_yield lets it run. */
+	for (int i = 0; i < TRIES && (vmstat("pageoutrun") == runs || vmstat("pgscan_kswapd") == scans); i++) {
+		pattern_fill_pages(spare, (size_t)i * SPARE_PAGES, SPARE_PAGES, 12);
+		sched_yield();
+	}
+	if (vmstat("pageoutrun") == runs)
+		return 2;
+	if (vmstat("pgscan_kswapd") == scans || vmstat("pgsteal_kswapd") <= 0)
+		return 3;
+	return pattern_check_pages(q, 0, pages_of(PRESSURE_MIB), 11) ? 4 : 0;
+}
+
+/* ---- shared anonymous memory ---- */
+
+/* The child: maps every shared page (reading it), waits while the parent
+ * pushes them out of both, then reads them back and writes the first half. */
+static void shared_child(char *p, size_t pages, int ready, int go)
+{
+	char c;
+	size_t bad = pattern_check_pages(p, 0, pages, 31);
+
+	if (write(ready, "r", 1) != 1 || read(go, &c, 1) != 1)
+		_exit(2);
+	bad += pattern_check_pages(p, 0, pages, 31);
+	pattern_fill_pages(p, 0, pages / 2, 32);
+	_exit(bad ? 1 : 0);
+}
+
+static int shared_case(void *unused)
+{
+	size_t pages = pages_of(SHARED_MIB);
+	char *p = map_shared(pages * PAGE), c;
+	int ready[2], go[2], st;
+
+	(void)unused;
+	pattern_fill_pages(p, 0, pages, 31);
+	if (pipe(ready) || pipe(go))
+		return 1;
+	pid_t child = fork_flushed();
+	if (child == 0)
+		shared_child(p, pages, ready[1], go[0]);
+	if (read(ready[0], &c, 1) != 1 || pressure(33))
+		return 1;
+	if (resident(p, pages) == pages)
+		return 2;   /* no shared page went to swap */
+	if (write(go[1], "g", 1) != 1 || waitpid(child, &st, 0) != child || !WIFEXITED(st) || WEXITSTATUS(st))
+		return 3;
+	if (pressure(34))
+		return 1;
+	if (pattern_check_pages(p, 0, pages / 2, 32) || pattern_check_pages(p, pages / 2, pages - pages / 2, 31))
+		return 4;
+	if (pressure(35) || madvise(p, pages * PAGE, MADV_REMOVE) || !all_zero(p, pages * PAGE))
+		return 5;
+	return 0;
+}
+
+/* ---- mapped file pages ---- */
+
+static const char file_path[] = "/mnt/reclaimcheck.dat";
+
+/* read() the file back: wrong words against tag `first` for the first half
+ * of its pages and `second` for the rest. */
+static size_t file_check_read(size_t pages, uint64_t first, uint64_t second)
+{
+	char *buf = map_anon(pages * PAGE, PROT_READ | PROT_WRITE);
+	int fd = open(file_path, O_RDONLY);
+	size_t got = 0;
+	ssize_t n = 1;
+
+	while (fd >= 0 && got < pages * PAGE && n > 0)
+		got += (size_t)(n = read(fd, buf + got, pages * PAGE - got));
+	if (fd < 0 || got != pages * PAGE)
+		return 1;
+	close(fd);
+	return pattern_check_pages(buf, 0, pages / 2, first) + pattern_check_pages(buf, pages / 2, pages - pages / 2, second);
+}
+
+static int file_case(void *unused)
+{
+	size_t pages = pages_of(FILE_MIB);
+	int fd = open(file_path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	char *p;
+
+	(void)unused;
+	if (fd < 0 || ftruncate(fd, (off_t)(pages * PAGE)))
+		return 1;
+	p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return 1;
+	pattern_fill_pages(p, 0, pages, 41);
+	if (pressure(43))
+		return 2;
+	if (resident(p, pages) == pages)
+		return 3;   /* no page of the file left the cache */
+	if (pattern_check_pages(p, 0, pages, 41))
+		return 4;
+	pattern_fill_pages(p, 0, pages / 2, 42);
+	if (pressure(44) || pattern_check_pages(p, 0, pages / 2, 42) || pattern_check_pages(p, pages / 2, pages - pages / 2, 41))
+		return 4;
+	if (munmap(p, pages * PAGE) || close(fd))
+		return 1;
+	return file_check_read(pages, 42, 41) ? 5 : 0;
+}
+
+/* ---- swapon, swapoff, /proc/swaps ---- */
+
+static const char swapfile_path[] = "/mnt/swapfile", holes_path[] = "/mnt/swapholes";
+
+/* The area /proc/swaps lists (its first word on line 2) into name; its type
+ * word into type. 0 if only the header is there. */
+static int proc_swaps(char *name, char *type)
+{
+	char line[160];
+	int n = 0;
+	FILE *f = fopen("/proc/swaps", "r");
+
+	if (!f || !fgets(line, sizeof line, f) || strncmp(line, "Filename\t\t\t\tType\t\tSize", 22))
+		n = -1;
+	else if (fgets(line, sizeof line, f) && sscanf(line, "%63s %15s", name, type) == 2)
+		n = 1;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static long meminfo_kb(const char *key)
+{
+	char line[128];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, key, strlen(key)))
+			v = atol(line + strlen(key));
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* mkswap: a swap file of mib MiB, every block written (no holes), or only
+ * its header page (holes after it). */
+static int make_swapfile(const char *path, size_t mib, int sparse)
+{
+	static uint32_t page[PAGE / 4];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	size_t pages = mib * MIB / PAGE;
+
+	memset(page, 0, sizeof page);
+	page[1024 / 4] = 1;                      /* version */
+	page[1028 / 4] = (uint32_t)pages - 1;    /* last_page */
+	memcpy((char *)page + PAGE - 10, "SWAPSPACE2", 10);
+	if (fd < 0 || write(fd, page, PAGE) != PAGE)
+		return -1;
+	memset(page, 0, sizeof page);
+	for (size_t i = 1; i < pages && !sparse; i++)
+		if (write(fd, page, PAGE) != PAGE)
+			return -1;
+	if (sparse && ftruncate(fd, (off_t)(pages * PAGE)))
+		return -1;
+	return fsync(fd) || close(fd) ? -1 : 0;
+}
+
+static int errno_of(long rc)
+{
+	return rc == -1 ? errno : 0;
+}
+
+/* Linux's errnos, with the disk dev on: 0 when all are right. */
+static int swap_errnos(const char *dev)
+{
+	if (errno_of(swapon(dev, 0)) != EBUSY || errno_of(swapon("/mnt", 0)) != EPERM)
+		return 1;
+	if (errno_of(swapoff("/nonexistent")) != ENOENT || errno_of(swapoff("/mnt")) != EINVAL)
+		return 1;
+	if (errno_of(swapoff((const char *)1)) != EFAULT || errno_of(swapon(dev, 0x80000)) != EINVAL)
+		return 1;
+	return 0;
+}
+
+/* The child holding HELD_MIB of pages in the swap file: it lets go of all
+ * but KEPT_MIB when told, then checks what it kept once told again. */
+static void holder(int ready, int go)
+{
+	size_t pages = pages_of(HELD_MIB), kept = pages_of(KEPT_MIB);
+	char *p = map_anon(pages * PAGE, PROT_READ | PROT_WRITE), c;
+
+	pattern_fill_pages(p, 0, pages, 51);
+	if (write(ready, "r", 1) != 1 || read(go, &c, 1) != 1)
+		_exit(2);
+	munmap(p, (pages - kept) * PAGE);
+	if (write(ready, "r", 1) != 1 || read(go, &c, 1) != 1)
+		_exit(2);
+	_exit(pattern_check_pages(p, pages - kept, kept, 51) ? 1 : 0);
+}
+
+/* swapoff of the swap file: ENOMEM while the holder's pages cannot fit in
+ * RAM (the area stays), 0 once it kept only KEPT_MIB; its bytes intact. */
+static int swapfile_round(void)
+{
+	int ready[2], go[2], st;
+	char c, name[64], type[16];
+
+	if (pipe(ready) || pipe(go))
+		return 1;
+	pid_t h = fork_flushed();
+	if (h == 0)
+		holder(ready[1], go[0]);
+	if (read(ready[0], &c, 1) != 1 || meminfo_kb("SwapFree:") >= meminfo_kb("SwapTotal:"))
+		return 4;   /* no page went to the swap file */
+	if (errno_of(swapoff(swapfile_path)) != ENOMEM || proc_swaps(name, type) != 1 || strcmp(name, swapfile_path))
+		return 5;
+	if (write(go[1], "g", 1) != 1 || read(ready[0], &c, 1) != 1 || swapoff(swapfile_path))
+		return 6;
+	if (write(go[1], "g", 1) != 1 || waitpid(h, &st, 0) != h || !WIFEXITED(st) || WEXITSTATUS(st))
+		return 7;
+	return 0;
+}
+
+static int swapctl_case(void *unused)
+{
+	char dev[64], type[16], name[64];
+
+	(void)unused;
+	if (proc_swaps(dev, type) != 1 || strcmp(type, "partition"))
+		return 1;
+	if (swap_errnos(dev))
+		return 2;
+	if (swapoff(dev) || proc_swaps(name, type) != 0 || meminfo_kb("SwapTotal:") != 0)
+		return 3;
+	if (make_swapfile(holes_path, 4, 1) || errno_of(swapon(holes_path, 0)) != EINVAL)
+		return 8;
+	if (make_swapfile(swapfile_path, SWAPFILE_MIB, 0) || swapon(swapfile_path, 0))
+		return 9;
+	if (proc_swaps(name, type) != 1 || strcmp(name, swapfile_path) || strcmp(type, "file"))
+		return 9;
+	if (errno_of(swapon(swapfile_path, 0)) != EBUSY)
+		return 2;
+	int r = swapfile_round();
+	if (r)
+		return r;
+	return swapon(dev, 0) || proc_swaps(name, type) != 1 || strcmp(name, dev) ? 10 : 0;
+}
+
+/* ---- mlock ---- */
+
+static int mlock_case(void *unused)
+{
+	size_t pages = pages_of(LOCKED_MIB);
+	char *locked = map_anon(pages * PAGE, PROT_READ | PROT_WRITE);
+	char *later = map_anon(pages * PAGE, PROT_READ | PROT_WRITE);
+
+	(void)unused;
+	if (mlock(locked, pages * PAGE))
+		return 1;
+	pattern_fill_pages(locked, 0, pages, 21);
+	pattern_fill_pages(later, 0, pages, 22);
+	if (pressure(23))
+		return 2;
+	if (resident(locked, pages) != pages)
+		return 3;   /* a locked page was evicted */
+	if (resident(later, pages) == pages)
+		return 4;   /* nothing went to swap: the next check would prove nothing */
+	if (mlock(later, pages * PAGE) || resident(later, pages) != pages)
+		return 5;   /* mlock did not bring the swapped pages back */
+	if (pressure(24) || resident(later, pages) != pages)
+		return 6;
+	return pattern_check_pages(locked, 0, pages, 21) || pattern_check_pages(later, 0, pages, 22) ? 7 : 0;
+}
+
+static const char *const kswapd_why[] = { NULL, "no pageoutrun or pgscan_kswapd in /proc/vmstat",
+	"kswapd never ran", "kswapd ran but scanned or stole nothing", "wrong words after pressure" };
+static const char *const shared_why[] = { NULL, "setup or pressure failed", "no shared page went to swap",
+	"the child saw wrong words, or died", "wrong words in the parent after the child's writes",
+	"MADV_REMOVE of swapped shared pages did not read zeros" };
+static const char *const file_why[] = { NULL, "setup failed", "wrong words under pressure",
+	"no page of the mapped file left the page cache", "wrong words through the mapping after pressure",
+	"read() after munmap saw wrong words" };
+static const char *const swapctl_why[] = { NULL, "/proc/swaps does not list the disk as a partition",
+	"an errno differs from Linux's", "swapoff of the disk left it listed or SwapTotal nonzero",
+	"no page went to the swap file", "swapoff did not fail with ENOMEM while the pages could not fit",
+	"swapoff failed once the pages could fit", "the holder's pages were wrong after swapoff",
+	"a swap file with holes was not refused with EINVAL", "swapon of the swap file failed or is not listed",
+	"swapon of the disk again failed" };
+static const char *const mlock_why[] = { NULL, "mlock failed", "wrong words under pressure",
+	"a locked page was evicted", "no unlocked page went to swap", "mlock left swapped pages out",
+	"locked pages evicted after mlock", "wrong words in the locked areas" };
+
+/* For whoever reads the log: who reclaimed, from /proc/vmstat. */
+static void print_reclaim_counters(void)
+{
+	static const char *const names[] = { "pageoutrun", "allocstall", "pgscan_kswapd", "pgscan_direct",
+		"pgsteal_kswapd", "pgsteal_direct", "pswpout", "pswpin" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		printf("reclaimcheck: vmstat %s %ld\n", names[i], vmstat(names[i]));
+}
+
+static void run_case(const char *name, int (*fn)(void *), const char *const *why, int nwhy)
+{
+	int st = child_run(fn, NULL);
+
+	if (WIFEXITED(st))
+		verdict(name, WEXITSTATUS(st) < nwhy ? why[WEXITSTATUS(st)] : status_str(st));
+	else
+		verdict(name, status_str(st));
+}
+
+int main(int argc, char **argv)
+{
+	struct utsname u;
+
+	if (uname(&u) || strcmp(u.sysname, "Pagoda")) {
+		fprintf(stderr, "reclaimcheck: on Pagoda only (it needs a swap disk at --mem 48M)\n");
+		return 2;
+	}
+	run_case("kswapd", kswapd_case, kswapd_why, ARRAY_SIZE(kswapd_why));
+	run_case("shared", shared_case, shared_why, ARRAY_SIZE(shared_why));
+	if (argc > 1 && !strcmp(argv[1], "file"))   /* an ext2 disk is at /mnt */
+		run_case("file", file_case, file_why, ARRAY_SIZE(file_why));
+	run_case("mlock", mlock_case, mlock_why, ARRAY_SIZE(mlock_why));
+	if (argc > 2 && !strcmp(argv[2], "swapctl"))   /* last: it turns the disk off and on */
+		run_case("swapctl", swapctl_case, swapctl_why, ARRAY_SIZE(swapctl_why));
+	printf("reclaimcheck: done %d failed\n", failed);
+	print_reclaim_counters();
+	return 0;
+}
