@@ -36,7 +36,7 @@ static void kthread_start(void)
 
 int start_kernel_thread(void (*fn)(void *), void *arg, const char *name)
 {
-	struct proc *p = proc_alloc(name);
+	struct proc *p = proc_alloc(name, NULL);   /* its own thread group */
 	if (!p)
 		return -1;
 	p->kthread_fn = fn;
