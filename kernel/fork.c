@@ -200,6 +200,8 @@ long sys_clone(uint64_t flags, uintptr_t newsp, uintptr_t parent_tid, uintptr_t 
 {
 	if (!clone_flags_valid(flags) || (flags & CSIGNAL) >= NSIG)
 		return -EINVAL;
+	if ((flags & CLONE_SETTLS) && !fs_base_valid(tls))
+		return -EPERM;   /* as arch_prctl(ARCH_SET_FS) */
 	struct clone_args a = { flags, newsp, parent_tid, child_tid, tls };
 	return do_fork(&a);
 }
@@ -225,6 +227,8 @@ long sys_clone3(uintptr_t uargs, size_t size)
 		return -EINVAL;
 	if (!c.stack != !c.stack_size)
 		return -EINVAL;
+	if ((c.flags & CLONE_SETTLS) && !fs_base_valid(c.tls))
+		return -EPERM;
 	struct clone_args a = { c.flags | c.exit_signal, c.stack ? c.stack + c.stack_size : 0, c.parent_tid,
 				c.child_tid, c.tls };
 	return do_fork(&a);

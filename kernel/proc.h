@@ -195,6 +195,9 @@ void mm_release(struct proc *p);            /* exit/exec: clear_child_tid, then 
 /* futex.c */
 long futex_wake(struct mm *mm, uintptr_t uaddr, int n, uint32_t bitset);
 
+/* sys_info.c */
+bool fs_base_valid(uintptr_t addr);         /* arch_prctl's and CLONE_SETTLS's EPERM */
+
 /* sys_proc.c */
 void proc_attr_init(struct proc *p);        /* init's umask, limits, groups */
 

@@ -225,13 +225,20 @@ long sys_sysinfo(uintptr_t uinfo)
 
 /* ---- arch_prctl(2): the thread pointer musl keeps in FS ---- */
 
+/* A thread pointer a user may set (arch_prctl, clone's CLONE_SETTLS): not
+ * the kernel half or a non-canonical address, which wrmsr would refuse. */
+bool fs_base_valid(uintptr_t addr)
+{
+	return addr < USER_TOP;
+}
+
 long sys_arch_prctl(int code, uint64_t addr)
 {
 	struct proc *p = current_proc();
 	switch (code) {
 	case ARCH_SET_FS:
-		if (addr >= USER_TOP)
-			return -EPERM;   /* kernel or non-canonical */
+		if (!fs_base_valid(addr))
+			return -EPERM;
 		p->fs_base = addr;
 		wrmsr(MSR_FS_BASE, addr);
 		return 0;

@@ -76,6 +76,8 @@ $(USER_BIN_DIR)/%: tests/shell/%.c tests/testlib.h $(USER_MALLOC)
 # (gcc -static), because glibc's fork, vfork and signal code take other paths
 # into the kernel than musl's.
 GLIBC_CC := gcc
+# glibc_threads is tests/proc/threads.c built with glibc (it includes it).
+$(USER_BIN_DIR)/glibc_threads: tests/proc/threads.c
 $(USER_BIN_DIR)/%: tests/glibc/%.c tests/testlib.h
 	@mkdir -p $(dir $@)
 	@echo "  GLIBCC  $<"

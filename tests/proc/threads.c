@@ -398,6 +398,35 @@ static void main_thread_exits_first(void)
 	show_status("main_pthread_exit_then_exit_3", reap(pid));
 }
 
+/* ---- wait: a child belongs to the process, whichever thread made it ---- */
+
+static void *fork_child(void *arg)
+{
+	(void)arg;
+	pid_t pid = fork_flushed();
+	if (pid == 0)
+		_exit(getppid() == main_pid ? 6 : 1);   /* its parent is the process */
+	return (void *)(long)pid;
+}
+
+static void *ppid_of_thread(void *arg)
+{
+	(void)arg;
+	return (void *)(long)getppid();
+}
+
+static void wait_across_threads(void)
+{
+	pthread_t t;
+	void *r;
+	pthread_create(&t, NULL, fork_child, NULL);
+	pthread_join(t, &r);
+	show_status("wait_for_other_threads_child", reap((pid_t)(long)r));
+	pthread_create(&t, NULL, ppid_of_thread, NULL);
+	pthread_join(t, &r);
+	say("getppid_same_in_thread", "%s", (pid_t)(long)r == getppid() ? "yes" : "no");
+}
+
 /* ---- job control: SIGSTOP stops every thread, SIGCONT runs them all ---- */
 
 static volatile long *spins;   /* shared with the parent (MAP_SHARED) */
@@ -539,6 +568,50 @@ static void clone_refusals(void)
 	    syscall(SYS_clone, CLONE_FS | CLONE_NEWNS, 0, 0, 0, 0) == -1 ? errno_name(errno) : "ok");
 }
 
+/* ---- bad arguments: errors or the caller's own death, never the kernel's ---- */
+
+enum { OP_WAIT = 0, OP_REQUEUE = 3, OP_CMP_REQUEUE = 4 };   /* <linux/futex.h>, not in musl's headers */
+enum { THREAD_FLAGS = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM };
+
+static const char *rc_name(long rc)
+{
+	return rc == -1 ? errno_name(errno) : rc < 0 ? "?" : "ok";
+}
+
+static int thread_on_bad_stack(void *arg)
+{
+	(void)arg;
+	syscall(SYS_clone, THREAD_FLAGS, (void *)16, NULL, NULL, 0);   /* the new thread returns onto address 16 */
+	for (;;)
+		pause();   /* killed with the process */
+	return 0;
+}
+
+static void hostile_cases(void)
+{
+	uint64_t args[11] = { 0 };
+	static uint32_t word = 1;
+	say("clone_settls_kernel_address", "%s",
+	    rc_name(syscall(SYS_clone, THREAD_FLAGS | CLONE_SETTLS, NULL, NULL, NULL, KERNEL_ADDR)));
+	say("clone_settls_noncanonical", "%s",
+	    rc_name(syscall(SYS_clone, THREAD_FLAGS | CLONE_SETTLS, NULL, NULL, NULL, NONCANON_ADDR)));
+	say("clone3_size_too_small", "%s", rc_name(syscall(435, args, 8)));
+	say("clone3_size_too_big", "%s", rc_name(syscall(435, args, 8192)));
+	say("clone3_bad_pointer", "%s", rc_name(syscall(435, (void *)KERNEL_ADDR, sizeof(args))));
+	args[0] = CLONE_THREAD;   /* without CLONE_SIGHAND */
+	say("clone3_thread_without_sighand", "%s", rc_name(syscall(435, args, sizeof(args))));
+	show_child("thread_on_bad_stack_kills_process", thread_on_bad_stack, NULL);
+	say("futex_kernel_address", "%s", rc_name(syscall(SYS_futex, KERNEL_ADDR, OP_WAIT, 1, NULL, NULL, 0)));
+	say("futex_requeue_unaligned_target", "%s",
+	    rc_name(syscall(SYS_futex, &word, OP_REQUEUE, 1, 1, (char *)&word + 1, 0)));
+	say("futex_cmp_requeue_value_changed", "%s",
+	    rc_name(syscall(SYS_futex, &word, OP_CMP_REQUEUE, 1, 1, &word, 2)));
+	say("futex_cmp_requeue_nobody", "%ld", syscall(SYS_futex, &word, OP_CMP_REQUEUE, 1, 1, &word, 1));
+	say("futex_requeue_negative_count", "%s", rc_name(syscall(SYS_futex, &word, OP_REQUEUE, -1, 1, &word, 0)));
+	say("tkill_bad_tid", "%s", rc_name(syscall(SYS_tkill, -5, SIGUSR1)));
+	say("tgkill_bad_signal", "%s", rc_name(syscall(SYS_tgkill, getpid(), getpid(), 99)));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 3 && !strcmp(argv[1], "after-exec"))
@@ -556,9 +629,11 @@ int main(int argc, char **argv)
 	signals_to_threads();
 	process_end();
 	main_thread_exits_first();
+	wait_across_threads();
 	group_stop();
 	exec_from_thread();
 	proc_task();
 	clone_refusals();
+	hostile_cases();
 	return 0;
 }
