@@ -118,7 +118,7 @@ SWAP_LAB_FILES := $(BUILD)/bench/swapreplay $(BUILD)/refs/swap_hotscan.ref
 # (notelf and shtest.sh sit beside the tests that open them; notelf is also
 # demo_mmapcopy's default file in /bin). This list is the one place that says
 # which program is a test; tools/pagoda-run reads it from $(BUILD)/initrd.tests.
-TEST_HELPERS  := runner killinit oomvictim rawout softdirty sysfuzz fsparallel swapfail reclaimcheck
+TEST_HELPERS  := runner killinit oomvictim rawout softdirty sysfuzz fsparallel swapfail reclaimcheck workingset
 INITRD_TESTS  := $(HIGH_BIN) $(PIE_BIN) $(GRADE_BIN) $(SWAP_LAB_FILES) \
 	$(addprefix $(USER_BIN_DIR)/,$(TEST_HELPERS) $(filter-out crash,$(USER_TESTS)) $(SHELL_TESTS) notelf shtest.sh) \
 	$(filter %/malloc_selftest %/malloc_debugtest,$(MALLOC_USER_BINS)) $(filter-out %/gcbench,$(GC_USER_BINS))

@@ -1,7 +1,8 @@
 /*
  * The /proc files ps, top and free read, in Linux's formats (proc(5)):
  *   /proc/PID/stat     one line: pid (comm) state ppid pgrp session ... (52 fields)
- *   /proc/PID/status   "Name:", "State:", "Pid:", "PPid:", signal masks, VmRSS, ...
+ *   /proc/PID/status   "Name:", "State:", "Pid:", "PPid:", signal masks, VmRSS, ...,
+ *                      and Pagoda's WsWindows, WsPages, PffFaults, Pff (mm/workingset.c)
  *   /proc/PID/cmdline  argv, each string NUL-terminated
  *   /proc/PID/comm     the name and a newline
  *   /proc/uptime       seconds up and idle
@@ -91,6 +92,9 @@ static void gen_pid_status(struct text *t, const struct proc *p)
 		  p->mm ? mm_table_pages(p->mm) * 4 : 0, p->tg->nr_threads);
 	proc_emit(t, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
 		  p->sigpending, p->tg->shared_pending, p->sigmask, sig_ignored_set(p), sig_caught_set(p));
+	struct workingset ws = p->mm ? p->mm->ws : (struct workingset){ 0 };   /* a zombie's: zeros */
+	proc_emit(t, "WsWindows:\t%lu\nWsPages:\t%lu\nPffFaults:\t%lu\nPff:\t%lu\n", ws.windows, ws.pages, ws.faults,
+		  workingset_pff(&ws));
 }
 
 static void gen_cmdline(struct text *t, const struct proc *p)

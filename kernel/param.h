@@ -11,5 +11,6 @@
 #define MLOCK_LIMIT (8ul << 20)    /* RLIMIT_MEMLOCK's default, as Linux's (bytes) */
 #define MAX_MAP_COUNT 65530        /* areas per process (Linux vm.max_map_count) */
 #define ARG_MAX_BYTES (128 * 1024) /* argv + envp strings, as Linux's minimum */
+#define WS_WINDOW_TICKS 10        /* working-set window (Denning's tau): ticks of a process's own CPU time */
 
 #endif

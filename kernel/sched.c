@@ -17,6 +17,7 @@
 #include "timer.h"
 #include "x86.h"
 #include "../mm/mm.h"
+#include "../mm/workingset.h"
 
 static struct proc *run_head, *run_tail;
 
@@ -115,6 +116,8 @@ void sched_tick(struct trapframe *tf)
 	else
 		p->stime_ticks++;
 	itimer_cpu_tick(p, tf_from_user(tf));
+	if (p->mm)
+		workingset_tick(p->mm, tf_from_user(tf));
 	if (tf_from_user(tf) && --p->slice <= 0 && run_head)
 		sched_yield_current();
 }

@@ -458,6 +458,8 @@ static enum fault_result do_swap_page(struct mm *mm, struct vma *v, struct fault
 	if (!pa)
 		return done(f, err == -ENOMEM ? FAULT_OOM : FAULT_SIGBUS,
 			    err == -ENOMEM ? "out of memory for a swap-in" : "swap-in: the swap device failed the read (page lost)");
+	if (major)
+		replace_page_refault(pa_to_page(pa), swp);   /* lru2: evicted recently? (a shadow entry) */
 	if (!map_swapped_page(mm, v, f, swp, pa))
 		return done(f, FAULT_HANDLED, "swap entry changed during the read: retry");
 	f->major = major;

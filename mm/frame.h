@@ -52,6 +52,8 @@ struct page {
 #define PG_swapcache 0x20 /* in the swap cache: holds one reference, keyed by swap_entry */
 #define PG_locked 0x40    /* swap I/O in flight (read or write): waiters sleep on the page */
 #define PG_shmem 0x80     /* a page of a shared anonymous object (shmem.c): evictable to swap */
+#define PG_young 0x100     /* an accessed bit the working-set sampler cleared, not yet seen by the policy */
+#define PG_workingset 0x200   /* a refault found it evicted recently: lru2 puts it straight on the active list */
 
 void frame_init(void);
 void frame_print_stats(void);

@@ -7,6 +7,7 @@
 
 #include "pte.h"
 #include "vma_tree.h"
+#include "workingset.h"
 
 /* vm_flags */
 #define VM_READ 0x1ul
@@ -99,6 +100,7 @@ struct mm {
 	uint64_t def_flags;           /* added to every new area: VM_LOCKED after mlockall(MCL_FUTURE) */
 	uint32_t anon_id;             /* fork family: its anonymous pages are found through it (rmap.c) */
 	struct vm_counters stat;
+	struct workingset ws;         /* working set and page-fault frequency (workingset.c) */
 };
 
 extern struct vm_counters vm_global;   /* system-wide totals */

@@ -56,7 +56,7 @@ void replace_page_added(struct page *p)
 {
 	spin_lock(&replace_lock);
 	kassert(!(p->flags & PG_lru));
-	p->flags = (p->flags | PG_lru) & ~(PG_active | PG_referenced);
+	p->flags = (p->flags | PG_lru) & ~(PG_active | PG_referenced | PG_young);
 	policy->page_added(p);
 	replace_stat.added++;
 	spin_unlock(&replace_lock);
@@ -72,12 +72,20 @@ void replace_page_referenced(struct page *p)
 	spin_unlock(&replace_lock);
 }
 
+void replace_page_young(struct page *p)
+{
+	spin_lock(&replace_lock);
+	if (p->flags & PG_lru)
+		p->flags |= PG_young;
+	spin_unlock(&replace_lock);
+}
+
 void replace_page_removed(struct page *p)
 {
 	spin_lock(&replace_lock);
 	if (p->flags & PG_lru) {
 		policy->page_removed(p);
-		p->flags &= ~(PG_lru | PG_active | PG_referenced);
+		p->flags &= ~(PG_lru | PG_active | PG_referenced | PG_young);
 		replace_stat.removed++;
 	}
 	spin_unlock(&replace_lock);
@@ -103,6 +111,22 @@ void replace_putback(struct page *p)
 	p->flags |= PG_lru;
 	policy->putback(p);
 	replace_stat.putback++;
+	spin_unlock(&replace_lock);
+}
+
+void replace_page_evicted(struct page *p, pte_t swp)
+{
+	spin_lock(&replace_lock);
+	if (policy->page_evicted)
+		policy->page_evicted(p, swp);
+	spin_unlock(&replace_lock);
+}
+
+void replace_page_refault(struct page *p, pte_t swp)
+{
+	spin_lock(&replace_lock);
+	if (!(p->flags & PG_lru) && policy->page_refault)
+		policy->page_refault(p, swp);
 	spin_unlock(&replace_lock);
 }
 

@@ -21,6 +21,12 @@
  *                       NULL when they are empty. To choose, a policy may
  *                       test (and clear) the accessed bits of every PTE
  *                       mapping a page: page_referenced_clear() in rmap.h.
+ *   page_evicted(p, swp)  p, a victim, was unmapped everywhere and its data
+ *                       is on slot swp: it leaves memory. May be NULL.
+ *   page_refault(p, swp)  p was just read back from slot swp (a major
+ *                       fault), before page_added: a policy may remember
+ *                       the eviction (a shadow entry) and mark p
+ *                       PG_workingset, which page_added sees. May be NULL.
  *   putback(p)          a page pick_victim returned that reclaim could not
  *                       evict now (under I/O, mlocked, a mapping rmap cannot
  *                       find, swap full): back on your lists.
@@ -28,12 +34,13 @@
  * holds, and replace_nr_pages() counts them.
  *
  * Lock: replace_lock (spinlock, replace.c) guards every policy's lists and
- * each page's PG_lru / PG_active / PG_referenced and lru links.
+ * each page's PG_lru / PG_active / PG_referenced / PG_young and lru links.
  */
 #ifndef PAGODA_REPLACE_H
 #define PAGODA_REPLACE_H
 
 #include "frame.h"
+#include "pte.h"
 
 struct replace_policy {
 	const char *name;
@@ -43,6 +50,8 @@ struct replace_policy {
 	void (*page_removed)(struct page *p);
 	struct page *(*pick_victim)(void);
 	void (*putback)(struct page *p);
+	void (*page_evicted)(struct page *p, pte_t swp);   /* may be NULL */
+	void (*page_refault)(struct page *p, pte_t swp);   /* may be NULL */
 	uint64_t (*nr_pages)(void);           /* pages on the lists */
 };
 
@@ -73,8 +82,13 @@ void replace_boot(const char *name);
 void replace_page_added(struct page *p);        /* sets PG_lru */
 void replace_page_referenced(struct page *p);   /* no-op unless PG_lru */
 void replace_page_removed(struct page *p);      /* clears PG_lru; no-op without it */
+/* The working-set sampler cleared an accessed bit of p's (mm/workingset.c):
+ * PG_young keeps the use for page_referenced_clear. No-op unless PG_lru. */
+void replace_page_young(struct page *p);
 struct page *replace_pick_victim(void);         /* PG_lru cleared on the page returned */
 void replace_putback(struct page *p);           /* sets PG_lru */
+void replace_page_evicted(struct page *p, pte_t swp);   /* reclaim: p's data is on swp, p leaves memory */
+void replace_page_refault(struct page *p, pte_t swp);   /* a major fault read p from swp; before the add */
 uint64_t replace_nr_pages(void);
 
 struct replace_counters {

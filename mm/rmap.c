@@ -126,7 +126,8 @@ static void clear_young(struct mm *mm, uintptr_t va, void *arg)
 
 bool page_referenced_clear(struct page *p)
 {
-	bool young = false;
+	bool young = p->flags & PG_young;   /* a bit the working-set sampler cleared */
+	p->flags &= ~PG_young;
 	rmap_walk(p, clear_young, &young);
 	return young;
 }

@@ -24,8 +24,9 @@ int rmap_walk(struct page *p, void (*visit)(struct mm *mm, uintptr_t va, void *a
  * references less the swap cache's, the pinned ones (swap I/O's) and its
  * shared object's or page cache's. */
 uint32_t page_mapcount_expected(const struct page *p);
-/* Did any PTE mapping p have its accessed bit set? Clears them all (the
- * clock's "second chance" test; Linux folio_referenced). */
+/* Did any PTE mapping p have its accessed bit set (or PG_young: a set bit
+ * the working-set sampler cleared)? Clears them all (the clock's "second
+ * chance" test; Linux folio_referenced). Called with replace_lock held. */
 bool page_referenced_clear(struct page *p);
 /* mremap moved [new_start, new_start + len) from old_start in mm: pages
  * mapped only there follow (a page COW-shared with another space keeps its

@@ -168,6 +168,7 @@ static void shrink_page(struct page *p)
 	}
 	if (!swap_out(p, swp, write))
 		return;
+	replace_page_evicted(p, swp);   /* the policy may keep a shadow of it (lru2) */
 	if ((p->flags & PG_swapcache) && p->refcount == 2 && !(p->flags & PG_locked))
 		delete_from_swap_cache(p);   /* only the cache and the caller held it */
 }

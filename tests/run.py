@@ -612,14 +612,16 @@ def suite_pagoda(t):
     t.record("errno 12" in b.log and b.status == pq.EXIT_FAIL, "pagoda/exec_high_segment_enomem_not_panic",
              "%s; see %s" % (describe(b), log_path("high")))
 
-    b = pq.boot(ISO, "quiet debug_vm init=/bin/init /test/runner softdirty", timeout=120, log_path=log_path("softdirty"))
+    b = pq.boot(ISO, "quiet debug_vm init=/bin/init /test/runner softdirty workingset", timeout=300,
+                log_path=log_path("softdirty"))
     sections, _ = pagoda_sections(b.log)
-    sd = sections.get("softdirty", ([], None, 0, 0))
-    for line in sd[0]:
-        name, _, verdict = line.partition(": ")
-        t.record(verdict == "yes", "pagoda/softdirty/" + name, line)
-    t.record(len(sd[0]) == 15 and sd[1] == 0 and sd[2] == sd[3], "pagoda/softdirty_runs_clean",
-             "%d lines, status %r, free memory %r; see %s" % (len(sd[0]), sd[1], sd[2:], log_path("softdirty")))
+    for prog, lines in (("softdirty", 15), ("workingset", 6)):   # workingset: mm/workingset.c's figures
+        sd = sections.get(prog, ([], None, 0, 0))
+        for line in sd[0]:
+            name, _, verdict = line.partition(": ")
+            t.record(verdict == "yes", "pagoda/%s/%s" % (prog, name), line)
+        t.record(len(sd[0]) == lines and sd[1] == 0 and sd[2] == sd[3], "pagoda/%s_runs_clean" % prog,
+                 "%d lines, status %r, free memory %r; see %s" % (len(sd[0]), sd[1], sd[2:], log_path("softdirty")))
 
     b = pq.boot(ISO, "quiet init=/bin/init /test/runner killinit", timeout=300, log_path=log_path("killinit"))
     t.record("init_alive=yes" in b.log and b.status == pq.EXIT_PASS, "pagoda/init_survives_kill",

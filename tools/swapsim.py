@@ -16,8 +16,11 @@ with the kernel's ru_majflt.
          evicts the first clear one (the kernel's mm/replace_clock.c)
   lru2   two lists as Linux: new pages enter the inactive list; a page found
          referenced twice on the inactive tail moves to the active list; the
-         active tail is demoted while active is larger than inactive
-         (the kernel's mm/replace_lru2.c)
+         active tail is demoted while active is over 3/4 of inactive; an
+         evicted page leaves a shadow (the eviction count), and a page that
+         refaults within as many evictions as there are pages on the lists
+         enters the active list at once (refault distance, Linux's
+         mm/workingset.c) (the kernel's mm/replace_lru2.c)
 
 The accessed bit is the MMU's (Intel's A bit): every reference sets it,
 including the faulting one, and only the policy clears it.
@@ -105,20 +108,25 @@ def sim_clock(refs, frames):
 class TwoLists:
     """lru2's state: the lists run from head (newest, the right end of a
     deque) to tail (left end); `accessed` is the MMU's bit, `referenced` the
-    policy's own (Linux's PG_referenced)."""
+    policy's own (Linux's PG_referenced); `shadow` the eviction count when
+    each evicted page left."""
 
     def __init__(self):
         self.active, self.inactive = collections.deque(), collections.deque()
         self.accessed, self.referenced, self.on_active = {}, {}, {}
+        self.shadow, self.evictions = {}, 0
 
     def add(self, p):
-        self.inactive.append(p)
-        self.accessed[p], self.referenced[p], self.on_active[p] = True, False, False
+        self.accessed[p], self.referenced[p] = True, False
+        evicted = self.shadow.pop(p, None)
+        recent = evicted is not None and self.evictions - evicted <= len(self.active) + len(self.inactive)
+        self.on_active[p] = recent
+        (self.active if recent else self.inactive).append(p)
 
     def shrink_active(self):
-        """Demote from the active tail while active outnumbers inactive; a
+        """Demote from the active tail while active is over 3/4 of inactive; a
         page accessed since its last look goes round the active list once more."""
-        while len(self.active) > len(self.inactive):
+        while 4 * len(self.active) > 3 * len(self.inactive):
             p = self.active.popleft()
             if self.accessed[p]:
                 self.accessed[p] = False
@@ -133,6 +141,8 @@ class TwoLists:
             p = self.inactive.popleft()
             if not self.accessed[p]:
                 del self.accessed[p], self.referenced[p], self.on_active[p]
+                self.evictions += 1
+                self.shadow[p] = self.evictions
                 return p
             self.accessed[p] = False
             if self.referenced[p]:

@@ -15,6 +15,12 @@
  * (getrusage RUSAGE_SELF), and every page is checked to hold what was
  * written to it last.
  *
+ * Each step also prints the child's working set and page-fault frequency as
+ * the kernel measured them over its last window of CPU time (/proc/self/
+ * status WsPages and Pff, faults per 1000 ticks; mm/workingset.c), read at
+ * the end of its random references: the working set stops growing at what
+ * fits in RAM while the PFF climbs ("-" on a kernel without them).
+ *
  * usage: thrash [RAM_MIB]          (try it with: make run MEM=48M SWAP=256M)
  */
 #include <stdio.h>
@@ -31,6 +37,7 @@ enum { PAGE = 4096, REFS_PER_PAGE = 4, BAR = 40 };
 struct step_result {
 	long refs;
 	long majflt;
+	long ws_pages, pff;   /* -1: the kernel has no such figures */
 	int checked;
 };
 
@@ -49,6 +56,21 @@ static long majflt_now(void)
 
 	getrusage(RUSAGE_SELF, &ru);
 	return ru.ru_majflt;
+}
+
+/* status_field: a number from /proc/self/status ("WsPages:"), or -1. */
+static long status_field(const char *name)
+{
+	char line[128];
+	long v = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, name, strlen(name)))
+			v = atol(line + strlen(name));
+	if (f)
+		fclose(f);
+	return v;
 }
 
 /* next_page: a fixed pseudo-random sequence (a 64-bit LCG), the same on every run. */
@@ -76,6 +98,8 @@ static void run_step(long pages, struct step_result *out)
 		ws[p * PAGE] = ++shadow[p];
 	}
 	out->majflt = majflt_now() - before;
+	out->ws_pages = status_field("WsPages:");
+	out->pff = status_field("Pff:");
 	out->checked = 1;
 	for (long p = 0; p < pages; p++)
 		out->checked &= ws[p * PAGE] == shadow[p];
@@ -112,6 +136,10 @@ static int step(long pages, long ram)
 	}
 	double rate = (double)res->majflt / res->refs;
 	printf("%8ld refs %6ld major faults  %5.1f%% ", res->refs, res->majflt, 100 * rate);
+	if (res->ws_pages >= 0)
+		printf("ws %5ld pff %6ld ", res->ws_pages, res->pff);
+	else
+		printf("ws     - pff      - ");
 	print_bar(rate);
 	printf("%s\n", res->checked ? "" : "  DATA LOST");
 	munmap(res, sizeof *res);
@@ -128,7 +156,7 @@ int main(int argc, char **argv)
 	}
 	printf("thrash: RAM for the working set %ld MiB; %d random references per page\n",
 	       ram * PAGE >> 20, REFS_PER_PAGE);
-	printf("working set (share of RAM)       references, major faults     rate\n");
+	printf("working set (share of RAM)       references, major faults     rate  ws (pages) pff (per 1000 ticks)\n");
 	for (int eighths = 4; eighths <= 16; eighths++)
 		if (!step(ram * eighths / 8, ram))
 			break;

@@ -71,3 +71,53 @@ KTEST(replace_lru2_keeps_pages_used_twice_through_a_scan)
 	drop(pol, p, NPAGES, v, 4);
 	KT_EQ(pol->nr_pages(), 0);
 }
+
+/* An accessed bit the working-set sampler cleared (mm/workingset.c) comes
+ * back to the policy as PG_young: the hand spares the page as if it had
+ * seen the bit, and the flag is used up. */
+KTEST(replace_clock_sees_a_bit_the_sampler_cleared)
+{
+	const struct replace_policy *pol = &replace_clock;
+	struct page *p[3], *v[3];
+
+	get_pages(p, 3);
+	for (int i = 0; i < 3; i++)
+		pol->page_added(p[i]);
+	p[0]->flags |= PG_young;        /* what replace_page_young sets */
+	for (int i = 0; i < 3; i++)
+		v[i] = pol->pick_victim();
+	KT_EQ(v[0], p[1]);
+	KT_EQ(v[2], p[0]);
+	KT_ASSERT(!(p[0]->flags & PG_young));
+	drop(pol, p, 3, v, 3);
+}
+
+/* lru2's refault distance: a page read back from a slot it was evicted to
+ * a few evictions ago enters the active list at once; one from a slot
+ * with no shadow enters the inactive list. */
+KTEST(replace_lru2_recent_refault_enters_active)
+{
+	const struct replace_policy *pol = &replace_lru2;
+	struct page *p[4];
+
+	get_pages(p, 4);
+	for (int i = 0; i < 2; i++)
+		pol->page_added(p[i]);
+	pol->page_evicted(p[1], swp_entry(0, 7));   /* as reclaim would, after writing it */
+	pol->page_removed(p[1]);
+	pol->page_refault(p[2], swp_entry(0, 7));   /* distance 1 <= 1 page on the lists */
+	pol->page_refault(p[3], swp_entry(0, 8));   /* no shadow */
+	pol->page_added(p[2]);
+	pol->page_added(p[3]);
+	KT_ASSERT(p[2]->flags & PG_active);
+	KT_ASSERT(!(p[3]->flags & PG_active));
+	KT_ASSERT(!(p[2]->flags & PG_workingset));
+	pol->page_removed(p[0]);
+	pol->page_removed(p[2]);
+	pol->page_removed(p[3]);
+	for (int i = 0; i < 4; i++) {
+		p[i]->flags &= ~(PG_active | PG_referenced);
+		frame_put(page_to_pa(p[i]));
+	}
+	KT_EQ(pol->nr_pages(), 0);
+}
