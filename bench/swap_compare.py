@@ -22,7 +22,13 @@ Lower is better everywhere. Goals (issue 14): clock within 15% of LRU;
 lru2 within 10% of LRU and 1.5x MIN on `shift`; on `hotscan` the hot set
 survives the scan (lru2 below LRU).
 
+5. With --readahead N (instead of 3-4): swap-in readahead off and at N
+   (`swap_readahead=`), each in one -icount boot replaying seq and random
+   under lru2: major faults, pages read from swap (pswpin), faults that
+   found a page read ahead, and the replay's guest instructions.
+
 usage: bench/swap_compare.py [--mem 32M] [--swap 256M] [--policies fifo,clock,lru2] [--thrash-policy lru2]
+       bench/swap_compare.py --frames FRAMES --readahead N
        bench/swap_compare.py --offline FRAMES   (the models only, no boot)
        bench/swap_compare.py --frames FRAMES    (no probe boot: a frame count measured before)
 """
@@ -43,9 +49,9 @@ KINDS = ("seq", "random", "loop", "shift", "hotscan")
 MODELS = ("min", "lru", "fifo", "clock", "lru2")
 
 
-def pagoda(args, prog, prog_args, policy, adds=(), timeout=3600, icount=False):
+def pagoda(args, prog, prog_args, policy, adds=(), timeout=3600, icount=False, extra=""):
     cmd = [os.path.join(ROOT, "tools", "pagoda-run"), "--mem", args.mem, "--swap", args.swap,
-           "--timeout", str(timeout), "--cmdline", "swap_policy=" + policy] + (["--icount"] if icount else [])
+           "--timeout", str(timeout), "--cmdline", "swap_policy=" + policy + extra] + (["--icount"] if icount else [])
     for f in adds:
         cmd += ["--add", f]
     p = subprocess.run(cmd + [prog] + list(prog_args), capture_output=True, text=True, timeout=timeout + 60)
@@ -75,9 +81,9 @@ def record(frames):
     return paths
 
 
-def replay(args, policy, paths, icount=False):
+def replay(args, policy, paths, icount=False, extra=""):
     out, status = pagoda(args, REPLAY, ["/bin/" + os.path.basename(p) for p in paths], policy, adds=paths,
-                         icount=icount)
+                         icount=icount, extra=extra)
     runs = {}
     for line in out.splitlines():
         if line.startswith("swapreplay: kind="):
@@ -136,6 +142,24 @@ def print_cost(args, paths):
         print("time per major fault: no figure (%r)" % r)
 
 
+def readahead(args, paths):
+    """Readahead off and at N under lru2 and -icount: one boot each."""
+    mine = [p for p in paths if os.path.basename(p)[:-4] in ("seq", "random")]
+    print("%-8s %4s | %8s %8s %8s %8s | %14s" % ("string", "ra", "majflt", "minflt", "pswpin", "ra hits",
+                                                "guest insns"))
+    for n in (0, args.readahead):
+        runs, status, out = replay(args, "lru2", mine, icount=True, extra=" swap_readahead=%d" % n)
+        for kind in ("seq", "random"):
+            r = runs.get(kind)
+            if not r:
+                print("%-8s %4d | no run (status %d)" % (kind, n, status))
+                continue
+            print("%-8s %4d | %8s %8s %8s %8s | %14s%s" % (kind, n, r["majflt"], r["minflt"], r["pswpin"],
+                                                           r["ra_hit"], r["insns"],
+                                                           "" if r["checked"] == "yes" else "  DATA LOST"),
+                  flush=True)
+
+
 def offline(frames):
     paths = record(frames)
     print("%-8s %8s %7s  %s" % ("string", "refs", "pages", "  ".join("%6s" % m for m in MODELS)))
@@ -153,6 +177,7 @@ def main():
     ap.add_argument("--thrash-policy", default="lru2")
     ap.add_argument("--offline", type=int, metavar="FRAMES")
     ap.add_argument("--frames", type=int, help="skip the probe: strings for this many frames")
+    ap.add_argument("--readahead", type=int, metavar="N", help="compare swap_readahead=0 and N only")
     args = ap.parse_args()
     if args.offline:
         offline(args.offline)
@@ -162,6 +187,9 @@ def main():
     print("bench-swap: --mem %s --swap %s; the probe held %d frames; strings recorded for %d in %s"
           % (args.mem, args.swap, frames, frames, os.path.relpath(OUT, ROOT)), flush=True)
     paths = record(frames)
+    if args.readahead:
+        readahead(args, paths)
+        return 0
     runs = {}
     for p in policies:
         runs[p], status, out = replay(args, p, paths)

@@ -7,13 +7,16 @@
  * one line the bench parses:
  *
  *   swapreplay: kind=K refs=N pages=P majflt=M minflt=m resident=R
- *               major_insns=I major_timed=T checked=yes|no
+ *               major_insns=I major_timed=T insns=S pswpin=W ra_hit=H checked=yes|no
  *
  * majflt/minflt are the child's own (getrusage); resident is the largest
  * number of the area's pages mincore saw resident, sampled every SAMPLE
  * references (the frames the kernel's policy let it hold); major_insns is
  * the summed rdtsc span of the touches that took a major fault (guest
- * instructions under QEMU's -icount shift=0), over T of them. Always true:
+ * instructions under QEMU's -icount shift=0), over T of them; insns the
+ * span of the whole replay; pswpin and ra_hit the pages the system read
+ * from swap and the faults that found a page read ahead, during the replay
+ * (/proc/vmstat pswpin, swap_ra_hit; -1 where the kernel has none). Always true:
  * every page holds the count of writes made to it, and checked=yes says the
  * whole area was read back equal to a count kept aside, so a page lost or
  * mixed up in swap shows as checked=no.
@@ -99,6 +102,21 @@ static long resident_pages(char *area, long pages)
 	return n;
 }
 
+/* vmstat_field: a /proc/vmstat counter ("pswpin"), or -1. */
+static long vmstat_field(const char *name)
+{
+	char key[64];
+	long v, found = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	while (f && fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	if (f)
+		fclose(f);
+	return found;
+}
+
 static long majflt(void)
 {
 	struct rusage ru;
@@ -139,6 +157,8 @@ static void replay(const struct refstring *s)
 {
 	struct replay_stats st = { 0, 0, 0 };
 	char *area = map_area(s->pages);
+	long pswpin = vmstat_field("pswpin"), ra_hit = vmstat_field("swap_ra_hit");
+	unsigned long long t0 = rdtsc();
 
 	for (long i = 0; i < s->n; i++) {
 		touch(area + (long)s->ref[i] * PAGE, &st);
@@ -147,12 +167,16 @@ static void replay(const struct refstring *s)
 			st.resident = r > st.resident ? r : st.resident;
 		}
 	}
+	unsigned long long span = rdtsc() - t0;
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
+	pswpin = pswpin < 0 ? -1 : vmstat_field("pswpin") - pswpin;
+	ra_hit = ra_hit < 0 ? -1 : vmstat_field("swap_ra_hit") - ra_hit;
 	int ok = verify(area, s);
 	printf("swapreplay: kind=%s refs=%ld pages=%ld majflt=%ld minflt=%ld resident=%ld "
-	       "major_insns=%llu major_timed=%ld checked=%s\n", s->kind, s->n, s->pages, ru.ru_majflt,
-	       ru.ru_minflt, st.resident, st.major_insns, st.major_timed, ok ? "yes" : "no");
+	       "major_insns=%llu major_timed=%ld insns=%llu pswpin=%ld ra_hit=%ld checked=%s\n", s->kind, s->n,
+	       s->pages, ru.ru_majflt, ru.ru_minflt, st.resident, st.major_insns, st.major_timed, span, pswpin,
+	       ra_hit, ok ? "yes" : "no");
 }
 
 static int replay_in_child(const char *path)

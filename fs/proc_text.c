@@ -31,6 +31,7 @@
 #include "../mm/pgtbl.h"
 #include "../mm/smaps.h"
 #include "../mm/replace.h"
+#include "../mm/swap_readahead.h"
 #include "../mm/swap_state.h"
 #include "../mm/swapfile.h"
 #include "../mm/vmscan.h"
@@ -144,6 +145,7 @@ static void swap_lines(struct text *t)
 	     r->pageoutrun);
 	emit(t, "pgscan_kswapd %lu\npgscan_direct %lu\npgsteal_kswapd %lu\npgsteal_direct %lu\n", r->scanned_kswapd,
 	     r->scanned - r->scanned_kswapd, r->stolen_kswapd, r->stolen - r->stolen_kswapd);
+	emit(t, "swap_ra %lu\nswap_ra_hit %lu\n", swap_ra_stat.ra, swap_ra_stat.ra_hit);
 	emit(t, "pagoda_reclaim_runs %lu\npagoda_reclaim_putback %lu\npagoda_swap_full %lu\npagoda_lumpy_reclaims %lu\n",
 	     r->runs, r->putback, r->swap_full, r->lumpy);
 	emit(t, "pagoda_swap_read_errors %lu\npagoda_swap_write_errors %lu\n", swap_stat.read_errors,

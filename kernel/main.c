@@ -29,6 +29,7 @@
 #include "../mm/frame.h"
 #include "../mm/kmap.h"
 #include "../mm/kswapd.h"
+#include "../mm/swap_readahead.h"
 #include "../mm/mm.h"
 #include "../mm/replace.h"
 #include "../mm/swapfile.h"
@@ -98,6 +99,7 @@ void kmain(uint32_t magic, paddr_t mbi)
 	kmap_init();                      /* our own page tables: from here on, W^X and guards */
 	frame_print_stats();
 	replace_boot(cmdline_get("swap_policy"));   /* which page a reclaim evicts (mm/replace.h) */
+	swap_readahead_boot(cmdline_get("swap_readahead"));   /* off unless swap_readahead=N */
 	vga_init();                       /* uses the direct map */
 	console_use_vga(cmdline_has("vga"));
 	rtc_init();

@@ -43,6 +43,7 @@
 #include "replace.h"
 #include "rmap.h"
 #include "shmem.h"
+#include "swap_readahead.h"
 #include "swap_state.h"
 #include "swapfile.h"
 #include "kswapd.h"
@@ -463,6 +464,7 @@ static enum fault_result do_swap_page(struct mm *mm, struct vma *v, struct fault
 	if (!map_swapped_page(mm, v, f, swp, pa))
 		return done(f, FAULT_HANDLED, "swap entry changed during the read: retry");
 	f->major = major;
+	swap_readahead(swp, pa_to_page(pa), major);   /* swap_readahead=N: the next slots, into the cache */
 	if (major)
 		count(&mm->stat.maj_faults, &vm_global.maj_faults);
 	else

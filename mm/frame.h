@@ -54,6 +54,7 @@ struct page {
 #define PG_shmem 0x80     /* a page of a shared anonymous object (shmem.c): evictable to swap */
 #define PG_young 0x100     /* an accessed bit the working-set sampler cleared, not yet seen by the policy */
 #define PG_workingset 0x200   /* a refault found it evicted recently: lru2 puts it straight on the active list */
+#define PG_readahead 0x400    /* read ahead into the swap cache, not mapped since (swap_readahead.c) */
 
 void frame_init(void);
 void frame_print_stats(void);

@@ -298,6 +298,16 @@ unsigned swap_count(pte_t swp)
 	return *map_of(swp) & ~SWAP_HAS_CACHE;
 }
 
+bool swap_slot_named(pte_t swp)
+{
+	uint64_t off = swp_offset(swp);
+	spin_lock(&swap_lock);
+	bool named = swp_type(swp) == 0 && off > 0 && off < si.max && si.swap_map[off] != SWAP_MAP_BAD &&
+		     (si.swap_map[off] & ~SWAP_HAS_CACHE);
+	spin_unlock(&swap_lock);
+	return named;
+}
+
 /* ---- I/O ---- */
 
 /* Where slot off lies on the device. */

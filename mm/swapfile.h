@@ -65,6 +65,9 @@ void swapcache_free(pte_t swp);
  * SWAP_HAS_CACHE. swp must have references. */
 void swapcache_prepare(pte_t swp);
 unsigned swap_count(pte_t swp);   /* PTEs naming swp */
+/* Does any PTE name swp? Any entry may be asked (a free or bad slot, an
+ * offset past the end: false), as readahead asks of a fault's neighbours. */
+bool swap_slot_named(pte_t swp);
 
 /* Page I/O with the device (sleeps): 0 or -EIO. */
 int swap_readpage(pte_t swp, paddr_t pa);

@@ -42,6 +42,7 @@
 #include "replace.h"
 #include "rmap.h"
 #include "shmem.h"
+#include "swap_readahead.h"
 #include "swap_state.h"
 #include "swapfile.h"
 #include "kheap.h"
@@ -343,6 +344,7 @@ uint64_t try_to_free_pages(uint64_t nr)
 {
 	reclaim_stat.runs++;
 	uint64_t freed = filemap_reclaim(nr);
+	freed += freed < nr ? swap_readahead_reclaim(nr - freed) : 0;   /* pages read ahead, unused */
 	if (freed < nr && swap_enabled())
 		freed += shrink_file(nr - freed);
 	if (freed < nr && swap_enabled())

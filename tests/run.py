@@ -441,19 +441,24 @@ def suite_swap(t):
     the host; then, Pagoda only: swap full (the largest process killed,
     everyone else intact) and a disk whose reads fail (SIGBUS to the process
     whose page was lost, the kernel lives). swap_patterns runs again under
-    swap_policy=clock and lru2."""
+    swap_policy=clock and lru2, and swap_patterns and swap_fork under lru2
+    with swap_readahead=4 (pages read ahead into the swap cache, mapped by
+    later faults or freed unused: the audits count them)."""
     names = [n for n in user_tests() if n.startswith(SWAP_PREFIX)]
     swap_differential(t, names, "fifo")
     for policy in ("clock", "lru2"):   # the other policies: several processes at once, 2x RAM
         swap_differential(t, ["swap_patterns"], policy)
+    swap_differential(t, ["swap_patterns", "swap_fork"], "lru2", readahead=4)
     swap_full(t)
     swap_io_error(t)
     swap_reclaim(t)
 
 
-def swap_differential(t, names, policy):
-    log_name = "swap-" + policy
-    b = pq.boot(ISO, "quiet debug_vm swap_policy=%s init=/bin/init /test/runner %s" % (policy, " ".join(names)),
+def swap_differential(t, names, policy, readahead=0):
+    log_name = "swap-" + policy + ("-ra%d" % readahead if readahead else "")
+    policy += "+ra%d" % readahead if readahead else ""
+    b = pq.boot(ISO, "quiet debug_vm swap_policy=%s swap_readahead=%d init=/bin/init /test/runner %s"
+                % (policy.split("+")[0], readahead, " ".join(names)),
                 timeout=SWAP_TIMEOUT, log_path=log_path(log_name), mem=SWAP_MEM,
                 disks=[swap_disk(log_name, 256)])
     sections, diags = pagoda_sections(b.log)
