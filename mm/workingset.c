@@ -52,7 +52,7 @@ static void sample_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 		return;
 	s->referenced++;
 	struct page *p = pa_to_page(pte_addr(*slot));
-	if (p->flags & PG_anon)
+	if (p->flags & (PG_anon | PG_shmem))   /* the kinds the policy holds */
 		replace_page_young(p);
 }
 
