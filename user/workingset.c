@@ -78,10 +78,28 @@ static struct ws two_windows(void (*step)(char *), char *area)
 	return w;
 }
 
+/* The window with the largest working set among three more that step()
+ * filled: one of them spans a whole sweep of the area even when a status
+ * read under debug_vm (its audits) takes most of a window. */
+static struct ws most_pages(void (*step)(char *), char *area)
+{
+	struct ws best = { -1, -1, -1, -1 };
+	for (int i = 0; i < 3; i++) {
+		struct ws w = two_windows(step, area);
+		if (w.windows < 0)
+			return w;
+		best = w.pages > best.pages ? w : best;
+	}
+	return best;
+}
+
+static unsigned sweeps;   /* touch_area calls: each page holds this, mod 256 */
+
 static void touch_area(char *area)
 {
 	for (int i = 0; i < AREA; i++)
 		((volatile char *)area)[i * PAGE]++;
+	sweeps++;
 }
 
 static void nothing(char *area)
@@ -140,7 +158,8 @@ int main(void)
 		printf("workingset_lines_present: no\n");
 		return 1;
 	}
-	struct ws w = two_windows(touch_area, area);
+	touch_area(area);   /* the faults first: a window during them sees only part of the area */
+	struct ws w = most_pages(touch_area, area);
 	expect("touched_pages_are_the_working_set", w.pages >= AREA && w.pages <= AREA + SLACK, w);
 	w = two_windows(nothing, area);
 	expect("unused_pages_leave_it", w.windows > 0 && w.pages >= 1 && w.pages <= SLACK, w);
@@ -148,6 +167,9 @@ int main(void)
 	w = two_windows(fault_a_little, area);
 	expect("faults_counted_in_pff", w.windows > 0 && w.faults > 0 && w.pff >= w.faults, w);
 	sleeper_stands_still();
-	expect("data_intact", area[0] > 0 && area[0] == area[(AREA - 1) * PAGE], w);
+	int intact = 1;
+	for (int i = 0; i < AREA; i++)
+		intact &= (unsigned char)area[i * PAGE] == (unsigned char)sweeps;
+	expect("data_intact", intact, w);
 	return 0;
 }
