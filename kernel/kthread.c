@@ -15,9 +15,10 @@
  *   saved_rsp --> +-------------------+
  *
  * Always true: a kernel thread has mm == NULL and kthread_fn set, is nobody's
- * child and never exits (its function loops forever); it never returns to
- * user mode, so a signal sent to it stays pending and does nothing (Linux's
- * kernel threads ignore signals too); /proc does not list it (fs/procfs.c
+ * child and never exits (its function loops forever); its signal actions
+ * are all SIG_IGN (ignore_signals, as Linux's kthreads), so a signal sent to
+ * it is discarded, and SIGKILL or SIGSTOP stays pending and does nothing: it
+ * never returns to user mode; /proc does not list it (fs/procfs.c
  * shows processes with an address space, and zombies).
  * Lock: none of its own; the process list and run queue are the scheduler's.
  */
@@ -39,6 +40,12 @@ int start_kernel_thread(void (*fn)(void *), void *arg, const char *name)
 	struct proc *p = proc_alloc(name, NULL);   /* its own thread group */
 	if (!p)
 		return -1;
+	if (ignore_signals(p)) {   /* kill(2) may name it: what it sends is discarded */
+		p->state = PROC_ZOMBIE;
+		p->tg->nr_threads--;
+		proc_free(p);
+		return -1;
+	}
 	p->kthread_fn = fn;
 	p->kthread_arg = arg;
 	uint64_t *sp = (uint64_t *)p->kstack_top;

@@ -229,6 +229,7 @@ uint64_t sig_caught_set(const struct proc *p);
 int signal_exec_reset(struct proc *p);      /* 0 or -ENOMEM (a shared table copied) */
 int copy_sighand(struct proc *child, struct proc *parent, bool share);   /* parent NULL: all SIG_DFL */
 void sighand_put(struct proc *p);
+int ignore_signals(struct proc *p);         /* a kernel thread's actions: all SIG_IGN; 0 or -ENOMEM */
 /* An interrupted syscall's result, which must become EINTR or a restart. */
 static inline bool is_restart_code(long r)
 {

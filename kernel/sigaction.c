@@ -107,6 +107,19 @@ int copy_sighand(struct proc *child, struct proc *parent, bool share)
 	return child->sighand ? 0 : -ENOMEM;
 }
 
+/* A kernel thread's table: every signal ignored (Linux's ignore_signals), so
+ * kill(2) of it, or of -1, discards what it sends; SIGKILL and SIGSTOP stay
+ * SIG_DFL and wait, undelivered, for a return to user mode that never comes. */
+int ignore_signals(struct proc *p)
+{
+	if (copy_sighand(p, NULL, false))
+		return -ENOMEM;
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			p->sighand->action[s].handler = SIG_IGN;
+	return 0;
+}
+
 void sighand_put(struct proc *p)
 {
 	struct sighand_struct *sh = p->sighand;

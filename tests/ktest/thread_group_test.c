@@ -98,3 +98,19 @@ KTEST(thread_group_process_signal_taken_by_unblocked_thread)
 	release_task(t2);
 	release_task(leader);
 }
+
+/* A kernel thread's actions (ignore_signals): kill(2) naming it, or -1,
+ * leaves nothing but SIGKILL/SIGSTOP pending, which it never acts on. */
+KTEST(thread_group_kernel_thread_ignores_signals)
+{
+	struct proc *k = idle_task(515160);
+	struct ksiginfo info = { .code = SI_USER };
+	KT_ASSERT(tg_create(k) == 0);
+	KT_ASSERT(ignore_signals(k) == 0);
+	send_signal(k, SIGUSR1, &info);
+	send_signal(k, SIGTERM, &info);
+	KT_EQ(k->tg->shared_pending | k->sigpending, 0);
+	send_signal(k, SIGKILL, &info);
+	KT_EQ(k->tg->shared_pending, bit(SIGKILL));
+	release_task(k);
+}
