@@ -222,9 +222,12 @@ void wake_up_all(const void *channel)
 }
 
 /* Is p the first process on the list that uses its mm? (Threads and a
- * vfork child share one; each space is visited once.) */
+ * vfork child share one; each space is visited once.) An mm with one user
+ * needs no search. */
 static bool first_user_of_mm(const struct proc *p)
 {
+	if (p->mm->users == 1)
+		return true;
 	for (const struct proc *q = all_procs; q != p; q = q->all_next)
 		if (q->mm == p->mm)
 			return false;
