@@ -176,6 +176,11 @@ QEMU_ARGS := -machine pc -cpu $(QEMU_CPU) -m $(MEM) -no-reboot -nic none \
 	-drive file=$(DISK),format=raw,if=virtio
 BOOT_DIRECT := -kernel $(BUILD)/kernel.bin -initrd $(BUILD)/initrd.cpio
 BOOT_ISO := -cdrom $(BUILD)/pagoda.iso -boot d
+# SMP=N boots N CPUs (multi-threaded TCG: one host thread per CPU).
+SMP      ?= 1
+ifneq ($(strip $(SMP)),1)
+QEMU_ARGS += -smp $(SMP) -accel tcg,thread=multi
+endif
 # SWAP=SIZE (e.g. 256M) also attaches build/swap.img, a fresh sparse swap
 # disk (tools/mkswapimg.py, Linux's header), as the next virtio disk.
 ifneq ($(strip $(SWAP)),)
@@ -241,6 +246,15 @@ $(BUILD)/bench/vmscale: bench/vmscale.c bench/vmops.h bench/icount.h | setup
 bench-scale: all $(BUILD)/bench/vmscale
 	@tools/setup.sh --bench
 	python3 bench/vmscale_compare.py
+
+$(BUILD)/bench/smpcost: bench/smpcost.c bench/icount.h | setup
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
+
+.PHONY: bench-smp
+bench-smp: all $(BUILD)/bench/smpcost
+	@tools/setup.sh --bench
+	python3 bench/smpcost_compare.py
 
 $(BUILD)/bench/kprof_op: bench/kprof_op.c | setup
 	@mkdir -p $(dir $@)

@@ -39,9 +39,10 @@ def run_pagoda(prog=PROG, mem="128M"):
     return p.stdout
 
 
-def run_linux(prog=PROG, mem="256M"):
+def run_linux(prog=PROG, mem="256M", cpu=CPU, smp=1, append=""):
     """The program's output as /init of Linux (/boot/vmlinuz-*), and the
-    kernel's name; (None, None) without a kernel."""
+    kernel's name; (None, None) without a kernel. smp: CPUs; append: more
+    command-line words (after `--`: the program's arguments)."""
     kernels = sorted(glob.glob("/boot/vmlinuz-*"))
     if not kernels:
         return None, None
@@ -52,10 +53,10 @@ def run_linux(prog=PROG, mem="256M"):
         with open(cpio, "wb") as out:
             subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], input=b"init\n",
                            cwd=os.path.join(tmp, "root"), stdout=out, check=True)
-        cmd = ["qemu-system-x86_64", "-machine", "pc", "-cpu", CPU, "-m", mem, "-no-reboot",
-               "-display", "none", "-serial", "stdio", "-icount", "shift=0",
+        cmd = ["qemu-system-x86_64", "-machine", "pc", "-cpu", cpu, "-m", mem, "-no-reboot",
+               "-display", "none", "-serial", "stdio", "-icount", "shift=0", "-smp", str(smp),
                "-kernel", kernels[-1], "-initrd", cpio,
-               "-append", "console=ttyS0 quiet panic=-1 rdinit=/init " + LINUX_ARGS]
+               "-append", "console=ttyS0 quiet panic=-1 rdinit=/init %s %s" % (LINUX_ARGS, append)]
         p = subprocess.run(cmd, capture_output=True, timeout=3000, stdin=subprocess.DEVNULL)
     return p.stdout.decode("utf-8", "replace"), os.path.basename(kernels[-1])
 

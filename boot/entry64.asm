@@ -6,16 +6,10 @@
 
 %include "boot/boot.inc"
 
-CR0_WP      equ 1 << 16
-CR0_PG      equ 1 << 31
 CR0_MP      equ 1 << 1
 CR0_EM      equ 1 << 2
-CR4_PAE     equ 1 << 5
 CR4_OSFXSR  equ 1 << 9
 CR4_OSXMMEXCPT equ 1 << 10
-MSR_EFER    equ 0xc0000080
-EFER_LME    equ 1 << 8
-EFER_NXE    equ 1 << 11
 
 global enter_long_mode
 global boot_stack_top
@@ -27,30 +21,13 @@ section .boot.text progbits alloc exec nowrite align=16
 bits 32
 
 enter_long_mode:
-    mov eax, cr4
-    or eax, CR4_PAE
-    mov cr4, eax
-    mov eax, boot_pml4 - KERNEL_VMA
-    mov cr3, eax
-    mov ecx, MSR_EFER
-    rdmsr
-    or eax, EFER_LME | EFER_NXE
-    wrmsr
-    mov eax, cr0
-    or eax, CR0_PG | CR0_WP
-    mov cr0, eax
+    ENABLE_LONG_MODE boot_pml4 - KERNEL_VMA
     lgdt [boot_gdt_ptr]
     jmp 0x08:long_mode_start
 
 bits 64
 long_mode_start:
-    mov ax, 0x10
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    xor ax, ax
-    mov fs, ax
-    mov gs, ax
+    LOAD_DATA_SEGMENTS
     mov rax, higher_half_start
     jmp rax
 

@@ -17,10 +17,13 @@
  *                                      "VA PA SIZE FLAGS" (mm/pgtbl.c)
  */
 #include "procfs.h"
+#include "../kernel/cpuinfo.h"
 #include "../kernel/errno.h"
 #include "../kernel/printk.h"
 #include "../kernel/proc.h"
 #include "../kernel/string.h"
+#include "../mm/pcid.h"
+#include "../mm/tlbflush.h"
 #include "../mm/faultlog.h"
 #include "../mm/filemap.h"
 #include "../mm/frame.h"
@@ -152,6 +155,18 @@ static void swap_lines(struct text *t)
 	     swap_stat.write_errors);
 	emit(t, "pagoda_replace_pages %lu\npagoda_watermark_min %lu\npagoda_watermark_low %lu\npagoda_watermark_high %lu\n",
 	     replace_nr_pages(), r->min_watermark, r->low_watermark, r->high_watermark);
+}
+
+/* TLB shootdowns (mm/tlbflush.c) and PCIDs (mm/pcid.c). Linux counts
+ * nr_tlb_remote_flush (IPI rounds sent) and nr_tlb_remote_flush_received
+ * (per target CPU); the rest are Pagoda's. */
+static void tlb_lines(struct text *t)
+{
+	emit(t, "nr_tlb_remote_flush %lu\nnr_tlb_remote_flush_received %lu\n", tlb_stat.shootdowns, tlb_stat.ipis);
+	emit(t, "pagoda_tlb_shootdown_pages %lu\npagoda_tlb_shootdown_full %lu\npagoda_tlb_lazy_leaves %lu\n",
+	     tlb_stat.pages, tlb_stat.full, tlb_stat.lazy_leaves);
+	emit(t, "pagoda_pcid_kept %lu\npagoda_pcid_flushed %lu\npagoda_pcid_rollovers %lu\n", pcid_stat.kept,
+	     pcid_stat.flushed, pcid_stat.rollovers);
 }
 
 static void pagetable_line(const struct pgtbl_leaf *leaf, void *arg)
@@ -297,6 +312,7 @@ char *proc_text(enum proc_file kind, struct proc *p, size_t *len, int *err)
 		cache_lines(&t);
 		frame_lines(&t);
 		swap_lines(&t);
+		tlb_lines(&t);
 		break;
 	case PROC_PID_VMSTAT: gen_vmstat(&t, &p->mm->stat); break;
 	case PROC_PID_PAGETABLE: pgtbl_walk(p->mm->pgd, pagetable_line, &t); break;
@@ -307,6 +323,7 @@ char *proc_text(enum proc_file kind, struct proc *p, size_t *len, int *err)
 	case PROC_FAULTLOG: gen_faultlog(&t); break;
 	case PROC_FRAMES: gen_frames(&t); break;
 	case PROC_SWAPS: gen_swaps(&t); break;
+	case PROC_CPUINFO: t.len = cpuinfo_text(t.buf, TEXT_MAX); break;   /* kernel/cpuinfo.c */
 	default: t.len = proc_pid_text(kind, p, t.buf, TEXT_MAX); break;   /* fs/proc_pid.c */
 	}
 	*len = t.len;

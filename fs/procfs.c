@@ -23,7 +23,7 @@
 #include "../mm/kheap.h"
 #include "../mm/pagemap.h"
 
-enum { PE_ROOT = 1, PE_VMSTAT, PE_MEMINFO, PE_MOUNTS, PE_FAULTLOG, PE_UPTIME, PE_LOADAVG, PE_STAT, PE_FRAMES, PE_SELF, PE_SWAPS,
+enum { PE_ROOT = 1, PE_VMSTAT, PE_MEMINFO, PE_MOUNTS, PE_FAULTLOG, PE_UPTIME, PE_LOADAVG, PE_STAT, PE_FRAMES, PE_SELF, PE_SWAPS, PE_CPUINFO,
        PE_PID_DIR = 0x10, PE_MAPS, PE_SMAPS, PE_EXE, PE_PID_VMSTAT, PE_PID_PAGETABLE, PE_PID_STAT, PE_PID_STATUS, PE_CMDLINE, PE_COMM,
        PE_FD_DIR, PE_PAGEMAP, PE_CLEAR_REFS, PE_CWD, PE_TASK_DIR,
        PE_FD = 0x80,   /* PE_FD + n: /proc/PID/fd/n, a link to what fd n is open on */
@@ -45,6 +45,7 @@ static const struct proc_entry root_entries[] = {
 	{ "stat", PE_STAT, S_IFREG | 0444 },
 	{ "frames", PE_FRAMES, S_IFREG | 0444 },       /* Pagoda's: physical memory by use and refcount */
 	{ "swaps", PE_SWAPS, S_IFREG | 0444 },
+	{ "cpuinfo", PE_CPUINFO, S_IFREG | 0444 },
 };
 static const struct proc_entry pid_entries[] = {
 	{ "maps", PE_MAPS, S_IFREG | 0444 },
@@ -284,6 +285,7 @@ static int proc_open(struct inode *inode, struct file *file)
 	static const enum proc_file kinds[] = {
 		[PE_VMSTAT] = PROC_VMSTAT, [PE_MEMINFO] = PROC_MEMINFO, [PE_MOUNTS] = PROC_MOUNTS, [PE_FAULTLOG] = PROC_FAULTLOG, [PE_FRAMES] = PROC_FRAMES,
 		[PE_SWAPS] = PROC_SWAPS,
+		[PE_CPUINFO] = PROC_CPUINFO,
 		[PE_MAPS] = PROC_MAPS, [PE_SMAPS] = PROC_SMAPS, [PE_PID_VMSTAT] = PROC_PID_VMSTAT,
 		[PE_PID_PAGETABLE] = PROC_PID_PAGETABLE,
 		[PE_UPTIME] = PROC_UPTIME, [PE_LOADAVG] = PROC_LOADAVG, [PE_STAT] = PROC_STAT,

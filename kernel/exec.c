@@ -40,6 +40,7 @@
 #include "../mm/kheap.h"
 #include "../mm/layout.h"
 #include "../mm/mm.h"
+#include "../mm/tlbflush.h"
 #include "../mm/vmscan.h"
 #include "../fs/vfs.h"
 

@@ -27,6 +27,7 @@
 #include "../mm/audit.h"
 #include "../mm/frame.h"
 #include "../mm/mm.h"
+#include "../mm/tlbflush.h"
 
 static void report_init_exit(int status)
 {

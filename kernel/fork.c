@@ -24,6 +24,7 @@
  * EINVAL cases). Invariant: a process with mm_borrowed set has its
  * vfork_waiter sleeping in vfork_wait on it until vfork_done.
  */
+#include "kernel_lock.h"
 #include "errno.h"
 #include "fpu.h"
 #include "../fs/vfs.h"
@@ -105,6 +106,7 @@ void schedule_tail(void)
 		copy_to_user(p->set_child_tid, &tid, sizeof(tid));   /* a bad address is the child's problem */
 		p->set_child_tid = 0;
 	}
+	kernel_unlock();   /* schedule() switched here with it held; user mode runs without */
 }
 
 /* The parent of a vfork child: asleep until the child gives the address

@@ -127,6 +127,17 @@ static void make_clean(void)
 	}
 }
 
+/* A secondary CPU: the boot CPU's choices (fpu_init), in its own registers. */
+void fpu_init_cpu(void)
+{
+	write_cr0(read_cr0() | CR0_NE);
+	if (use_xsave) {
+		write_cr4(read_cr4() | CR4_OSXSAVE);
+		xsetbv(0, xfeatures);
+	}
+	restore(clean);
+}
+
 void fpu_init(void)
 {
 	write_cr0(read_cr0() | CR0_NE);

@@ -9,6 +9,7 @@ struct proc;
 
 /* Boot: choose xsave or fxsave from CPUID, set CR0.NE, CR4.OSXSAVE and XCR0. */
 void fpu_init(void);
+void fpu_init_cpu(void);   /* a secondary CPU, after the boot CPU's fpu_init */
 /* A new process's area, holding the clean state; -ENOMEM or 0. */
 int fpu_alloc(struct proc *p);
 void fpu_free(struct proc *p);

@@ -16,8 +16,8 @@ enum {
 
 enum { IST_DOUBLE_FAULT = 1, IST_NMI = 2 };
 
-void gdt_init(void);
-void tss_set_rsp0(uintptr_t rsp0);
-uintptr_t ist_stack_bottom(int ist);   /* for kmap to unmap the guard page below */
+void gdt_init(int cpu);                /* this CPU's GDT and TSS, loaded */
+void tss_set_rsp0(uintptr_t rsp0);     /* this CPU's */
+uintptr_t ist_stack_bottom(int cpu, int ist);   /* for kmap to unmap the guard page below */
 
 #endif

@@ -38,6 +38,12 @@ void idt_init(void)
 	set_gate(T_BP, 3, 0);
 	set_gate(T_DF, 0, IST_DOUBLE_FAULT);
 	set_gate(T_NMI, 0, IST_NMI);
+	idt_load();
+}
+
+/* Every CPU loads the same table. */
+void idt_load(void)
+{
 	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) ptr = { sizeof(idt) - 1, (uintptr_t)idt };
 	lidt(&ptr);
 }

@@ -4,8 +4,9 @@
  *
  * A kernel thread is a struct proc (it has a pid, a kernel stack, a place on
  * the run queue and sleeps like any process) with no address space: mm is
- * NULL, so switching to it loads the kernel's own page tables, as for the
- * idle process. Its first switch_to "returns" into kthread_start instead of
+ * NULL, so switching to it keeps the page tables the CPU had loaded (lazy
+ * TLB, mm/tlbflush.c), as for the idle process; it touches only the kernel
+ * half. Its first switch_to "returns" into kthread_start instead of
  * proc_first_entry (kernel/proc.c):
  *
  *   kstack_top -> +-------------------+

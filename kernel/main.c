@@ -15,6 +15,7 @@
 #include "rtc.h"
 #include "gdt.h"
 #include "idt.h"
+#include "kernel_lock.h"
 #include "ktest.h"
 #include "multiboot1.h"
 #include "multiboot2.h"
@@ -31,12 +32,15 @@
 #include "../mm/kswapd.h"
 #include "../mm/swap_readahead.h"
 #include "../mm/mm.h"
+#include "../mm/pcid.h"
+#include "../mm/tlbflush.h"
 #include "../mm/replace.h"
 #include "../mm/swapfile.h"
 #include "../drivers/virtio_blk.h"
 #include "../fs/ext2/ext2.h"
 
 void syscall_init(void);
+void smp_boot(void);
 long exec_first_program(const char *words);
 
 bool debug_vm;
@@ -56,9 +60,9 @@ static void start_init(const char *words)
 	fs_init_proc(init);
 	if (copy_sighand(init, NULL, false))
 		panic("cannot allocate the first process's signal actions");
-	cpu0.current = init;   /* exec works on the current process */
+	this_cpu()->current = init;   /* exec works on the current process */
 	long err = exec_first_program(words && *words ? words : "/bin/init");
-	cpu0.current = idle_proc;
+	this_cpu()->current = idle_proc;
 	mm_activate(NULL);
 	if (err) {
 		printk("pagoda: cannot run init '%s': error %ld\n", words ? words : "/bin/init", err);
@@ -84,6 +88,8 @@ static void parse_boot_info(uint32_t magic, paddr_t mbi)
 void kmain(uint32_t magic, paddr_t mbi)
 {
 	serial_init();
+	percpu_init(0);                   /* GS: current_proc() works from here on */
+	kernel_lock();                    /* the boot CPU's until its idle loop (kernel/kernel_lock.h) */
 	parse_boot_info(magic, mbi);
 	cmdline_init(boot_info.cmdline);
 	console_quiet = cmdline_has("quiet");
@@ -93,10 +99,12 @@ void kmain(uint32_t magic, paddr_t mbi)
 	banner();
 	mb2_print_mmap();
 	fpu_init();                       /* CR0.NE, XSAVE and XCR0 before any process exists */
-	gdt_init();                       /* TSS and IST stacks before any exception can come */
+	gdt_init(0);                      /* TSS and IST stacks before any exception can come */
 	idt_init();
 	frame_init();                     /* needs the memory map; boot tables still in use */
 	kmap_init();                      /* our own page tables: from here on, W^X and guards */
+	pcid_init(!cmdline_has("nopcid"));   /* address-space ids when the CPU has them (mm/pcid.c) */
+	tlb_skip_shootdown = cmdline_has("tlb_skip_shootdown");   /* test only: the stale-TLB demo */
 	frame_print_stats();
 	replace_boot(cmdline_get("swap_policy"));   /* which page a reclaim evicts (mm/replace.h) */
 	swap_readahead_boot(cmdline_get("swap_readahead"));   /* off unless swap_readahead=N */
@@ -104,7 +112,6 @@ void kmain(uint32_t magic, paddr_t mbi)
 	console_use_vga(cmdline_has("vga"));
 	rtc_init();
 	vfs_init();                       /* the root file system, /dev, /tmp, /proc */
-	percpu_init();
 	proc_init();                      /* the boot thread becomes the idle process */
 	syscall_init();
 	console_init();                   /* COM1 input interrupt */
@@ -114,6 +121,8 @@ void kmain(uint32_t magic, paddr_t mbi)
 	swap_boot();                      /* the first disk with a swap signature (mm/swapfile.c) */
 	ext2_init();                      /* ext2 on /dev/vda (unless it is swap), mounted at /mnt */
 	sti();
+	smp_boot();                       /* the other CPUs (ACPI MADT, INIT-SIPI-SIPI): kernel/smpboot.c;
+	                                     its delays count PIT ticks, so interrupts are on */
 	pr_info("boot: reached kmain tail at tick %lu\n", timer_ticks());
 
 	const char *test = cmdline_get("test");
@@ -121,5 +130,6 @@ void kmain(uint32_t magic, paddr_t mbi)
 		ktest_run(test);
 	start_init(cmdline_get("init"));
 	kswapd_start();                   /* with swap on: background reclaim (mm/kswapd.c), pid 2 */
+	kernel_unlock();
 	idle_loop();
 }

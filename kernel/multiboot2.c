@@ -8,7 +8,8 @@
 #include "string.h"
 #include "../mm/layout.h"
 
-enum { TAG_END = 0, TAG_CMDLINE = 1, TAG_LOADER = 2, TAG_MODULE = 3, TAG_MMAP = 6 };
+enum { TAG_END = 0, TAG_CMDLINE = 1, TAG_LOADER = 2, TAG_MODULE = 3, TAG_MMAP = 6,
+       TAG_ACPI_OLD = 14, TAG_ACPI_NEW = 15 };
 
 struct tag {
 	uint32_t type, size;
@@ -47,6 +48,16 @@ static void take_module(const struct module_tag *t)
 	strlcpy(m->name, t->name, sizeof(m->name));
 }
 
+/* The tag holds a copy of the RSDP; the newer (ACPI 2.0) one wins. */
+static void take_rsdp(const struct tag *t)
+{
+	size_t n = t->size - sizeof(*t);
+	if (n > sizeof(boot_info.rsdp) || (boot_info.rsdp_len && t->type == TAG_ACPI_OLD))
+		return;
+	memcpy(boot_info.rsdp, t + 1, n);
+	boot_info.rsdp_len = n;
+}
+
 void mb2_parse(paddr_t mbi)
 {
 	const uint8_t *base = pa_to_kva(mbi);
@@ -63,6 +74,8 @@ void mb2_parse(paddr_t mbi)
 			take_mmap((const void *)t);
 		else if (t->type == TAG_MODULE)
 			take_module((const void *)t);
+		else if (t->type == TAG_ACPI_OLD || t->type == TAG_ACPI_NEW)
+			take_rsdp(t);
 		off += (t->size + 7) & ~7u;
 	}
 }

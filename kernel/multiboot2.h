@@ -26,6 +26,8 @@ struct boot_info {
 	int nmmap;
 	struct mb2_module modules[8];
 	int nmodules;
+	uint8_t rsdp[36];      /* GRUB's copy of ACPI's RSDP (kernel/acpi.c) */
+	size_t rsdp_len;       /* 0: GRUB gave none */
 };
 
 extern struct boot_info boot_info;

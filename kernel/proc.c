@@ -18,6 +18,7 @@
 #include "gdt.h"
 #include "panic.h"
 #include "percpu.h"
+#include "printk.h"
 #include "string.h"
 #include "thread_group.h"
 #include "timer.h"
@@ -33,7 +34,7 @@ static int nprocs;
 
 struct proc *current_proc(void)
 {
-	return cpu0.current;
+	return (struct proc *)read_gs_qword(16);
 }
 
 void proc_init(void)
@@ -45,8 +46,21 @@ void proc_init(void)
 	strlcpy(idle.name, "idle", sizeof(idle.name));
 	idle.kstack_top = (uintptr_t)boot_stack_top;
 	idle_proc = &idle;
-	cpu0.current = &idle;
-	cpu0.kstack_top = idle.kstack_top;
+	this_cpu()->current = &idle;
+	this_cpu()->idle = &idle;
+	this_cpu()->kstack_top = idle.kstack_top;
+}
+
+/* A secondary CPU's idle process: pid 0 like the boot thread, on no list
+ * (ps never shows the idle processes), running on the stack given. */
+struct proc *proc_init_idle(int cpu, uintptr_t kstack_top)
+{
+	static struct proc idles[MAX_CPUS];
+	struct proc *p = &idles[cpu];
+	p->state = PROC_RUNNING;
+	snprintf(p->name, sizeof(p->name), "idle/%d", cpu);
+	p->kstack_top = kstack_top;
+	return p;
 }
 
 void proc_set_name(struct proc *p, const char *path)

@@ -166,6 +166,8 @@ struct thread_group {
 extern struct proc *idle_proc;
 struct proc *current_proc(void);
 void proc_init(void);                       /* the boot thread becomes the idle process */
+struct proc *proc_init_idle(int cpu, uintptr_t kstack_top);   /* a secondary CPU's */
+static inline bool proc_is_idle(const struct proc *p) { return p->pid == 0; }
 /* A new task with a kernel stack, in a new thread group (group NULL) or as
  * one more thread of group's; NULL on ENOMEM. */
 struct proc *proc_alloc(const char *name, struct proc *group);
@@ -186,7 +188,7 @@ void sched_yield_current(void);             /* runnable again, behind the others
 uint64_t idle_ticks(void);                  /* ticks the CPU spent idle (/proc/stat, /proc/uptime) */
 void sleep_on(const void *channel, uint64_t wake_tick);
 void wakeup(const void *channel);
-__attribute__((noreturn)) void idle_loop(void);
+__attribute__((noreturn)) void idle_loop(void);   /* each CPU's, with the kernel lock free */
 
 /* fork.c */
 void vfork_done(struct proc *child);        /* the vfork parent may run again */

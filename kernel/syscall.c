@@ -5,6 +5,7 @@
  * number in RAX; arguments in RDI, RSI, RDX, R10, R8, R9; result in RAX,
  * -errno on failure.
  */
+#include "kernel_lock.h"
 #include "debug.h"
 #include "errno.h"
 #include "gdt.h"
@@ -194,6 +195,7 @@ static long enosys(uint64_t nr)
 
 void syscall_dispatch(struct trapframe *tf)
 {
+	bool taken = kernel_lock_enter();
 	uint64_t nr = tf->rax;
 	syscall_fn fn = nr < NR_SYSCALLS ? (syscall_fn)table[nr] : NULL;
 	tf->rax = fn ? (uint64_t)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9) : (uint64_t)enosys(nr);
@@ -203,6 +205,7 @@ void syscall_dispatch(struct trapframe *tf)
 	sync_tick(timer_ticks());   /* the periodic write-back, in a process that may sleep (fs/sync.c) */
 	wakeup_kswapd();            /* free frames under the low watermark: kswapd reclaims (mm/kswapd.c) */
 	deliver_pending(nr == __NR_rt_sigreturn ? -1 : (long)nr);   /* sigreturn's rax is the user's */
+	kernel_lock_leave(taken);
 }
 
 void syscall_init(void)

@@ -15,13 +15,17 @@
 #include "trap.h"
 #include "extable.h"
 #include "ksyms.h"
+#include "kernel_lock.h"
 #include "ktest.h"
+#include "lapic.h"
 #include "oom_kill.h"
 #include "signal.h"
 #include "panic.h"
 #include "printk.h"
 #include "timer.h"
 #include "proc.h"
+#include "sched_hooks.h"
+#include "smp.h"
 #include "x86.h"
 #include "../mm/fault.h"
 #include "../mm/layout.h"
@@ -152,12 +156,25 @@ static void page_fault(struct trapframe *tf)
 static void interrupt(struct trapframe *tf)
 {
 	unsigned irq = tf->vector - T_IRQ0;
-	if (irq < 16)
+	if (irq < 16) {
 		irq_dispatch(irq, tf);
+	} else if (tf->vector == T_LAPIC_TIMER) {
+		lapic_eoi();
+		sched_tick(tf);
+	} else if (tf->vector == T_IPI_RESCHEDULE) {
+		lapic_eoi();   /* only wakes the idle loop's halt: it looks at the run queue */
+	}
 }
 
+/* An IPI call (a TLB shootdown) runs without the kernel lock: its sender
+ * holds it and waits for this CPU. */
 void trap(struct trapframe *tf)
 {
+	if (tf->vector == T_IPI_TLB) {
+		smp_call_interrupt();
+		return;
+	}
+	bool taken = kernel_lock_enter();
 	if (tf->vector == T_PF) {
 		page_fault(tf);
 	} else if (tf->vector < 32) {
@@ -170,4 +187,5 @@ void trap(struct trapframe *tf)
 	}
 	if (tf_from_user(tf))
 		deliver_pending(-1);   /* signals take effect on the way back to ring 3 */
+	kernel_lock_leave(taken);
 }

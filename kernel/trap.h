@@ -8,7 +8,10 @@ enum {
 	T_DF = 8, T_TS = 10, T_NP = 11, T_SS = 12, T_GP = 13, T_PF = 14, T_MF = 16,
 	T_AC = 17, T_MC = 18, T_XM = 19, T_VE = 20, T_CP = 21,
 	T_IRQ0 = 32,        /* the PIC's IRQs 0..15 are remapped to 32..47 */
-	T_SPURIOUS = 255,
+	T_LAPIC_TIMER = 0xf0,   /* a secondary CPU's tick (kernel/lapic.c) */
+	T_IPI_RESCHEDULE = 0xf1,   /* "look at the run queue" (kernel/smp.c) */
+	T_IPI_TLB = 0xf2,       /* TLB shootdown (mm/tlbflush.c) */
+	T_SPURIOUS = 255,       /* the local APIC's spurious vector too */
 };
 
 void trap(struct trapframe *tf);

@@ -110,6 +110,43 @@ static inline void lgdt(void *p) { __asm__ volatile("lgdt (%0)" ::"r"(p) : "memo
 static inline void lidt(void *p) { __asm__ volatile("lidt (%0)" ::"r"(p) : "memory"); }
 static inline void ltr(uint16_t sel) { __asm__ volatile("ltr %0" ::"r"(sel)); }
 
+/* The per-CPU area's fields, by offset from GS (kernel/percpu.h). */
+static inline uint64_t read_gs_qword(size_t off)
+{
+	uint64_t v;
+	__asm__ volatile("movq %%gs:(%1), %0" : "=r"(v) : "r"(off));
+	return v;
+}
+
+/* INVPCID (Intel SDM vol. 2A): type 0 one address in one PCID, 1 one PCID,
+ * 2 every PCID including global entries, 3 every PCID except global ones. */
+static inline void invpcid(unsigned long type, uint64_t pcid, uintptr_t va)
+{
+	struct { uint64_t pcid, va; } desc = { pcid, va };
+	__asm__ volatile("invpcid %0, %1" ::"m"(desc), "r"(type) : "memory");
+}
+
+/* Atomic exchange and add, full barriers (a lock prefix on x86). */
+static inline uint32_t xchg32(volatile uint32_t *p, uint32_t v)
+{
+	__asm__ volatile("xchgl %0, %1" : "+r"(v), "+m"(*p) :: "memory");
+	return v;
+}
+static inline uint32_t fetch_add32(volatile uint32_t *p, uint32_t v)
+{
+	__asm__ volatile("lock xaddl %0, %1" : "+r"(v), "+m"(*p) :: "memory");
+	return v;
+}
+static inline void atomic_or64(volatile uint64_t *p, uint64_t v)
+{
+	__asm__ volatile("lock orq %1, %0" : "+m"(*p) : "r"(v) : "memory");
+}
+static inline void atomic_and64(volatile uint64_t *p, uint64_t v)
+{
+	__asm__ volatile("lock andq %1, %0" : "+m"(*p) : "r"(v) : "memory");
+}
+static inline void barrier(void) { __asm__ volatile("" ::: "memory"); }
+
 static inline uintptr_t read_rbp(void) { uintptr_t v; __asm__ volatile("mov %%rbp, %0" : "=r"(v)); return v; }
 
 /* Interrupts off, and return whether they were on (for nesting). */
@@ -125,6 +162,7 @@ static inline void irq_restore(bool on)
 		sti();
 }
 
+#define MSR_APIC_BASE 0x1b
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
@@ -139,6 +177,7 @@ static inline void irq_restore(bool on)
 #define CR0_NE (1ull << 5)    /* x87 errors raise #MF (not the legacy FERR# interrupt) */
 #define CR0_WP (1ull << 16)
 #define CR4_PGE (1ull << 7)
+#define CR4_PCIDE (1ull << 17)    /* CR3 bits 11:0 name the address space (PCID) */
 #define CR4_OSXSAVE (1ull << 18)   /* xsave/xrstor/xsetbv allowed; CPUID reports OSXSAVE */
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)

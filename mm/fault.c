@@ -33,6 +33,7 @@
  * decided by its only caller, kernel/trap.c page_fault; the one panic here is
  * for a page table the kernel itself corrupted.
  */
+#include "tlbflush.h"
 #include "fault.h"
 #include "faultlog.h"
 #include "filemap.h"
@@ -409,7 +410,7 @@ static enum fault_result spurious_fault(struct mm *mm, struct fault *f, struct p
 		panic("page table contradicts its area at %lx (error %lx%s): corrupt entry", f->addr, f->error,
 		      e.rsvd ? ", reserved bit set" : "");
 	}
-	tlb_flush_page(f->addr);
+	local_flush_tlb_page(f->addr);
 	return done(f, FAULT_HANDLED, "spurious (stale TLB entry)");
 }
 

@@ -5,6 +5,7 @@
 #include "../kernel/panic.h"
 
 struct shm_object;
+struct mm;
 
 /* What a frame is used for; kept in struct page so counters stay exact. */
 enum frame_use {
@@ -30,7 +31,10 @@ struct page {
 	uint8_t slab_class;   /* kheap: size class of a slab frame; 0xff = large run head */
 	uint32_t count;       /* page table: entries in use (present or swap); slab: objects in use; run: length */
 	struct page *next, *prev;   /* free list, the kheap's partial-slab list, or a file's cached pages */
-	void *slab_free;      /* kheap: first free object in this slab */
+	union {
+		void *slab_free;      /* kheap: first free object in this slab */
+		struct mm *root_mm;   /* a page-table root: its address space (mm/tlbflush.c) */
+	};
 	struct address_space *mapping;   /* page cache: the file this frame caches (it holds one reference) */
 	uint64_t index;       /* page cache: page number in that file */
 	struct page *hash_next;   /* page cache: lookup chain */

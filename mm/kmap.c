@@ -16,6 +16,7 @@
 #include "frame.h"
 #include "pagetable.h"
 #include "../kernel/gdt.h"
+#include "../kernel/percpu.h"
 #include "../kernel/panic.h"
 #include "../kernel/printk.h"
 #include "../kernel/x86.h"
@@ -54,9 +55,10 @@ static bool is_guard_page(uintptr_t va)
 {
 	if (va == (uintptr_t)boot_stack_guard)
 		return true;
-	for (int ist = 1; ist <= 2; ist++)
-		if (va == ist_stack_bottom(ist))
-			return true;
+	for (int cpu = 0; cpu < MAX_CPUS; cpu++)
+		for (int ist = 1; ist <= 2; ist++)
+			if (va == ist_stack_bottom(cpu, ist))
+				return true;
 	return false;
 }
 
@@ -83,6 +85,22 @@ static void enable_protection_features(void)
 	if (cpu_has_smap)
 		cr4 |= CR4_SMAP;
 	write_cr4(cr4);
+}
+
+/* Physical memory outside RAM (ACPI tables past the last usable frame, the
+ * local APIC's registers) seen at its direct-map address: each page not
+ * mapped yet gets a 4 KiB entry there, read-only unless writable, uncached
+ * for device registers. The direct map's PDPT is shared by every address
+ * space, so the mapping is seen everywhere. */
+void *kmap_phys(paddr_t pa, size_t len, bool device)
+{
+	uint64_t flags = PTE_G | PTE_NX | (device ? PTE_W | PTE_PCD | PTE_PWT : 0);
+	for (paddr_t p = page_round_down(pa); p < pa + len; p += PAGE_SIZE) {
+		paddr_t got;
+		if (!pt_translate(kernel_root, (uintptr_t)pa_to_kva(p), &got))
+			map_or_panic(pt_map(kernel_root, (uintptr_t)pa_to_kva(p), p, flags), "physical memory");
+	}
+	return pa_to_kva(pa);
 }
 
 void kmap_init(void)

@@ -9,4 +9,8 @@ extern bool cpu_has_smep, cpu_has_smap, cpu_has_1g_pages;
  * switch CR3 to it, and turn on global pages, SMEP and SMAP. */
 void kmap_init(void);
 
+/* Firmware tables and device registers outside RAM, at their direct-map
+ * address (mapped on first use; device: writable, uncached). */
+void *kmap_phys(paddr_t pa, size_t len, bool device);
+
 #endif

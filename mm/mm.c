@@ -19,6 +19,7 @@
 #include "kheap.h"
 #include "pagetable.h"
 #include "rmap.h"
+#include "tlbflush.h"
 #include "../kernel/errno.h"
 #include "../kernel/string.h"
 #include "../kernel/x86.h"
@@ -38,6 +39,7 @@ struct mm *mm_create(void)
 	mm->users = 1;
 	mm->mmap_base = MMAP_BASE;
 	mm->anon_id = anon_family_new();
+	tlb_mm_init(mm);
 	return mm;
 }
 
@@ -47,19 +49,13 @@ struct mm *mm_get(struct mm *mm)
 	return mm;
 }
 
+/* The last user gone: mm_destroy makes every CPU that has the tables loaded
+ * (this one, or an idle one keeping them lazily) leave them first. */
 void mm_put(struct mm *mm)
 {
 	if (!mm || __atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL))
 		return;
-	if ((read_cr3() & ~0xfffull) == kva_to_pa(mm->pgd))
-		mm_activate(NULL);   /* the last user was running in it */
 	mm_destroy(mm);
-}
-
-void mm_activate(struct mm *mm)
-{
-	extern pte_t *kernel_root;
-	write_cr3(kva_to_pa(mm ? mm->pgd : kernel_root));
 }
 
 static struct vma *vma_clone(const struct vma *v)
@@ -102,7 +98,7 @@ struct mm *mm_dup(struct mm *parent)
 		if (!(v->vm_flags & VM_SHARED))   /* as Linux: the child faults shared pages in */
 			err = pt_copy_range(parent->pgd, child->pgd, v->vm_start, v->vm_end);
 	}
-	tlb_flush_all();   /* the parent's entries lost W: once for all of them */
+	flush_tlb_mm(parent->pgd);   /* the parent's entries lost W: once for all of them */
 	if (err) {
 		mm_destroy(child);
 		return NULL;
@@ -115,6 +111,7 @@ void mm_destroy(struct mm *mm)
 {
 	vma_unmap_range(mm, 0, USER_TOP);   /* splits nothing: cannot fail */
 	fput(mm->exe_file);
+	tlb_mm_gone(mm);   /* no CPU keeps the tables loaded (lazily) once they are freed */
 	pt_destroy(mm->pgd);
 	kfree(mm);
 }

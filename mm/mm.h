@@ -5,6 +5,7 @@
 #ifndef PAGODA_MM_H
 #define PAGODA_MM_H
 
+#include "../kernel/percpu.h"   /* MAX_CPUS */
 #include "pte.h"
 #include "vma_tree.h"
 #include "workingset.h"
@@ -101,6 +102,12 @@ struct mm {
 	uint32_t anon_id;             /* fork family: its anonymous pages are found through it (rmap.c) */
 	struct vm_counters stat;
 	struct workingset ws;         /* working set and page-fault frequency (workingset.c) */
+	/* TLB coherence (mm/tlbflush.c) and the PCID (mm/pcid.c); kernel lock */
+	volatile uint64_t cpumask;    /* CPUs that have pgd loaded (running it, or idle and keeping it) */
+	uint64_t tlb_gen;             /* bumped by every flush of this space */
+	uint64_t cpu_tlb_gen[MAX_CPUS];   /* the tlb_gen each CPU's TLB has caught up with */
+	uint16_t pcid;                /* valid while pcid_gen is the current generation */
+	uint64_t pcid_gen;
 };
 
 extern struct vm_counters vm_global;   /* system-wide totals */
@@ -132,7 +139,6 @@ struct mm *mm_dup(struct mm *parent);            /* fork: areas copied, pages CO
 void mm_destroy(struct mm *mm);                  /* frees everything; mm must not be active */
 struct mm *mm_get(struct mm *mm);                /* one more user (a thread, a vfork child) */
 void mm_put(struct mm *mm);                      /* one user fewer; the last destroys it (CR3 left first) */
-void mm_activate(struct mm *mm);                 /* load CR3 (NULL: the kernel's tables) */
 uint64_t mm_resident_pages(struct mm *mm, uintptr_t start, uintptr_t end);
 
 /* Map every missing page of the anonymous private areas (and bss pages) in

@@ -12,13 +12,15 @@
  *     present, or (in a PT) a swap entry (pte.h) for a page on swap;
  *   - an intermediate table below the root is freed when its last entry is
  *     cleared, so a walk never meets an empty table (pt_check_empty_tables);
- *   - all TLB invalidation goes through tlb_flush_page / tlb_flush_all;
+ *   - all TLB invalidation goes through mm/tlbflush.c (every CPU that may
+ *     cache the entry): one call per entry changed, one per range;
  *   - clearing a swap entry drops its slot reference (swap_free), here only.
  */
 #include "pagetable.h"
 #include "cow.h"
 #include "frame.h"
 #include "swapfile.h"
+#include "tlbflush.h"
 #include "../kernel/errno.h"
 #include "../kernel/panic.h"
 #include "../kernel/printk.h"
@@ -34,21 +36,8 @@ static uint64_t table_flags(uintptr_t va)
 
 pte_t *kernel_root;   /* the kernel's template (mm/kmap.c builds it) */
 
-/* Flushing page by page beats a full CR3 reload only for small ranges. */
-enum { TLB_SINGLE_FLUSH_MAX = 32 };
-
 static pte_t *table_of(pte_t entry) { return pa_to_kva(pte_addr(entry)); }
 static struct page *table_page(pte_t *slot) { return pa_to_page(kva_to_pa(slot) & PAGE_MASK); }
-
-void tlb_flush_page(uintptr_t va)
-{
-	invlpg(va);
-}
-
-void tlb_flush_all(void)
-{
-	write_cr3(read_cr3());   /* drops every non-global translation */
-}
 
 /* The kernel half's PDPTs are shared by every root (copied into each at
  * creation), so they must outlive any emptiness: never free them. */
@@ -165,7 +154,7 @@ pte_t pt_swap_out(pte_t *root, uintptr_t va, pte_t swp)
 	kassert(e && pte_is_swap(swp));
 	pte_t old = *e;
 	*e = swp;   /* still in use: the table's count is unchanged */
-	tlb_flush_page(va);
+	flush_tlb_page(root, va);
 	return old;
 }
 
@@ -188,17 +177,17 @@ pte_t pt_unmap(pte_t *root, uintptr_t va)
 	pte_t old = *e;
 	*e = 0;
 	table_page(e)->count--;
-	tlb_flush_page(va);
+	flush_tlb_page(root, va);
 	prune(&w, 1);
 	return old;
 }
 
 /* Rewrite a present leaf in place (the table's count is unchanged). */
-static pte_t set_leaf(pte_t *e, uintptr_t va, paddr_t pa, uint64_t flags)
+static pte_t set_leaf(pte_t *root, pte_t *e, uintptr_t va, paddr_t pa, uint64_t flags)
 {
 	pte_t old = *e;
 	*e = make_pte(pa, flags | PTE_P);
-	tlb_flush_page(va);
+	flush_tlb_page(root, va);
 	return old;
 }
 
@@ -206,7 +195,7 @@ pte_t pt_protect(pte_t *root, uintptr_t va, uint64_t flags)
 {
 	struct pt_walk w;
 	pte_t *e = leaf_4k(root, va, &w);
-	return e ? set_leaf(e, va, pte_addr(*e), flags) : 0;
+	return e ? set_leaf(root, e, va, pte_addr(*e), flags) : 0;
 }
 
 pte_t pt_protect_entry(pte_t *slot, uintptr_t va, uint64_t flags)
@@ -219,7 +208,7 @@ pte_t pt_remap(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags)
 {
 	struct pt_walk w;
 	pte_t *e = leaf_4k(root, va, &w);
-	return e ? set_leaf(e, va, pa, flags) : 0;
+	return e ? set_leaf(root, e, va, pa, flags) : 0;
 }
 
 bool pt_test_clear_young(pte_t *root, uintptr_t va)
@@ -228,7 +217,7 @@ bool pt_test_clear_young(pte_t *root, uintptr_t va)
 	pte_t *e = leaf_4k(root, va, &w);
 	if (!e || !(*e & PTE_A))
 		return false;
-	set_leaf(e, va, pte_addr(*e), pte_flags(*e) & ~PTE_A);
+	set_leaf(root, e, va, pte_addr(*e), pte_flags(*e) & ~PTE_A);
 	return true;
 }
 
@@ -414,6 +403,7 @@ struct unmap_ctx {
  * the table's count lowered once for the run. */
 static void unmap_ptes(uintptr_t va, pte_t *slot, unsigned n, void *arg)
 {
+	(void)va;   /* the TLB is flushed once for the whole range, afterwards */
 	struct unmap_ctx *c = arg;
 	unsigned cleared = 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -426,8 +416,7 @@ static void unmap_ptes(uintptr_t va, pte_t *slot, unsigned n, void *arg)
 			swap_free(old);
 			continue;
 		}
-		if (c->pages++ < TLB_SINGLE_FLUSH_MAX)
-			tlb_flush_page(va + i * PAGE_SIZE);
+		c->pages++;
 		if (c->put)
 			c->put(pte_addr(old), old, c->arg);
 	}
@@ -451,8 +440,8 @@ uint64_t pt_unmap_range(pte_t *root, uintptr_t start, uintptr_t end, void (*put)
 	struct unmap_ctx c = { put, arg, 0 };
 	struct range_walk r = { { NULL, prune_table, &c, NULL }, unmap_ptes };
 	traverse(root, start, end, &r);
-	if (c.pages > TLB_SINGLE_FLUSH_MAX)
-		tlb_flush_all();
+	if (c.pages)
+		flush_tlb_range(root, start, end);   /* one shootdown for the range */
 	return c.pages;
 }
 
@@ -464,11 +453,11 @@ struct protect_ctx {
 
 static void protect_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 {
+	(void)va;   /* flushed once for the range */
 	struct protect_ctx *c = arg;
 	kassert(level == 1);
 	*slot = make_pte(pte_addr(*slot), c->flags_for(*slot, c->arg) | PTE_P);
-	if (c->pages++ < TLB_SINGLE_FLUSH_MAX)
-		tlb_flush_page(va);
+	c->pages++;
 }
 
 void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*flags_for)(pte_t old, void *arg), void *arg)
@@ -483,8 +472,8 @@ void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*fl
 	}
 	struct pt_visitor v = { protect_leaf, NULL, &c, NULL };
 	pt_traverse(root, start, end, &v);
-	if (c.pages > TLB_SINGLE_FLUSH_MAX)
-		tlb_flush_all();
+	if (c.pages)
+		flush_tlb_range(root, start, end);
 }
 
 /* ---- copying entries (fork) ---- */
@@ -567,8 +556,7 @@ static void move_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 	table_page(w.slot[1])->count++;
 	*slot = 0;
 	table_page(slot)->count--;
-	if (c->pages++ < TLB_SINGLE_FLUSH_MAX)
-		tlb_flush_page(va);
+	c->pages++;
 }
 
 static void move_swap(uintptr_t va, pte_t *slot, void *arg)
@@ -588,8 +576,8 @@ int pt_move_range(pte_t *root, uintptr_t start, uintptr_t end, uintptr_t new_sta
 	}
 	struct pt_visitor move = { move_leaf, NULL, &c, move_swap };
 	pt_traverse(root, start, end, &move);
-	if (c.pages > TLB_SINGLE_FLUSH_MAX)
-		tlb_flush_all();
+	if (c.pages)
+		flush_tlb_range(root, start, end);
 	/* Pruning waits until every entry has moved: a table reserved for the
 	 * destination may lie in the source's span, empty until its turn. */
 	pt_unmap_range(root, start, end, NULL, NULL);

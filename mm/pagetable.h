@@ -108,7 +108,7 @@ void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*fl
  * entries written here.
  * 0, or -ENOMEM (a table or share_page failed; dst keeps what was copied,
  * for its owner to destroy). src's TLB is not flushed: the caller flushes
- * once (tlb_flush_all) after its last copy. */
+ * once (flush_tlb_mm, mm/tlbflush.h) after its last copy. */
 int pt_copy_range(pte_t *src, pte_t *dst, uintptr_t start, uintptr_t end);
 
 /* Move every 4 KiB leaf (present or swap entry) of [start, end) to the same offset from
@@ -126,8 +126,5 @@ void pt_destroy(pte_t *root);
  * root covering [start, end): each has as many entries in use (present or swap) as its page
  * count says, and none is empty. Prints the violations; false if any. */
 bool pt_check_empty_tables(pte_t *root, uintptr_t start, uintptr_t end);
-
-void tlb_flush_page(uintptr_t va);
-void tlb_flush_all(void);
 
 #endif

@@ -94,17 +94,17 @@ def ktest_disks():
     return [scratch, (ro, "ro"), swap]
 
 
-def suite_ktest(t):
-    b = pq.boot(ISO, "test=all", timeout=BOOT_TIMEOUT, log_path=log_path("ktest"), disks=ktest_disks())
+def suite_ktest(t, smp=None, prefix="ktest"):
+    b = pq.boot(ISO, "test=all", timeout=BOOT_TIMEOUT, log_path=log_path(prefix), disks=ktest_disks(), smp=smp)
     results = re.findall(r"^(PASS|FAIL) (\S+)(.*)$", b.log, re.M)
     for verdict, name, rest in results:
-        t.record(verdict == "PASS", "ktest/" + name, rest.strip(" ()"))
+        t.record(verdict == "PASS", prefix + "/" + name, rest.strip(" ()"))
     clean = b.status == pq.EXIT_PASS and results and all(v == "PASS" for v, _, _ in results)
     consistent = clean or (b.status == pq.EXIT_FAIL and any(v == "FAIL" for v, _, _ in results))
     for name, pattern in KTEST_LOG_CHECKS:
-        t.record(re.search(pattern, b.log, re.M) is not None, "ktest/" + name,
+        t.record(re.search(pattern, b.log, re.M) is not None, prefix + "/" + name,
                  "log lacks %r" % pattern)
-    t.record(consistent, "ktest/boot", "%s; see %s" % (describe(b), log_path("ktest")))
+    t.record(consistent, prefix + "/boot", "%s; see %s" % (describe(b), log_path(prefix)))
     print("timing: QEMU start to kmain %.2f s, to ktest completion %.2f s"
           % (b.t_kmain or -1, b.t_total))
 
@@ -389,12 +389,12 @@ def suite_user(t):
     run_differential(t, [n for n in names if n in NO_DEBUG_VM], "quiet", "user-no-debug-vm")
 
 
-def run_differential(t, names, words, log_name):
+def run_differential(t, names, words, log_name, smp=None):
     """One boot running `names` under the runner, each compared with the host."""
     if not names:
         return
     b = pq.boot(ISO, words + " init=/bin/init /test/runner " + " ".join(names), timeout=USER_TIMEOUT,
-                log_path=log_path(log_name))
+                log_path=log_path(log_name), smp=smp)
     sections, diags = pagoda_sections(b.log)
     for name in names:
         host_out, host_code = run_on_host(name)
@@ -406,6 +406,18 @@ def run_differential(t, names, words, log_name):
         check_diagnostics(t, name, diags.get(name, []))
     t.record(b.status == pq.EXIT_PASS, "%s/boot" % log_name, "%s; see %s" % (describe(b), log_path(log_name)))
     print("timing: %s boot %.1f s" % (log_name, b.t_total))
+
+
+# ---- several CPUs: the ktests and a representative user subset with 2 CPUs ----
+
+# Processes, threads, signals, preemption, COW and unmapping: what moves between CPUs.
+SMP_USER_SUBSET = ["fork_wait", "many_children", "preempt", "signals", "sighandler", "fpu_isolation", "threads", "clone", "tlb_coherence",
+                   "cow", "munmap", "mprotect", "pipes", "execve"]
+
+
+def suite_smp(t):
+    suite_ktest(t, smp=2, prefix="smp_ktest")
+    run_differential(t, SMP_USER_SUBSET, "quiet debug_vm", "smp-user", smp=2)
 
 
 # ---- swap: memory two to three times RAM, through a swap disk ---------------
@@ -1182,7 +1194,7 @@ SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfc
           "shell": suite_shell, "swap": suite_swap, "tools": suite_tools, "lib_pagoda": suite_lib_pagoda,
           "lib": suite_lib, "labs": suite_labs, "ext2": suite_ext2,
           "labs_complete": suite_labs_complete, "ext2_fuzz": suite_ext2_fuzz, "hostile": suite_hostile,
-          "hostile_long": suite_hostile_long}
+          "hostile_long": suite_hostile_long, "smp": suite_smp}
 NOT_BY_DEFAULT = ("labs_complete",   # make test-labs
                   "ext2_fuzz",       # make test-hostile
                   "hostile_long")
@@ -1192,7 +1204,7 @@ NOT_BY_DEFAULT = ("labs_complete",   # make test-labs
 CHAINS = (("lib", "lib_pagoda"),)
 # Rough cost in minutes on an idle 2-core machine: the longest start first.
 COST = {"swap": 3, "user": 4, "lib": 3, "labs": 3, "ext2": 3, "shells": 2, "tools": 2, "pagoda": 2,
-        "lib_pagoda": 2, "ktest": 1, "hostile": 1}
+        "lib_pagoda": 2, "ktest": 1, "hostile": 1, "smp": 1}
 
 
 def run_serial(names):

@@ -70,11 +70,24 @@ def drive_args(disks):
     return args
 
 
+def smp_args(smp, icount=False):
+    """QEMU arguments for `smp` CPUs: multi-threaded TCG (one host thread
+    per CPU), except under -icount, which QEMU runs on one thread (the CPUs
+    take turns, so instruction counts stay deterministic). smp None: the
+    environment's PAGODA_SMP (so any suite can be run with N CPUs:
+    `PAGODA_SMP=4 tests/run.py user`), else one."""
+    if smp is None:
+        smp = os.environ.get("PAGODA_SMP", "1")
+    if int(smp) <= 1:
+        return []
+    return ["-smp", str(int(smp)), "-accel", "tcg,thread=%s" % ("single" if icount else "multi")]
+
+
 def qemu_command(image, cmdline, mem="128M", cpu="qemu64,+smep,+smap,+pdpe1gb",
-                 icount=False, gdb_port=None, paused=False, disks=None, log_serial=None):
+                 icount=False, gdb_port=None, paused=False, disks=None, log_serial=None, smp=None):
     cmd = ["qemu-system-x86_64", "-machine", "pc", "-cpu", cpu, "-m", mem,
            "-no-reboot", "-display", "none", "-serial", "stdio", "-monitor", "none", "-nic", "none",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] + boot_args(image) + drive_args(disks)
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] + boot_args(image) + drive_args(disks) + smp_args(smp, icount)
     if cmdline:
         cmd += ["-fw_cfg", "name=opt/pagoda/cmdline,string=" + cmdline.replace(",", ",,")]
     if log_serial:   # COM2: the kernel's machine-readable logs (faultlog=serial)

@@ -32,7 +32,7 @@ def kva_to_pa(va):
 def current_proc():
     """The running process (struct proc *), or None before the first one."""
     try:
-        p = gdb.parse_and_eval("cpu0.current")
+        p = gdb.parse_and_eval("cpus[0].current")
     except gdb.error:
         return None
     return p if int(p) else None

@@ -1,0 +1,116 @@
+/* smpcost: what several CPUs cost, in guest instructions (`-icount shift=0`:
+ * rdtsc counts retired guest instructions of every CPU, which take turns on
+ * one host thread, so a figure is the whole machine's work in the interval).
+ *
+ *   munmap_1page      munmap of one touched page of this process, alone
+ *                     (the other CPUs idle: lazy TLB, no IPI after the first)
+ *   munmap_threads    the same while threads of this process (clone with
+ *                     CLONE_VM) spin on every other CPU, so every munmap
+ *                     is a TLB shootdown to them; absent when clone
+ *                     refuses CLONE_VM
+ *   ctx_switch        pipe ping-pong between two processes: a round trip
+ *                     (two switches, two writes, two reads) divided by two
+ *
+ * argv[1]: the number of CPUs (threads started: one fewer). Each figure is
+ * the median of its samples.
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "icount.h"
+
+enum { N = 128, PAGE = 4096, STACK = 64 * 1024, MAX_THREADS = 8 };
+
+static unsigned long long t[N];
+static volatile int stop, running;
+
+static void report(const char *name, unsigned long long v)
+{
+	printf("smpcost: %s=%llu\n", name, v);
+	fflush(stdout);
+}
+
+static unsigned long long munmap_cost(void)
+{
+	for (int i = 0; i < N; i++) {
+		volatile char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			exit(1);
+		p[0] = 1;
+		unsigned long long t0 = rdtsc();
+		munmap((void *)p, PAGE);
+		t[i] = rdtsc() - t0;
+	}
+	return median(t, N);
+}
+
+/* A thread that only spins in user mode (it touches no libc state). */
+static int spinner(void *arg)
+{
+	(void)arg;
+	__atomic_add_fetch(&running, 1, __ATOMIC_SEQ_CST);
+	while (!stop)
+		;
+	__atomic_sub_fetch(&running, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static int start_spinners(int n)
+{
+	int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
+	int started = 0;
+	for (int i = 0; i < n; i++) {
+		char *stack = mmap(NULL, STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (stack == MAP_FAILED || clone(spinner, stack + STACK, flags, NULL) < 0)
+			break;
+		started++;
+	}
+	while (running < started)
+		sched_yield();
+	return started;
+}
+
+static unsigned long long switch_cost(void)
+{
+	int to_child[2], to_parent[2];
+	char c = 0;
+	if (pipe(to_child) || pipe(to_parent))
+		exit(1);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(to_child[1]);
+		while (read(to_child[0], &c, 1) == 1 && write(to_parent[1], &c, 1) == 1)
+			;
+		_exit(0);
+	}
+	for (int i = 0; i < N; i++) {
+		unsigned long long t0 = rdtsc();
+		if (write(to_child[1], &c, 1) != 1 || read(to_parent[0], &c, 1) != 1)
+			exit(1);
+		t[i] = (rdtsc() - t0) / 2;
+	}
+	close(to_child[1]);   /* the child reads end of file and exits */
+	waitpid(pid, NULL, 0);
+	return median(t, N);
+}
+
+int main(int argc, char **argv)
+{
+	int cpus = argc > 1 ? atoi(argv[1]) : 1;
+	report("ctx_switch", switch_cost());
+	report("munmap_1page", munmap_cost());
+	if (cpus > 1 && cpus <= MAX_THREADS) {
+		int n = start_spinners(cpus - 1);
+		printf("smpcost: threads=%d\n", n);
+		if (n == cpus - 1)
+			report("munmap_threads", munmap_cost());
+		stop = 1;
+		while (running)
+			sched_yield();
+	}
+	return 0;
+}

@@ -1,0 +1,31 @@
+/*
+ * The kernel lock: with several CPUs, kernel code runs on one CPU at a time
+ * (Linux 2.0's big kernel lock). User code runs on every CPU at once.
+ *
+ * Why one lock first: every kernel structure was written for one CPU with
+ * interrupts off, and its finer lock (docs/locking.md) is real now but
+ * taken under this one, so no structure is ever seen half-changed. The
+ * lock belongs to the CPU, not to a process: it is held across schedule()
+ * and given up only on the way to user mode or into the idle loop's halt.
+ *
+ * Always true: a CPU runs kernel code only while it holds the lock, except
+ * (1) an IPI's call function (kernel/smp.c: TLB shootdowns), which touches
+ * only its own CPU's TLB and the call's handshake, and (2) the spin for the
+ * lock, which serves those calls so that a sender never waits for a CPU
+ * that waits for the sender's lock.
+ */
+#ifndef PAGODA_KERNEL_LOCK_H
+#define PAGODA_KERNEL_LOCK_H
+#include "types.h"
+
+/* On entry from user mode or the idle halt: take the lock unless this CPU
+ * holds it already (a fault inside a system call). Returns whether it was
+ * taken here; the same frame gives it to kernel_lock_leave. */
+bool kernel_lock_enter(void);
+void kernel_lock_leave(bool taken);
+void kernel_lock(void);
+void kernel_unlock(void);
+bool kernel_lock_held(void);   /* by this CPU */
+uint64_t kernel_lock_contended(void);   /* acquisitions that had to spin (/proc/vmstat) */
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * Cross-CPU calls and wake-ups by IPI: the one mechanism TLB shootdowns
+ * (mm/tlbflush.c) and the lock checker's test stand on.
+ *
+ *   call: { fn, arg, pending } -- one call in flight at a time; pending has
+ *         a bit for each CPU that has yet to run it.
+ *   cpus[n].call_pending: 1 while cpu n has a call to run.
+ *
+ * Always true: only a holder of the kernel lock starts a call, and it waits
+ * for the previous one to finish first, so the slot is never overwritten
+ * while a CPU may still read it. A target clears its call_pending with xchg
+ * before running fn, so fn runs once even when the IPI and the kernel-lock
+ * spin both see it.
+ */
+#include "smp.h"
+#include "kernel_lock.h"
+#include "lapic.h"
+#include "panic.h"
+#include "percpu.h"
+#include "proc.h"
+#include "trap.h"
+#include "x86.h"
+
+static struct {
+	void (*fn)(void *);
+	void *arg;
+	volatile uint64_t pending;
+} call;
+
+cpumask_t cpu_online_mask(void)
+{
+	cpumask_t m = 0;
+	for (int i = 0; i < ncpus; i++)
+		if (cpus[i].online)
+			m |= 1ull << i;
+	return m;
+}
+
+void smp_call_wait(void)
+{
+	while (call.pending) {
+		pause();
+		smp_call_poll();
+	}
+}
+
+void smp_call_many(cpumask_t mask, void (*fn)(void *), void *arg, bool wait)
+{
+	mask &= cpu_online_mask() & ~(1ull << smp_processor_id());
+	smp_call_wait();
+	if (!mask)
+		return;
+	call.fn = fn;
+	call.arg = arg;
+	call.pending = mask;
+	for (int i = 0; i < ncpus; i++) {
+		if (!(mask >> i & 1))
+			continue;
+		xchg32(&cpus[i].call_pending, 1);
+		lapic_send_ipi(cpus[i].apic_id, T_IPI_TLB);
+	}
+	if (wait)
+		smp_call_wait();
+}
+
+void smp_call_poll(void)
+{
+	struct percpu *c = this_cpu();
+	if (!c->call_pending || !xchg32(&c->call_pending, 0))
+		return;
+	call.fn(call.arg);
+	atomic_and64(&call.pending, ~(1ull << c->cpu));
+}
+
+void smp_call_interrupt(void)
+{
+	lapic_eoi();
+	smp_call_poll();
+}
+
+void smp_kick_idle(void)
+{
+	int me = smp_processor_id();
+	for (int i = 0; i < ncpus; i++) {
+		if (i == me || !cpus[i].online || cpus[i].current != cpus[i].idle)
+			continue;
+		lapic_send_ipi(cpus[i].apic_id, T_IPI_RESCHEDULE);
+		return;
+	}
+}
