@@ -198,10 +198,16 @@ pte_t pt_protect(pte_t *root, uintptr_t va, uint64_t flags)
 	return e ? set_leaf(root, e, va, pte_addr(*e), flags) : 0;
 }
 
+/* Only this CPU is flushed: the fault handler uses it to add rights (make a
+ * page writable), and another CPU's stale entry without them can only cause
+ * a spurious fault there, which flushes it there (mm/fault.c). */
 pte_t pt_protect_entry(pte_t *slot, uintptr_t va, uint64_t flags)
 {
 	kassert(pte_present(*slot) && !pte_huge(*slot));
-	return set_leaf(slot, va, pte_addr(*slot), flags);
+	pte_t old = *slot;
+	*slot = make_pte(pte_addr(old), flags | PTE_P);
+	local_flush_tlb_page(va);
+	return old;
 }
 
 pte_t pt_remap(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags)

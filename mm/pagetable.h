@@ -72,7 +72,8 @@ pte_t *pt_lookup(pte_t *root, uintptr_t va, int *level);
 pte_t *pt_slot(pte_t *root, uintptr_t va, int *level);
 /* pt_protect on the present 4 KiB entry `slot` that pt_lookup or pt_slot
  * just gave for va, with nothing that frees tables in between: no second
- * walk (the write-protect fault's reuse). Returns the old entry; flushes. */
+ * walk (the write-protect fault's reuse). Returns the old entry; flushes
+ * this CPU only, so only for adding rights (no shootdown needed). */
 pte_t pt_protect_entry(pte_t *slot, uintptr_t va, uint64_t flags);
 
 /* Visit every present leaf in [start, end) in address order and, after its
