@@ -472,8 +472,10 @@ void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*fl
 	if (end - start == PAGE_SIZE) {   /* one page (mprotect's commonest call): one walk, no traversal */
 		struct pt_walk w;
 		pte_t *e = leaf_4k(root, start, &w);
-		if (e)
+		if (e) {
 			protect_leaf(start, e, 1, &c);
+			flush_tlb_page(root, start);
+		}
 		return;
 	}
 	struct pt_visitor v = { protect_leaf, NULL, &c, NULL };
