@@ -223,7 +223,10 @@ bool pt_test_clear_young(pte_t *root, uintptr_t va)
 	pte_t *e = leaf_4k(root, va, &w);
 	if (!e || !(*e & PTE_A))
 		return false;
-	set_leaf(root, e, va, pte_addr(*e), pte_flags(*e) & ~PTE_A);
+	*e &= ~PTE_A;
+	/* This CPU only, no shootdown (as Linux on x86): another CPU's cached
+	 * entry only keeps the page from looking young again until it goes. */
+	local_flush_tlb_page(va);
 	return true;
 }
 
