@@ -138,7 +138,7 @@ static long do_mknod(struct nameidata *nd, uint32_t mode, uint32_t dev)
 	if (err)
 		return err;
 	struct inode *dir = nd->parent.inode, *inode;
-	mode = (mode & S_IFMT) | (mode & 07777 & ~current_proc()->umask);
+	mode = (mode & S_IFMT) | (mode & 07777 & ~current_proc()->fs->umask);
 	if (!(mode & S_IFMT) || (mode & S_IFMT) == S_IFREG) {
 		if (!dir->i_op->create)
 			return -EPERM;

@@ -95,6 +95,7 @@ struct fs_struct *fs_struct_alloc(void)
 	struct fs_struct *fs = kzalloc(sizeof(*fs));
 	if (fs) {
 		fs->count = 1;
+		fs->umask = 022;   /* init's; fork copies the parent's */
 		spin_lock_init(&fs->lock, "fs->lock");
 	}
 	return fs;
@@ -112,6 +113,7 @@ int copy_fs(struct proc *child, struct proc *parent, bool share)
 		return -ENOMEM;
 	child->fs->cwd_mnt = from->cwd_mnt;
 	child->fs->cwd = igrab(from->cwd);
+	child->fs->umask = from->umask;
 	return 0;
 }
 

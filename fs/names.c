@@ -84,7 +84,7 @@ static long do_mkdir(struct nameidata *nd, int mode)
 	struct inode *dir = nd->parent.inode;
 	if (!dir->i_op->mkdir)
 		return -EPERM;
-	return dir->i_op->mkdir(dir, nd->last, nd->len, mode & 07777 & ~current_proc()->umask);
+	return dir->i_op->mkdir(dir, nd->last, nd->len, mode & 07777 & ~current_proc()->fs->umask);
 }
 
 long sys_mkdirat(int dirfd, uintptr_t upath, int mode)

@@ -71,7 +71,7 @@ static int open_create(struct nameidata *nd, int flags, int mode, struct path *o
 	if (!dir->i_nlink)
 		return -ENOENT;   /* the directory was removed */
 	struct inode *inode;
-	int err = dir->i_op->create(dir, nd->last, nd->len, S_IFREG | (mode & 07777 & ~current_proc()->umask), &inode);
+	int err = dir->i_op->create(dir, nd->last, nd->len, S_IFREG | (mode & 07777 & ~current_proc()->fs->umask), &inode);
 	if (err)
 		return err;
 	*out = (struct path){ nd->parent.mnt, inode };
@@ -148,7 +148,7 @@ static int tmpfile_inode(struct path *dir, int flags, int mode, struct inode **o
 		return -EROFS;
 	if (!d->i_op || !d->i_op->tmpfile)
 		return -EOPNOTSUPP;
-	int err = d->i_op->tmpfile(d, mode & 07777 & ~current_proc()->umask, out);
+	int err = d->i_op->tmpfile(d, mode & 07777 & ~current_proc()->fs->umask, out);
 	if (!err && !(flags & O_EXCL))
 		(*out)->i_state |= I_LINKABLE;   /* linkat may name it */
 	return err;

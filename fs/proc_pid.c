@@ -83,7 +83,7 @@ static void gen_pid_status(struct text *t, const struct proc *p)
 	static const char *const names[] = { ['R'] = "running", ['S'] = "sleeping", ['Z'] = "zombie", ['T'] = "stopped" };
 	char s = state_char(p);
 	proc_emit(t, "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n", p->name,
-		  p->umask, s, names[(int)s], p->tgid, p->pid, ppid_of(p));
+		  p->fs ? p->fs->umask : 0, s, names[(int)s], p->tgid, p->pid, ppid_of(p));
 	proc_emit(t, "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t", NFILE_PER_PROC);
 	for (int i = 0; i < p->ngroups; i++)
 		proc_emit(t, "%u ", p->groups[i]);

@@ -72,7 +72,6 @@ static void copy_process_state(struct proc *child, struct proc *parent, const st
 	child->exit_signal = a->flags & CLONE_THREAD ? 0 : (int)(a->flags & CSIGNAL);
 	child->pgid = parent->pgid;
 	child->sid = parent->sid;
-	child->umask = parent->umask;
 	memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
 	child->ngroups = parent->ngroups;
 	memcpy(child->groups, parent->groups, sizeof(child->groups));

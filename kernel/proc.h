@@ -48,6 +48,7 @@ struct fs_struct {
 	struct spinlock lock;          /* cwd_mnt and cwd */
 	struct mount *cwd_mnt;         /* the current directory, referenced */
 	struct inode *cwd;
+	uint32_t umask;                /* the file-creation mask (umask(2)): shared with the cwd, as Linux */
 };
 
 /* The signal actions, shared by CLONE_SIGHAND (kernel/sigaction.c). */
@@ -133,7 +134,6 @@ struct proc {
 	struct proc *vfork_waiter;     /* the thread asleep in vfork until this child gives its mm back */
 
 	/* attributes (kernel/sys_proc.c) */
-	uint32_t umask;
 	struct rlimit rlimits[RLIM_NLIMITS];
 	int ngroups;
 	uint32_t groups[NGROUPS_PER_PROC];
@@ -201,7 +201,7 @@ long futex_wake(struct mm *mm, uintptr_t uaddr, int n, uint32_t bitset);
 bool fs_base_valid(uintptr_t addr);         /* arch_prctl's and CLONE_SETTLS's EPERM */
 
 /* sys_proc.c */
-void proc_attr_init(struct proc *p);        /* init's umask, limits, groups */
+void proc_attr_init(struct proc *p);        /* init's limits, groups */
 
 /* exit.c */
 __attribute__((noreturn)) void do_exit(int wait_status);        /* this thread */

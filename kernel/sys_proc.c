@@ -23,7 +23,6 @@ enum { PR_SET_NAME = 15, PR_GET_NAME = 16, TASK_COMM_LEN = 16 };
 
 void proc_attr_init(struct proc *p)
 {
-	p->umask = 022;
 	for (int r = 0; r < RLIM_NLIMITS; r++)
 		p->rlimits[r] = (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY };
 	p->rlimits[RLIMIT_STACK] = (struct rlimit){ STACK_LIMIT, RLIM_INFINITY };
@@ -35,8 +34,8 @@ void proc_attr_init(struct proc *p)
 long sys_umask(int mask)
 {
 	struct proc *p = current_proc();
-	long old = p->umask;
-	p->umask = (uint32_t)mask & 0777;
+	long old = p->fs->umask;   /* every thread's that shares the cwd (CLONE_FS) */
+	p->fs->umask = (uint32_t)mask & 0777;
 	return old;
 }
 

@@ -415,6 +415,11 @@ static void *ppid_of_thread(void *arg)
 	return (void *)(long)getppid();
 }
 
+static void *set_umask(void *arg)
+{
+	return (void *)(long)umask((mode_t)(long)arg);
+}
+
 static void wait_across_threads(void)
 {
 	pthread_t t;
@@ -425,6 +430,10 @@ static void wait_across_threads(void)
 	pthread_create(&t, NULL, ppid_of_thread, NULL);
 	pthread_join(t, &r);
 	say("getppid_same_in_thread", "%s", (pid_t)(long)r == getppid() ? "yes" : "no");
+	mode_t old = umask(022);
+	pthread_create(&t, NULL, set_umask, (void *)077);
+	pthread_join(t, &r);
+	say("umask_shared_with_threads", "%03o, was %03o", umask(old), (unsigned)(long)r);   /* CLONE_FS */
 }
 
 /* ---- job control: SIGSTOP stops every thread, SIGCONT runs them all ---- */
