@@ -144,7 +144,9 @@ static bool swap_out(struct page *p, pte_t swp, bool write)
 	// Lab swap: unmap p from every page table that maps it and write its
 	// data to the slot swp (see SWAP.md). Until then nothing is evicted:
 	// reclaim gives up on every victim and a process larger than RAM dies.
-	(void)p, (void)swp, (void)write;
+	(void)swp;
+	if (write)
+		delete_from_swap_cache(p);   // the new slot goes back unused
 	return false;
 }
 */
