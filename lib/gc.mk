@@ -34,7 +34,7 @@
 GC_SRC := lib/gc_alloc.c lib/gc_heap.c lib/gc_mark.c lib/gc_roots.c lib/gc_sweep.c \
 	lib/gc_collect.c lib/gc_leak.c lib/gc_check.c lib/gc_compat.c lib/gc_table.c \
 	lib/gc_typed.c lib/gc_finalize.c lib/gc_debug.c lib/gc_backptr.c lib/gc_dirty.c \
-	lib/gc_incremental.c lib/gc_threads.c
+	lib/gc_incremental.c lib/gc_threads.c lib/gc_rescan.c
 GC_HDR := lib/gc_internal.h lib/gc_table.h lib/include/pagoda_gc.h lib/include/gc.h \
 	$(wildcard lib/include/gc/*.h)
 

@@ -119,11 +119,12 @@ void *gc_malloc_kind(size_t n, enum obj_kind k)
 
 /* ---- the slow path ----------------------------------------------------- */
 
-/* While an incremental cycle marks, the heap grows past the trigger (up to
- * twice its allocation) rather than finish the marking in one pause. */
+/* While an incremental cycle marks, the heap grows (until the cycle has
+ * allocated twice the trigger) rather than finish the marking in one pause. */
 static int grow_while_marking(size_t npages)
 {
-	return G.phase == PHASE_MARKING && G.allocd < 2 * collect_trigger() && heap_grow(npages) == 0;
+	return G.phase == PHASE_MARKING && G.allocd - G.cycle_allocd < 2 * collect_trigger() &&
+	       heap_grow(npages) == 0;
 }
 
 /* Called when no free pages are left: collect if enough was allocated since

@@ -1,7 +1,7 @@
 /* gc_collect.c: one collection from start to end, when to run one, start-up,
  * and the statistics.
  *
- * Owns: G.allocd's reset, G.collections, the pause times and log,
+ * Owns: G.allocd's reset, G.collections, G.live_history, the pause times and log,
  * G.growth_percent, G.disabled, G.initialized.
  *
  * A collection, in order (stop-the-world, single-threaded; gc_incremental.c
@@ -31,7 +31,8 @@
  * smaller than p = 100 for about the same time (marking is cheap next to
  * allocating there); 1 MiB stops tiny heaps from collecting on every page.
  *
- * Environment: PAGODA_GC_TRACE=1 prints one line per collection;
+ * Environment: PAGODA_GC_TRACE=1 prints one line per collection (=2: and
+ * one per incremental marking step);
  * PAGODA_GC_GROWTH=p sets the growth percentage.
  *
  * Callers: gc_alloc.c (collect_is_due, collect_now), programs (gc_collect).
@@ -45,6 +46,7 @@
 #include "include/gc/gc.h"
 
 enum { MIN_TRIGGER = 1 << 20, DEFAULT_GROWTH_PERCENT = 75, YOUNG_PERCENT = 25 };
+_Static_assert(LIVE_HISTORY > 0, "the history holds at least one collection");
 
 uint64_t gc_now_ns(void)
 {
@@ -66,7 +68,8 @@ void gc_init(void)
 		gc_set_growth_percent((unsigned)atoi(growth));
 	if (!G.growth_percent)
 		G.growth_percent = DEFAULT_GROWTH_PERCENT;
-	G.trace = getenv("PAGODA_GC_TRACE") != NULL;
+	const char *trace = getenv("PAGODA_GC_TRACE");
+	G.trace = trace ? (atoi(trace) > 1 ? 2 : 1) : 0;
 	G.initialized = 1;
 	const char *mode = getenv("PAGODA_GC_MODE");   /* incremental | generational */
 	if (mode && !strcmp(mode, "incremental"))
@@ -99,10 +102,16 @@ int collect_is_due(void)
 }
 
 /* The heap the policy settles at: live * (1 + p/100), plus the minimum
- * trigger. sweep_reclaim unmaps free chunks only above twice this. */
+ * trigger, where live is the most of this collection's and the last
+ * LIVE_HISTORY ones': one collection that falls between a big structure's
+ * death and the next one's birth does not give the heap away.
+ * sweep_reclaim unmaps free chunks only above twice this. */
 size_t collect_heap_target(void)
 {
-	return G.live_bytes / 100 * (100 + G.growth_percent) + MIN_TRIGGER;
+	size_t live = G.live_bytes;
+	for (unsigned i = 0; i < LIVE_HISTORY; i++)
+		live = G.live_history[i] > live ? G.live_history[i] : live;
+	return live / 100 * (100 + G.growth_percent) + MIN_TRIGGER;
 }
 
 /* Every pause (a whole stop-the-world collection, or one incremental start,
@@ -143,6 +152,7 @@ void collect_finish(uint64_t t0)
 		leak_report_unmarked();
 	memset(G.free, 0, sizeof G.free);   /* their objects are unmarked: swept again */
 	sweep_reclaim();
+	G.live_history[G.collections % LIVE_HISTORY] = G.live_bytes;
 	record_pause(gc_now_ns() - t0);
 	if (G.trace)
 		fprintf(stderr, "gc: #%llu allocated %zu KiB, live %zu KiB in %zu objects, heap %zu KiB, "
@@ -159,8 +169,10 @@ void collect_finish(uint64_t t0)
 void collect_full(void)
 {
 	uint64_t t0 = gc_now_ns();
-	if (G.phase == PHASE_MARKING)
+	if (G.phase == PHASE_MARKING) {
 		G.phase = PHASE_IDLE;
+		rescan_drop();
+	}
 	mark_clear_all();
 	roots_mark_all();
 	mark_recover_overflow();

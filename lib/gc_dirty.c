@@ -22,7 +22,8 @@
  *               during tracking are noted by the allocator (dirty_new_block).
  *
  * Owns: the source, the two /proc fds, each chunk's `dirty` bitmap (one bit
- * per page, mmap'd, outside the scanned memory).
+ * per page, mmap'd, outside the scanned memory, with gc_rescan.c's `pending`
+ * bitmap in the same mapping).
  *
  * Invariant: between dirty_start and the next dirty_start, a heap page that
  * was written has its bit set after dirty_fetch (pages may be reported
@@ -43,12 +44,21 @@ static struct sigaction old_segv;
 
 /* ---- the bitmaps ----------------------------------------------------------- */
 
-static size_t bitmap_bytes(const struct gc_chunk *c)
+/* One mapping per chunk holds two bitmaps of one bit per page, `dirty`
+ * (this file's) and `pending`, then `pending_marks`, four words per page
+ * (gc_rescan.c's). */
+static size_t bitmap_words(const struct gc_chunk *c)
 {
-	return ((c->npages + 63) / 64 * 8 + GC_PAGE - 1) & ~(size_t)(GC_PAGE - 1);
+	return (c->npages + 63) / 64;
 }
 
-static int bitmap_ensure(struct gc_chunk *c)
+static size_t bitmap_bytes(const struct gc_chunk *c)
+{
+	size_t bytes = 2 * bitmap_words(c) * 8 + (size_t)c->npages * sizeof *c->pending_marks;
+	return (bytes + GC_PAGE - 1) & ~(size_t)(GC_PAGE - 1);
+}
+
+int dirty_bitmaps(struct gc_chunk *c)
 {
 	if (c->dirty)
 		return 0;
@@ -56,6 +66,8 @@ static int bitmap_ensure(struct gc_chunk *c)
 	if (m == MAP_FAILED)
 		return -1;
 	c->dirty = m;
+	c->pending = c->dirty + bitmap_words(c);
+	c->pending_marks = (uint64_t (*)[4])(c->pending + bitmap_words(c));
 	return 0;
 }
 
@@ -73,13 +85,14 @@ void dirty_forget(struct gc_chunk *c)
 {
 	if (c->dirty)
 		munmap(c->dirty, bitmap_bytes(c));
-	c->dirty = NULL;
+	c->dirty = c->pending = NULL;
+	c->pending_marks = NULL;
 }
 
 static void mark_all(struct gc_chunk *c)
 {
-	if (!bitmap_ensure(c))
-		memset(c->dirty, 0xff, (c->npages + 63) / 64 * 8);
+	if (!dirty_bitmaps(c))
+		memset(c->dirty, 0xff, bitmap_words(c) * 8);
 }
 
 /* ---- soft-dirty ------------------------------------------------------------- */
@@ -122,22 +135,46 @@ static int soft_dirty_works(void)
 	return ok;
 }
 
-static void fetch_soft_dirty(struct gc_chunk *c)
+/* Pages [first, first + n) of c from the pagemap, in batches. */
+static int fetch_run(struct gc_chunk *c, size_t first, size_t n)
 {
 	uint64_t buf[PM_BATCH];
-	if (bitmap_ensure(c))
-		return;
-	for (size_t i = 0; i < c->npages; i += PM_BATCH) {
-		size_t n = c->npages - i < PM_BATCH ? c->npages - i : PM_BATCH;
+	for (size_t i = first; i < first + n; i += PM_BATCH) {
+		size_t k, len = first + n - i < PM_BATCH ? first + n - i : PM_BATCH;
 		off_t at = (off_t)((uintptr_t)c->base / GC_PAGE + i) * 8;
-		if (read_at(pagemap_fd, buf, n * 8, at) != (ssize_t)(n * 8)) {
-			mark_all(c);   /* cannot tell: every page is dirty */
-			return;
-		}
-		for (size_t k = 0; k < n; k++)
+		if (read_at(pagemap_fd, buf, len * 8, at) != (ssize_t)(len * 8))
+			return -1;
+		for (k = 0; k < len; k++)
 			if (buf[k] >> PM_SOFT_DIRTY_BIT & 1)
 				bit_set(c, i + k);
 	}
+	return 0;
+}
+
+/* Call fn on each maximal run of pages that a rescan could read: free
+ * pages hold nothing and atomic blocks are never rescanned, so their bits
+ * are neither fetched nor protected. Stops at the first failure (-1). */
+static int for_each_scannable_run(struct gc_chunk *c, int (*fn)(struct gc_chunk *, size_t, size_t))
+{
+	size_t run = 0;
+	for (size_t i = 0; i <= c->npages;) {
+		int end = i == c->npages;
+		const struct gc_block *b = end ? NULL : &c->hdr[i];
+		size_t step = end || b->kind == BLOCK_SMALL ? 1 : b->n;
+		if (end || b->kind == BLOCK_FREE || b->okind == OBJ_ATOMIC) {
+			if (i > run && fn(c, run, i - run))
+				return -1;
+			run = i + step;
+		}
+		i += step;
+	}
+	return 0;
+}
+
+static void fetch_soft_dirty(struct gc_chunk *c)
+{
+	if (!dirty_bitmaps(c) && for_each_scannable_run(c, fetch_run))
+		mark_all(c);   /* cannot tell: every page is dirty */
 }
 
 /* ---- mprotect + SIGSEGV -------------------------------------------------------- */
@@ -196,20 +233,11 @@ static int install_handler(void)
 	return sigaction(SIGSEGV, &sa, &old_segv);
 }
 
-/* Protect the chunk's in-use pages, a run of them per system call. */
-static void protect_in_use(struct gc_chunk *c)
+/* Protect a run of in-use pages with one system call. */
+static int protect_run(struct gc_chunk *c, size_t first, size_t n)
 {
-	size_t run = 0;
-	for (size_t i = 0; i <= c->npages;) {   /* atomic objects hold no pointers: never rescanned */
-		int used = i < c->npages && c->hdr[i].kind != BLOCK_FREE && c->hdr[i].okind != OBJ_ATOMIC;
-		size_t step = i == c->npages ? 1 : c->hdr[i].kind == BLOCK_SMALL ? 1 : c->hdr[i].n;
-		if (!used || i == c->npages) {
-			if (i > run)
-				mprotect(c->base + run * GC_PAGE, (i - run) * GC_PAGE, PROT_READ);
-			run = i + step;
-		}
-		i += step;
-	}
+	mprotect(c->base + first * GC_PAGE, n * GC_PAGE, PROT_READ);
+	return 0;
 }
 
 /* ---- the interface ----------------------------------------------------------------- */
@@ -229,14 +257,14 @@ int dirty_init(void)
 void dirty_start(void)
 {
 	for (struct gc_chunk *c = G.chunks; c; c = c->next)
-		if (!bitmap_ensure(c))
-			memset(c->dirty, 0, (c->npages + 63) / 64 * 8);
+		if (!dirty_bitmaps(c))
+			memset(c->dirty, 0, bitmap_words(c) * 8);
 	tracking = 1;
 	if (G.dirty_source == DIRTY_SOFT)
 		clear_refs();
 	else if (G.dirty_source == DIRTY_MPROTECT)
 		for (struct gc_chunk *c = G.chunks; c; c = c->next)
-			protect_in_use(c);
+			for_each_scannable_run(c, protect_run);
 }
 
 /* Bring every chunk's bitmap up to date (soft-dirty reads the pagemap;

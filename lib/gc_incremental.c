@@ -3,22 +3,34 @@
  * Pagoda's GC_enable_generational.
  *
  * Incremental (MODE_INCREMENTAL): one collection is spread over many short
- * pauses instead of one long one.
+ * pauses instead of one long one. Pacing follows allocation (as Boehm's
+ * and Go's collectors do): the cycle should end where a stop-the-world
+ * collection would have run (cycle_goal: the trigger, or the heap's room),
+ * so it starts that far ahead that marking at START_RATE fits
+ * (cycle_due), and each step scans in proportion to the allocation since
+ * the last one (step_budget).
  *
- *   IDLE --allocd >= START% of the trigger--> sweep what the lazy sweep left,
- *        SWEEP_STEP blocks per allocation slow path; then start: clear the
- *        marks, start the dirty bits, push the roots
- *   MARKING: every STEP_BYTES of allocation, scan G.step_words words from
- *        the mark stack (paced by step_words so that marking ends before
- *        the heap fills); the program runs between the steps
- *        (objects it allocates meanwhile are unmarked, "white")
- *   stack empty --> pre-clean (preclean): push the roots and the marked
- *        objects on pages written since the interval began, start a new
- *        interval, keep marking in steps; until an interval leaves few
- *        written pages (or after PRECLEAN_ROUNDS), then
- *   stack empty --> finish (stop the world): rescan the roots, and every
- *        marked object on a page written in the last interval, drain, then
- *        finalize and sweep as usual --> IDLE
+ *   IDLE --cycle_due--> sweep what the lazy sweep left, SWEEP_STEP blocks
+ *        per allocation slow path; then start: clear the marks, start the
+ *        dirty bits, push the roots
+ *   MARKING: every STEP_BYTES of allocation, a step scans from the mark
+ *        stack and rescans pending pages (gc_rescan.c), about the work
+ *        left times the share of the allocation left that was used; the
+ *        program runs between the steps (objects it allocates meanwhile
+ *        are unmarked, "white")
+ *   no work left --> fetch the dirty bits. If a finish would be short (the
+ *        marked objects on written pages, and what was allocated since the
+ *        interval began, under FINISH_WORDS), finish in this pause: rescan
+ *        the roots and those pages, drain, finalize and sweep --> IDLE.
+ *        Else pre-clean: the written pages become pending, a new interval
+ *        starts, the roots are pushed, and steps go on (at FINAL_RATE at
+ *        least, so that the rescans outrun the writes and the set shrinks).
+ *
+ * Nothing is marked in one piece: a big written set is rescanned page by
+ * page over many steps, and a step scans at most MAX_STEP_WORDS. The
+ * finish is bounded by FINISH_WORDS unless PRECLEAN_ROUNDS intervals did
+ * not converge, or the heap filled and could not grow (then the rest of
+ * the marking is done in that pause).
  *
  * Why the finish is enough: an object that is reachable at the finish but
  * unmarked is reached through a pointer held in a root (rescanned), in an
@@ -46,8 +58,9 @@
  * growth percentage (plus MAJOR_SLACK) since the last major, the next major
  * runs as an incremental cycle. Minors collect after young_percent% of the live data is allocated.
  *
- * Owns: G.mode, G.phase, G.step_at, G.step_words, G.precleans, G.major_live, G.major_due, the minor,
- * major and step counts. Invariant: PHASE_MARKING only outside STW mode;
+ * Owns: G.mode, G.phase, G.step_at, G.step_words, G.cycle_allocd,
+ * G.interval_allocd, G.cycle_scanned, G.last_scanned, G.precleans,
+ * G.major_live, G.major_due, the minor, major and step counts. Invariant: PHASE_MARKING only outside STW mode;
  * during it, the sweep lists are empty (so no lazy sweep reads mark bits
  * that are being rebuilt).
  */
@@ -57,13 +70,17 @@
 #include "include/gc/gc.h"
 
 enum {
-	STEP_BYTES = 64 << 10,    /* allocation between two marking steps */
-	MIN_STEP_WORDS = 16 << 10, /* the least a step scans */
-	START_PERCENT = 30,       /* of the trigger, when a cycle starts */
-	MAJOR_SLACK = 512 << 10,  /* growth of the live data that calls for a major */
-	SWEEP_STEP = 256,         /* blocks swept per step before a cycle starts */
-	PRECLEAN_ROUNDS = 8,      /* dirty intervals a cycle may take before its finish */
-	PRECLEAN_PAGES = 32,      /* written pages few enough to leave to the finish */
+	STEP_BYTES = 16 << 10,     /* allocation between two marking steps */
+	MIN_STEP_WORDS = 4 << 10,  /* the least a step scans */
+	MAX_STEP_WORDS = 256 << 10, /* the most: what bounds a step's pause */
+	START_RATE = 16,           /* bytes scanned per byte allocated that a cycle's start plans for */
+	FINAL_RATE = 16,           /* words scanned per byte allocated once pre-cleaning */
+	MIN_LEFT = 256 << 10,      /* allocation left that pacing assumes at least */
+	GOAL_PERCENT = 85,         /* of a stop-the-world collector's allocation, where marking should end */
+	FINISH_WORDS = 64 << 10,   /* the most a finish may have to scan, roots aside */
+	PRECLEAN_ROUNDS = 32,      /* dirty intervals a cycle may take before it finishes regardless */
+	MAJOR_SLACK = 512 << 10,   /* growth of the live data that calls for a major */
+	SWEEP_STEP = 256,          /* blocks swept per step before a cycle starts */
 };
 
 /* ---- modes ----------------------------------------------------------------- */
@@ -126,18 +143,47 @@ static size_t sweep_some(size_t blocks)
 	return 0;
 }
 
-/* Words each step scans so that marking ends before the heap fills: all
- * that may be live (the last collection's live data and everything
- * allocated since) spread over the allocation left before the trigger, half
- * again as margin. Fixed
- * rates lose the race when live data is large next to the trigger: the
- * heap filled mid-cycle and the finish marked the rest in one pause. */
-static size_t step_words(void)
+/* The allocation at which a stop-the-world collector would collect: the
+ * trigger, or later when the heap has more room than that. */
+static size_t cycle_goal(void)
 {
-	size_t trigger = collect_trigger(), left = trigger > G.allocd ? trigger - G.allocd : 0;
-	size_t steps = left / STEP_BYTES ? left / STEP_BYTES : 1;
-	size_t words = (G.live_bytes + G.allocd) / sizeof(uintptr_t) / steps * 3 / 2;
-	return words > MIN_STEP_WORDS ? words : MIN_STEP_WORDS;
+	size_t room = G.heap_bytes > G.live_bytes ? G.heap_bytes - G.live_bytes : 0;
+	size_t trigger = collect_trigger();
+	return (room > trigger ? room : trigger) / 100 * GOAL_PERCENT;
+}
+
+/* Bytes the cycle's marking will scan, besides what is allocated during
+ * it: what the last cycle scanned (the live data less its atomic
+ * objects), or the live data before the first cycle. */
+static size_t scan_estimate(void)
+{
+	size_t last = G.last_scanned * sizeof(uintptr_t);
+	return last && last < G.live_bytes ? last : G.live_bytes;
+}
+
+/* Start when the allocation left before the goal is what marking needs at
+ * START_RATE: the estimate, and as much again as is allocated meanwhile
+ * (all of it may be live), so window = estimate / (rate - 1). */
+static int cycle_due(void)
+{
+	size_t window = scan_estimate() / (START_RATE - 1) + 4 * STEP_BYTES;
+	return G.allocd + window >= cycle_goal();
+}
+
+/* Words the step after `bytes` of allocation scans: the work left (the
+ * estimate and all allocated since the start, less what was scanned)
+ * spread over the allocation left before the goal; after the first
+ * pre-clean at least FINAL_RATE per byte, so that the rescans outrun the
+ * program's writes and the dirty set shrinks. */
+static size_t step_budget(size_t bytes)
+{
+	size_t goal = cycle_goal(), left = goal > G.allocd + MIN_LEFT ? goal - G.allocd : MIN_LEFT;
+	size_t work = (scan_estimate() + (G.allocd - G.cycle_allocd)) / sizeof(uintptr_t);
+	work = work > G.cycle_scanned ? work - G.cycle_scanned : 0;
+	size_t words = (size_t)((double)work * (double)bytes / (double)left);
+	if (G.precleans && words < bytes * FINAL_RATE)
+		words = bytes * FINAL_RATE;
+	return words < MIN_STEP_WORDS ? MIN_STEP_WORDS : words > MAX_STEP_WORDS ? MAX_STEP_WORDS : words;
 }
 
 static void cycle_start(void)
@@ -149,107 +195,77 @@ static void cycle_start(void)
 	roots_push_all();
 	G.phase = PHASE_MARKING;
 	G.precleans = 0;
-	G.step_at = G.allocd;
-	G.step_words = step_words();
+	G.step_at = G.cycle_allocd = G.interval_allocd = G.allocd;
+	G.cycle_scanned = 0;
 	record_pause(gc_now_ns() - t0);
 }
 
-/* Rescan what marked objects on written pages point to. */
-static void rescan_page(struct gc_chunk *c, size_t i)
+/* Scan from the mark stack, then rescan pending pages, within *budget;
+ * 1 while either has work left. */
+static int mark_some(size_t *budget)
 {
-	char *page = c->base + i * GC_PAGE;
-	struct gc_block *b = block_of((uintptr_t)page);
-	if (!b || b->kind == BLOCK_FREE || b->okind == OBJ_ATOMIC)
-		return;
-	if (b->kind == BLOCK_LARGE) {
-		if (!(b->mark[0] & 1))
-			return;
-		if (b->okind == OBJ_TYPED)
-			mark_contents(b, b->start);
-		else
-			mark_range((uintptr_t *)page, (uintptr_t *)(page + GC_PAGE));
-		return;
+	for (;;) {
+		if (mark_drain_some(budget))
+			return 1;
+		if (!G.rescan_left)
+			return 0;
+		if (!*budget || rescan_some(budget))
+			return 1;
 	}
-	for (uint32_t k = 0; k < b->n; k++)
-		if (mark_test(b, k))
-			mark_contents(b, b->start + (size_t)k * b->size);
 }
 
-/* Returns the number of dirty pages (of every page in *all). */
-static size_t rescan_dirty(size_t *all)
-{
-	size_t n = 0;
-	*all = 0;
-	for (struct gc_chunk *c = G.chunks; c; c = c->next) {
-		*all += c->npages;
-		for (size_t i = 0; i < c->npages; i++)
-			if (dirty_test(c, i)) {
-				n++;
-				rescan_page(c, i);
-				mark_drain();
-			}
-	}
-	return n;
-}
-
-/* Roots and written pages again, then everything they lead to. With
- * PAGODA_GC_TRACE, one line says where the pause went. */
+/* Roots and written pages again (the dirty bits already fetched), then
+ * everything they lead to. With PAGODA_GC_TRACE, one line says where the
+ * pause went. */
 static void remark(void)
 {
-	uint64_t t[4];
-	size_t all;
+	uint64_t t[3];
 	t[0] = gc_now_ns();
-	dirty_fetch();
-	t[1] = gc_now_ns();
+	size_t all = SIZE_MAX;
+	mark_some(&all);   /* pending pages, when the heap filled before they were done */
 	roots_push_all();
 	mark_drain();
-	t[2] = gc_now_ns();
-	size_t dirty = rescan_dirty(&all);
+	t[1] = gc_now_ns();
+	rescan_now();
 	mark_recover_overflow();
-	t[3] = gc_now_ns();
+	t[2] = gc_now_ns();
 	if (G.trace)
-		fprintf(stderr, "gc: remark: fetch dirty bits %llu us, roots %llu us, rescan %zu of %zu pages %llu us\n",
-			(unsigned long long)(t[1] - t[0]) / 1000, (unsigned long long)(t[2] - t[1]) / 1000, dirty, all,
-			(unsigned long long)(t[3] - t[2]) / 1000);
+		fprintf(stderr, "gc: remark: roots %llu us, rescan %llu us (precleans %u, allocated %zu KiB in the cycle)\n",
+			(unsigned long long)(t[1] - t[0]) / 1000, (unsigned long long)(t[2] - t[1]) / 1000,
+			G.precleans, (G.allocd - G.cycle_allocd) >> 10);
 }
 
-/* Push what the marked objects on written pages point to, without
- * draining; returns how many pages were written. */
-static size_t push_dirty(void)
+/* The interval's marking is done and its dirty bits fetched: is a finish
+ * now short? It scans the roots, the marked objects on written pages, and
+ * what they reach that is unmarked: at most what was allocated in the
+ * interval, since everything reachable when it began is marked by now. */
+static int finish_is_short(void)
 {
-	size_t n = 0;
-	for (struct gc_chunk *c = G.chunks; c; c = c->next)
-		for (size_t i = 0; i < c->npages; i++)
-			if (dirty_test(c, i)) {
-				n++;
-				rescan_page(c, i);
-			}
-	return n;
-}
-
-/* The mark stack ran dry in a step. Finishing now would rescan, in the
- * pause, every page written since the cycle started and trace everything
- * allocated since that the roots reach. Instead take the written pages and
- * the roots as ordinary marking work for the next steps and start a new
- * dirty interval ("pre-cleaning"), until an interval leaves few written
- * pages or PRECLEAN_ROUNDS were tried; then the finish has only the last
- * interval's pages. Returns 1 while marking goes on. */
-static int preclean(void)
-{
-	if (G.precleans >= PRECLEAN_ROUNDS)
+	if (!G.precleans)   /* the first interval is the whole cycle so far: pre-clean it in steps */
 		return 0;
+	size_t words = rescan_cost() + (G.allocd - G.interval_allocd) / sizeof(uintptr_t);
+	return words <= FINISH_WORDS || G.precleans >= PRECLEAN_ROUNDS;
+}
+
+/* Start a new dirty interval; the pages written in the last one become
+ * marking work for the next steps, with the roots ("pre-cleaning"). The
+ * pages join the pending set before the interval starts and are scanned
+ * after, so a write the scan might miss lands in the new interval. */
+static void preclean(void)
+{
 	G.precleans++;
-	dirty_fetch();
-	size_t pages = push_dirty();
-	dirty_start();   /* the next interval; the pages just pushed are scanned after it began */
+	rescan_defer();
+	dirty_start();
+	G.interval_allocd = G.allocd;
 	roots_push_all();
-	return pages > PRECLEAN_PAGES;
 }
 
 /* t0: when the pause that finishes the cycle began. */
 static void cycle_finish(uint64_t t0)
 {
 	remark();
+	rescan_drop();
+	G.last_scanned = G.cycle_scanned;
 	G.phase = PHASE_IDLE;
 	if (G.mode == MODE_GENERATIONAL)
 		dirty_start();   /* the next minor's interval (the sweep writes no page) */
@@ -263,16 +279,30 @@ static void cycle_finish(uint64_t t0)
 	}
 }
 
-/* One marking step of about `words` words; finishes the cycle when the
- * mark stack runs dry. */
+/* One marking step of `words` words. When the interval's work is done,
+ * finish if that is short, else pre-clean and go on marking (at most one
+ * pre-clean per step, so a step stays one step's work). */
 static void cycle_step(size_t words)
 {
 	uint64_t t0 = gc_now_ns();
+	size_t budget = words;
 	G.steps++;
-	if (mark_drain_some(words) || preclean())
-		record_pause(gc_now_ns() - t0);
-	else
-		cycle_finish(t0);   /* overflow, if any, is recovered there */
+	G.step_words = words;
+	int more = mark_some(&budget);
+	if (!more) {
+		dirty_fetch();
+		if (finish_is_short()) {
+			cycle_finish(t0);
+			return;
+		}
+		preclean();
+		mark_some(&budget);
+	}
+	G.cycle_scanned += words - budget;
+	record_pause(gc_now_ns() - t0);
+	if (G.trace > 1)
+		fprintf(stderr, "gc: step: %zu of %zu words, %zu pages pending, %llu us\n", words - budget, words,
+			G.rescan_left, (unsigned long long)G.pause_last / 1000);
 }
 
 /* ---- generational minor collections --------------------------------------------- */
@@ -280,6 +310,7 @@ static void cycle_step(size_t words)
 static void minor_collect(void)
 {
 	uint64_t t0 = gc_now_ns();
+	dirty_fetch();
 	remark();
 	dirty_start();   /* before the sweep, which writes no heap page: in the pause */
 	collect_finish(t0);
@@ -295,13 +326,14 @@ void incremental_alloc_hook(void)
 	if (G.disabled)
 		return;
 	if (G.phase == PHASE_MARKING) {
-		if (G.allocd - G.step_at >= STEP_BYTES) {
+		size_t bytes = G.allocd - G.step_at;
+		if (bytes >= STEP_BYTES) {
 			G.step_at = G.allocd;
-			cycle_step(G.step_words);
+			cycle_step(step_budget(bytes));
 		}
 		return;
 	}
-	if ((G.mode == MODE_INCREMENTAL || G.major_due) && G.allocd >= collect_trigger() / 100 * START_PERCENT) {
+	if ((G.mode == MODE_INCREMENTAL || G.major_due) && cycle_due()) {
 		uint64_t t0 = gc_now_ns();
 		if (sweep_some(SWEEP_STEP)) {   /* the lazy sweep first, in steps too */
 			record_pause(gc_now_ns() - t0);
@@ -314,8 +346,11 @@ void incremental_alloc_hook(void)
 /* The heap is full and a collection is due (gc_collect.c's policy). */
 void incremental_collect(void)
 {
-	if (G.phase == PHASE_MARKING)
-		cycle_finish(gc_now_ns());   /* the rest of the marking in this pause */
+	if (G.phase == PHASE_MARKING) {
+		uint64_t t0 = gc_now_ns();
+		dirty_fetch();
+		cycle_finish(t0);   /* the rest of the marking in this pause */
+	}
 	else if (G.mode == MODE_GENERATIONAL && !G.major_due)
 		minor_collect();
 	else
@@ -328,7 +363,7 @@ int GC_collect_a_little(void)
 	gc_lock();
 	threads_stop_world();
 	if (G.phase == PHASE_MARKING)
-		cycle_step(G.step_words);
+		cycle_step(MAX_STEP_WORDS / 4);
 	int more = G.phase == PHASE_MARKING;
 	threads_start_world();
 	gc_unlock();

@@ -49,6 +49,7 @@ enum {
 	GC_MAP_TOP_BITS = 47 - GC_PAGE_SHIFT - GC_MAP_LEAF_BITS,
 	GC_MAX_ROOTS = 64,
 	GC_RUN_BINS = 33,                /* free runs of 1..32 pages, then one list */
+	LIVE_HISTORY = 3,                /* collections whose live data keeps the heap (gc_collect.c) */
 };
 
 enum block_kind { BLOCK_FREE, BLOCK_SMALL, BLOCK_LARGE };
@@ -85,6 +86,8 @@ struct gc_chunk {
 	uint32_t all_free;        /* set by the reclaim pass: no live page */
 	struct gc_block *hdr;     /* hdr[i] describes base + i pages */
 	uint64_t *dirty;          /* gc_dirty.c: bit i = page i written (or NULL) */
+	uint64_t *pending;        /* gc_rescan.c: bit i = page i still to rescan */
+	uint64_t (*pending_marks)[4]; /* gc_rescan.c: page i's mark bits when it became pending */
 	struct gc_chunk *next;
 };
 
@@ -114,11 +117,12 @@ struct gc_state {
 	size_t allocd;                            /* bytes since last collection */
 	uint64_t total_allocd;
 	size_t live_bytes, live_objects;
+	size_t live_history[LIVE_HISTORY];        /* live_bytes after recent collections */
 	unsigned growth_percent;
 	int disabled;
 	int initialized;
 	int find_leak;
-	int trace;                                /* PAGODA_GC_TRACE set */
+	int trace;                                /* PAGODA_GC_TRACE: 0, 1 or 2 (steps too) */
 	size_t max_heap;                          /* GC_set_max_heap_size; 0: none */
 	int dont_expand;                          /* GC_set_dont_expand */
 	void *(*oom_fn)(size_t);                  /* GC_set_oom_fn */
@@ -130,8 +134,14 @@ struct gc_state {
 	/* incremental and generational collection (gc_incremental.c) */
 	uint8_t mode, phase, dirty_source, major_due;
 	size_t step_at;                           /* G.allocd at the last step */
-	size_t step_words;                        /* words a marking step scans */
+	size_t step_words;                        /* words the last marking step could scan */
+	size_t cycle_allocd;                      /* G.allocd when the cycle started */
+	size_t interval_allocd;                   /* G.allocd when its dirty interval started */
+	size_t cycle_scanned;                     /* words scanned by this cycle's steps */
+	size_t last_scanned;                      /* cycle_scanned of the last finished cycle */
 	unsigned precleans;                       /* pre-clean rounds of this cycle */
+	struct gc_chunk *rescan_chunk;            /* gc_rescan.c: the pending pages' cursor */
+	size_t rescan_page, rescan_left;
 	size_t major_live;                        /* live bytes after the last major */
 	uint64_t minors, majors, steps;
 	uint64_t overflows, leaks_reported;
@@ -170,6 +180,13 @@ static inline struct gc_block *block_of(uintptr_t p)
 static inline uint32_t small_index(const struct gc_block *b, uintptr_t p)
 {
 	return (uint32_t)(((uint64_t)(p - (uintptr_t)b->start) * b->inv) >> 32);
+}
+
+/* How many objects of a SMALL block are marked. */
+static inline unsigned mark_count(const struct gc_block *b)
+{
+	return (unsigned)(__builtin_popcountll(b->mark[0]) + __builtin_popcountll(b->mark[1]) +
+			  __builtin_popcountll(b->mark[2]) + __builtin_popcountll(b->mark[3]));
 }
 
 static inline int mark_test(const struct gc_block *b, uint32_t i)
@@ -212,7 +229,7 @@ void mark_init(void);
 void mark_clear_all(void);
 void mark_range(uintptr_t *lo, uintptr_t *hi);
 void mark_drain(void);
-int mark_drain_some(size_t words);                  /* 1: work is left */
+int mark_drain_some(size_t *budget);                /* 1: work is left */
 void mark_recover_overflow(void);
 void mark_contents(struct gc_block *b, void *obj);  /* push what obj points to */
 void mark_uncollectable(void);                      /* their contents, as roots */
@@ -266,6 +283,14 @@ int dirty_test(const struct gc_chunk *c, size_t page);
 void dirty_forget(struct gc_chunk *c);
 void dirty_new_chunk(struct gc_chunk *c);
 void dirty_new_block(struct gc_block *b, size_t npages);
+int dirty_bitmaps(struct gc_chunk *c);              /* map c's dirty and pending bits */
+
+/* gc_rescan.c */
+size_t rescan_cost(void);           /* words a rescan of the dirty pages would scan */
+void rescan_now(void);              /* rescan the dirty pages, drain after each */
+size_t rescan_defer(void);          /* dirty pages join the pending ones; how many */
+int rescan_some(size_t *budget);    /* rescan pending pages; 1: some are left */
+void rescan_drop(void);             /* forget the pending pages */
 
 /* gc_incremental.c */
 void incremental_collect(void);      /* collect_now in the other modes */

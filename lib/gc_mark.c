@@ -173,8 +173,9 @@ static __attribute__((noinline)) void scan_typed(uintptr_t *obj, uintptr_t *end,
  * scanned at once and its cache miss is paid in full; the FIFO gives each
  * miss PREFETCH_DEPTH scans to arrive (Garner, Blackburn and Frampton's
  * "edge order" buffer). Order does not matter to marking. */
-__attribute__((no_sanitize("address"))) static int drain(size_t budget)
+__attribute__((no_sanitize("address"))) static int drain(size_t *budgetp)
 {
+	size_t budget = *budgetp;
 	struct mark_entry fifo[PREFETCH_DEPTH];
 	unsigned head = 0, count = 0;
 	struct mark_entry *top = G.ms_top;
@@ -208,18 +209,21 @@ __attribute__((no_sanitize("address"))) static int drain(size_t budget)
 		budget = budget > words ? budget - words : 0;
 	}
 	G.ms_top = top;
+	*budgetp = budget;
 	return top != G.ms_base;
 }
 
 void mark_drain(void)
 {
-	drain(SIZE_MAX);
+	size_t all = SIZE_MAX;
+	drain(&all);
 }
 
-/* Scan about `words` words (incremental marking); 1 if work is left. */
-int mark_drain_some(size_t words)
+/* Scan about *budget words (incremental marking), taking what was scanned
+ * off *budget; 1 if work is left. */
+int mark_drain_some(size_t *budget)
 {
-	return drain(words ? words : 1);
+	return *budget ? drain(budget) : G.ms_top != G.ms_base;
 }
 
 /* ---- overflow recovery (the slow path) ----------------------------------- */
