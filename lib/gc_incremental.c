@@ -20,15 +20,15 @@
  *        are unmarked, "white")
  *   no work left --> fetch the dirty bits. If a finish would be short (the
  *        marked objects on written pages, and what was allocated since the
- *        interval began, under FINISH_WORDS), finish in this pause: rescan
+ *        interval began, under half a step), finish in this pause: rescan
  *        the roots and those pages, drain, finalize and sweep --> IDLE.
  *        Else pre-clean: the written pages become pending, a new interval
  *        starts, the roots are pushed, and steps go on (at FINAL_RATE at
  *        least, so that the rescans outrun the writes and the set shrinks).
  *
  * Nothing is marked in one piece: a big written set is rescanned page by
- * page over many steps, and a step scans at most MAX_STEP_WORDS. The
- * finish is bounded by FINISH_WORDS unless PRECLEAN_ROUNDS intervals did
+ * page over many steps, and a step scans at most max_step_words(). The
+ * finish is bounded by half that unless PRECLEAN_ROUNDS intervals did
  * not converge, or the heap filled and could not grow (then the rest of
  * the marking is done in that pause).
  *
@@ -72,12 +72,12 @@
 enum {
 	STEP_BYTES = 16 << 10,     /* allocation between two marking steps */
 	MIN_STEP_WORDS = 4 << 10,  /* the least a step scans */
-	MAX_STEP_WORDS = 256 << 10, /* the most: what bounds a step's pause */
+	MAX_STEP_WORDS = 128 << 10, /* the most (at least): what bounds a step's pause */
+	LIVE_SHARE = 32,           /* ... or this share of the live data, when more */
 	START_RATE = 16,           /* bytes scanned per byte allocated that a cycle's start plans for */
 	FINAL_RATE = 16,           /* words scanned per byte allocated once pre-cleaning */
 	MIN_LEFT = 256 << 10,      /* allocation left that pacing assumes at least */
 	GOAL_PERCENT = 85,         /* of a stop-the-world collector's allocation, where marking should end */
-	FINISH_WORDS = 64 << 10,   /* the most a finish may have to scan, roots aside */
 	PRECLEAN_ROUNDS = 32,      /* dirty intervals a cycle may take before it finishes regardless */
 	MAJOR_SLACK = 512 << 10,   /* growth of the live data that calls for a major */
 	SWEEP_STEP = 256,          /* blocks swept per step before a cycle starts */
@@ -161,6 +161,15 @@ static size_t scan_estimate(void)
 	return last && last < G.live_bytes ? last : G.live_bytes;
 }
 
+/* The most a step scans: MAX_STEP_WORDS, or 1/LIVE_SHARE of the live
+ * data when that is more (a stop-the-world pause, the pauses' yardstick,
+ * grows with the live data too). */
+static size_t max_step_words(void)
+{
+	size_t share = G.live_bytes / sizeof(uintptr_t) / LIVE_SHARE;
+	return share > MAX_STEP_WORDS ? share : MAX_STEP_WORDS;
+}
+
 /* Start when the allocation left before the goal is what marking needs at
  * START_RATE: the estimate, and as much again as is allocated meanwhile
  * (all of it may be live), so window = estimate / (rate - 1). */
@@ -183,7 +192,8 @@ static size_t step_budget(size_t bytes)
 	size_t words = (size_t)((double)work * (double)bytes / (double)left);
 	if (G.precleans && words < bytes * FINAL_RATE)
 		words = bytes * FINAL_RATE;
-	return words < MIN_STEP_WORDS ? MIN_STEP_WORDS : words > MAX_STEP_WORDS ? MAX_STEP_WORDS : words;
+	size_t most = max_step_words();
+	return words < MIN_STEP_WORDS ? MIN_STEP_WORDS : words > most ? most : words;
 }
 
 static void cycle_start(void)
@@ -244,7 +254,7 @@ static int finish_is_short(void)
 	if (!G.precleans)   /* the first interval is the whole cycle so far: pre-clean it in steps */
 		return 0;
 	size_t words = rescan_cost() + (G.allocd - G.interval_allocd) / sizeof(uintptr_t);
-	return words <= FINISH_WORDS || G.precleans >= PRECLEAN_ROUNDS;
+	return words <= max_step_words() / 2 || G.precleans >= PRECLEAN_ROUNDS;
 }
 
 /* Start a new dirty interval; the pages written in the last one become
@@ -280,23 +290,27 @@ static void cycle_finish(uint64_t t0)
 }
 
 /* One marking step of `words` words. When the interval's work is done,
- * finish if that is short, else pre-clean and go on marking (at most one
+ * finish if that is short, else pre-clean and go on marking; once the
+ * pre-clean's pages are rescanned within the same step the program has
+ * written nothing since, so the finish is short then (at most one
  * pre-clean per step, so a step stays one step's work). */
 static void cycle_step(size_t words)
 {
 	uint64_t t0 = gc_now_ns();
 	size_t budget = words;
+	int precleaned = 0;
 	G.steps++;
 	G.step_words = words;
-	int more = mark_some(&budget);
-	if (!more) {
+	while (!mark_some(&budget)) {
 		dirty_fetch();
 		if (finish_is_short()) {
 			cycle_finish(t0);
 			return;
 		}
+		if (precleaned)
+			break;
 		preclean();
-		mark_some(&budget);
+		precleaned = 1;
 	}
 	G.cycle_scanned += words - budget;
 	record_pause(gc_now_ns() - t0);

@@ -553,7 +553,9 @@ static int t_incremental_stores_mid_cycle(void)
 		GC_collect_a_little();
 	uint64_t during = now_stats().collections;
 	CHECK(now_stats().marking && gc_was_marked(slots) == 1);
+	gc_disable();                    /* no step may finish the cycle halfway through */
 	refill(slots, hidden, 100000);   /* only reachable through slots */
+	gc_enable();
 	scrub_stack();
 	churn(0, during);                /* that cycle finished */
 	int kept = 0;
