@@ -198,6 +198,7 @@ static void cache_lines(struct text *t)
 	emit(t, "pagoda_pagecache_hits %lu\npagoda_pagecache_misses %lu\n", c->hits, c->misses);
 	emit(t, "pagoda_pages_read %lu\npagoda_pages_written %lu\npagoda_pagecache_dropped %lu\n", c->pages_read,
 	     c->pages_written, c->dropped);
+	emit(t, "pagoda_dirty_throttled %lu\n", c->throttled);
 }
 
 /* /proc/swaps, in Linux's layout (mm/swapfile.c swap_show): the name padded

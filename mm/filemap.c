@@ -213,7 +213,9 @@ static struct page *next_dirty(struct address_space *m)
 }
 
 /* Write one dirty page of m (its dirty mark cleared first: a write while
- * the page is on its way marks it again). Sleeps. 0 or the error. */
+ * the page is on its way marks it again; a failed write marks it again
+ * too, so a page whose data is not on the disk is never dropped). Sleeps.
+ * 0 or the error. */
 static int write_one(struct address_space *m, struct page *p)
 {
 	spin_lock(&cache_lock);
@@ -225,6 +227,8 @@ static int write_one(struct address_space *m, struct page *p)
 	frame_get(pa);
 	int err = m->a_ops->writepage(m->host, p->index, pa_to_kva(pa));
 	pagecache_stat.pages_written++;
+	if (err)
+		set_page_dirty(pa);   /* not on the disk: it must not be dropped as clean (Linux redirties) */
 	frame_put(pa);
 	return err;
 }
@@ -234,13 +238,10 @@ int filemap_write_back(struct address_space *m)
 	if (!m->a_ops || !m->a_ops->writepage)
 		return 0;   /* tmpfs: the cache is the store; its pages stay dirty (as Linux's shmem) */
 	collect_mapped_dirty(m);
-	int first_err = 0;
-	for (struct page *p; (p = next_dirty(m));) {
-		int err = write_one(m, p);
-		if (err && !first_err)
-			first_err = err;
-	}
-	return first_err;
+	int err = 0;
+	for (struct page *p; !err && (p = next_dirty(m));)
+		err = write_one(m, p);   /* the first error ends it: the page stays dirty */
+	return err;
 }
 
 /* ---- truncation ---- */
@@ -307,23 +308,24 @@ uint64_t filemap_reclaim(uint64_t n)
 
 static size_t hand;   /* the hash bucket the next isolation starts at: a clock hand over the cache */
 
-/* A mapped page its file can take back: re-read it (readpage), and write
- * it first if it is dirty (writepage). tmpfs pages have no store. */
-static bool mapped_evictable(const struct page *p)
+/* A page that is mapped or dirty (unmapped clean ones are filemap_reclaim's)
+ * and that its file can take back: re-read it (readpage), and write it
+ * first if it is dirty (writepage). tmpfs pages have no store. */
+static bool evictable_locked(const struct page *p)
 {
 	const struct address_space *m = p->mapping;
-	if (p->refcount == 1 || m->unevictable || !m->a_ops || !m->a_ops->readpage)
+	if ((p->refcount == 1 && !(p->flags & PG_dirty)) || m->unevictable || !m->a_ops || !m->a_ops->readpage)
 		return false;
 	return !(p->flags & PG_dirty) || m->a_ops->writepage;
 }
 
-size_t filemap_isolate_mapped(struct page **out, size_t max)
+size_t filemap_isolate(struct page **out, size_t max)
 {
 	size_t n = 0;
 	spin_lock(&cache_lock);
 	for (size_t b = 0; b < CACHE_HASH && n < max; b++, hand = (hand + 1) % CACHE_HASH)
 		for (struct page *p = cache_hash[hand]; p && n < max; p = p->hash_next)
-			if (mapped_evictable(p)) {
+			if (evictable_locked(p)) {
 				swap_page_pin(p);   /* held across the write-back's sleep */
 				out[n++] = p;
 			}
@@ -408,6 +410,23 @@ long filemap_read_kernel(struct inode *inode, void *buf, size_t n, uint64_t pos)
 	return (long)done;
 }
 
+/* Linux's balance_dirty_pages, simplified: a writer that finds more than
+ * 1/DIRTY_RATIO of the frames dirty writes its file's dirty pages back
+ * itself, holding no lock, before it dirties more. Dirty pages are what
+ * reclaim can free only by writing (kswapd's job, with swap on), so they
+ * never fill memory. */
+enum { DIRTY_RATIO = 8 };
+
+static void balance_dirty_pages(struct address_space *m)
+{
+	struct frame_stats s;
+	frame_get_stats(&s);
+	if (pagecache_stat.nr_dirty * DIRTY_RATIO > s.total && m->a_ops && m->a_ops->writepage) {
+		pagecache_stat.throttled++;
+		filemap_write_back(m);
+	}
+}
+
 /* Linux's MAX_LFS_FILESIZE on 64-bit */
 #define MAX_FILE_SIZE 0x7fffffffffffffffull
 
@@ -436,6 +455,7 @@ long generic_file_write(struct file *file, uintptr_t ubuf, size_t n, uint64_t *p
 		*pos += k;
 		if (*pos > inode->i_size)
 			inode->i_size = *pos;
+		balance_dirty_pages(inode->i_mapping);   /* after i_size covers the page it wrote */
 	}
 	if (done)
 		inode->i_mtime = inode->i_ctime = current_time();
@@ -459,6 +479,6 @@ static struct page *any_dirty(void)
 
 void filemap_sync_all(void)
 {
-	for (struct page *p; (p = any_dirty());)
-		filemap_write_back(p->mapping);
+	for (struct page *p; (p = any_dirty()) && !filemap_write_back(p->mapping);)
+		;   /* an error ends it: what is left stays dirty for the next sync */
 }

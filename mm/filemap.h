@@ -14,6 +14,7 @@ struct pagecache_counters {
 	uint64_t pages_written;       /* writepage calls (pgpgout) */
 	uint64_t nr_pages, nr_dirty;  /* pages cached now, dirty now */
 	uint64_t dropped;             /* clean pages given back under pressure */
+	uint64_t throttled;           /* writers that wrote their file back: too many dirty pages */
 };
 extern struct pagecache_counters pagecache_stat;
 
@@ -25,19 +26,20 @@ paddr_t filemap_get_page(struct address_space *m, uint64_t index, bool *hit, int
 paddr_t filemap_find_page(struct address_space *m, uint64_t index);
 void set_page_dirty(paddr_t pa);
 /* Write back every dirty page of m (after collecting dirty bits from its
- * shared mappings). 0 or the first error. */
+ * shared mappings). 0, or the first error, which ends it: the page that
+ * failed and those not reached stay dirty (never dropped as clean). */
 int filemap_write_back(struct address_space *m);
 /* Remove pages from byte offset `from` on: from every mapping, then from
  * the cache; the page holding `from` keeps its head and has its tail zeroed. */
 void truncate_inode_pages(struct address_space *m, uint64_t from);
 /* Give back up to n clean, unmapped cache pages (memory pressure); how many. */
 uint64_t filemap_reclaim(uint64_t n);
-/* Up to max cache pages that processes map and whose file can take them
- * back (a store to re-read from; writepage if dirty), from where the last
- * call stopped (a clock hand over the cache); each pinned for the caller
- * (swap_page_pin: a reference held across a sleep; swap_page_unpin drops
- * it). Reclaim (vmscan.c) unmaps them through rmap. */
-size_t filemap_isolate_mapped(struct page **out, size_t max);
+/* Up to max cache pages that processes map or that are dirty, and whose
+ * file can take them back (a store to re-read from; writepage if dirty),
+ * from where the last call stopped (a clock hand over the cache); each
+ * pinned for the caller (swap_page_pin: a reference held across a sleep;
+ * swap_page_unpin drops it). Reclaim (vmscan.c) unmaps them through rmap. */
+size_t filemap_isolate(struct page **out, size_t max);
 /* p (isolated above, now unmapped everywhere, referenced by the caller):
  * written back if dirty and may_write (sleeps; takes the file system's
  * mutex), then dropped from the cache if nothing else took it meanwhile.

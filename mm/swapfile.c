@@ -38,6 +38,12 @@
 #include "../fs/vfs.h"
 #include "frame.h"
 
+/* A run of a swap file's pages that lie in a row on the disk (Linux's
+ * swap_extent): pages [start, start + count) at sectors from sector. */
+struct swap_extent {
+	uint64_t start, count, sector;
+};
+
 struct swap_info {
 	struct block_device *bdev;   /* NULL: swap is off */
 	uint64_t max;                /* slots 1 .. max-1 exist */
@@ -46,8 +52,9 @@ struct swap_info {
 	uint64_t inuse;              /* slots not free (the header and bad pages excluded) */
 	uint64_t cluster_next;       /* next-fit: the search for a free slot starts here */
 	bool writeok;                /* slots are handed out (not while swapoff empties the area) */
-	uint64_t *sectors;           /* a swap file: each slot's first sector on bdev (mapped once
-	                                at swapon); NULL for a disk: slot n is at sector 8n */
+	struct swap_extent *extents; /* a swap file: where its runs of pages lie on bdev (mapped
+	                                once at swapon); NULL for a disk: slot n is at sector 8n */
+	size_t nr_extents;
 	struct file *file;           /* a swap file: the open file (one reference), else NULL */
 	char name[SWAP_NAME_MAX];    /* as swapon named it and /proc/swaps shows it */
 };
@@ -120,20 +127,21 @@ static int read_header(struct block_device *bdev, uint64_t first, uint64_t area_
 	return *max >= 2 ? 0 : -EINVAL;
 }
 
-/* Turn the area on: bdev, its pages (sectors[slot], or slot n at 8n), its
- * name. The caller checked that swap is off. */
-static int activate(struct block_device *bdev, uint64_t *sectors, uint64_t area_pages, const char *name)
+/* Turn the area on: bdev, its pages (a file's extents, or slot n at 8n),
+ * its name. The caller checked that swap is off. */
+static int activate(struct block_device *bdev, struct swap_extent *ext, size_t next, uint64_t area_pages,
+		    const char *name)
 {
 	paddr_t buf = frame_alloc(FRAME_KHEAP);
 	if (!buf)
 		return -ENOMEM;
 	uint64_t max = 0;
-	int err = read_header(bdev, sectors ? sectors[0] : 0, area_pages, buf, &max);
+	int err = read_header(bdev, ext ? ext[0].sector : 0, area_pages, buf, &max);
 	uint16_t *map = err ? NULL : kzalloc(max * sizeof(uint16_t));
 	if (!err && !map)
 		err = -ENOMEM;
 	if (!err) {
-		si = (struct swap_info){ bdev, max, map, max - 1, 0, 1, true, sectors, NULL, "" };
+		si = (struct swap_info){ bdev, max, map, max - 1, 0, 1, true, ext, next, NULL, "" };
 		strlcpy(si.name, name, sizeof(si.name));
 		map[0] = SWAP_MAP_BAD;
 		mark_bad_pages(pa_to_kva(buf));
@@ -148,23 +156,43 @@ int swap_on(struct block_device *bdev)
 	if (si.bdev)
 		return -EBUSY;
 	snprintf(name, sizeof(name), "/dev/%s", bdev->name);
-	return activate(bdev, NULL, bdev->nr_sectors / SECTORS_PER_PAGE, name);
+	return activate(bdev, NULL, 0, bdev->nr_sectors / SECTORS_PER_PAGE, name);
 }
 
-/* Each page of the file on its disk (a_ops->bmap): -EINVAL for a hole or a
- * page whose blocks are not in a row (Linux refuses a file with holes). */
-static uint64_t *map_file(struct file *f, uint64_t pages, struct block_device **bdev, int *err)
+/* The file's pages on its disk (a_ops->bmap), as runs: how many runs; with
+ * out, each written there. -EINVAL for a hole or a page whose blocks are
+ * not in a row (Linux refuses a file with holes). */
+static long map_runs(struct file *f, uint64_t pages, struct block_device **bdev, struct swap_extent *out)
 {
 	const struct address_space_operations *a = f->f_inode->i_mapping->a_ops;
-	uint64_t *sectors = a && a->bmap ? kmalloc(pages * sizeof(uint64_t)) : NULL;
-	*err = !a || !a->bmap ? -EINVAL : sectors ? 0 : -ENOMEM;
-	for (uint64_t i = 0; i < pages && !*err; i++)
-		*err = a->bmap(f->f_inode, i, bdev, &sectors[i]);
-	if (*err) {
-		kfree(sectors);
-		return NULL;
+	long n = 0;
+	uint64_t sector, prev = 0;
+	if (!a || !a->bmap)
+		return -EINVAL;
+	for (uint64_t i = 0; i < pages; prev = sector, i++) {
+		if (a->bmap(f->f_inode, i, bdev, &sector))
+			return -EINVAL;
+		if (i && sector == prev + SECTORS_PER_PAGE) {
+			if (out)
+				out[n - 1].count++;
+			continue;
+		}
+		if (out)
+			out[n] = (struct swap_extent){ i, 1, sector };
+		n++;
 	}
-	return sectors;
+	return n;
+}
+
+/* The extents of the file's pages; NULL with *err. */
+static struct swap_extent *map_file(struct file *f, uint64_t pages, struct block_device **bdev, size_t *n, int *err)
+{
+	long runs = map_runs(f, pages, bdev, NULL);
+	struct swap_extent *ext = runs > 0 ? kmalloc((size_t)runs * sizeof(*ext)) : NULL;
+	*err = runs < 0 ? (int)runs : !runs ? -EINVAL : ext ? 0 : -ENOMEM;
+	if (!*err)
+		*n = (size_t)map_runs(f, pages, bdev, ext);
+	return *err ? NULL : ext;
 }
 
 int swap_on_file(struct file *f, const char *name)
@@ -172,13 +200,14 @@ int swap_on_file(struct file *f, const char *name)
 	if (si.bdev)
 		return si.file && si.file->f_inode == f->f_inode ? -EBUSY : -EPERM;
 	int err;
+	size_t n = 0;
 	struct block_device *bdev = NULL;
 	uint64_t pages = f->f_inode->i_size >> PAGE_SHIFT;
-	uint64_t *sectors = map_file(f, pages, &bdev, &err);
-	if (!sectors)
+	struct swap_extent *ext = map_file(f, pages, &bdev, &n, &err);
+	if (!ext)
 		return err;
-	if ((err = activate(bdev, sectors, pages, name))) {
-		kfree(sectors);
+	if ((err = activate(bdev, ext, n, pages, name))) {
+		kfree(ext);
 		return err;
 	}
 	si.file = get_file(f);
@@ -313,7 +342,10 @@ bool swap_slot_named(pte_t swp)
 /* Where slot off lies on the device. */
 static uint64_t slot_sector(uint64_t off)
 {
-	return si.sectors ? si.sectors[off] : off * SECTORS_PER_PAGE;
+	for (size_t i = 0; i < si.nr_extents; i++)
+		if (off - si.extents[i].start < si.extents[i].count)
+			return si.extents[i].sector + (off - si.extents[i].start) * SECTORS_PER_PAGE;
+	return off * SECTORS_PER_PAGE;   /* a disk */
 }
 
 int swap_readpage(pte_t swp, paddr_t pa)
@@ -398,7 +430,7 @@ struct file *swap_off(void)
 	kassert(si.bdev && !si.inuse);
 	struct file *f = si.file;
 	kfree(si.swap_map);
-	kfree(si.sectors);
+	kfree(si.extents);
 	si = (struct swap_info){ 0 };
 	return f;
 }

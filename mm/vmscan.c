@@ -292,7 +292,7 @@ static bool shrink_file_page(struct page *p)
 static uint64_t shrink_file_batch(uint64_t nr, size_t *scanned)
 {
 	struct page *batch[RECLAIM_BATCH];
-	size_t n = filemap_isolate_mapped(batch, RECLAIM_BATCH);
+	size_t n = filemap_isolate(batch, RECLAIM_BATCH);
 	uint64_t freed = 0;
 	bool kswapd = current_is_kswapd();
 	for (size_t i = 0; i < n; i++) {

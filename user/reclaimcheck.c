@@ -339,12 +339,17 @@ static int swapctl_case(void *unused)
 		return 1;
 	if (swap_errnos(dev))
 		return 2;
+	/* the files are made while the disk is on: their page cache can go */
+	if (make_swapfile(holes_path, 4, 1) || make_swapfile(swapfile_path, SWAPFILE_MIB, 0))
+		return 9;
 	if (swapoff(dev) || proc_swaps(name, type) != 0 || meminfo_kb("SwapTotal:") != 0)
 		return 3;
-	if (make_swapfile(holes_path, 4, 1) || errno_of(swapon(holes_path, 0)) != EINVAL)
+	if (errno_of(swapon(holes_path, 0)) != EINVAL)
 		return 8;
-	if (make_swapfile(swapfile_path, SWAPFILE_MIB, 0) || swapon(swapfile_path, 0))
-		return 9;
+	if (swapon(swapfile_path, 0)) {
+		printf("reclaimcheck: swapon %s: %s\n", swapfile_path, errno_name(errno));
+		return 11;
+	}
 	if (proc_swaps(name, type) != 1 || strcmp(name, swapfile_path) || strcmp(type, "file"))
 		return 9;
 	if (errno_of(swapon(swapfile_path, 0)) != EBUSY)
@@ -394,7 +399,7 @@ static const char *const swapctl_why[] = { NULL, "/proc/swaps does not list the 
 	"no page went to the swap file", "swapoff did not fail with ENOMEM while the pages could not fit",
 	"swapoff failed once the pages could fit", "the holder's pages were wrong after swapoff",
 	"a swap file with holes was not refused with EINVAL", "swapon of the swap file failed or is not listed",
-	"swapon of the disk again failed" };
+	"swapon of the disk again failed", "swapon of the swap file failed" };
 static const char *const mlock_why[] = { NULL, "mlock failed", "wrong words under pressure",
 	"a locked page was evicted", "no unlocked page went to swap", "mlock left swapped pages out",
 	"locked pages evicted after mlock", "wrong words in the locked areas" };
