@@ -1216,7 +1216,7 @@ NOT_BY_DEFAULT = ("labs_complete",   # make test-labs
 # Suites that share build products run one after the other in one process.
 CHAINS = (("lib", "lib_pagoda"),)
 # Rough cost in minutes on an idle 2-core machine: the longest start first.
-COST = {"swap": 3, "user": 4, "lib": 3, "labs": 3, "ext2": 3, "shells": 2, "tools": 2, "pagoda": 2,
+COST = {"swap": 5, "user": 4, "lib": 3, "labs": 3, "ext2": 3, "shells": 2, "tools": 2, "pagoda": 2,
         "lib_pagoda": 2, "ktest": 1, "hostile": 1, "smp": 1}
 
 
