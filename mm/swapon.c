@@ -14,7 +14,9 @@
  *                         nothing (/proc/swaps shows -2, Linux's first).
  *   swapoff(path)         every page in the area comes back in (try_to_unuse)
  *                         and the area goes; ENOMEM if memory cannot hold
- *                         them (the area stays on, what came in stays), EINVAL
+ *                         them (room_for_unuse, decided before any comes in;
+ *                         or an allocation fails on the way: the area stays
+ *                         on, what came in stays), EINVAL
  *                         if path is not the area, ENOENT if it does not exist.
  *
  * try_to_unuse: the area stops handing out slots (total and free swap read
@@ -38,6 +40,9 @@
 #include "pagetable.h"
 #include "shmem.h"
 #include "swap_state.h"
+#include "filemap.h"
+#include "frame.h"
+#include "vmscan.h"
 #include "../block/blkdev.h"
 #include "../fs/vfs.h"
 #include "../kernel/errno.h"
@@ -142,6 +147,18 @@ static void drop_wanted(struct unuse *u)
 	}
 }
 
+/* Can memory hold every page the area holds? Free frames and clean page
+ * cache (which reclaim can drop) against the slots in use, keeping the high
+ * watermark free. Decided before anything comes in: bringing pages back
+ * until allocation fails would leave memory exhausted, and with writes to
+ * the area stopped nothing could make room again. */
+static bool room_for_unuse(void)
+{
+	uint64_t clean = pagecache_stat.nr_pages - pagecache_stat.nr_dirty;
+	uint64_t room = frame_free_count() + clean;
+	return swap_inuse() + reclaim_stat.high_watermark <= room;
+}
+
 static long try_to_unuse(void)
 {
 	struct unuse *u = kmalloc(sizeof(*u));
@@ -229,6 +246,8 @@ long sys_swapoff(uintptr_t upath)
 		return err;
 	}
 	kfree(path);
+	if (!room_for_unuse())
+		return -ENOMEM;
 	swap_set_writeok(false);
 	if ((err = try_to_unuse())) {
 		swap_set_writeok(true);
