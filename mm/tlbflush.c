@@ -77,11 +77,29 @@ static void leave_mm(struct percpu *c)
 	c->loaded_mm = NULL;
 }
 
+/* The kernel half's entries are global (PTE_G): a CR3 load keeps them, so a
+ * whole flush turns CR4.PGE off and on again. */
+static void flush_kernel_local(uintptr_t start, uintptr_t end)
+{
+	if (whole(start, end)) {
+		uint64_t cr4 = read_cr4();
+		write_cr4(cr4 & ~CR4_PGE);
+		write_cr4(cr4);
+		return;
+	}
+	for (uintptr_t va = start; va < end; va += PAGE_SIZE)
+		invlpg(va);
+}
+
 /* On a target CPU, from the IPI (or from its spin for the kernel lock). */
 static void flush_func(void *arg)
 {
 	const struct flush_request *r = arg;
 	struct percpu *c = this_cpu();
+	if (!r->mm) {
+		flush_kernel_local(r->start, r->end);
+		return;
+	}
 	if (c->loaded_mm != r->mm)
 		return;   /* switched away meanwhile: the generation covers it */
 	if (c->current == c->idle) {
@@ -106,9 +124,13 @@ static void log_shootdown(struct mm *mm, uintptr_t start, uintptr_t end)
 	faultlog_record(&f, FAULT_HANDLED);
 }
 
+/* mm NULL: the kernel's own tables, which every CPU uses (a freed kernel
+ * stack's slot must not stay cached anywhere: the next stack in that slot
+ * gets new frames). */
 static void shootdown(struct mm *mm, uintptr_t start, uintptr_t end)
 {
-	cpumask_t others = mm->cpumask & ~(1ull << smp_processor_id());
+	cpumask_t users = mm ? mm->cpumask : cpu_online_mask();
+	cpumask_t others = users & ~(1ull << smp_processor_id());
 	if (!others)
 		return;
 	if (tlb_skip_shootdown) {
@@ -122,13 +144,19 @@ static void shootdown(struct mm *mm, uintptr_t start, uintptr_t end)
 	for (cpumask_t m = others; m; m &= m - 1)
 		tlb_stat.ipis++;
 	smp_call_many(others, flush_func, &req, true);
-	log_shootdown(mm, start, end);
+	if (mm)
+		log_shootdown(mm, start, end);
 }
 
 static void flush(pte_t *root, uintptr_t start, uintptr_t end)
 {
 	struct mm *mm = mm_of(root);
 	struct percpu *c = this_cpu();
+	if (root == kernel_root) {
+		flush_kernel_local(start, end);
+		shootdown(NULL, start, end);
+		return;
+	}
 	if (!mm || c->loaded_mm == mm || read_cr3() == kva_to_pa(root))
 		flush_local(start, end);
 	if (!mm)
