@@ -14,7 +14,9 @@
  * batch: munmap of n pages is one round, not n). A target still running mm
  * flushes the range; an idle target that kept mm lazily does not flush: it
  * loads the kernel's tables and leaves the cpumask (Linux's lazy-TLB rule),
- * so an idle CPU is sent at most one IPI per mm it used.
+ * so an idle CPU is sent at most one IPI per mm it used. A change to the
+ * kernel's own tables (kernel_root: kernel stacks, kmap) goes to every
+ * online CPU: its entries are global and live in every address space.
  *
  * Always true: a CPU whose TLB may hold entries of mm under mm's PCID
  * either has its bit in mm->cpumask (and gets every shootdown) or has
