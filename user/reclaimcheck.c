@@ -38,6 +38,7 @@
 
 #include "testlib.h"
 #include "pattern.h"
+#include "vmcounters.h"
 
 enum { PRESSURE_MIB = 64, LOCKED_MIB = 4, SHARED_MIB = 16, FILE_MIB = 24, SPARE_PAGES = 256, TRIES = 64,
        SWAPFILE_MIB = 32, HELD_MIB = 40, KEPT_MIB = 16 };
@@ -239,16 +240,7 @@ static int proc_swaps(char *name, char *type)
 
 static long meminfo_kb(const char *key)
 {
-	char line[128];
-	long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	while (f && fgets(line, sizeof line, f))
-		if (!strncmp(line, key, strlen(key)))
-			v = atol(line + strlen(key));
-	if (f)
-		fclose(f);
-	return v;
+	return proc_field("/proc/meminfo", key);
 }
 
 /* mkswap: a swap file of mib MiB, every block written (no holes), or only

@@ -32,6 +32,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "vmcounters.h"
+
 enum { PAGE = 4096, REFS_PER_PAGE = 4, BAR = 40 };
 
 struct step_result {
@@ -56,21 +58,6 @@ static long majflt_now(void)
 
 	getrusage(RUSAGE_SELF, &ru);
 	return ru.ru_majflt;
-}
-
-/* status_field: a number from /proc/self/status ("WsPages:"), or -1. */
-static long status_field(const char *name)
-{
-	char line[128];
-	long v = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	while (f && fgets(line, sizeof line, f))
-		if (!strncmp(line, name, strlen(name)))
-			v = atol(line + strlen(name));
-	if (f)
-		fclose(f);
-	return v;
 }
 
 /* next_page: a fixed pseudo-random sequence (a 64-bit LCG), the same on every run. */
@@ -98,8 +85,8 @@ static void run_step(long pages, struct step_result *out)
 		ws[p * PAGE] = ++shadow[p];
 	}
 	out->majflt = majflt_now() - before;
-	out->ws_pages = status_field("WsPages:");
-	out->pff = status_field("Pff:");
+	out->ws_pages = proc_field("/proc/self/status", "WsPages:");
+	out->pff = proc_field("/proc/self/status", "Pff:");
 	out->checked = 1;
 	for (long p = 0; p < pages; p++)
 		out->checked &= ws[p * PAGE] == shadow[p];

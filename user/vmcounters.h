@@ -111,4 +111,19 @@ static inline int vm_snapshot_self(struct vm_snapshot *s)
 	return vm_snapshot_read("/proc/self/vmstat", s);
 }
 
+/* The number after key ("MemFree:", "WsPages:") in a /proc file of
+ * "Key: value" lines (meminfo, PID/status), or -1 if it is not there. */
+static inline long proc_field(const char *path, const char *key)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen(path, "r");
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, key, strlen(key)))
+			v = atol(line + strlen(key));
+	if (f)
+		fclose(f);
+	return v;
+}
+
 #endif
