@@ -29,6 +29,10 @@
  *   - a page reads soft-dirty iff its PTE has PTE_SOFT_DIRTY or its area's
  *     soft_dirty is set (holes in such an area too, as Linux).
  *
+ * Cost: a read fills PM_BATCH entries at a time from one traversal of the
+ * page tables (pt_traverse: one walk down to each leaf table in the batch,
+ * then its entries in a row), not a walk from the root for every page.
+ *
  * Callers: kernel/file.c (the two /proc files), mm/fault.c (sets the bit).
  */
 #include "pagemap.h"
@@ -45,7 +49,7 @@
 #define PM_SWAP         (1ull << 62)
 #define PM_PRESENT      (1ull << 63)
 
-enum { PM_ENTRY = 8, PM_BATCH = 64, CLEAR_REFS_BUF = 13 };
+enum { PM_ENTRY = 8, PM_BATCH = 128, CLEAR_REFS_BUF = 13 };
 
 enum clear_refs_type {
 	CLEAR_REFS_ALL = 1, CLEAR_REFS_ANON, CLEAR_REFS_MAPPED, CLEAR_REFS_SOFT_DIRTY, CLEAR_REFS_MM_HIWATER_RSS,
@@ -70,27 +74,71 @@ static uint64_t mapcount(const struct vma *v, paddr_t pa)
 	return pg->refcount - (v->shm ? 1 : 0) - (pg->mapping ? 1 : 0) - !!(pg->flags & PG_swapcache);
 }
 
-static uint64_t pagemap_entry(struct mm *mm, const struct vma *v, uintptr_t va)
+/* One batch of entries being filled: buf[i] is the page at start + i pages;
+ * v is the area cursor, moved forward as the visits go up in address. */
+struct pm_batch {
+	uint64_t *buf;
+	uintptr_t start, end;
+	struct vma *v;
+};
+
+/* The area holding va, moving the cursor forward; NULL in a hole. */
+static struct vma *area_at(struct pm_batch *b, uintptr_t va)
 {
-	if (!v || va < v->vm_start)
-		return 0;
-	uint64_t flags = v->soft_dirty ? PM_SOFT_DIRTY : 0;
-	int level;
-	pte_t *slot = pt_slot(mm->pgd, va, &level);
-	pte_t *pte = slot && pte_present(*slot) ? slot : NULL;
-	pte_t swp = slot && !pte ? *slot : 0;
-	if (pte_is_swap(swp))   /* Linux: bits 0-4 the swap type, 5-54 the slot */
-		return flags | PM_SWAP | swp_type(swp) | (swp_offset(swp) << 5);
-	if (!pte || !pte_present(*pte))
-		return flags;
-	flags |= PM_PRESENT | (pte_addr(*pte) >> PAGE_SHIFT);
-	if (*pte & PTE_SOFT_DIRTY)
-		flags |= PM_SOFT_DIRTY;
-	if (file_page(v, pte_addr(*pte)))
-		flags |= PM_FILE;
-	if (mapcount(v, pte_addr(*pte)) == 1)
-		flags |= PM_EXCLUSIVE;
-	return flags;
+	while (b->v && va >= b->v->vm_end)
+		b->v = b->v->next;
+	return b->v && va >= b->v->vm_start ? b->v : NULL;
+}
+
+/* What every entry of the batch says before its page table is read: only
+ * the area's soft-dirty (a hole, an unmapped page of a fresh area). */
+static void fill_areas(struct pm_batch *b)
+{
+	for (uintptr_t va = b->start; va < b->end; va += PAGE_SIZE) {
+		struct vma *v = area_at(b, va);
+		b->buf[(va - b->start) >> PAGE_SHIFT] = v && v->soft_dirty ? PM_SOFT_DIRTY : 0;
+	}
+}
+
+/* A present leaf of `level` mapping va: the entry of each of its pages in
+ * the batch (a huge leaf spans many; each page has its own frame number). */
+static void pm_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	struct pm_batch *b = arg;
+	uint64_t span = level_size(level);
+	uintptr_t lo = va > b->start ? va : b->start, hi = va + span < b->end ? va + span : b->end;
+	paddr_t base = pte_addr(*slot) & ~(span - 1);
+	for (uintptr_t p = lo; p < hi; p += PAGE_SIZE) {
+		struct vma *v = area_at(b, p);
+		if (!v)
+			continue;
+		paddr_t pa = base + (p - va);
+		uint64_t e = PM_PRESENT | (pa >> PAGE_SHIFT);
+		e |= (*slot & PTE_SOFT_DIRTY) ? PM_SOFT_DIRTY : 0;
+		e |= file_page(v, pa) ? PM_FILE : 0;
+		e |= mapcount(v, pa) == 1 ? PM_EXCLUSIVE : 0;
+		b->buf[(p - b->start) >> PAGE_SHIFT] |= e;
+	}
+}
+
+/* A swap entry: Linux puts the swap type in bits 0-4, the slot in 5-54. */
+static void pm_swap(uintptr_t va, pte_t *slot, void *arg)
+{
+	struct pm_batch *b = arg;
+	if (area_at(b, va))
+		b->buf[(va - b->start) >> PAGE_SHIFT] |= PM_SWAP | swp_type(*slot) | (swp_offset(*slot) << 5);
+}
+
+/* The entries of [b->start, b->end): the areas first, then one traversal
+ * of the page tables, which walks down to each leaf table once for the
+ * batch instead of from the root for every page. */
+static void pagemap_batch(struct mm *mm, struct pm_batch *b)
+{
+	b->v = find_vma(mm, b->start);
+	fill_areas(b);
+	b->v = find_vma(mm, b->start);
+	struct pt_visitor visit = { .leaf = pm_leaf, .arg = b, .swap = pm_swap };
+	pt_traverse(mm->pgd, b->start, b->end, &visit);
 }
 
 long pagemap_read(struct mm *mm, uint64_t *pos, uintptr_t ubuf, size_t n)
@@ -101,17 +149,16 @@ long pagemap_read(struct mm *mm, uint64_t *pos, uintptr_t ubuf, size_t n)
 	size_t done = 0;
 	uintptr_t va = (*pos / PM_ENTRY) << PAGE_SHIFT;
 	while (done < n && va < USER_TOP && *pos / PM_ENTRY < (USER_TOP >> PAGE_SHIFT)) {
-		size_t k = 0;
-		struct vma *v = find_vma(mm, va);
-		for (; k < PM_BATCH && done + k * PM_ENTRY < n && va < USER_TOP; k++, va += PAGE_SIZE) {
-			if (v && va >= v->vm_end)
-				v = v->next;
-			buf[k] = pagemap_entry(mm, v, va);
-		}
+		size_t k = (n - done) / PM_ENTRY < PM_BATCH ? (n - done) / PM_ENTRY : PM_BATCH;
+		if (k > (USER_TOP - va) >> PAGE_SHIFT)
+			k = (USER_TOP - va) >> PAGE_SHIFT;
+		struct pm_batch b = { buf, va, va + (k << PAGE_SHIFT), NULL };
+		pagemap_batch(mm, &b);
 		if (copy_to_user(ubuf + done, buf, k * PM_ENTRY))
 			return done ? (long)done : -EFAULT;
 		done += k * PM_ENTRY;
 		*pos += k * PM_ENTRY;
+		va = b.end;
 	}
 	return (long)done;
 }

@@ -102,6 +102,32 @@ static void clear_refs_rules(void)
 	close(fd);
 }
 
+/* One read of many entries (crossing page tables, a hole between two areas,
+ * a count that is no multiple of any batch) gives what reading each page's
+ * entry alone gives. No huge pages: the host would map some of them. */
+static void bulk_read(void)
+{
+	enum { PAGES = 1536, HOLE = 700, HOLE_PAGES = 10, FIRST = 3 };
+	static uint64_t bulk[PAGES];
+	char *p = map_anon(PAGES * PAGE, PROT_READ | PROT_WRITE);
+	madvise(p, PAGES * PAGE, MADV_NOHUGEPAGE);
+	for (unsigned i = 0; i < PAGES; i += 7)
+		p[(size_t)i * PAGE] = 1;
+	munmap(p + (size_t)HOLE * PAGE, HOLE_PAGES * PAGE);
+	size_t n = PAGES - FIRST - 2;
+	ssize_t got = lseek(pm, (off_t)((uintptr_t)p / PAGE + FIRST) * 8, SEEK_SET) < 0 ? -1 : read(pm, bulk, n * 8);
+	unsigned same = 0, present = 0, hole_zero = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t page = FIRST + i;
+		same += bulk[i] == entry(p + page * PAGE);
+		present += page % 7 == 0 && page - HOLE >= HOLE_PAGES && (bulk[i] & PM_PRESENT);
+		hole_zero += page - HOLE < HOLE_PAGES && bulk[i] == 0;
+	}
+	say("bulk_read", "bytes=%zd same_as_single=%u of %zu touched_present=%u hole_zero=%u", got, same, n, present,
+	    hole_zero);
+	munmap(p, PAGES * PAGE);
+}
+
 int main(void)
 {
 	pm = open("/proc/self/pagemap", O_RDONLY);
@@ -135,6 +161,7 @@ int main(void)
 	show_entry("shared_after_clear", s);
 	say("values_kept", "%d %d %d", p[0], p[PAGE], s[0]);
 
+	bulk_read();
 	read_rules();
 	clear_refs_rules();
 	return 0;
