@@ -52,13 +52,12 @@ long sys_syncfs(int fd)
 	return 0;
 }
 
-/* From the timer, in process context at a safe point: write back every
+uint64_t sync_due_tick = SYNC_INTERVAL * HZ;   /* the next periodic write-back */
+
+/* From sync_tick, in process context at a safe point: write back every
  * SYNC_INTERVAL seconds. */
-void sync_tick(uint64_t ticks)
+void sync_periodic(uint64_t ticks)
 {
-	static uint64_t last;
-	if (ticks - last < SYNC_INTERVAL * HZ)
-		return;
-	last = ticks;
+	sync_due_tick = ticks + SYNC_INTERVAL * HZ;
 	sync_filesystems();
 }

@@ -408,8 +408,15 @@ struct mount *lookup_mnt(struct mount *mnt, struct inode *inode);
 void vfs_init(void);   /* the root file system and the standard mounts */
 int vfs_statfs(struct super_block *sb, struct linux_statfs *st);
 void sync_filesystems(void);
-/* fs/sync.c: after a system call, write back every 5 s (the flusher) */
-void sync_tick(uint64_t ticks);
+/* fs/sync.c: after a system call, write back every 5 s (the flusher); the
+ * inline part is only the test of the due tick */
+extern uint64_t sync_due_tick;
+void sync_periodic(uint64_t ticks);
+static inline void sync_tick(uint64_t ticks)
+{
+	if (ticks >= sync_due_tick)
+		sync_periodic(ticks);
+}
 int vfs_fsync(struct file *f, bool datasync);
 
 /* ---- fs/libfs.c: in-memory directories (ramfs, tmpfs, devfs) ---- */

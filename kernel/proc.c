@@ -32,11 +32,6 @@ static struct proc *all_procs;
 static int next_pid = 1;
 static int nprocs;
 
-struct proc *current_proc(void)
-{
-	return (struct proc *)read_gs_qword(16);
-}
-
 void proc_init(void)
 {
 	static struct proc idle;

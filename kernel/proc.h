@@ -25,6 +25,7 @@
 #include "errno.h"
 #include "linux_abi.h"
 #include "param.h"
+#include "percpu.h"
 #include "spinlock.h"
 #include "trapframe.h"
 
@@ -164,7 +165,11 @@ struct thread_group {
 
 /* proc.c */
 extern struct proc *idle_proc;
-struct proc *current_proc(void);
+/* The task this CPU runs: one load through GS (kernel/percpu.h). */
+static inline struct proc *current_proc(void)
+{
+	return (struct proc *)read_gs_qword(__builtin_offsetof(struct percpu, current));
+}
 void proc_init(void);                       /* the boot thread becomes the idle process */
 struct proc *proc_init_idle(int cpu, uintptr_t kstack_top);   /* a secondary CPU's */
 static inline bool proc_is_idle(const struct proc *p) { return p->pid == 0; }

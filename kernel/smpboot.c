@@ -120,25 +120,33 @@ static bool start_cpu(struct trampoline_params *t, int cpu, uint32_t apic_id)
 
 /* With the kernel lock held by the boot CPU: the new CPUs spin on it in
  * their idle loops until the boot CPU first lets go. */
-void smp_boot(void)
+static void start_secondary_cpus(const struct acpi_cpus *found)
 {
-	struct acpi_cpus found;
-	cpus[0].online = true;
-	if (!acpi_find_cpus(&found) || found.n < 2)
-		return;   /* one CPU: no local APIC work at all, the boot is as before */
-	lapic_init(found.lapic_pa);
+	lapic_init(found->lapic_pa);
 	cpus[0].apic_id = lapic_id();
 	lapic_timer_calibrate();
 	boot_cr0 = read_cr0();
 	boot_cr4 = read_cr4();
 	struct trampoline_params *t = install_trampoline();
-	for (int i = 0; i < found.n && ncpus < MAX_CPUS; i++) {
-		if (found.apic_id[i] == cpus[0].apic_id)
+	for (int i = 0; i < found->n && ncpus < MAX_CPUS; i++) {
+		if (found->apic_id[i] == cpus[0].apic_id)
 			continue;
-		if (start_cpu(t, ncpus, found.apic_id[i]))
+		if (start_cpu(t, ncpus, found->apic_id[i]))
 			ncpus++;
 		else
-			printk("smp: the CPU with APIC id %u did not start\n", found.apic_id[i]);
+			printk("smp: the CPU with APIC id %u did not start\n", found->apic_id[i]);
 	}
-	pr_info("smp: %d CPUs online (the MADT lists %d)\n", ncpus, found.n);
+	pr_info("smp: %d CPUs online (the MADT lists %d)\n", ncpus, found->n);
+}
+
+/* One CPU (no MADT entry for another, or none started): no local APIC work
+ * at all, and the boot CPU keeps the kernel lock for good. */
+void smp_boot(void)
+{
+	struct acpi_cpus found;
+	cpus[0].online = true;
+	if (acpi_find_cpus(&found) && found.n >= 2)
+		start_secondary_cpus(&found);
+	if (ncpus == 1)
+		kernel_lock_keep();
 }

@@ -34,8 +34,7 @@ syscall_entry:
     push 0                          ; error code
     push TF_SYSCALL                 ; vector
     PUSH_GPRS
-    mov rdi, rsp
-    cld
+    mov rdi, rsp                    ; (DF is clear: MSR_FMASK cleared it)
     call syscall_dispatch
 syscall_return:                     ; (gdb's bt recognises a syscall frame by this address)
 

@@ -110,11 +110,12 @@ static inline void lgdt(void *p) { __asm__ volatile("lgdt (%0)" ::"r"(p) : "memo
 static inline void lidt(void *p) { __asm__ volatile("lidt (%0)" ::"r"(p) : "memory"); }
 static inline void ltr(uint16_t sel) { __asm__ volatile("ltr %0" ::"r"(sel)); }
 
-/* The per-CPU area's fields, by offset from GS (kernel/percpu.h). */
-static inline uint64_t read_gs_qword(size_t off)
+/* The per-CPU area's fields, by offset from GS (kernel/percpu.h): one
+ * instruction, so the offset must be a constant. */
+static inline __attribute__((always_inline)) uint64_t read_gs_qword(size_t off)
 {
 	uint64_t v;
-	__asm__ volatile("movq %%gs:(%1), %0" : "=r"(v) : "r"(off));
+	__asm__ volatile("movq %%gs:%c1, %0" : "=r"(v) : "i"(off));
 	return v;
 }
 

@@ -111,7 +111,7 @@ static void reclaim_to_low(void)
 		kswapd_progress();
 }
 
-void wakeup_kswapd(void)
+void wakeup_kswapd_slow(void)
 {
 	if (!below_low())
 		return;
