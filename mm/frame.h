@@ -29,6 +29,7 @@ struct page {
 	uint32_t refcount;
 	uint8_t use;          /* enum frame_use */
 	uint8_t slab_class;   /* kheap: size class of a slab frame; 0xff = large run head */
+	uint8_t age;          /* PG_lru: a policy's use count (gclock: 0..GCLOCK_AGE_MAX) */
 	uint32_t count;       /* page table: entries in use (present or swap); slab: objects in use; run: length */
 	struct page *next, *prev;   /* free list, the kheap's partial-slab list, or a file's cached pages */
 	union {

@@ -19,6 +19,7 @@
 static const struct replace_policy *const policies[] = {
 	&replace_fifo,
 	&replace_clock,
+	&replace_gclock,
 	&replace_lru2,
 };
 

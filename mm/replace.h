@@ -34,7 +34,7 @@
  * holds, and replace_nr_pages() counts them.
  *
  * Lock: replace_lock (spinlock, replace.c) guards every policy's lists and
- * each page's PG_lru / PG_active / PG_referenced / PG_young and lru links.
+ * each page's PG_lru / PG_active / PG_referenced / PG_young, age and lru links.
  */
 #ifndef PAGODA_REPLACE_H
 #define PAGODA_REPLACE_H
@@ -58,6 +58,7 @@ struct replace_policy {
 /* The policies (one file each), as replace.c's table lists them. */
 extern const struct replace_policy replace_fifo;
 extern const struct replace_policy replace_clock;
+extern const struct replace_policy replace_gclock;
 extern const struct replace_policy replace_lru2;
 
 /* A doubly linked list of pages through lru_next / lru_prev, for policies. */

@@ -453,12 +453,12 @@ def suite_swap(t):
     the host; then, Pagoda only: swap full (the largest process killed,
     everyone else intact) and a disk whose reads fail (SIGBUS to the process
     whose page was lost, the kernel lives). swap_patterns runs again under
-    swap_policy=clock and lru2, and swap_patterns and swap_fork under lru2
+    swap_policy=clock, gclock and lru2, and swap_patterns and swap_fork under lru2
     with swap_readahead=4 (pages read ahead into the swap cache, mapped by
     later faults or freed unused: the audits count them)."""
     names = [n for n in user_tests() if n.startswith(SWAP_PREFIX)]
     swap_differential(t, names, "fifo")
-    for policy in ("clock", "lru2"):   # the other policies: several processes at once, 2x RAM
+    for policy in ("clock", "gclock", "lru2"):   # the other policies: several processes at once, 2x RAM
         swap_differential(t, ["swap_patterns"], policy)
     swap_differential(t, ["swap_patterns", "swap_fork"], "lru2", readahead=4)
     swap_full(t)

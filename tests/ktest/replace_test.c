@@ -47,6 +47,45 @@ KTEST(replace_clock_spares_a_used_page_once)
 	drop(pol, p, 3, v, 3);
 }
 
+/* gclock: uses add up. The hand takes one use away per look, so a page
+ * used twice outlives one used once, which outlives one never used
+ * (classic clock would take p0 before p1: each has one second chance). */
+KTEST(replace_gclock_spares_a_page_per_use)
+{
+	const struct replace_policy *pol = &replace_gclock;
+	struct page *p[3], *v[3];
+
+	KT_EQ(pol->nr_pages(), 0);
+	get_pages(p, 3);
+	for (int i = 0; i < 3; i++)
+		pol->page_added(p[i]);      /* ring: p0 p1 p2, each age 0 */
+	pol->page_referenced(p[0]);
+	pol->page_referenced(p[0]);     /* p0: age 2 */
+	pol->page_referenced(p[1]);     /* p1: age 1 */
+	KT_EQ(p[0]->age, 2);
+	for (int i = 0; i < 3; i++)
+		v[i] = pol->pick_victim();
+	KT_EQ(v[0], p[2]);              /* p0 down to 1, p1 to 0 on the way */
+	KT_EQ(v[1], p[1]);              /* p0 down to 0 */
+	KT_EQ(v[2], p[0]);
+	KT_EQ(pol->pick_victim(), NULL);
+	drop(pol, p, 3, v, 3);
+}
+
+KTEST(replace_gclock_age_stops_at_its_maximum)
+{
+	const struct replace_policy *pol = &replace_gclock;
+	struct page *p[1];
+
+	get_pages(p, 1);
+	pol->page_added(p[0]);
+	for (int i = 0; i < 20; i++)
+		pol->page_referenced(p[0]);
+	KT_EQ(p[0]->age, 7);
+	KT_EQ(pol->pick_victim(), p[0]);   /* the only page: aged down to 0 and taken */
+	drop(pol, p, 1, p, 1);
+}
+
 KTEST(replace_lru2_keeps_pages_used_twice_through_a_scan)
 {
 	const struct replace_policy *pol = &replace_lru2;
