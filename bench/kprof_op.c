@@ -15,6 +15,11 @@
  *   fault      the first write to a page of a mapped area: one demand-zero fault
  *   reuse      the first write in the parent to a page shared with a child
  *              that has exited: one copy-on-write fault that keeps the frame
+ *   majfault   the first write to a page that went to swap (an area the
+ *              size of RAM written, then COUNT of its pages mincore says
+ *              are out):
+ *              one major fault each, with the reclaim it causes (a victim
+ *              written out); run with a swap disk (tools/kprof does)
  * Always true: kprof_mark() runs exactly twice, just before and just after
  * the COUNT operations.
  */
@@ -22,7 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -109,6 +116,56 @@ static void op_fault(long n, int reuse)
 	kprof_mark();
 }
 
+static long major_faults(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru))
+		die("getrusage");
+	return ru.ru_majflt;
+}
+
+/* The first n pages of a (len pages) that are not resident, into out. */
+static void pages_swapped_out(char *a, long len, long *out, long n)
+{
+	unsigned char *vec = malloc(len);
+	long found = 0;
+	if (!vec || mincore(a, len * PAGE, vec))
+		die("mincore");
+	for (long i = 0; i < len && found < n; i++)
+		if (!(vec[i] & 1))
+			out[found++] = i;
+	free(vec);
+	if (found < n) {
+		fprintf(stderr, "kprof_op: majfault: only %ld of %ld pages out\n", found, n);
+		exit(1);
+	}
+}
+
+static void op_majfault(long n)
+{
+	struct sysinfo si;
+	if (sysinfo(&si))
+		die("sysinfo");
+	long len = (long)(si.totalram * si.mem_unit / PAGE);   /* RAM: well over what a process holds */
+	char *a = map(len * PAGE);
+	long *out = malloc(n * sizeof(long));
+	if (!out)
+		die("malloc");
+	for (long i = 0; i < len; i++)
+		a[i * PAGE] = 1;
+	pages_swapped_out(a, len, out, n);
+	long before = major_faults();
+	kprof_mark();
+	for (long i = 0; i < n; i++)
+		((volatile char *)a)[out[i] * PAGE] = 2;
+	kprof_mark();
+	long took = major_faults() - before;
+	if (took != n) {
+		fprintf(stderr, "kprof_op: majfault: %ld writes took %ld major faults\n", n, took);
+		exit(1);
+	}
+}
+
 static void op_fork(long n)
 {
 	char *a = map(FORK_BYTES);
@@ -122,7 +179,7 @@ static void op_fork(long n)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: kprof_op getpid|mprotect|mmap|mmaptouch|fork|fault|reuse COUNT\n");
+		fprintf(stderr, "usage: kprof_op getpid|mprotect|mmap|mmaptouch|fork|fault|reuse|majfault COUNT\n");
 		return 2;
 	}
 	const char *op = argv[1];
@@ -141,6 +198,8 @@ int main(int argc, char **argv)
 		op_fault(n, 0);
 	else if (!strcmp(op, "reuse"))
 		op_fault(n, 1);
+	else if (!strcmp(op, "majfault"))
+		op_majfault(n);
 	else {
 		fprintf(stderr, "kprof_op: unknown operation %s\n", op);
 		return 2;
