@@ -284,7 +284,7 @@ $(BUILD)/bench/swapreplay: bench/swapreplay.c bench/icount.h | setup
 # Replacement policies (swap_policy=) against MIN and exact LRU on recorded
 # reference strings, plus the thrash sweep: bench/swap_compare.py.
 .PHONY: bench-swap
-bench-swap: all $(BUILD)/bench/swapreplay
+bench-swap: all $(BUILD)/bench/swapreplay $(BUILD)/bench/kprof_op
 	python3 bench/swap_compare.py
 
 .PHONY: print-user-tests

@@ -17,9 +17,9 @@
  *              that has exited: one copy-on-write fault that keeps the frame
  *   majfault   the first write to a page that went to swap (an area the
  *              size of RAM written, then COUNT of its pages mincore says
- *              are out):
- *              one major fault each, with the reclaim it causes (a victim
- *              written out); run with a swap disk (tools/kprof does)
+ *              are out): one major fault each, with the reclaim it causes
+ *              (a victim written out); needs a swap disk (tools/kprof
+ *              attaches one); exits 1 unless ru_majflt grew by COUNT
  * Always true: kprof_mark() runs exactly twice, just before and just after
  * the COUNT operations.
  */
