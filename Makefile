@@ -176,7 +176,8 @@ QEMU_ARGS := -machine pc -cpu $(QEMU_CPU) -m $(MEM) -no-reboot -nic none \
 	-drive file=$(DISK),format=raw,if=virtio
 BOOT_DIRECT := -kernel $(BUILD)/kernel.bin -initrd $(BUILD)/initrd.cpio
 BOOT_ISO := -cdrom $(BUILD)/pagoda.iso -boot d
-# SMP=N boots N CPUs (multi-threaded TCG: one host thread per CPU).
+# SMP=N boots N CPUs (multi-threaded TCG: one host thread per CPU); `make test
+# SMP=N` boots every test with N CPUs (tests/run.py reads it as PAGODA_SMP).
 SMP      ?= 1
 ifneq ($(strip $(SMP)),1)
 QEMU_ARGS += -smp $(SMP) -accel tcg,thread=multi
@@ -219,7 +220,7 @@ gdb: | setup
 # ---- tests -----------------------------------------------------------------
 .PHONY: test
 test: all | setup
-	python3 tests/run.py
+	PAGODA_SMP=$(SMP) python3 tests/run.py
 
 # Long hostile runs, not part of `make test`: ext2 on thousands of corrupted
 # images; fuzzed syscalls at scale, exhaustion at 32 MiB and a soak under
