@@ -12,7 +12,11 @@
  *   - stats.free and stats.by_use[] equal the counts of frame_pages[] by use
  *   - a page is on the free list  <=>  use == FRAME_FREE  <=>  refcount == 0 (for managed frames)
  *   - reserved frames (below 1 MiB, the kernel image, modules, frame_pages[] itself,
- *     holes in the memory map) are never on the free list and never freed.
+ *     holes in the memory map) are never on the free list and never freed;
+ *   - under debug_vm nothing writes a free frame: one freed is filled with
+ *     POISON_BYTE (PG_poisoned) and still is when handed out again; a write
+ *     there (a use after free, or a stale TLB entry on another CPU: see
+ *     mm/mmu_gather.c) panics at that allocation.
  *
  * Callers: the page-table code (tables), the fault handler and fork (user
  * frames, with refcounts for copy-on-write), kheap (slabs), kernel stacks.
@@ -149,8 +153,21 @@ void frame_init(void)
 
 enum { RECLAIM_BATCH = 32 };
 
+/* Under debug_vm: the frame must be as frame_put left it. */
+static void check_poison(struct page *p)
+{
+	if (!(p->flags & PG_poisoned))
+		return;
+	const uint64_t *w = pa_to_kva(page_to_pa(p));
+	for (unsigned i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+		if (w[i] != POISON_BYTE * 0x0101010101010101ull)
+			panic("frame_alloc: free frame %lx was written at offset %#x (a use after free or a stale TLB entry)",
+			      page_to_pa(p), i * 8);
+}
+
 static void account(struct page *p, enum frame_use use)
 {
+	check_poison(p);
 	p->use = use;
 	p->refcount = 1;
 	p->count = 0;
@@ -235,8 +252,10 @@ void frame_put(paddr_t pa)
 	stats.by_use[p->use]--;
 	stats.free++;
 	p->use = FRAME_FREE;
-	if (debug_vm)
+	if (debug_vm) {
 		memset(pa_to_kva(pa), POISON_BYTE, PAGE_SIZE);   /* junk: catches use after free */
+		p->flags = PG_poisoned;
+	}
 	free_list_push(p);
 }
 

@@ -60,6 +60,7 @@ struct page {
 #define PG_young 0x100     /* an accessed bit the working-set sampler cleared, not yet seen by the policy */
 #define PG_workingset 0x200   /* a refault found it evicted recently: lru2 puts it straight on the active list */
 #define PG_readahead 0x400    /* read ahead into the swap cache, not mapped since (swap_readahead.c) */
+#define PG_poisoned 0x8000    /* free, filled with POISON_BYTE under debug_vm: checked when handed out */
 
 void frame_init(void);
 void frame_print_stats(void);

@@ -14,11 +14,14 @@
  *     cleared, so a walk never meets an empty table (pt_check_empty_tables);
  *   - all TLB invalidation goes through mm/tlbflush.c (every CPU that may
  *     cache the entry): one call per entry changed, one per range;
+ *   - a frame whose entry is cleared (a page, or a table unlinked) is freed
+ *     only after that flush, through a gather (mm/mmu_gather.h);
  *   - clearing a swap entry drops its slot reference (swap_free), here only.
  */
 #include "pagetable.h"
 #include "cow.h"
 #include "frame.h"
+#include "mmu_gather.h"
 #include "swapfile.h"
 #include "tlbflush.h"
 #include "../kernel/errno.h"
@@ -46,18 +49,27 @@ static bool table_pinned(uintptr_t va, int table_level)
 	return table_level == PT_LEVELS - 1 && va >= KERNEL_HALF_START;
 }
 
-/* Free tables on the walk's path that have become empty, bottom up. */
-static void prune(struct pt_walk *w, int from_level)
+/* Unlink tables on the walk's path that have become empty, bottom up;
+ * the gather frees them after the flush. */
+static void prune(struct pt_walk *w, int from_level, struct mmu_gather *tlb)
 {
 	for (int l = from_level; l < PT_LEVELS; l++) {
 		struct page *t = table_page(w->slot[l]);
 		if (t->count || table_pinned(w->va, l))
 			return;
-		paddr_t table_pa = page_to_pa(t);
 		*w->slot[l + 1] = 0;
 		table_page(w->slot[l + 1])->count--;
-		frame_put(table_pa);
+		tlb_remove_table(tlb, w->va, page_to_pa(t));
 	}
+}
+
+/* The same, as one step: flushed and freed before it returns. */
+static void prune_now(pte_t *root, struct pt_walk *w, int from_level)
+{
+	struct mmu_gather tlb;
+	tlb_gather_mmu(&tlb, root, NULL, NULL);
+	prune(w, from_level, &tlb);
+	tlb_finish_mmu(&tlb);
 }
 
 int pt_walk(pte_t *root, uintptr_t va, int stop_level, bool create, struct pt_walk *w)
@@ -74,7 +86,7 @@ int pt_walk(pte_t *root, uintptr_t va, int stop_level, bool create, struct pt_wa
 				return 0;
 			paddr_t t = frame_alloc_zeroed(FRAME_PAGETABLE);
 			if (!t) {
-				prune(w, l);
+				prune_now(root, w, l);
 				return -ENOMEM;
 			}
 			*e = make_pte(t, table_flags(va));
@@ -177,8 +189,11 @@ pte_t pt_unmap(pte_t *root, uintptr_t va)
 	pte_t old = *e;
 	*e = 0;
 	table_page(e)->count--;
-	flush_tlb_page(root, va);
-	prune(&w, 1);
+	struct mmu_gather tlb;
+	tlb_gather_mmu(&tlb, root, NULL, NULL);
+	tlb_flush_pte_range(&tlb, va, PAGE_SIZE);
+	prune(&w, 1, &tlb);
+	tlb_finish_mmu(&tlb);   /* the caller puts old's frame after this flush */
 	return old;
 }
 
@@ -402,17 +417,15 @@ pte_t *pt_create_root(void)
 /* ---- ranges ---- */
 
 struct unmap_ctx {
-	void (*put)(paddr_t pa, pte_t old, void *arg);
-	void *arg;
+	struct mmu_gather tlb;
 	uint64_t pages;
 };
 
 /* One page table's run of n entries from va: each in use is cleared (a
- * present one's frame to c->put, a swap entry's slot reference dropped),
- * the table's count lowered once for the run. */
+ * present one's frame gathered, to be put after the flush; a swap entry's
+ * slot reference dropped), the table's count lowered once for the run. */
 static void unmap_ptes(uintptr_t va, pte_t *slot, unsigned n, void *arg)
 {
-	(void)va;   /* the TLB is flushed once for the whole range, afterwards */
 	struct unmap_ctx *c = arg;
 	unsigned cleared = 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -426,8 +439,7 @@ static void unmap_ptes(uintptr_t va, pte_t *slot, unsigned n, void *arg)
 			continue;
 		}
 		c->pages++;
-		if (c->put)
-			c->put(pte_addr(old), old, c->arg);
+		tlb_remove_page(&c->tlb, va + i * PAGE_SIZE, pte_addr(old), old);
 	}
 	table_page(slot)->count -= cleared;
 }
@@ -435,22 +447,23 @@ static void unmap_ptes(uintptr_t va, pte_t *slot, unsigned n, void *arg)
 /* Post-order: by the time a table is visited, its entries in range are gone. */
 static void prune_table(uintptr_t va, pte_t *slot, int level, void *arg)
 {
-	(void)arg;
+	struct unmap_ctx *c = arg;
 	struct page *t = pa_to_page(pte_addr(*slot));
 	if (t->count || table_pinned(va, level))
 		return;
-	frame_put(pte_addr(*slot));
+	tlb_remove_table(&c->tlb, va, pte_addr(*slot));
 	*slot = 0;
 	table_page(slot)->count--;
 }
 
 uint64_t pt_unmap_range(pte_t *root, uintptr_t start, uintptr_t end, void (*put)(paddr_t, pte_t, void *), void *arg)
 {
-	struct unmap_ctx c = { put, arg, 0 };
+	struct unmap_ctx c;   /* not zeroed whole: the batch is filled as it goes */
+	c.pages = 0;
 	struct range_walk r = { { NULL, prune_table, &c, NULL }, unmap_ptes };
+	tlb_gather_mmu(&c.tlb, root, put, arg);
 	traverse(root, start, end, &r);
-	if (c.pages)
-		flush_tlb_range(root, start, end);   /* one shootdown for the range */
+	tlb_finish_mmu(&c.tlb);   /* one shootdown per batch, then the frames go */
 	return c.pages;
 }
 
@@ -520,7 +533,7 @@ static void copy_ptes(uintptr_t va, pte_t *src, unsigned n, void *arg)
 	}
 	c->err = err;
 	table_page(dst)->count += added;
-	prune(&w, 1);   /* nothing was copied: the table goes again */
+	prune_now(c->dst_root, &w, 1);   /* nothing was copied: the table goes again */
 }
 
 int pt_copy_range(pte_t *src, pte_t *dst, uintptr_t start, uintptr_t end)

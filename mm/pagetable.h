@@ -91,10 +91,10 @@ void pt_traverse(pte_t *root, uintptr_t start, uintptr_t end, const struct pt_vi
 /* A new root: empty user half, kernel half shared with the kernel template.
  * NULL when out of memory. */
 pte_t *pt_create_root(void);
-/* Clear every 4 KiB leaf in [start, end), calling put(pa, old entry, arg)
- * for each present one (put may be NULL), and every swap entry (dropping
- * its slot reference), free tables left empty, flush the TLB.
- * Returns the number of pages unmapped. */
+/* Clear every 4 KiB leaf in [start, end) and every swap entry (dropping
+ * its slot reference), unlink tables left empty, flush the TLB, and only
+ * then call put(pa, old entry, arg) for each present one (put may be NULL)
+ * and free the tables (mm/mmu_gather.h). Returns the number of pages unmapped. */
 uint64_t pt_unmap_range(pte_t *root, uintptr_t start, uintptr_t end, void (*put)(paddr_t pa, pte_t old, void *arg),
 			void *arg);
 /* Set every present leaf in [start, end) to flags_for(old entry) (address

@@ -389,11 +389,11 @@ def suite_user(t):
     run_differential(t, [n for n in names if n in NO_DEBUG_VM], "quiet", "user-no-debug-vm")
 
 
-def run_differential(t, names, words, log_name, smp=None):
+def run_differential(t, names, words, log_name, smp=None, timeout=USER_TIMEOUT):
     """One boot running `names` under the runner, each compared with the host."""
     if not names:
         return
-    b = pq.boot(ISO, words + " init=/bin/init /test/runner " + " ".join(names), timeout=USER_TIMEOUT,
+    b = pq.boot(ISO, words + " init=/bin/init /test/runner " + " ".join(names), timeout=timeout,
                 log_path=log_path(log_name), smp=smp)
     sections, diags = pagoda_sections(b.log)
     for name in names:
@@ -411,13 +411,16 @@ def run_differential(t, names, words, log_name, smp=None):
 # ---- several CPUs: the ktests and a representative user subset with 2 CPUs ----
 
 # Processes, threads, signals, preemption, COW and unmapping: what moves between CPUs.
-SMP_USER_SUBSET = ["fork_wait", "many_children", "preempt", "signals", "sighandler", "fpu_isolation", "threads", "clone", "tlb_coherence",
+SMP_USER_SUBSET = ["fork_wait", "many_children", "preempt", "signals", "sighandler", "fpu_isolation", "threads", "clone", "tlb_coherence", "munmap_writer",
                    "cow", "munmap", "mprotect", "pipes", "execve"]
+
+
+SMP_TIMEOUT = 1800   # a hang guard: two host threads for the CPUs, on a machine at load 25 it took 600 s
 
 
 def suite_smp(t):
     suite_ktest(t, smp=2, prefix="smp_ktest")
-    run_differential(t, SMP_USER_SUBSET, "quiet debug_vm", "smp-user", smp=2)
+    run_differential(t, SMP_USER_SUBSET, "quiet debug_vm", "smp-user", smp=2, timeout=SMP_TIMEOUT)
 
 
 # ---- swap: memory two to three times RAM, through a swap disk ---------------
