@@ -98,6 +98,8 @@ long vfs_write(struct file *f, uintptr_t ubuf, size_t n, uint64_t *pos)
 		return -EBADF;
 	if (!f->f_op->write)
 		return -EINVAL;
+	if (f->f_inode && IS_SWAPFILE(f->f_inode))
+		return -ETXTBSY;   /* an active swap area: its blocks are the kernel's (Linux's generic_write_checks) */
 	return f->f_op->write(f, ubuf, n, pos);
 }
 

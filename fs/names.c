@@ -133,6 +133,13 @@ static long do_rmdir(struct nameidata *nd)
 	return err;
 }
 
+/* May a name of v go (unlink, rename either way)? An active swap file
+ * keeps its names, EPERM (Linux's may_delete): swapoff needs the path. */
+static int may_delete(const struct inode *v)
+{
+	return IS_SWAPFILE(v) ? -EPERM : 0;
+}
+
 static long do_unlink(struct nameidata *nd)
 {
 	if (special_last(nd))
@@ -148,7 +155,7 @@ static long do_unlink(struct nameidata *nd)
 		err = -EISDIR;
 	else if (nd->trailing)
 		err = -ENOTDIR;
-	else
+	else if (!(err = may_delete(v)))
 		err = dir->i_op->unlink ? dir->i_op->unlink(dir, nd->last, nd->len, v) : -EPERM;
 	path_put(&victim);
 	return err;
@@ -227,6 +234,8 @@ static long exchange_checked(struct nameidata *o, struct nameidata *n, struct pa
 		return -EINVAL;   /* one inside the other */
 	if (old->inode == new->inode)
 		return 0;
+	if (may_delete(old->inode) || may_delete(new->inode))
+		return -EPERM;
 	if (is_mountpoint(old) || is_mountpoint(new))
 		return -EBUSY;
 	struct inode *odir = o->parent.inode, *ndir = n->parent.inode;
@@ -253,6 +262,8 @@ static long rename_checked(struct nameidata *o, struct nameidata *n, struct path
 		return -EBUSY;
 	if (old->inode == new->inode)
 		return 0;   /* the same file: nothing to do */
+	if (may_delete(old->inode) || (new->inode && may_delete(new->inode)))
+		return -EPERM;
 	struct inode *odir = o->parent.inode, *ndir = n->parent.inode;
 	if (!odir->i_op->rename)
 		return -EPERM;

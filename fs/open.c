@@ -25,6 +25,8 @@ int vfs_truncate(struct inode *inode, uint64_t size)
 {
 	if (size > INT64_MAX)
 		return -EINVAL;
+	if (IS_SWAPFILE(inode) && size <= inode->i_size)
+		return -ETXTBSY;   /* as Linux: swap-out would write to freed blocks */
 	if (size < inode->i_size)
 		truncate_inode_pages(inode->i_mapping, size);
 	int err = inode->i_op && inode->i_op->setsize ? inode->i_op->setsize(inode, size) : 0;

@@ -201,18 +201,24 @@ static void cache_lines(struct text *t)
 	emit(t, "pagoda_dirty_throttled %lu\n", c->throttled);
 }
 
-/* /proc/swaps, in Linux's layout (mm/swapfile.c swap_show): the name padded
- * to 40 columns, sizes in KiB. */
-static void gen_swaps(struct text *t)
+/* /proc/swaps, in Linux's layout (mm/swapfile.c swap_show): one line per
+ * area in type order, the name padded to 40 columns, sizes in KiB. */
+static void gen_swap_area(struct text *t, int type)
 {
 	struct swap_area_info a;
-	emit(t, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
-	if (!swap_get_info(&a))
+	if (!swap_get_info(type, &a))
 		return;
 	uint64_t size = a.pages * (PAGE_SIZE / 1024), used = a.inuse * (PAGE_SIZE / 1024);
 	int len = (int)strlen(a.name);
 	emit(t, "%s%*s%s\t%lu\t%s%lu\t%s%d\n", a.name, len < 40 ? 40 - len : 1, " ", a.is_file ? "file\t" : "partition",
 	     size, size < 10000000 ? "\t" : "", used, used < 10000000 ? "\t" : "", a.prio);
+}
+
+static void gen_swaps(struct text *t)
+{
+	emit(t, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
+	for (int type = 0; type < MAX_SWAPFILES; type++)
+		gen_swap_area(t, type);
 }
 
 static void gen_mounts(struct text *t)

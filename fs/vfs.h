@@ -217,6 +217,11 @@ struct super_operations {
 #define I_HASHED 0x4   /* in the inode cache (iget) */
 #define I_LINKABLE 0x8 /* O_TMPFILE without O_EXCL: linkat may give it a name */
 
+/* i_flags */
+#define S_SWAPFILE 0x1   /* an active swap area (mm/swapon.c): writes and shrinking
+                            truncates give ETXTBSY, unlink and rename EPERM, as Linux */
+#define IS_SWAPFILE(inode) ((inode)->i_flags & S_SWAPFILE)
+
 struct inode {
 	uint64_t i_ino;
 	uint32_t i_mode;           /* S_IFREG | 0644, ... */
@@ -228,6 +233,7 @@ struct inode {
 	uint64_t i_atime, i_mtime, i_ctime;   /* seconds */
 	uint32_t i_count;          /* references: open files, cwd, areas, the fs pin */
 	uint32_t i_state;
+	uint32_t i_flags;          /* S_SWAPFILE */
 	struct super_block *i_sb;
 	const struct inode_operations *i_op;
 	const struct file_operations *i_fop;

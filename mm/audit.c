@@ -32,7 +32,7 @@
 struct audit {
 	uint32_t *refs;        /* expected references, by pfn */
 	uint64_t npfn;
-	uint32_t *slot_refs;   /* swap entries, by slot (NULL: swap is off) */
+	uint32_t *slot_refs[MAX_SWAPFILES];   /* swap entries, by area and slot (NULL: the area is off) */
 };
 
 static void count_mapping(uintptr_t va, pte_t *slot, int level, void *arg)
@@ -46,8 +46,9 @@ static void count_swap_entry(uintptr_t va, pte_t *slot, void *arg)
 {
 	(void)va;
 	struct audit *a = arg;
-	if (a->slot_refs && swp_offset(*slot) < swap_max_slots())
-		a->slot_refs[swp_offset(*slot)]++;
+	unsigned t = swp_type(*slot);
+	if (t < MAX_SWAPFILES && a->slot_refs[t] && swp_offset(*slot) < swap_max_slots((int)t))
+		a->slot_refs[t][swp_offset(*slot)]++;
 }
 
 static uint32_t epoch;   /* one number per audit run */
@@ -98,16 +99,19 @@ void frame_audit(void)
 	if (!frame_check())
 		panic("frame_check failed");
 	epoch++;
-	struct audit a = { NULL, frame_max_pa() >> PAGE_SHIFT, NULL };
+	struct audit a = { NULL, frame_max_pa() >> PAGE_SHIFT, { NULL } };
 	a.refs = kzalloc(a.npfn * sizeof(uint32_t));
 	if (!a.refs)
 		return;   /* no memory to audit with: skip, this is only a check */
-	a.slot_refs = swap_max_slots() ? kzalloc(swap_max_slots() * sizeof(uint32_t)) : NULL;
+	for (int t = 0; t < MAX_SWAPFILES; t++)
+		a.slot_refs[t] = swap_max_slots(t) ? kzalloc(swap_max_slots(t) * sizeof(uint32_t)) : NULL;
 	for_each_mm(count_space, &a);
-	int bad = compare(&a);
-	int bad_slots = a.slot_refs ? swap_audit(a.slot_refs) : 0;
+	int bad = compare(&a), bad_slots = 0;
+	for (int t = 0; t < MAX_SWAPFILES; t++) {
+		bad_slots += a.slot_refs[t] ? swap_audit(t, a.slot_refs[t]) : 0;
+		kfree(a.slot_refs[t]);
+	}
 	kfree(a.refs);
-	kfree(a.slot_refs);
 	if (bad)
 		panic("frame_audit: %d frames with a wrong reference count", bad);
 	if (bad_slots)

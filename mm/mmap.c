@@ -172,6 +172,8 @@ static long file_mmap_check(struct file *f, uint64_t vm_flags, uint64_t off, siz
 		return -EOVERFLOW;
 	if ((vm_flags & VM_SHARED) && (vm_flags & VM_WRITE) && !(f->f_mode & FMODE_WRITE))
 		return -EACCES;
+	if ((vm_flags & VM_SHARED) && (vm_flags & VM_WRITE) && f->f_inode && IS_SWAPFILE(f->f_inode))
+		return -ETXTBSY;   /* an active swap area, as Linux */
 	if (!(f->f_mode & FMODE_READ))
 		return -EACCES;
 	if (!f->f_inode || !inode_is_reg(f->f_inode) || f->f_op->read != generic_file_read)

@@ -1,7 +1,8 @@
 /*
- * Swap space: the area that holds evicted anonymous pages, and its slots
- * (Linux mm/swapfile.c, one area at a time: type 0): a disk, or a swap file
- * on ext2 whose pages were mapped to disk sectors at swapon (mm/swapon.c).
+ * Swap space: the areas that hold evicted anonymous pages, and their slots
+ * (Linux mm/swapfile.c): up to MAX_SWAPFILES areas at once, each a disk or
+ * a swap file on ext2 whose pages were mapped to disk sectors at swapon
+ * (mm/swapon.c). A swap entry's type is its area's index in swap_info[].
  *
  *   disk:      | header | slot 1 | slot 2 | ...               | slot max-1 |
  *   swap_map:  |  BAD   |   2    |   0    | 1|HAS_CACHE | ... |
@@ -10,20 +11,30 @@
  * The device is a disk with Linux's swap header (`mkswap IMAGE` on the host,
  * tools/pagoda-run --swap): page 0 holds the version, the last usable page
  * and the signature "SWAPSPACE2" in its last 10 bytes; slot n is page n of
- * the disk, so slot 0 (the header) is never handed out.
+ * the area, so slot 0 (the header) is never handed out.
  *
- * Invariants (swap_audit checks them at every reap under debug_vm):
- *   - swap_map[n] & ~SWAP_HAS_CACHE == the number of PTEs holding swap
- *     entry n (fork duplicates, unmap and swap-in drop);
+ * Which area a new slot comes from (Linux's semantics): the highest
+ * priority area with a free slot; areas of equal priority take turns, one
+ * cluster (SWAPFILE_CLUSTER slots handed out) each, so sequential evictions
+ * still write sequential slots. An area turned on without SWAP_FLAG_PREFER
+ * gets the next lower negative priority (-2, -3, ...: Linux's
+ * least_priority); when such an area goes, the automatic ones below it move
+ * up one, as Linux.
+ *
+ * Invariants (swap_audit checks them per area at every reap under debug_vm):
+ *   - swap_map[n] & ~SWAP_HAS_CACHE == the number of PTEs (and shared
+ *     objects) holding swap entry (type, n);
  *   - SWAP_HAS_CACHE is set exactly when the swap cache (swap_state.c)
  *     holds a page for slot n, or is about to (between get_swap_page and
  *     add_to_swap_cache, with no sleep between);
  *   - a slot with neither is free, and inuse counts the others;
  *   - a slot is read only after its current owner wrote it: a slot is
  *     handed out with SWAP_HAS_CACHE, its page stays in the swap cache until
- *     the write completes, and every fault finds it there first.
- *   - while swapoff empties the area (writeok false), no slot is handed out.
- * Lock: swap_lock (spinlock) guards swap_info; never held across I/O.
+ *     the write completes, and every fault finds it there first;
+ *   - while swapoff empties an area (writeok false), no slot of it is handed
+ *     out; an area's swap file has S_SWAPFILE while the area is on.
+ * Lock: swap_lock (spinlock) guards swap_info[] and the turn; never held
+ * across I/O.
  */
 #include "swapfile.h"
 #include "kheap.h"
@@ -45,7 +56,9 @@ struct swap_extent {
 };
 
 struct swap_info {
-	struct block_device *bdev;   /* NULL: swap is off */
+	struct block_device *bdev;   /* NULL: this type is free (no area) */
+	int prio;                    /* higher is used first */
+	uint64_t cluster_nr;         /* slots handed out since this area's turn began */
 	uint64_t max;                /* slots 1 .. max-1 exist */
 	uint16_t *swap_map;          /* per slot: PTE references | SWAP_HAS_CACHE, or SWAP_MAP_BAD */
 	uint64_t pages;              /* usable slots */
@@ -57,6 +70,16 @@ struct swap_info {
 	size_t nr_extents;
 	struct file *file;           /* a swap file: the open file (one reference), else NULL */
 	char name[SWAP_NAME_MAX];    /* as swapon named it and /proc/swaps shows it */
+};
+
+/* What swapon found for a new area (activate's input). */
+struct swap_area_setup {
+	struct block_device *bdev;
+	struct swap_extent *ext;   /* a swap file's runs of pages; NULL for a disk */
+	size_t next;               /* how many runs */
+	uint64_t area_pages;
+	int flags;                 /* swapon's: SWAP_FLAG_PREFER | priority */
+	char name[SWAP_NAME_MAX];
 };
 
 /* Linux's header (include/linux/swap.h, union swap_header), version 1. */
@@ -74,18 +97,25 @@ struct swap_header {
 static const char SWAP_MAGIC[] = "SWAPSPACE2";
 enum { SWAP_MAGIC_LEN = 10, SECTORS_PER_PAGE = PAGE_SIZE / SECTOR_SIZE };
 
-static struct swap_info si;
+enum { SWAPFILE_CLUSTER = 256 };   /* slots an area hands out in a row before an equal one's turn */
+
+static struct swap_info swap_info[MAX_SWAPFILES];
+static int least_priority = -1;   /* the last automatic priority given (Linux's) */
+static int turn = -1;             /* the area whose cluster is being handed out */
 static struct spinlock swap_lock = SPINLOCK_INIT("swap");
 struct swap_counters swap_stat;
 
 bool swap_enabled(void)
 {
-	return si.bdev != NULL;
+	for (int t = 0; t < MAX_SWAPFILES; t++)
+		if (swap_info[t].bdev)
+			return true;
+	return false;
 }
 
 bool swap_uses(const struct block_device *bdev)
 {
-	return si.bdev == bdev;
+	return swap_find(bdev, NULL) >= 0;
 }
 
 /* ---- turning swap on ---- */
@@ -106,13 +136,13 @@ static uint64_t header_slots(const struct swap_header *h, uint64_t area_pages)
 	return max < SWP_OFFSET_MASK ? max : SWP_OFFSET_MASK;
 }
 
-static void mark_bad_pages(const struct swap_header *h)
+static void mark_bad_pages(struct swap_info *si, const struct swap_header *h)
 {
 	uint32_t n = h->nr_badpages < 637 ? h->nr_badpages : 637;   /* what fits in page 0 */
 	for (uint32_t i = 0; i < n; i++)
-		if (h->badpages[i] > 0 && h->badpages[i] < si.max && si.swap_map[h->badpages[i]] != SWAP_MAP_BAD) {
-			si.swap_map[h->badpages[i]] = SWAP_MAP_BAD;
-			si.pages--;
+		if (h->badpages[i] > 0 && h->badpages[i] < si->max && si->swap_map[h->badpages[i]] != SWAP_MAP_BAD) {
+			si->swap_map[h->badpages[i]] = SWAP_MAP_BAD;
+			si->pages--;
 		}
 }
 
@@ -127,36 +157,58 @@ static int read_header(struct block_device *bdev, uint64_t first, uint64_t area_
 	return *max >= 2 ? 0 : -EINVAL;
 }
 
-/* Turn the area on: bdev, its pages (a file's extents, or slot n at 8n),
- * its name. The caller checked that swap is off. */
-static int activate(struct block_device *bdev, struct swap_extent *ext, size_t next, uint64_t area_pages,
-		    const char *name)
+/* A free type for a new area; -EPERM when MAX_SWAPFILES are on (Linux). */
+static int free_type(void)
+{
+	for (int t = 0; t < MAX_SWAPFILES; t++)
+		if (!swap_info[t].bdev)
+			return t;
+	return -EPERM;
+}
+
+/* swapon's flags as a priority: the one asked for, or the next automatic. */
+static int priority_of(int flags)
+{
+	if (flags & SWAP_FLAG_PREFER)
+		return flags & SWAP_FLAG_PRIO_MASK;
+	return --least_priority;
+}
+
+/* Turn area t on: bdev, its pages (a file's extents, or slot n at 8n),
+ * its name, its priority. */
+static int activate(int t, struct swap_area_setup *a)
 {
 	paddr_t buf = frame_alloc(FRAME_KHEAP);
 	if (!buf)
 		return -ENOMEM;
 	uint64_t max = 0;
-	int err = read_header(bdev, ext ? ext[0].sector : 0, area_pages, buf, &max);
+	int err = read_header(a->bdev, a->ext ? a->ext[0].sector : 0, a->area_pages, buf, &max);
 	uint16_t *map = err ? NULL : kzalloc(max * sizeof(uint16_t));
 	if (!err && !map)
 		err = -ENOMEM;
 	if (!err) {
-		si = (struct swap_info){ bdev, max, map, max - 1, 0, 1, true, ext, next, NULL, "" };
-		strlcpy(si.name, name, sizeof(si.name));
+		struct swap_info *si = &swap_info[t];
+		*si = (struct swap_info){ .bdev = a->bdev, .prio = priority_of(a->flags), .max = max, .swap_map = map,
+					  .pages = max - 1, .cluster_next = 1, .writeok = true, .extents = a->ext,
+					  .nr_extents = a->next };
+		strlcpy(si->name, a->name, sizeof(si->name));
 		map[0] = SWAP_MAP_BAD;
-		mark_bad_pages(pa_to_kva(buf));
+		mark_bad_pages(si, pa_to_kva(buf));
 	}
 	frame_put(buf);
 	return err;
 }
 
-int swap_on(struct block_device *bdev)
+int swap_on(struct block_device *bdev, int flags)
 {
-	char name[SWAP_NAME_MAX];
-	if (si.bdev)
+	int t = free_type();
+	if (t < 0)
+		return t;
+	if (swap_find(bdev, NULL) >= 0)
 		return -EBUSY;
-	snprintf(name, sizeof(name), "/dev/%s", bdev->name);
-	return activate(bdev, NULL, 0, bdev->nr_sectors / SECTORS_PER_PAGE, name);
+	struct swap_area_setup a = { bdev, NULL, 0, bdev->nr_sectors / SECTORS_PER_PAGE, flags, "" };
+	snprintf(a.name, sizeof(a.name), "/dev/%s", bdev->name);
+	return activate(t, &a);
 }
 
 /* The file's pages on its disk (a_ops->bmap), as runs: how many runs; with
@@ -195,22 +247,25 @@ static struct swap_extent *map_file(struct file *f, uint64_t pages, struct block
 	return *err ? NULL : ext;
 }
 
-int swap_on_file(struct file *f, const char *name)
+int swap_on_file(struct file *f, const char *name, int flags)
 {
-	if (si.bdev)
-		return si.file && si.file->f_inode == f->f_inode ? -EBUSY : -EPERM;
+	int t = free_type();
+	if (t < 0)
+		return t;
+	if (IS_SWAPFILE(f->f_inode))
+		return -EBUSY;
 	int err;
-	size_t n = 0;
-	struct block_device *bdev = NULL;
-	uint64_t pages = f->f_inode->i_size >> PAGE_SHIFT;
-	struct swap_extent *ext = map_file(f, pages, &bdev, &n, &err);
-	if (!ext)
+	struct swap_area_setup a = { NULL, NULL, 0, f->f_inode->i_size >> PAGE_SHIFT, flags, "" };
+	strlcpy(a.name, name, sizeof(a.name));
+	a.ext = map_file(f, a.area_pages, &a.bdev, &a.next, &err);
+	if (!a.ext)
 		return err;
-	if ((err = activate(bdev, ext, n, pages, name))) {
-		kfree(ext);
+	if ((err = activate(t, &a))) {
+		kfree(a.ext);
 		return err;
 	}
-	si.file = get_file(f);
+	swap_info[t].file = get_file(f);
+	f->f_inode->i_flags |= S_SWAPFILE;
 	return 0;
 }
 
@@ -232,51 +287,101 @@ void swap_boot(void)
 		frame_put(buf);
 	if (!b)
 		return;
-	int err = swap_on(b);
+	int err = swap_on(b, 0);
 	if (err)
 		printk("swap: %s: not enabled (error %d)\n", b->name, err);
 	else
-		pr_info("swap: %s: %lu slots (%lu KiB) enabled\n", b->name, si.pages, si.pages * (PAGE_SIZE / 1024));
+		pr_info("swap: %s: %lu slots (%lu KiB) enabled\n", b->name, total_swap_pages(),
+			total_swap_pages() * (PAGE_SIZE / 1024));
 }
 
 /* ---- slots ---- */
 
-static void free_slot_locked(uint64_t off)
+static void free_slot_locked(struct swap_info *si, uint64_t off)
 {
-	si.swap_map[off] = 0;
-	si.inuse--;
+	si->swap_map[off] = 0;
+	si->inuse--;
 }
 
 /* Next-fit from cluster_next: evictions in a row get slots in a row. */
-static uint64_t scan_swap_map(void)
+static uint64_t scan_swap_map(struct swap_info *si)
 {
-	for (uint64_t n = 0, off = si.cluster_next; n < si.max; n++, off = off + 1 < si.max ? off + 1 : 1)
-		if (!si.swap_map[off]) {
-			si.cluster_next = off + 1 < si.max ? off + 1 : 1;
+	for (uint64_t n = 0, off = si->cluster_next; n < si->max; n++, off = off + 1 < si->max ? off + 1 : 1)
+		if (!si->swap_map[off]) {
+			si->cluster_next = off + 1 < si->max ? off + 1 : 1;
 			return off;
 		}
 	return 0;
 }
 
+static bool has_room(const struct swap_info *si)
+{
+	return si->bdev && si->writeok && si->inuse < si->pages;
+}
+
+/* The highest priority of an area with room; false if none has any. */
+static bool best_priority(int *prio)
+{
+	bool any = false;
+	for (int t = 0; t < MAX_SWAPFILES; t++)
+		if (has_room(&swap_info[t]) && (!any || swap_info[t].prio > *prio)) {
+			*prio = swap_info[t].prio;
+			any = true;
+		}
+	return any;
+}
+
+/* The area the next slot comes from: the one whose turn it is while its
+ * cluster lasts and its priority is the best, else the next area of the
+ * best priority after it (round-robin by cluster); -1 if all are full. */
+static int pick_area(void)
+{
+	int prio = 0;
+	if (!best_priority(&prio))
+		return -1;
+	if (turn >= 0 && has_room(&swap_info[turn]) && swap_info[turn].prio == prio &&
+	    swap_info[turn].cluster_nr < SWAPFILE_CLUSTER)
+		return turn;
+	for (int n = 1; n <= MAX_SWAPFILES; n++) {
+		int t = (turn + n + MAX_SWAPFILES) % MAX_SWAPFILES;
+		if (has_room(&swap_info[t]) && swap_info[t].prio == prio) {
+			swap_info[t].cluster_nr = 0;
+			return turn = t;
+		}
+	}
+	return -1;
+}
+
 pte_t get_swap_page(void)
 {
 	spin_lock(&swap_lock);
-	uint64_t off = si.bdev && si.writeok && si.inuse < si.pages ? scan_swap_map() : 0;
+	int t = pick_area();
+	struct swap_info *si = t >= 0 ? &swap_info[t] : NULL;
+	uint64_t off = si ? scan_swap_map(si) : 0;
 	if (off) {
-		si.swap_map[off] = SWAP_HAS_CACHE;
-		si.inuse++;
+		si->swap_map[off] = SWAP_HAS_CACHE;
+		si->inuse++;
+		si->cluster_nr++;
 	}
 	spin_unlock(&swap_lock);
-	return off ? swp_entry(0, off) : 0;
+	return off ? swp_entry((unsigned)t, off) : 0;
+}
+
+/* The area of a swap entry that must name a slot in use. */
+static struct swap_info *area_of(pte_t swp)
+{
+	kassert(pte_is_swap(swp) && swp_type(swp) < MAX_SWAPFILES);
+	return &swap_info[swp_type(swp)];
 }
 
 /* swp's map entry; the entry must name a slot in use. */
 static uint16_t *map_of(pte_t swp)
 {
+	struct swap_info *si = area_of(swp);
 	uint64_t off = swp_offset(swp);
-	kassert(pte_is_swap(swp) && swp_type(swp) == 0 && off > 0 && off < si.max);
-	kassert(si.swap_map[off] && si.swap_map[off] != SWAP_MAP_BAD);
-	return &si.swap_map[off];
+	kassert(si->bdev && off > 0 && off < si->max);
+	kassert(si->swap_map[off] && si->swap_map[off] != SWAP_MAP_BAD);
+	return &si->swap_map[off];
 }
 
 void swap_duplicate(pte_t swp)
@@ -296,7 +401,7 @@ void swap_free(pte_t swp)
 	(*m)--;
 	bool cached = *m == SWAP_HAS_CACHE;
 	if (!*m)
-		free_slot_locked(swp_offset(swp));
+		free_slot_locked(area_of(swp), swp_offset(swp));
 	spin_unlock(&swap_lock);
 	if (cached)
 		swap_cache_unused(swp);   /* nobody will read this slot again: let its page go */
@@ -309,7 +414,7 @@ void swapcache_free(pte_t swp)
 	kassert(*m & SWAP_HAS_CACHE);
 	*m &= ~SWAP_HAS_CACHE;
 	if (!*m)
-		free_slot_locked(swp_offset(swp));
+		free_slot_locked(area_of(swp), swp_offset(swp));
 	spin_unlock(&swap_lock);
 }
 
@@ -331,33 +436,35 @@ bool swap_slot_named(pte_t swp)
 {
 	uint64_t off = swp_offset(swp);
 	spin_lock(&swap_lock);
-	bool named = swp_type(swp) == 0 && off > 0 && off < si.max && si.swap_map[off] != SWAP_MAP_BAD &&
-		     (si.swap_map[off] & ~SWAP_HAS_CACHE);
+	struct swap_info *si = swp_type(swp) < MAX_SWAPFILES ? &swap_info[swp_type(swp)] : NULL;
+	bool named = si && si->bdev && off > 0 && off < si->max && si->swap_map[off] != SWAP_MAP_BAD &&
+		     (si->swap_map[off] & ~SWAP_HAS_CACHE);
 	spin_unlock(&swap_lock);
 	return named;
 }
 
 /* ---- I/O ---- */
 
-/* Where slot off lies on the device. */
-static uint64_t slot_sector(uint64_t off)
+/* Where slot off of si lies on its device. */
+static uint64_t slot_sector(const struct swap_info *si, uint64_t off)
 {
-	for (size_t i = 0; i < si.nr_extents; i++)
-		if (off - si.extents[i].start < si.extents[i].count)
-			return si.extents[i].sector + (off - si.extents[i].start) * SECTORS_PER_PAGE;
+	for (size_t i = 0; i < si->nr_extents; i++)
+		if (off - si->extents[i].start < si->extents[i].count)
+			return si->extents[i].sector + (off - si->extents[i].start) * SECTORS_PER_PAGE;
 	return off * SECTORS_PER_PAGE;   /* a disk */
 }
 
 int swap_readpage(pte_t swp, paddr_t pa)
 {
-	int err = blkdev_read(si.bdev, slot_sector(swp_offset(swp)), pa_to_kva(pa), SECTORS_PER_PAGE);
+	struct swap_info *si = area_of(swp);
+	int err = blkdev_read(si->bdev, slot_sector(si, swp_offset(swp)), pa_to_kva(pa), SECTORS_PER_PAGE);
 	if (swap_stat.test_fail_reads) {
 		swap_stat.test_fail_reads--;
 		err = -EIO;
 	}
 	if (err) {   /* Linux says the same ("Read-error on swap-device") */
 		swap_stat.read_errors++;
-		printk("swap: %s: read error on slot %lu: its page is lost\n", si.bdev->name, swp_offset(swp));
+		printk("swap: %s: read error on slot %lu: its page is lost\n", si->name, swp_offset(swp));
 	} else {
 		swap_stat.pswpin++;
 	}
@@ -366,10 +473,11 @@ int swap_readpage(pte_t swp, paddr_t pa)
 
 int swap_writepage(pte_t swp, paddr_t pa)
 {
-	int err = blkdev_write(si.bdev, slot_sector(swp_offset(swp)), pa_to_kva(pa), SECTORS_PER_PAGE);
+	struct swap_info *si = area_of(swp);
+	int err = blkdev_write(si->bdev, slot_sector(si, swp_offset(swp)), pa_to_kva(pa), SECTORS_PER_PAGE);
 	if (err) {   /* the page stays in memory (the swap cache): nothing is lost */
 		swap_stat.write_errors++;
-		printk("swap: %s: write error on slot %lu: the page stays in memory\n", si.bdev->name, swp_offset(swp));
+		printk("swap: %s: write error on slot %lu: the page stays in memory\n", si->name, swp_offset(swp));
 	} else {
 		swap_stat.pswpout++;
 	}
@@ -378,41 +486,58 @@ int swap_writepage(pte_t swp, paddr_t pa)
 
 /* ---- counters and the audit ---- */
 
+/* Over the areas slots are handed out from (swapoff takes an area's away
+ * first, as Linux): usable slots, or free ones. */
+static uint64_t sum_slots(bool only_free)
+{
+	uint64_t n = 0;
+	for (int t = 0; t < MAX_SWAPFILES; t++)
+		if (swap_info[t].bdev && swap_info[t].writeok)
+			n += swap_info[t].pages - (only_free ? swap_info[t].inuse : 0);
+	return n;
+}
+
 uint64_t total_swap_pages(void)
 {
-	return si.bdev && si.writeok ? si.pages : 0;   /* swapoff takes it away first, as Linux */
+	return sum_slots(false);
 }
 
 uint64_t nr_swap_pages(void)
 {
-	return si.bdev && si.writeok ? si.pages - si.inuse : 0;
+	return sum_slots(true);
 }
 
-/* ---- turning swap off (mm/swapon.c empties the area first) ---- */
+/* ---- turning an area off (mm/swapon.c empties it first) ---- */
 
-bool swap_is_named(const char *name)
+int swap_find(const struct block_device *bdev, const struct inode *inode)
 {
-	return si.bdev && !strcmp(si.name, name);
+	for (int t = 0; t < MAX_SWAPFILES; t++) {
+		const struct swap_info *si = &swap_info[t];
+		if (si->bdev && (inode ? si->file && si->file->f_inode == inode : si->bdev == bdev && !si->file))
+			return t;
+	}
+	return -1;
 }
 
-void swap_set_writeok(bool ok)
+void swap_set_writeok(int type, bool ok)
 {
 	spin_lock(&swap_lock);
-	si.writeok = ok;
+	swap_info[type].writeok = ok;
 	spin_unlock(&swap_lock);
 }
 
-uint64_t swap_inuse(void)
+uint64_t swap_inuse(int type)
 {
-	return si.bdev ? si.inuse : 0;
+	return swap_info[type].bdev ? swap_info[type].inuse : 0;
 }
 
-long swap_wait_cached(void)
+long swap_wait_cached(int type)
 {
-	for (uint64_t off = 1; off < si.max; off++) {
-		if (si.swap_map[off] != SWAP_HAS_CACHE)
+	struct swap_info *si = &swap_info[type];
+	for (uint64_t off = 1; off < si->max; off++) {
+		if (si->swap_map[off] != SWAP_HAS_CACHE)
 			continue;
-		struct page *p = lookup_swap_cache(swp_entry(0, off));
+		struct page *p = lookup_swap_cache(swp_entry((unsigned)type, off));
 		if (!p)
 			return -EBUSY;   /* cannot happen: swap_audit would say so */
 		swap_page_pin(p);
@@ -425,33 +550,52 @@ long swap_wait_cached(void)
 	return -EBUSY;
 }
 
-struct file *swap_off(void)
+/* An automatic priority goes: those below it move up one (Linux). */
+static void release_priority(int prio)
 {
-	kassert(si.bdev && !si.inuse);
-	struct file *f = si.file;
-	kfree(si.swap_map);
-	kfree(si.extents);
-	si = (struct swap_info){ 0 };
+	if (prio >= 0)
+		return;
+	for (int t = 0; t < MAX_SWAPFILES; t++)
+		if (swap_info[t].bdev && swap_info[t].prio < prio)
+			swap_info[t].prio++;
+	least_priority++;
+}
+
+struct file *swap_off(int type)
+{
+	struct swap_info *si = &swap_info[type];
+	kassert(si->bdev && !si->inuse);
+	struct file *f = si->file;
+	int prio = si->prio;
+	if (f)
+		f->f_inode->i_flags &= ~S_SWAPFILE;
+	kfree(si->swap_map);
+	kfree(si->extents);
+	spin_lock(&swap_lock);
+	*si = (struct swap_info){ 0 };
+	release_priority(prio);
+	spin_unlock(&swap_lock);
 	return f;
 }
 
-bool swap_get_info(struct swap_area_info *out)
+bool swap_get_info(int type, struct swap_area_info *out)
 {
-	if (!si.bdev)
+	const struct swap_info *si = &swap_info[type];
+	if (!si->bdev)
 		return false;
-	*out = (struct swap_area_info){ si.name, si.file != NULL, si.pages, si.inuse, SWAP_DEFAULT_PRIO };
+	*out = (struct swap_area_info){ si->name, si->file != NULL, si->pages, si->inuse, si->prio };
 	return true;
 }
 
-uint64_t swap_max_slots(void)
+uint64_t swap_max_slots(int type)
 {
-	return si.bdev ? si.max : 0;
+	return swap_info[type].bdev ? swap_info[type].max : 0;
 }
 
-static const char *slot_problem(uint64_t off, uint32_t refs)
+static const char *slot_problem(int type, uint64_t off, uint32_t refs)
 {
-	uint16_t m = si.swap_map[off];
-	bool cached = lookup_swap_cache(swp_entry(0, off)) != NULL;
+	uint16_t m = swap_info[type].swap_map[off];
+	bool cached = lookup_swap_cache(swp_entry((unsigned)type, off)) != NULL;
 	if (m == SWAP_MAP_BAD)
 		return refs ? "a bad slot is named by a PTE" : NULL;
 	if ((m & ~SWAP_HAS_CACHE) != refs)
@@ -461,17 +605,19 @@ static const char *slot_problem(uint64_t off, uint32_t refs)
 	return NULL;
 }
 
-int swap_audit(const uint32_t *refs)
+int swap_audit(int type, const uint32_t *refs)
 {
+	const struct swap_info *si = &swap_info[type];
 	int bad = 0;
 	uint64_t used = 0;
-	for (uint64_t off = 1; off < si.max; off++) {
-		const char *why = slot_problem(off, refs[off]);
-		used += si.swap_map[off] && si.swap_map[off] != SWAP_MAP_BAD;
+	for (uint64_t off = 1; off < si->max; off++) {
+		const char *why = slot_problem(type, off, refs[off]);
+		used += si->swap_map[off] && si->swap_map[off] != SWAP_MAP_BAD;
 		if (why && bad++ < 8)
-			printk("swap_audit: slot %lu: %s (map %x, %u entries)\n", off, why, si.swap_map[off], refs[off]);
+			printk("swap_audit: %s slot %lu: %s (map %x, %u entries)\n", si->name, off, why, si->swap_map[off],
+			       refs[off]);
 	}
-	if (used != si.inuse && bad++ < 8)
-		printk("swap_audit: %lu slots in use but inuse says %lu\n", used, si.inuse);
+	if (used != si->inuse && bad++ < 8)
+		printk("swap_audit: %s: %lu slots in use but inuse says %lu\n", si->name, used, si->inuse);
 	return bad;
 }

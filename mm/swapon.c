@@ -2,31 +2,37 @@
  * swapon(2) and swapoff(2): a swap area comes on (a disk, or a swap file on
  * ext2) and goes off again, with Linux's semantics and errnos.
  *
- *   swapon(path, flags)   path is the disk (/dev/vdb: Pagoda's /dev has no
+ *   swapon(path, flags)   path is a disk (/dev/vdb: Pagoda's /dev has no
  *                         block nodes, so the name is looked up among the
  *                         disks) or a regular file with mkswap's header, its
- *                         blocks mapped once now (no holes, like Linux).
- *                         EPERM if another area is on (one area at a time:
- *                         Linux's MAX_SWAPFILES reached), EBUSY if this one
- *                         is, EINVAL (no header, a hole, not a file or disk,
- *                         bad flags), ENOENT, EFAULT, ENAMETOOLONG. Priority
- *                         flags are accepted; with one area they change
- *                         nothing (/proc/swaps shows -2, Linux's first).
- *   swapoff(path)         every page in the area comes back in (try_to_unuse)
- *                         and the area goes; ENOMEM if memory cannot hold
+ *                         blocks mapped once now (no holes, like Linux). Up to
+ *                         MAX_SWAPFILES areas at once; SWAP_FLAG_PREFER |
+ *                         prio sets the area's priority (swapfile.c says how
+ *                         priorities pick slots), else it gets the next
+ *                         automatic one (-2, -3, ...). EPERM when
+ *                         MAX_SWAPFILES areas are on, EBUSY if this one is,
+ *                         EINVAL (no header, a hole, not a file or disk, bad
+ *                         flags), the open's error (ENOENT, EISDIR, ...),
+ *                         EFAULT, ENAMETOOLONG.
+ *   swapoff(path)         every page in that area comes back in
+ *                         (try_to_unuse), or moves to another area when
+ *                         reclaim pushes it out again, and the area goes;
+ *                         ENOMEM if memory and the other areas cannot hold
  *                         them (room_for_unuse, decided before any comes in;
  *                         or an allocation fails on the way: the area stays
- *                         on, what came in stays), EINVAL
- *                         if path is not the area, ENOENT if it does not exist.
+ *                         on, what came in stays), EINVAL if path is not an
+ *                         area, the open's error otherwise (ENOENT, EISDIR:
+ *                         Linux opens the path O_RDWR, as swapon does).
  *
- * try_to_unuse: the area stops handing out slots (total and free swap read
- * 0 from then on, as Linux), then rounds until no slot is used: each round
- * walks every address space's page tables and every shared object once;
- * an entry whose page is in the swap cache is mapped now (no sleep between
- * finding it and mapping it: the space cannot go away meanwhile), the others
- * are read into the swap cache afterwards (sleeping, a batch per round), so
- * the next round maps them. Pages come back as the fault path would bring
- * them (fault.c swap_in_resident, shmem.c shm_unuse_slot).
+ * try_to_unuse: the area stops handing out slots (total and free swap leave
+ * out its space from then on, as Linux), then rounds until none of its slots
+ * is used: each round walks every address space's page tables and every
+ * shared object once for entries of its type; an entry whose page is in the
+ * swap cache is mapped now (no sleep between finding it and mapping it: the
+ * space cannot go away meanwhile), the others are read into the swap cache
+ * afterwards (sleeping, a batch per round), so the next round maps them.
+ * Pages come back as the fault path would bring them (fault.c
+ * swap_in_resident, shmem.c shm_unuse_slot).
  *
  * Always true: an area is freed only with no slot in use (no PTE, shared
  * object or cached page names it); a failed swapoff leaves it on and whole.
@@ -58,6 +64,7 @@ enum { UNUSE_BATCH = 64, FOUND_MAX = 256 };
 /* ---- try_to_unuse ---- */
 
 struct unuse {
+	unsigned type;             /* the area being emptied */
 	pte_t want[UNUSE_BATCH];   /* entries to read into the swap cache after this round */
 	size_t nwant;
 	uintptr_t found_va[FOUND_MAX];   /* one space's swap entries, found by the walk */
@@ -79,6 +86,8 @@ static void want(struct unuse *u, pte_t swp)
 static void collect(uintptr_t va, pte_t *slot, void *arg)
 {
 	struct unuse *u = arg;
+	if (swp_type(*slot) != u->type)
+		return;   /* another area's: it stays */
 	if (u->nfound == FOUND_MAX) {
 		u->resume = u->resume < va ? u->resume : va;
 		return;
@@ -90,7 +99,7 @@ static void collect(uintptr_t va, pte_t *slot, void *arg)
 static void unuse_shm(struct shm_object *shm, struct unuse *u)
 {
 	for (size_t i = 0; i < shm->npages; i++)
-		if (pte_is_swap(shm->pages[i])) {
+		if (pte_is_swap(shm->pages[i]) && swp_type(shm->pages[i]) == u->type) {
 			pte_t swp = shm->pages[i];
 			if (shm_unuse_slot(shm, &shm->pages[i]))
 				u->progress++;
@@ -147,28 +156,30 @@ static void drop_wanted(struct unuse *u)
 	}
 }
 
-/* Can memory hold every page the area holds? Free frames and clean page
- * cache (which reclaim can drop) against the slots in use, keeping the high
- * watermark free. Decided before anything comes in: bringing pages back
- * until allocation fails would leave memory exhausted, and with writes to
- * the area stopped nothing could make room again. */
-static bool room_for_unuse(void)
+/* Can memory and the other areas hold every page area type holds (its
+ * writes stopped already)? Free frames, clean page cache (which reclaim can
+ * drop) and the other areas' free slots against its slots in use, keeping
+ * the high watermark free. Decided before anything comes in: bringing
+ * pages back until allocation fails would leave memory exhausted, and with
+ * writes to the area stopped nothing could make room again. */
+static bool room_for_unuse(int type)
 {
 	uint64_t clean = pagecache_stat.nr_pages - pagecache_stat.nr_dirty;
-	uint64_t room = frame_free_count() + clean;
-	return swap_inuse() + reclaim_stat.high_watermark <= room;
+	uint64_t room = frame_free_count() + clean + nr_swap_pages();
+	return swap_inuse(type) + reclaim_stat.high_watermark <= room;
 }
 
-static long try_to_unuse(void)
+static long try_to_unuse(int type)
 {
 	struct unuse *u = kmalloc(sizeof(*u));
 	long err = u ? 0 : -ENOMEM;
-	while (!err && swap_inuse()) {
+	while (!err && swap_inuse(type)) {
+		u->type = (unsigned)type;
 		u->nwant = u->progress = 0;
 		for_each_mm(unuse_mm, u);
 		err = read_wanted(u);
 		if (!err && !u->nwant && !u->progress)
-			err = swap_wait_cached();   /* only pages under I/O hold slots: let it end */
+			err = swap_wait_cached(type);   /* only pages under I/O hold slots: let it end */
 	}
 	if (err && u)
 		drop_wanted(u);
@@ -191,18 +202,16 @@ static char *get_path(uintptr_t upath, long *err)
 	return path;
 }
 
-static long swapon_path(const char *path)
+static long swapon_path(const char *path, int flags)
 {
-	if (swap_enabled())
-		return swap_is_named(path) ? -EBUSY : -EPERM;
 	struct block_device *bdev = strncmp(path, "/dev/", 5) ? NULL : blkdev_lookup(path);
 	if (bdev)
-		return swap_on(bdev);
+		return swap_on(bdev, flags);
 	int err;
 	struct file *f = filp_open(path, O_RDWR, &err);
 	if (!f)
 		return err;
-	err = inode_is_reg(f->f_inode) ? swap_on_file(f, path) : -EINVAL;
+	err = inode_is_reg(f->f_inode) ? swap_on_file(f, path, flags) : -EINVAL;
 	fput(f);
 	return err;
 }
@@ -215,23 +224,30 @@ long sys_swapon(uintptr_t upath, int flags)
 	char *path = get_path(upath, &err);
 	if (!path)
 		return err;
-	err = swapon_path(path);
+	err = swapon_path(path, flags);
 	kfree(path);
 	if (!err)
 		kswapd_start();
 	return err;
 }
 
-/* Not the area: EINVAL if path names something, ENOENT if nothing. */
-static long not_swap(const char *path)
+/* The area path names, as Linux finds it (the path opened O_RDWR, its
+ * file compared with each area's): a disk by its name, a file by its inode.
+ * -EINVAL if it is no area, or the open's error (ENOENT, EISDIR, ...). */
+static int area_of_path(const char *path)
 {
-	int err;
-	if (!strncmp(path, "/dev/", 5) && blkdev_lookup(path))
-		return -EINVAL;
-	struct file *f = filp_open(path, O_RDONLY, &err);
-	if (f)
-		fput(f);
-	return f ? -EINVAL : err;
+	struct block_device *bdev = strncmp(path, "/dev/", 5) ? NULL : blkdev_lookup(path);
+	int t, err;
+	if (bdev) {
+		t = swap_find(bdev, NULL);
+		return t >= 0 ? t : -EINVAL;
+	}
+	struct file *f = filp_open(path, O_RDWR, &err);
+	if (!f)
+		return err;
+	t = swap_find(NULL, f->f_inode);
+	fput(f);
+	return t >= 0 ? t : -EINVAL;
 }
 
 long sys_swapoff(uintptr_t upath)
@@ -240,20 +256,17 @@ long sys_swapoff(uintptr_t upath)
 	char *path = get_path(upath, &err);
 	if (!path)
 		return err;
-	if (!swap_is_named(path)) {
-		err = not_swap(path);
-		kfree(path);
-		return err;
-	}
+	int type = area_of_path(path);
 	kfree(path);
-	if (!room_for_unuse())
-		return -ENOMEM;
-	swap_set_writeok(false);
-	if ((err = try_to_unuse())) {
-		swap_set_writeok(true);
+	if (type < 0)
+		return type;
+	swap_set_writeok(type, false);
+	err = room_for_unuse(type) ? try_to_unuse(type) : -ENOMEM;
+	if (err) {
+		swap_set_writeok(type, true);
 		return err;
 	}
-	struct file *f = swap_off();
+	struct file *f = swap_off(type);
 	if (f)
 		fput(f);
 	return 0;

@@ -274,13 +274,48 @@ static int errno_of(long rc)
 /* Linux's errnos, with the disk dev on: 0 when all are right. */
 static int swap_errnos(const char *dev)
 {
-	if (errno_of(swapon(dev, 0)) != EBUSY || errno_of(swapon("/mnt", 0)) != EPERM)
+	if (errno_of(swapon(dev, 0)) != EBUSY || errno_of(swapon("/mnt", 0)) != EISDIR)
 		return 1;
-	if (errno_of(swapoff("/nonexistent")) != ENOENT || errno_of(swapoff("/mnt")) != EINVAL)
+	if (errno_of(swapoff("/nonexistent")) != ENOENT || errno_of(swapoff("/mnt")) != EISDIR)
 		return 1;
 	if (errno_of(swapoff((const char *)1)) != EFAULT || errno_of(swapon(dev, 0x80000)) != EINVAL)
 		return 1;
 	return 0;
+}
+
+/* An active swap file, as Linux 6.1 guards it (fstests generic/569; the
+ * host cannot run this: swapon there would change the machine's swap): it
+ * opens for writing, but write, pwrite, a shrinking ftruncate or truncate,
+ * open with O_TRUNC and a shared writable mmap give ETXTBSY (a read-only
+ * shared map is fine); unlink and rename give EPERM (may_delete). 0 if so. */
+static int swapfile_guarded(const char *path)
+{
+	char b = 0;
+	int fd = open(path, O_RDWR), bad = fd < 0;
+	void *ro = MAP_FAILED;
+
+	bad = bad || errno_of(write(fd, &b, 1)) != ETXTBSY || errno_of(pwrite(fd, &b, 1, PAGE)) != ETXTBSY;
+	bad = bad || errno_of(ftruncate(fd, PAGE)) != ETXTBSY;
+	bad = bad || mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) != MAP_FAILED || errno != ETXTBSY;
+	bad = bad || (ro = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0)) == MAP_FAILED;
+	if (ro != MAP_FAILED)
+		munmap(ro, PAGE);
+	if (fd >= 0)
+		close(fd);
+	bad = bad || errno_of(truncate(path, 0)) != ETXTBSY || errno_of(open(path, O_WRONLY | O_TRUNC)) != ETXTBSY;
+	return bad || errno_of(unlink(path)) != EPERM || errno_of(rename(path, "/mnt/renamed")) != EPERM;
+}
+
+/* After swapoff the file is an ordinary one again: a write goes in. */
+static int swapfile_writable(const char *path)
+{
+	char b = 0;
+	int fd = open(path, O_RDWR);
+	int bad = fd < 0 || pwrite(fd, &b, 1, PAGE) != 1;
+
+	if (fd >= 0)
+		close(fd);
+	return bad;
 }
 
 /* The child holding HELD_MIB of pages in the swap file: it lets go of all
@@ -311,7 +346,17 @@ static int swapfile_round(void)
 	pid_t h = fork_flushed();
 	if (h == 0)
 		holder(ready[1], go[0]);
-	if (read(ready[0], &c, 1) != 1 || meminfo_kb("SwapFree:") >= meminfo_kb("SwapTotal:"))
+	if (read(ready[0], &c, 1) != 1) {
+		waitpid(h, &st, 0);
+		printf("reclaimcheck: holder %s before it was ready\n", status_str(st));
+		return 12;
+	}
+	long swap_free = meminfo_kb("SwapFree:"), swap_total = meminfo_kb("SwapTotal:");
+	if (swap_free < 0 || swap_total < 0) {
+		printf("reclaimcheck: /proc/meminfo unreadable: %s\n", errno_name(errno));
+		return 13;
+	}
+	if (swap_free >= swap_total)
 		return 4;   /* no page went to the swap file */
 	if (errno_of(swapoff(swapfile_path)) != ENOMEM || proc_swaps(name, type) != 1 || strcmp(name, swapfile_path))
 		return 5;
@@ -346,10 +391,128 @@ static int swapctl_case(void *unused)
 		return 9;
 	if (errno_of(swapon(swapfile_path, 0)) != EBUSY)
 		return 2;
+	if (swapfile_guarded(swapfile_path))
+		return 14;
 	int r = swapfile_round();
 	if (r)
 		return r;
+	if (swapfile_writable(swapfile_path))
+		return 15;
 	return swapon(dev, 0) || proc_swaps(name, type) != 1 || strcmp(name, dev) ? 10 : 0;
+}
+
+/* ---- several swap areas, priorities ---- */
+
+static const char area_a[] = "/mnt/swapA", area_b[] = "/mnt/swapB";
+
+struct area {
+	char name[64], type[16];
+	long size, used;
+	int prio;
+};
+
+/* /proc/swaps' lines after the header, in its order; how many, -1 if unreadable. */
+static int read_areas(struct area *a, int max)
+{
+	char line[200];
+	int n = 0;
+	FILE *f = fopen("/proc/swaps", "r");
+
+	if (!f || !fgets(line, sizeof line, f))
+		n = -1;
+	while (n >= 0 && n < max && fgets(line, sizeof line, f))
+		if (sscanf(line, "%63s %15s %ld %ld %d", a[n].name, a[n].type, &a[n].size, &a[n].used, &a[n].prio) == 5)
+			n++;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* The line of area name; a zeroed one (prio 0, used -1) if not listed. */
+static struct area area_named(const char *name)
+{
+	struct area a[8], none = { .used = -1 };
+	int n = read_areas(a, 8);
+
+	for (int i = 0; i < n; i++)
+		if (!strcmp(a[i].name, name))
+			return a[i];
+	return none;
+}
+
+static int listed(const char *name, int prio)
+{
+	struct area a = area_named(name);
+	return a.used >= 0 && a.prio == prio;
+}
+
+/* Fill a private area of mib MiB (more than free RAM: some goes to swap),
+ * run fn while it is full, check and free it: fn's result, or 99 for
+ * wrong words. */
+static int while_full(size_t mib, uint64_t tag, int (*fn)(void))
+{
+	char *q = map_anon(pages_of(mib) * PAGE, PROT_READ | PROT_WRITE);
+	int r;
+
+	pattern_fill_pages(q, 0, pages_of(mib), tag);
+	r = fn();
+	if (pattern_check_pages(q, 0, pages_of(mib), tag))
+		r = r ? r : 99;
+	sys_munmap((uintptr_t)q, pages_of(mib) * PAGE);
+	return r;
+}
+
+static struct area disk_before;
+static char disk_name[64];
+
+/* The disk (-2) is used before swapA (-3): swapA got nothing. */
+static int higher_first(void)
+{
+	struct area d = area_named(disk_name), a = area_named(area_a);
+	return d.used > disk_before.used && a.used == 0 ? 0 : 4;
+}
+
+/* swapA and swapB at priority 5 take turns by clusters of 256 slots
+ * (1024 KiB): both used, within a cluster of each other; the disk (-2) got
+ * nothing more. */
+static int equal_round_robin(void)
+{
+	struct area d = area_named(disk_name), a = area_named(area_a), b = area_named(area_b);
+	if (a.used <= 0 || b.used <= 0 || labs(a.used - b.used) > 1024 || d.used > disk_before.used)
+		return 6;
+	/* swapoff of one area while the others are in use: its pages come
+	 * back in, or move to swapB (the next priority) */
+	return swapoff(area_a) || area_named(area_a).used != -1 ? 7 : 0;
+}
+
+static int swapareas_case(void *unused)
+{
+	char type[16];
+
+	(void)unused;
+	if (proc_swaps(disk_name, type) != 1 || !listed(disk_name, -2))
+		return 1;
+	if (make_swapfile(area_a, 16, 0) || make_swapfile(area_b, 16, 0))
+		return 2;
+	if (swapon(area_a, 0) || !listed(area_a, -3))
+		return 3;   /* the next automatic priority */
+	disk_before = area_named(disk_name);
+	int r = while_full(PRESSURE_MIB, 61, higher_first);
+	if (r)
+		return r;
+	if (swapoff(area_a) || swapon(area_a, SWAP_FLAG_PREFER | 5) || swapon(area_b, SWAP_FLAG_PREFER | 5))
+		return 5;
+	if (!listed(area_a, 5) || !listed(area_b, 5))
+		return 5;
+	disk_before = area_named(disk_name);
+	if ((r = while_full(48, 62, equal_round_robin)))
+		return r;
+	/* automatic priorities below one that goes move up (Linux) */
+	if (swapon(area_a, 0) || !listed(area_a, -3) || swapoff(disk_name) || !listed(area_a, -2))
+		return 8;
+	if (swapon(disk_name, 0) || !listed(disk_name, -3) || swapoff(area_a) || !listed(disk_name, -2))
+		return 8;
+	return swapoff(area_b) || unlink(area_a) || unlink(area_b) ? 9 : 0;
 }
 
 /* ---- mlock ---- */
@@ -391,7 +554,17 @@ static const char *const swapctl_why[] = { NULL, "/proc/swaps does not list the 
 	"no page went to the swap file", "swapoff did not fail with ENOMEM while the pages could not fit",
 	"swapoff failed once the pages could fit", "the holder's pages were wrong after swapoff",
 	"a swap file with holes was not refused with EINVAL", "swapon of the swap file failed or is not listed",
-	"swapon of the disk again failed", "swapon of the swap file failed" };
+	"swapon of the disk again failed", "swapon of the swap file failed", "the holder died before it was ready", "/proc/meminfo could not be read",
+	"an active swap file was not guarded as Linux guards it (ETXTBSY, EPERM)",
+	"a write to the swap file failed after swapoff" };
+static const char *const swapareas_why[] = { NULL, "/proc/swaps does not list the disk at -2",
+	"making the swap files failed", "swapon without flags did not give -3",
+	"the lower-priority area was used while the higher one had room",
+	"swapon with SWAP_FLAG_PREFER | 5 failed or is not listed at 5",
+	"two areas of equal priority did not take turns by cluster (or the disk was used)",
+	"swapoff of one area while the others were in use failed",
+	"automatic priorities did not move up when one above them went",
+	"the last swapoff or unlink failed" };
 static const char *const mlock_why[] = { NULL, "mlock failed", "wrong words under pressure",
 	"a locked page was evicted", "no unlocked page went to swap", "mlock left swapped pages out",
 	"locked pages evicted after mlock", "wrong words in the locked areas" };
@@ -424,13 +597,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "reclaimcheck: on Pagoda only (it needs a swap disk at --mem 48M)\n");
 		return 2;
 	}
+	if (argc > 1 && !strcmp(argv[1], "swapctl")) {   /* only the swap area cases (an ext2 disk is at /mnt) */
+		run_case("swapareas", swapareas_case, swapareas_why, ARRAY_SIZE(swapareas_why));
+		run_case("swapctl", swapctl_case, swapctl_why, ARRAY_SIZE(swapctl_why));
+		printf("reclaimcheck: done %d failed\n", failed);
+		return 0;
+	}
 	run_case("kswapd", kswapd_case, kswapd_why, ARRAY_SIZE(kswapd_why));
 	run_case("shared", shared_case, shared_why, ARRAY_SIZE(shared_why));
 	if (argc > 1 && !strcmp(argv[1], "file"))   /* an ext2 disk is at /mnt */
 		run_case("file", file_case, file_why, ARRAY_SIZE(file_why));
 	run_case("mlock", mlock_case, mlock_why, ARRAY_SIZE(mlock_why));
-	if (argc > 2 && !strcmp(argv[2], "swapctl"))   /* last: it turns the disk off and on */
+	if (argc > 2 && !strcmp(argv[2], "swapctl")) {   /* last: they turn the disk off and on */
+		run_case("swapareas", swapareas_case, swapareas_why, ARRAY_SIZE(swapareas_why));
 		run_case("swapctl", swapctl_case, swapctl_why, ARRAY_SIZE(swapctl_why));
+	}
 	printf("reclaimcheck: done %d failed\n", failed);
 	print_reclaim_counters();
 	return 0;
