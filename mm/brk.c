@@ -36,7 +36,7 @@ static bool grow_heap(struct mm *mm, uintptr_t oldbrk, uintptr_t newbrk)
 		vma_gap_update(mm, heap->next);
 		return true;
 	}
-	struct vma *v = vma_alloc(oldbrk, newbrk, VM_READ | VM_WRITE, VMA_HEAP);
+	struct vma *v = vma_alloc(mm, oldbrk, newbrk, VM_READ | VM_WRITE, VMA_HEAP);
 	if (!v)
 		return false;
 	vma_insert(mm, v);

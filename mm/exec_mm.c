@@ -26,7 +26,7 @@
 int mm_map_segment(struct mm *mm, const struct mm_segment *seg)
 {
 	uintptr_t start = page_round_down(seg->va), end = page_round_up(seg->va + seg->memsz);
-	struct vma *v = vma_alloc(start, end, seg->vm_flags, VMA_FILE);
+	struct vma *v = vma_alloc(mm, start, end, seg->vm_flags, VMA_FILE);
 	if (!v || vma_unmap_range(mm, start, end)) {
 		kfree(v);
 		return -ENOMEM;
@@ -49,7 +49,7 @@ int mm_setup_stack(struct mm *mm, size_t size, bool exec)
 	uint64_t flags = VM_READ | VM_WRITE | VM_GROWSDOWN | (exec ? VM_EXEC : 0);
 	if (!vma_range_free(mm, STACK_TOP - STACK_LIMIT - STACK_GUARD_GAP, STACK_TOP))
 		return -ENOMEM;   /* a segment sits where the stack must go (regression: it panicked) */
-	struct vma *v = vma_alloc(STACK_TOP - page_round_up(size), STACK_TOP, flags, VMA_STACK);
+	struct vma *v = vma_alloc(mm, STACK_TOP - page_round_up(size), STACK_TOP, flags, VMA_STACK);
 	if (!v)
 		return -ENOMEM;
 	vma_insert(mm, v);

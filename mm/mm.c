@@ -110,6 +110,7 @@ struct mm *mm_dup(struct mm *parent)
 void mm_destroy(struct mm *mm)
 {
 	vma_unmap_range(mm, 0, USER_TOP);   /* splits nothing: cannot fail */
+	vma_cache_drain(mm);
 	fput(mm->exe_file);
 	tlb_mm_gone(mm);   /* no CPU keeps the tables loaded (lazily) once they are freed */
 	pt_destroy(mm->pgd);

@@ -71,8 +71,8 @@ struct vma {
 	bool soft_dirty;              /* Linux VM_SOFTDIRTY: made or grown since the last
 	                                 clear_refs "4": every page reads as soft-dirty */
 	struct avl_node node;         /* in mm->vmas, keyed by vm_start */
-	struct vma *prev, *next;      /* address order */
-};
+	struct vma *prev, *next;      /* address order (next: the area cache's link when spare) */
+};   /* a new field is set in vma.c area_new (zero) and, if a split keeps it, vma_copy */
 
 struct vm_counters {
 	uint64_t faults;          /* every page fault taken (Linux pgfault; minor = faults - maj_faults) */
@@ -94,6 +94,8 @@ struct mm {
 	int users;                    /* tasks using it (Linux's mm_users): threads, a vfork child */
 	struct avl_tree vmas;
 	struct vma *vma_list;         /* lowest area first */
+	struct vma *vma_spare;        /* the area cache: freed areas for reuse (vma.c); kernel lock */
+	unsigned nr_vma_spare;        /* how many, at most VMA_SPARE_MAX */
 	uintptr_t start_brk, brk;     /* heap area [start_brk, page_up(brk)) */
 	uintptr_t start_stack;        /* initial stack pointer region (top of stack) */
 	uintptr_t mmap_base;          /* mmap placement searches down from here */
@@ -166,7 +168,11 @@ struct vma *vma_lookup(struct mm *mm, uintptr_t addr);
  * else the case name for the diagnostic line; *vma gets the area, or NULL
  * when no area covers addr (SEGV_MAPERR rather than SEGV_ACCERR). */
 const char *vma_for_access(struct mm *mm, uintptr_t addr, bool write, bool exec, struct vma **vma);
-struct vma *vma_alloc(uintptr_t start, uintptr_t end, uint64_t flags, enum vma_kind kind);
+/* A new area of mm (from its area cache, else kmalloc), not yet inserted;
+ * NULL on -ENOMEM. */
+struct vma *vma_alloc(struct mm *mm, uintptr_t start, uintptr_t end, uint64_t flags, enum vma_kind kind);
+/* Give mm's cached spare areas back to kmalloc (mm_destroy). */
+void vma_cache_drain(struct mm *mm);
 void vma_insert(struct mm *mm, struct vma *v);   /* v must not overlap any area */
 /* v's vm_start or its predecessor's vm_end changed in place: the gap below
  * v in the tree follows (v may be NULL). */
@@ -179,8 +185,11 @@ struct vma *split_vma(struct mm *mm, struct vma *v, uintptr_t addr);
  * the area that now holds v's range. */
 struct vma *vma_merge(struct mm *mm, struct vma *v);
 /* Give the part [start, end) of v (start < v->vm_end, end > v->vm_start)
- * the flags newflags, splitting v where the range cuts it (Linux's
- * vma_modify_flags); *vp becomes the area covering exactly that part.
+ * the flags newflags (Linux's vma_modify_flags): when the part is at one
+ * end of v and the neighbour there has newflags and a continuous backing,
+ * their boundary moves and *vp becomes that neighbour (which then covers
+ * more than the part); else v is split where the range cuts it and *vp
+ * becomes the area covering exactly that part.
  * 0, or -ENOMEM at MAX_MAP_COUNT (a first split may stay: as Linux). */
 int vma_modify_flags(struct mm *mm, struct vma **vp, uintptr_t start, uintptr_t end, uint64_t newflags);
 /* Merge alike neighbours among the areas touching [start - 1, end]. */

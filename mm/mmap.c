@@ -262,7 +262,7 @@ long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags
 	vm_flags |= accounting_flags(vm_flags, flags);
 	if (accountable(vm_flags, flags) && !enough_memory(len))
 		return -ENOMEM;
-	struct vma *v = vma_alloc(addr, addr + len, vm_flags, VMA_ANON);
+	struct vma *v = vma_alloc(mm, addr, addr + len, vm_flags, VMA_ANON);
 	if (!v)
 		return -ENOMEM;
 	if (file)
@@ -329,7 +329,7 @@ static int mprotect_vma(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t
 		err = vma_modify_flags(mm, &v, start, end, (v->vm_flags & ~VM_PROT_MASK) | newflags);
 	if (err)
 		return err;
-	pt_protect_range(mm->pgd, v->vm_start, v->vm_end, protect_flags, v);
+	pt_protect_range(mm->pgd, start, end, protect_flags, v);   /* v may reach past the range */
 	return 0;
 }
 /* LAB mprotect: END */

@@ -473,12 +473,20 @@ struct protect_ctx {
 	uint64_t pages;
 };
 
+/* The entry gets its new bits, keeping the accessed and dirty bits the CPU
+ * set (as Linux's pte_modify); c->pages counts the entries that changed:
+ * one whose bits stay (R -> RW of a private page, which stays read-only
+ * until its write fault) needs no TLB flush. */
 static void protect_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 {
 	(void)va;   /* flushed once for the range */
 	struct protect_ctx *c = arg;
 	kassert(level == 1);
-	*slot = make_pte(pte_addr(*slot), c->flags_for(*slot, c->arg) | PTE_P);
+	pte_t old = *slot;
+	pte_t new = make_pte(pte_addr(old), c->flags_for(old, c->arg) | PTE_P) | (old & (PTE_A | PTE_D));
+	if (new == old)
+		return;
+	*slot = new;
 	c->pages++;
 }
 
@@ -488,10 +496,10 @@ void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*fl
 	if (end - start == PAGE_SIZE) {   /* one page (mprotect's commonest call): one walk, no traversal */
 		struct pt_walk w;
 		pte_t *e = leaf_4k(root, start, &w);
-		if (e) {
+		if (e)
 			protect_leaf(start, e, 1, &c);
+		if (c.pages)
 			flush_tlb_page(root, start);
-		}
 		return;
 	}
 	struct pt_visitor v = { protect_leaf, NULL, &c, NULL };

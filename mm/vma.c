@@ -11,6 +11,13 @@
  *   - two neighbours that touch and have equal flags and backing are merged
  *     (after every operation that calls vma_merge).
  * Nothing is mapped in the page tables outside an area.
+ *
+ * The area cache: an area freed while its address space lives goes on
+ * mm->vma_spare (at most VMA_SPARE_MAX, linked through ->next), and the next
+ * new area of that space comes from there, so a split followed by a merge
+ * (mprotect there and back, mmap then munmap) never reaches kmalloc. A spare
+ * area is still a kmalloc object; mm_destroy gives them all back
+ * (vma_cache_drain), so a process that has exited holds none.
  */
 #include "mm.h"
 #include "filemap.h"
@@ -95,11 +102,9 @@ uintptr_t vma_start_gap(const struct vma *v)
 void vma_move_start(struct mm *mm, struct vma *v, uintptr_t start)
 {
 	kassert(page_aligned(start) && start < v->vm_end && (!v->prev || v->prev->vm_end <= start));
-	avl_remove(&mm->vmas, &v->node);   /* the key changes */
 	v->vm_start = start;
-	v->node.key = start;
-	v->node.gap = gap_below(v);
-	avl_insert(&mm->vmas, &v->node);
+	v->node.key = start;   /* still above the predecessor's: the node keeps its place */
+	vma_gap_update(mm, v);
 }
 
 bool vma_range_free(struct mm *mm, uintptr_t start, uintptr_t end)
@@ -108,16 +113,66 @@ bool vma_range_free(struct mm *mm, uintptr_t start, uintptr_t end)
 	return !v || v->vm_start >= end;
 }
 
-struct vma *vma_alloc(uintptr_t start, uintptr_t end, uint64_t flags, enum vma_kind kind)
+/* ---- area allocation: the cache first, then kmalloc ---- */
+
+static struct vma *area_get(struct mm *mm)
 {
-	struct vma *v = kzalloc(sizeof(*v));
+	struct vma *v = mm->vma_spare;
+	if (!v)
+		return kmalloc(sizeof(*v));
+	mm->vma_spare = v->next;
+	mm->nr_vma_spare--;
+	return v;
+}
+
+static void area_put(struct mm *mm, struct vma *v)
+{
+	if (!mm || mm->nr_vma_spare >= VMA_SPARE_MAX) {
+		kfree(v);
+		return;
+	}
+	v->next = mm->vma_spare;
+	mm->vma_spare = v;
+	mm->nr_vma_spare++;
+}
+
+void vma_cache_drain(struct mm *mm)
+{
+	while (mm->vma_spare)
+		kfree(area_get(mm));
+}
+
+/* A new area of mm, with no backing, not yet in the tree or the list:
+ * every field is set here, none left from an earlier use (field by field:
+ * a whole-struct clear is a 20-iteration rep stosq; the tree sets `node`
+ * and insert_after `prev`, `next`). */
+static struct vma *area_new(struct mm *mm, uintptr_t start, uintptr_t end, uint64_t flags, enum vma_kind kind)
+{
+	_Static_assert(sizeof(struct vma) == 160, "a new field of struct vma: set it here");
+	struct vma *v = area_get(mm);
 	if (!v)
 		return NULL;
 	v->vm_start = start;
 	v->vm_end = end;
-	v->vm_flags = flags | VM_MAYWRITE;   /* only a read-only fd's shared mapping lacks it */
+	v->vm_flags = flags;
 	v->kind = kind;
-	v->soft_dirty = true;   /* as Linux: a new area reads soft-dirty until clear_refs */
+	v->vm_file = NULL;
+	v->vm_pgoff = 0;
+	v->file_end = 0;
+	v->vm_mm = mm;
+	v->shared_next = NULL;
+	v->shm = NULL;
+	v->soft_dirty = false;
+	v->prev = v->next = NULL;
+	return v;
+}
+
+struct vma *vma_alloc(struct mm *mm, uintptr_t start, uintptr_t end, uint64_t flags, enum vma_kind kind)
+{
+	/* only a read-only fd's shared mapping lacks VM_MAYWRITE */
+	struct vma *v = area_new(mm, start, end, flags | VM_MAYWRITE, kind);
+	if (v)
+		v->soft_dirty = true;   /* as Linux: a new area reads soft-dirty until clear_refs */
 	return v;
 }
 
@@ -139,7 +194,7 @@ void vma_free(struct vma *v)
 	shm_put(v->shm);
 	if (v->vm_file)
 		vma_file_put(v);
-	kfree(v);
+	area_put(v->vm_mm, v);
 }
 
 void vma_gap_update(struct mm *mm, struct vma *v)
@@ -147,7 +202,7 @@ void vma_gap_update(struct mm *mm, struct vma *v)
 	if (!v || v->node.gap == gap_below(v))
 		return;   /* (a split or a merge leaves the gap as it was) */
 	v->node.gap = gap_below(v);
-	avl_refresh(&mm->vmas, v->node.key);
+	avl_refresh(&mm->vmas, &v->node);
 }
 
 /* v goes in right after prev (NULL: first), in the tree and the list. */
@@ -170,7 +225,7 @@ static void insert_after(struct mm *mm, struct vma *prev, struct vma *v)
 		mm->vma_list = v;
 	v->node.key = v->vm_start;
 	v->node.gap = gap_below(v);
-	avl_insert(&mm->vmas, &v->node);
+	avl_insert_after(&mm->vmas, prev ? &prev->node : NULL, &v->node);
 	vma_gap_update(mm, v->next);   /* its gap now ends at v */
 }
 
@@ -205,20 +260,18 @@ uint64_t vma_file_offset(const struct vma *v, uintptr_t addr)
 
 struct vma *vma_copy(const struct vma *v, uintptr_t addr, uintptr_t new_start, size_t len)
 {
-	struct vma *c = kmalloc(sizeof(*c));
+	struct vma *c = area_new(v->vm_mm, new_start, new_start + len, v->vm_flags, v->kind);
 	if (!c)
 		return NULL;
-	*c = *v;
-	c->vm_start = new_start;
-	c->vm_end = new_start + len;
 	c->vm_pgoff = vma_pgoff_at(v, addr);
+	c->file_end = v->file_end;
 	if (v->kind == VMA_FILE && v->file_end < USER_TOP)   /* the same file byte, at its new address */
 		c->file_end = v->file_end <= addr ? new_start : new_start + (v->file_end - addr);
-	if (v->shm)
+	c->soft_dirty = v->soft_dirty;
+	if ((c->shm = v->shm))
 		v->shm->refcount++;
-	if (v->vm_file)
+	if ((c->vm_file = v->vm_file))
 		get_file(v->vm_file);
-	c->prev = c->next = c->shared_next = NULL;
 	return c;
 }
 
@@ -242,10 +295,11 @@ struct vma *split_vma(struct mm *mm, struct vma *v, uintptr_t addr)
 	return split_at(mm, v, addr);
 }
 
-/* Can b follow a directly (same flags and a continuous backing)? */
-static bool mergeable(const struct vma *a, const struct vma *b)
+/* Can b, with the flags bf, follow a, with the flags af, as one area:
+ * touching, alike, and with a continuous backing? */
+static bool joins(const struct vma *a, uint64_t af, const struct vma *b, uint64_t bf)
 {
-	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags || a->kind != b->kind)
+	if (a->vm_end != b->vm_start || af != bf || a->kind != b->kind)
 		return false;
 	if (a->kind == VMA_FILE)
 		return a->vm_file == b->vm_file && vma_pgoff_at(a, a->vm_end) == b->vm_pgoff &&
@@ -253,6 +307,12 @@ static bool mergeable(const struct vma *a, const struct vma *b)
 	if (a->shm || b->shm)
 		return a->shm == b->shm && vma_pgoff_at(a, a->vm_end) == b->vm_pgoff;
 	return true;
+}
+
+/* Can b follow a directly (same flags and a continuous backing)? */
+static bool mergeable(const struct vma *a, const struct vma *b)
+{
+	return joins(a, a->vm_flags, b, b->vm_flags);
 }
 
 /* b is absorbed into a (its left neighbour). */
@@ -276,9 +336,46 @@ struct vma *vma_merge(struct mm *mm, struct vma *v)
 	return v;
 }
 
+/* The boundary between the neighbours lo and hi moves to addr, inside one
+ * of them: the pages between change areas with no split and no merge.
+ * hi's node keeps its place in the tree (its key stays between lo's and its
+ * successor's) and the gap between the two stays 0. */
+static void move_boundary(struct vma *lo, struct vma *hi, uintptr_t addr)
+{
+	struct vma *giver = addr < lo->vm_end ? lo : hi, *taker = giver == lo ? hi : lo;
+	kassert(lo->vm_end == hi->vm_start && lo->vm_start < addr && addr < hi->vm_end);
+	hi->vm_pgoff = vma_pgoff_at(giver, addr);   /* the backings are continuous */
+	taker->soft_dirty |= giver->soft_dirty;     /* as absorb */
+	lo->vm_end = addr;
+	hi->vm_start = addr;
+	hi->node.key = addr;
+}
+
+/* Linux's vma_merge "adjust" cases: [start, end) is v's low part and v's
+ * predecessor will be alike once it has newflags (or v's high part and its
+ * successor): the boundary moves. Returns the area that took the range, or
+ * NULL when neither neighbour can. */
+static struct vma *adjust_boundary(struct vma *v, uintptr_t start, uintptr_t end, uint64_t newflags)
+{
+	struct vma *prev = v->prev, *next = v->next;
+	if (start == v->vm_start && end < v->vm_end && prev && joins(prev, prev->vm_flags, v, newflags)) {
+		move_boundary(prev, v, end);
+		return prev;
+	}
+	if (end == v->vm_end && start > v->vm_start && next && joins(v, newflags, next, next->vm_flags)) {
+		move_boundary(v, next, start);
+		return next;
+	}
+	return NULL;
+}
+
 int vma_modify_flags(struct mm *mm, struct vma **vp, uintptr_t start, uintptr_t end, uint64_t newflags)
 {
-	struct vma *v = *vp;
+	struct vma *v = *vp, *to = adjust_boundary(v, start, end, newflags);
+	if (to) {
+		*vp = to;
+		return 0;
+	}
 	if (v->vm_start < start && !(v = split_vma(mm, v, start)))
 		return -ENOMEM;
 	if (v->vm_end > end && !split_vma(mm, v, end))
@@ -288,11 +385,17 @@ int vma_modify_flags(struct mm *mm, struct vma **vp, uintptr_t start, uintptr_t 
 	return 0;
 }
 
+/* Each touching pair once, left to right: a merge keeps the left area and
+ * compares it with its new successor. */
 void vma_merge_range(struct mm *mm, uintptr_t start, uintptr_t end)
 {
 	struct vma *v = find_vma(mm, start ? start - 1 : 0);
-	for (; v && v->vm_start <= end; v = v->next)
-		v = vma_merge(mm, v);
+	while (v && v->next && v->next->vm_start <= end) {
+		if (mergeable(v, v->next))
+			absorb(mm, v, v->next);   /* v stays: it keeps its node and its gap */
+		else
+			v = v->next;
+	}
 }
 
 static void put_user_frame(paddr_t pa, pte_t old, void *arg)
@@ -371,5 +474,10 @@ bool vma_check(struct mm *mm)
 	}
 	if (n != mm->vmas.count || !avl_check(&mm->vmas, &height))
 		return check_fail("tree and list differ, or the tree is unbalanced", NULL);
+	n = 0;
+	for (struct vma *v = mm->vma_spare; v; v = v->next)
+		n++;
+	if (n != mm->nr_vma_spare || n > VMA_SPARE_MAX)
+		return check_fail("area cache miscounted", NULL);
 	return true;
 }

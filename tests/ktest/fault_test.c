@@ -12,7 +12,7 @@ enum { AREA = 0x400000 };
 static struct mm *mm_with_area(uint64_t flags)
 {
 	struct mm *mm = mm_create();
-	vma_insert(mm, vma_alloc(AREA, AREA + 4 * PAGE_SIZE, flags, VMA_ANON));
+	vma_insert(mm, vma_alloc(mm, AREA, AREA + 4 * PAGE_SIZE, flags, VMA_ANON));
 	return mm;
 }
 

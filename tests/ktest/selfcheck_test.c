@@ -67,7 +67,7 @@ KTEST_SELFCHECK(selfcheck_frame_audit_finds_leak)
 KTEST_SELFCHECK(selfcheck_corrupt_pte_panics)
 {
 	struct mm *mm = mm_create();
-	vma_insert(mm, vma_alloc(0x400000, 0x401000, VM_READ | VM_WRITE, VMA_ANON));
+	vma_insert(mm, vma_alloc(mm, 0x400000, 0x401000, VM_READ | VM_WRITE, VMA_ANON));
 	struct fault f = { .addr = 0x400000, .error = PF_USER | PF_WRITE };
 	handle_page_fault(mm, &f);
 	pt_protect(mm->pgd, 0x400000, PTE_NX);   /* the corruption: U and W gone */

@@ -11,7 +11,7 @@ enum { TOP = 0x40000000, STACK_START = TOP - 4 * PAGE_SIZE };
 static struct mm *mm_with_stack(void)
 {
 	struct mm *mm = mm_create();
-	vma_insert(mm, vma_alloc(STACK_START, TOP, VM_READ | VM_WRITE | VM_GROWSDOWN, VMA_STACK));
+	vma_insert(mm, vma_alloc(mm, STACK_START, TOP, VM_READ | VM_WRITE | VM_GROWSDOWN, VMA_STACK));
 	return mm;
 }
 
@@ -42,7 +42,7 @@ KTEST(access_stack_keeps_guard_gap)
 {
 	struct mm *mm = mm_with_stack();
 	uintptr_t below_end = STACK_START - 8 * PAGE_SIZE - STACK_GUARD_GAP;
-	vma_insert(mm, vma_alloc(below_end - PAGE_SIZE, below_end, VM_READ, VMA_ANON));
+	vma_insert(mm, vma_alloc(mm, below_end - PAGE_SIZE, below_end, VM_READ, VMA_ANON));
 	struct vma *v;
 	KT_ASSERT(vma_for_access(mm, below_end + STACK_GUARD_GAP - 1, false, false, &v));
 	KT_ASSERT(!vma_for_access(mm, below_end + STACK_GUARD_GAP, false, false, &v));
@@ -52,8 +52,8 @@ KTEST(access_stack_keeps_guard_gap)
 KTEST(access_rule_names_the_case)
 {
 	struct mm *mm = mm_with_stack();
-	vma_insert(mm, vma_alloc(0x10000, 0x11000, VM_READ, VMA_ANON));
-	vma_insert(mm, vma_alloc(0x20000, 0x21000, 0, VMA_ANON));
+	vma_insert(mm, vma_alloc(mm, 0x10000, 0x11000, VM_READ, VMA_ANON));
+	vma_insert(mm, vma_alloc(mm, 0x20000, 0x21000, 0, VMA_ANON));
 	struct vma *v;
 	KT_ASSERT(!strcmp(vma_for_access(mm, 0x10000, true, false, &v), "write to read-only VMA"));
 	KT_EQ(v->vm_start, 0x10000);
