@@ -11,6 +11,7 @@
 #define MLOCK_LIMIT (8ul << 20)    /* RLIMIT_MEMLOCK's default, as Linux's (bytes) */
 #define MAX_MAP_COUNT 65530        /* areas per process (Linux vm.max_map_count) */
 #define VMA_SPARE_MAX 4            /* freed areas an address space keeps for reuse (mm/vma.c) */
+#define VMA_INDEX_MIN 16           /* more areas than this: find_vma uses the AVL tree, not the list (mm/vma.c) */
 #define ARG_MAX_BYTES (128 * 1024) /* argv + envp strings, as Linux's minimum */
 #define WS_WINDOW_TICKS 10        /* working-set window (Denning's tau): ticks of a process's own CPU time */
 

@@ -70,7 +70,7 @@ struct vma {
 	struct shm_object *shm;       /* VM_SHARED anonymous backing */
 	bool soft_dirty;              /* Linux VM_SOFTDIRTY: made or grown since the last
 	                                 clear_refs "4": every page reads as soft-dirty */
-	struct avl_node node;         /* in mm->vmas, keyed by vm_start */
+	struct avl_node node;         /* in mm->vmas (when indexed), keyed by vm_start */
 	struct vma *prev, *next;      /* address order (next: the area cache's link when spare) */
 };   /* a new field is set in vma.c area_new (zero) and, if a split keeps it, vma_copy */
 
@@ -92,8 +92,11 @@ struct vm_counters {
 struct mm {
 	pte_t *pgd;                   /* PML4, in the direct map */
 	int users;                    /* tasks using it (Linux's mm_users): threads, a vfork child */
-	struct avl_tree vmas;
 	struct vma *vma_list;         /* lowest area first */
+	size_t map_count;             /* areas on the list (Linux's map_count) */
+	struct avl_tree vmas;         /* the index by vm_start, while vmas_indexed (vma.c) */
+	bool vmas_indexed;            /* more than VMA_INDEX_MIN areas since the tree was built */
+	struct vma *vma_hint;         /* the area find_vma found last, or NULL */
 	struct vma *vma_spare;        /* the area cache: freed areas for reuse (vma.c); kernel lock */
 	unsigned nr_vma_spare;        /* how many, at most VMA_SPARE_MAX */
 	uintptr_t start_brk, brk;     /* heap area [start_brk, page_up(brk)) */
@@ -158,8 +161,13 @@ int expand_stack(struct mm *mm, struct vma *v, uintptr_t addr);
 bool stack_overflow_at(struct mm *mm, uintptr_t addr);
 
 /* ---- vma.c ---- */
-/* The first area with vm_end > addr (Linux semantics), or NULL. O(log n). */
+/* The first area with vm_end > addr (Linux semantics), or NULL. O(log n)
+ * (a walk of at most VMA_INDEX_MIN areas while there are few). */
 struct vma *find_vma(struct mm *mm, uintptr_t addr);
+/* The highest area, or NULL. */
+struct vma *vma_last(struct mm *mm);
+/* Put every area in mm->vmas (there are more than VMA_INDEX_MIN). */
+void vma_index_build(struct mm *mm);
 /* The area containing addr, or NULL. */
 struct vma *vma_lookup(struct mm *mm, uintptr_t addr);
 /* THE rule for a user access to addr (a page fault's or a user copy's):

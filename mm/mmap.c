@@ -37,14 +37,6 @@ uint64_t prot_to_vm_flags(unsigned long prot)
 	return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) | (prot & PROT_EXEC ? VM_EXEC : 0);
 }
 
-static struct vma *last_vma(struct mm *mm)
-{
-	struct avl_node *n = mm->vmas.root;
-	while (n && n->right)
-		n = n->right;
-	return n ? vma_of_node(n) : NULL;
-}
-
 /* A hint is taken if [addr, addr + len) is free, inside user space and
  * clear of the stack's guard gap. */
 static bool range_usable(struct mm *mm, uintptr_t addr, size_t len)
@@ -79,13 +71,26 @@ static uintptr_t highest_fit(struct mm *mm, struct avl_node *n, size_t len)
 	return a ? a : highest_fit(mm, n->left, len);
 }
 
+/* The same without the tree (few areas): the gap below each area, from
+ * the highest down. */
+static uintptr_t highest_fit_below(struct mm *mm, struct vma *v, size_t len)
+{
+	uintptr_t a = 0;
+	for (; v && !a; v = v->prev)
+		a = fit_between(mm, v->prev, v, len);
+	return a;
+}
+
 /* Top-down search (Linux arch_get_unmapped_area_topdown): the highest gap
  * below mmap_base that holds len bytes: above the last area, else below
  * the highest area that has one. */
 static uintptr_t search_top_down(struct mm *mm, size_t len)
 {
-	uintptr_t a = fit_between(mm, last_vma(mm), NULL, len);
-	return a ? a : highest_fit(mm, mm->vmas.root, len);
+	struct vma *last = vma_last(mm);
+	uintptr_t a = fit_between(mm, last, NULL, len);
+	if (a)
+		return a;
+	return mm->vmas_indexed ? highest_fit(mm, mm->vmas.root, len) : highest_fit_below(mm, last, len);
 }
 
 long get_unmapped_area(struct mm *mm, uintptr_t addr, size_t len, unsigned long flags)
@@ -240,7 +245,7 @@ long do_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags
 	len = page_round_up(len);
 	if (!len)
 		return -ENOMEM;
-	if (mm->vmas.count > MAX_MAP_COUNT)
+	if (mm->map_count > MAX_MAP_COUNT)
 		return -ENOMEM;
 	long where = get_unmapped_area(mm, addr, len, flags);
 	if (where < 0)

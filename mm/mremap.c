@@ -64,7 +64,7 @@ static long check_params(struct mremap_req *r)
 		return -EINVAL;
 	if (r->addr + r->old_len > r->new_addr && r->new_addr + r->new_len > r->addr)
 		return -EINVAL;   /* the two ranges overlap */
-	if (r->mm->vmas.count + 2 >= MAX_MAP_COUNT - 3)
+	if (r->mm->map_count + 2 >= MAX_MAP_COUNT - 3)
 		return -ENOMEM;   /* two munmaps may each split an area before the move */
 	return 0;
 }
@@ -128,7 +128,7 @@ static long move_vma(struct mremap_req *r)
 {
 	struct mm *mm = r->mm;
 	struct vma *v = r->vma;
-	if (mm->vmas.count >= MAX_MAP_COUNT - 3 || !charge_ok(r))
+	if (mm->map_count >= MAX_MAP_COUNT - 3 || !charge_ok(r))
 		return -ENOMEM;
 	struct vma *nv = vma_copy(v, r->addr, r->new_addr, r->new_len);
 	if (!nv)

@@ -1,13 +1,23 @@
 /*
  * The areas of an address space (Linux VMAs; CS:APP's "areas").
  *
- *   mm->vmas (AVL tree by vm_start) ---- find_vma(addr) in O(log n)
  *   mm->vma_list: [text] <-> [data] <-> [heap] <-> ... <-> [mmap] <-> [stack]
+ *   mm->vmas (AVL tree by vm_start, once there are many) -- find_vma in O(log n)
+ *   mm->vma_hint: the area find_vma found last
+ *
+ * With few areas (at most VMA_INDEX_MIN) find_vma walks the list, which
+ * costs less than keeping a tree up to date at every split and merge; past
+ * that the tree is built (vma_index_build) and kept until the count falls
+ * below half of it again (Linux 2.2 did the same: its AVL tree was built
+ * at AVL_MIN_MAP_COUNT areas).
  *
  * Invariants (vma_check):
  *   - areas are page-aligned, half-open [vm_start, vm_end), non-empty,
  *     sorted and non-overlapping, all below USER_TOP;
- *   - the tree and the list hold the same areas;
+ *   - map_count is the length of the list; while vmas_indexed the tree
+ *     holds the same areas (and the largest gap below each subtree's),
+ *     otherwise it is empty;
+ *   - vma_hint is NULL or an area on the list;
  *   - two neighbours that touch and have equal flags and backing are merged
  *     (after every operation that calls vma_merge).
  * Nothing is mapped in the page tables outside an area.
@@ -49,12 +59,41 @@ struct vma *vma_of_node(struct avl_node *n)
 	return node_vma(n);
 }
 
+/* The last area with vm_start <= addr, or NULL. Without the tree, the
+ * walk starts at the hint (lookups cluster: a split's neighbours, the
+ * pages of one area) and goes down, then up, to addr. */
+static struct vma *area_floor(struct mm *mm, uintptr_t addr)
+{
+	if (mm->vmas_indexed)
+		return node_vma(avl_floor(&mm->vmas, addr));
+	struct vma *v = mm->vma_hint ? mm->vma_hint : mm->vma_list;
+	while (v && v->vm_start > addr)
+		v = v->prev;
+	while (v && v->next && v->next->vm_start <= addr)
+		v = v->next;
+	return v;
+}
+
 struct vma *find_vma(struct mm *mm, uintptr_t addr)
 {
-	struct vma *v = node_vma(avl_floor(&mm->vmas, addr));
-	if (v && v->vm_end > addr)
-		return v;
-	return v ? v->next : mm->vma_list;
+	struct vma *v = mm->vma_hint;
+	if (v && v->vm_start <= addr && addr < v->vm_end)
+		return v;   /* (an area holding addr is the first ending above it) */
+	v = area_floor(mm, addr);
+	v = v && v->vm_end > addr ? v : v ? v->next : mm->vma_list;
+	if (v)
+		mm->vma_hint = v;
+	return v;
+}
+
+struct vma *vma_last(struct mm *mm)
+{
+	if (mm->vmas_indexed)
+		return node_vma(avl_last(&mm->vmas));
+	struct vma *v = mm->vma_list;
+	while (v && v->next)
+		v = v->next;
+	return v;
 }
 
 struct vma *vma_lookup(struct mm *mm, uintptr_t addr)
@@ -199,13 +238,37 @@ void vma_free(struct vma *v)
 
 void vma_gap_update(struct mm *mm, struct vma *v)
 {
-	if (!v || v->node.gap == gap_below(v))
+	if (!v || !mm->vmas_indexed || v->node.gap == gap_below(v))
 		return;   /* (a split or a merge leaves the gap as it was) */
 	v->node.gap = gap_below(v);
 	avl_refresh(&mm->vmas, &v->node);
 }
 
-/* v goes in right after prev (NULL: first), in the tree and the list. */
+/* ---- the index: the AVL tree, kept while there are many areas ---- */
+
+/* v, linked into the list after areas all in the tree, goes into the tree
+ * at the same place. */
+static void index_insert(struct mm *mm, struct vma *v)
+{
+	v->node.key = v->vm_start;
+	v->node.gap = gap_below(v);
+	avl_insert_after(&mm->vmas, v->prev ? &v->prev->node : NULL, &v->node);
+}
+
+void vma_index_build(struct mm *mm)
+{
+	mm->vmas_indexed = true;
+	for (struct vma *v = mm->vma_list; v; v = v->next)
+		index_insert(mm, v);
+}
+
+static void index_drop(struct mm *mm)
+{
+	mm->vmas = (struct avl_tree){ 0 };   /* the nodes are in the areas: nothing to free */
+	mm->vmas_indexed = false;
+}
+
+/* v goes in right after prev (NULL: first), in the list (and the tree). */
 static void insert_after(struct mm *mm, struct vma *prev, struct vma *v)
 {
 	v->vm_mm = mm;
@@ -223,26 +286,32 @@ static void insert_after(struct mm *mm, struct vma *prev, struct vma *v)
 		prev->next = v;
 	else
 		mm->vma_list = v;
-	v->node.key = v->vm_start;
-	v->node.gap = gap_below(v);
-	avl_insert_after(&mm->vmas, prev ? &prev->node : NULL, &v->node);
+	if (++mm->map_count > VMA_INDEX_MIN && !mm->vmas_indexed)
+		vma_index_build(mm);
+	else if (mm->vmas_indexed)
+		index_insert(mm, v);
 	vma_gap_update(mm, v->next);   /* its gap now ends at v */
 }
 
 void vma_insert(struct mm *mm, struct vma *v)
 {
-	insert_after(mm, node_vma(avl_floor(&mm->vmas, v->vm_start)), v);
+	insert_after(mm, area_floor(mm, v->vm_start), v);
 }
 
 static void vma_remove(struct mm *mm, struct vma *v)
 {
-	avl_remove(&mm->vmas, &v->node);
+	if (mm->vmas_indexed)
+		avl_remove(&mm->vmas, &v->node);
 	if (v->prev)
 		v->prev->next = v->next;
 	else
 		mm->vma_list = v->next;
 	if (v->next)
 		v->next->prev = v->prev;
+	if (mm->vma_hint == v)
+		mm->vma_hint = NULL;
+	if (--mm->map_count < VMA_INDEX_MIN / 2 && mm->vmas_indexed)
+		index_drop(mm);
 	vma_gap_update(mm, v->next);   /* its gap now reaches down past v */
 }
 
@@ -290,7 +359,7 @@ static struct vma *split_at(struct mm *mm, struct vma *v, uintptr_t addr)
 
 struct vma *split_vma(struct mm *mm, struct vma *v, uintptr_t addr)
 {
-	if (mm->vmas.count >= MAX_MAP_COUNT)
+	if (mm->map_count >= MAX_MAP_COUNT)
 		return NULL;   /* as Linux: too many areas is ENOMEM */
 	return split_at(mm, v, addr);
 }
@@ -419,7 +488,7 @@ void vma_zap_range(struct mm *mm, uintptr_t start, uintptr_t end)
 int vma_unmap_range(struct mm *mm, uintptr_t start, uintptr_t end)
 {
 	struct vma *v = find_vma(mm, start);
-	if (v && v->vm_start < start && end < v->vm_end && mm->vmas.count >= MAX_MAP_COUNT)
+	if (v && v->vm_start < start && end < v->vm_end && mm->map_count >= MAX_MAP_COUNT)
 		return -ENOMEM;
 	if (v && v->vm_start < start && v->vm_end > start && !(v = split_at(mm, v, start)))
 		return -ENOMEM;
@@ -454,10 +523,22 @@ static bool check_fail(const char *what, const struct vma *v)
 	return false;
 }
 
+/* The tree agrees with the list: same count, balanced, every gap right. */
+static bool index_check(struct mm *mm)
+{
+	int height;
+	if (!mm->vmas_indexed)
+		return !mm->vmas.root && !mm->vmas.count;
+	for (struct vma *v = mm->vma_list; v; v = v->next)
+		if (v->node.gap != gap_below(v) || v->node.key != v->vm_start)
+			return check_fail("stale key or gap below the area", v);
+	return mm->vmas.count == mm->map_count && avl_check(&mm->vmas, &height);
+}
+
 bool vma_check(struct mm *mm)
 {
 	size_t n = 0;
-	int height;
+	bool hint_seen = !mm->vma_hint;
 	for (struct vma *v = mm->vma_list; v; v = v->next, n++) {
 		if (!page_aligned(v->vm_start) || !page_aligned(v->vm_end) || v->vm_start >= v->vm_end)
 			return check_fail("unaligned or empty area", v);
@@ -467,13 +548,12 @@ bool vma_check(struct mm *mm)
 			return check_fail("areas overlap or list broken", v);
 		if (v->next && mergeable(v, v->next))
 			return check_fail("mergeable neighbours left apart", v);
-		if (find_vma(mm, v->vm_start) != v || vma_lookup(mm, v->vm_end - 1) != v)
-			return check_fail("tree lookup disagrees with the list", v);
-		if (v->node.gap != gap_below(v))
-			return check_fail("stale gap below the area", v);
+		if (area_floor(mm, v->vm_start) != v || area_floor(mm, v->vm_end - 1) != v)
+			return check_fail("lookup disagrees with the list", v);
+		hint_seen |= v == mm->vma_hint;
 	}
-	if (n != mm->vmas.count || !avl_check(&mm->vmas, &height))
-		return check_fail("tree and list differ, or the tree is unbalanced", NULL);
+	if (n != mm->map_count || !hint_seen || !index_check(mm))
+		return check_fail("count, hint or tree disagrees with the list, or the tree is unbalanced", NULL);
 	n = 0;
 	for (struct vma *v = mm->vma_spare; v; v = v->next)
 		n++;

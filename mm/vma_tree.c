@@ -195,6 +195,14 @@ void avl_refresh(struct avl_tree *t, struct avl_node *n)
 	retrace(t, n, NULL);
 }
 
+struct avl_node *avl_last(const struct avl_tree *t)
+{
+	struct avl_node *n = t->root;
+	while (n && n->right)
+		n = n->right;
+	return n;
+}
+
 struct avl_node *avl_floor(const struct avl_tree *t, uintptr_t key)
 {
 	struct avl_node *best = NULL;

@@ -24,6 +24,8 @@ void avl_insert(struct avl_tree *t, struct avl_node *n);   /* keys must be uniqu
  * there is no descent from the root. O(1) rotations, amortised. */
 void avl_insert_after(struct avl_tree *t, struct avl_node *prev, struct avl_node *n);
 void avl_remove(struct avl_tree *t, struct avl_node *n);
+/* The node with the largest key, or NULL. O(log n). */
+struct avl_node *avl_last(const struct avl_tree *t);
 /* The node with the largest key <= key, or NULL. O(log n). */
 struct avl_node *avl_floor(const struct avl_tree *t, uintptr_t key);
 /* After the owner changed n's gap: every max_gap above it that depended on

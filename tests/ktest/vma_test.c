@@ -4,6 +4,7 @@
 #include "../../mm/kheap.h"
 #include "../../mm/mm.h"
 #include "../../mm/vma_tree.h"
+#include "../../kernel/param.h"
 
 KTEST(vma_tree_stays_balanced)
 {
@@ -48,7 +49,7 @@ KTEST(vma_find_split_merge_unmap)
 	KT_EQ(b->vm_end, 0x38000);
 	KT_ASSERT(vma_merge(mm, b) == b);   /* b and hi are alike: one area again */
 	KT_EQ(b->vm_end, 0x40000);
-	KT_EQ(mm->vmas.count, 2);
+	KT_EQ(mm->map_count, 2);
 	KT_EQ(vma_unmap_range(mm, 0x18000, 0x34000), 0);   /* trims both, spans the hole */
 	KT_EQ(vma_lookup(mm, 0x17000)->vm_end, 0x18000);
 	KT_EQ(find_vma(mm, 0x18000)->vm_start, 0x34000);
@@ -124,7 +125,7 @@ KTEST(vma_modify_flags_moves_the_boundary)
 	KT_EQ(vma_modify_flags(mm, &v, 0x13000, 0x15000, b->vm_flags), 0);
 	KT_ASSERT(v == b);
 	KT_EQ(b->vm_start, 0x13000);
-	KT_EQ(mm->vmas.count, 2);
+	KT_EQ(mm->map_count, 2);
 	KT_ASSERT(vma_check(mm));
 	mm_destroy(mm);
 }
@@ -138,11 +139,11 @@ KTEST(vma_area_cache_reuses_and_drains)
 	struct mm *mm = mm_create();
 	struct vma *v = add(mm, 0x10000, 0x20000, VM_READ);
 	KT_EQ(vma_modify_flags(mm, &v, 0x14000, 0x15000, VM_READ | VM_WRITE), 0);
-	KT_EQ(mm->vmas.count, 3);
+	KT_EQ(mm->map_count, 3);
 	struct vma *hi = v->next;
 	KT_EQ(vma_modify_flags(mm, &v, 0x14000, 0x15000, VM_READ | VM_MAYWRITE), 0);
 	vma_merge_range(mm, 0x14000, 0x15000);
-	KT_EQ(mm->vmas.count, 1);
+	KT_EQ(mm->map_count, 1);
 	KT_EQ(mm->nr_vma_spare, 2);
 	KT_ASSERT(vma_alloc(mm, 0x30000, 0x31000, VM_READ, VMA_ANON) == hi);   /* freed last, first out */
 	KT_EQ(mm->nr_vma_spare, 1);
@@ -150,4 +151,26 @@ KTEST(vma_area_cache_reuses_and_drains)
 	KT_ASSERT(vma_check(mm));
 	mm_destroy(mm);
 	KT_EQ(frame_free_count(), free);
+}
+
+/* With more than VMA_INDEX_MIN areas find_vma uses the tree, built from the
+ * list; when the count falls below half of that the tree is dropped again;
+ * lookups and the gap search agree with the list in both states. */
+KTEST(vma_index_built_and_dropped)
+{
+	struct mm *mm = mm_create();
+	enum { N = VMA_INDEX_MIN + 8 };
+	for (uintptr_t i = 0; i < N; i++)   /* every other page: no two areas touch */
+		add(mm, 0x100000 + 2 * i * PAGE_SIZE, 0x101000 + 2 * i * PAGE_SIZE, VM_READ);
+	KT_ASSERT(mm->vmas_indexed);
+	KT_ASSERT(vma_check(mm));
+	KT_EQ(find_vma(mm, 0x101000)->vm_start, 0x102000);   /* in a hole: the next area */
+	KT_EQ(vma_last(mm)->vm_start, 0x100000 + 2 * (N - 1) * PAGE_SIZE);
+	KT_EQ(vma_unmap_range(mm, 0x100000, 0x100000 + 2 * (N - 4) * PAGE_SIZE), 0);
+	KT_EQ(mm->map_count, 4);
+	KT_ASSERT(!mm->vmas_indexed);
+	KT_ASSERT(vma_check(mm));
+	KT_EQ(find_vma(mm, 0x10000)->vm_start, 0x100000 + 2 * (N - 4) * PAGE_SIZE);
+	KT_EQ(vma_last(mm)->vm_start, 0x100000 + 2 * (N - 1) * PAGE_SIZE);
+	mm_destroy(mm);
 }
