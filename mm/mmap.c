@@ -313,13 +313,14 @@ long sys_munmap(uintptr_t start, size_t len)
 }
 
 /* LAB mprotect: BEGIN */
-/* The PTE bits an existing page keeps after mprotect. Private writable
- * pages are left read-only: the next write faults, and do_wp_page makes the
- * page writable (reuse) or copies it if it is still COW-shared. */
+/* The PTE bits an existing page keeps after mprotect: the accessed, dirty
+ * and soft-dirty bits stay (Linux's pte_modify). Private writable pages are
+ * left read-only: the next write faults, and do_wp_page makes the page
+ * writable (reuse) or copies it if it is still COW-shared. */
 static uint64_t protect_flags(pte_t old, void *arg)
 {
 	const struct vma *v = arg;
-	uint64_t flags = vma_pte_flags(v) | (old & PTE_SOFT_DIRTY);
+	uint64_t flags = vma_pte_flags(v) | (old & (PTE_SOFT_DIRTY | PTE_A | PTE_D));
 	if (v->vm_file && !(old & PTE_W))
 		flags &= ~PTE_W;   /* a shared file page becomes writable at its write fault (dirty) */
 	if (!(flags & PTE_SOFT_DIRTY) && !v->soft_dirty)

@@ -473,17 +473,17 @@ struct protect_ctx {
 	uint64_t pages;
 };
 
-/* The entry gets its new bits, keeping the accessed and dirty bits the CPU
- * set (as Linux's pte_modify); c->pages counts the entries that changed:
- * one whose bits stay (R -> RW of a private page, which stays read-only
- * until its write fault) needs no TLB flush. */
+/* The entry gets the bits flags_for gives (accessed and dirty included);
+ * c->pages counts the entries that changed: one that stays as it was (R ->
+ * RW of a private page, which stays read-only until its write fault) is
+ * not written and needs no TLB flush. */
 static void protect_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 {
 	(void)va;   /* flushed once for the range */
 	struct protect_ctx *c = arg;
 	kassert(level == 1);
 	pte_t old = *slot;
-	pte_t new = make_pte(pte_addr(old), c->flags_for(old, c->arg) | PTE_P) | (old & (PTE_A | PTE_D));
+	pte_t new = make_pte(pte_addr(old), c->flags_for(old, c->arg) | PTE_P);
 	if (new == old)
 		return;
 	*slot = new;
