@@ -284,9 +284,10 @@ $(BUILD)/bench/swapreplay: bench/swapreplay.c bench/icount.h | setup
 
 # Replacement policies (swap_policy=) against MIN and exact LRU on recorded
 # reference strings, plus the thrash sweep: bench/swap_compare.py.
+# JOBS=N runs N of its boots at once (the counts do not depend on timing).
 .PHONY: bench-swap
 bench-swap: all $(BUILD)/bench/swapreplay $(BUILD)/bench/kprof_op
-	python3 bench/swap_compare.py
+	python3 bench/swap_compare.py --jobs $(or $(JOBS),1)
 
 .PHONY: print-user-tests
 print-user-tests:
