@@ -27,6 +27,7 @@
 #include "../mm/faultlog.h"
 #include "../mm/filemap.h"
 #include "../mm/frame.h"
+#include "../mm/huge_page.h"
 #include "../mm/kheap.h"
 #include "../mm/mlock.h"
 #include "../mm/mm.h"
@@ -115,6 +116,7 @@ static void smaps_lines(struct text *t, struct mm *mm, const struct vma *v)
 	emit(t, "Rss:            %8lu kB\nPss:            %8lu kB\n", s.rss >> 10, s.pss_x1000 / 1000 >> 10);
 	emit(t, "Shared_Clean:   %8lu kB\nShared_Dirty:   %8lu kB\n", s.shared_clean >> 10, s.shared_dirty >> 10);
 	emit(t, "Private_Clean:  %8lu kB\nPrivate_Dirty:  %8lu kB\n", s.private_clean >> 10, s.private_dirty >> 10);
+	emit(t, "AnonHugePages:  %8lu kB\n", s.anon_huge >> 10);
 	emit(t, "Swap:           %8lu kB\nSwapPss:        %8lu kB\n", s.swap >> 10, s.swap_pss_x1000 / 1000 >> 10);
 }
 
@@ -167,6 +169,13 @@ static void tlb_lines(struct text *t)
 	     tlb_stat.pages, tlb_stat.full, tlb_stat.lazy_leaves);
 	emit(t, "pagoda_pcid_kept %lu\npagoda_pcid_flushed %lu\npagoda_pcid_rollovers %lu\n", pcid_stat.kept,
 	     pcid_stat.flushed, pcid_stat.rollovers);
+}
+
+/* 2 MiB user pages (mm/huge_page.c), Linux's names. */
+static void thp_lines(struct text *t)
+{
+	emit(t, "thp_fault_alloc %lu\nthp_fault_fallback %lu\nthp_split_pmd %lu\n", thp_stat.fault_alloc,
+	     thp_stat.fault_fallback, thp_stat.split_pmd);
 }
 
 static void pagetable_line(const struct pgtbl_leaf *leaf, void *arg)
@@ -264,7 +273,7 @@ static void gen_meminfo(struct text *t)
 		{ "PageTables", s.by_use[FRAME_PAGETABLE] }, { "SecPageTables", 0 }, { "NFS_Unstable", 0 },
 		{ "Bounce", 0 }, { "WritebackTmp", 0 }, { "CommitLimit", s.total / 2 + total_swap_pages() }, { "Committed_AS", committed },
 		{ "VmallocTotal", VMALLOC_TOTAL_KB }, { "VmallocUsed", 0 }, { "VmallocChunk", 0 }, { "Percpu", 0 },
-		{ "HardwareCorrupted", 0 }, { "AnonHugePages", 0 }, { "ShmemHugePages", 0 }, { "ShmemPmdMapped", 0 },
+		{ "HardwareCorrupted", 0 }, { "AnonHugePages", thp_stat.nr_anon << HPAGE_ORDER }, { "ShmemHugePages", 0 }, { "ShmemPmdMapped", 0 },
 		{ "FileHugePages", 0 }, { "FilePmdMapped", 0 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
@@ -320,6 +329,7 @@ char *proc_text(enum proc_file kind, struct proc *p, size_t *len, int *err)
 		frame_lines(&t);
 		swap_lines(&t);
 		tlb_lines(&t);
+		thp_lines(&t);
 		break;
 	case PROC_PID_VMSTAT: gen_vmstat(&t, &p->mm->stat); break;
 	case PROC_PID_PAGETABLE: pgtbl_walk(p->mm->pgd, pagetable_line, &t); break;

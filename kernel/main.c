@@ -34,6 +34,7 @@
 #include "../mm/mm.h"
 #include "../mm/pcid.h"
 #include "../mm/tlbflush.h"
+#include "../mm/huge_page.h"
 #include "../mm/replace.h"
 #include "../mm/swapfile.h"
 #include "../drivers/virtio_blk.h"
@@ -107,6 +108,7 @@ void kmain(uint32_t magic, paddr_t mbi)
 	tlb_skip_shootdown = cmdline_has("tlb_skip_shootdown");   /* test only: the stale-TLB demo */
 	frame_print_stats();
 	replace_boot(cmdline_get("swap_policy"));   /* which page a reclaim evicts (mm/replace.h) */
+	thp_boot(cmdline_get("transparent_hugepage"));   /* 2 MiB user pages: always, madvise or never */
 	swap_readahead_boot(cmdline_get("swap_readahead"));   /* off unless swap_readahead=N */
 	vga_init();                       /* uses the direct map */
 	console_use_vga(cmdline_has("vga"));

@@ -37,9 +37,10 @@ struct audit {
 
 static void count_mapping(uintptr_t va, pte_t *slot, int level, void *arg)
 {
-	(void)va, (void)level;
+	(void)va;
 	struct audit *a = arg;
-	a->refs[pte_addr(*slot) >> PAGE_SHIFT]++;
+	for (uint64_t i = 0; i < level_size(level) >> PAGE_SHIFT; i++)   /* a 2 MiB page: 512 frames */
+		a->refs[(pte_addr(*slot) >> PAGE_SHIFT) + i]++;
 }
 
 static void count_swap_entry(uintptr_t va, pte_t *slot, void *arg)

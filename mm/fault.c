@@ -20,7 +20,13 @@
  *          not present, file area       -> do_file_page    (the page cache's frame; SIGBUS
  *                                                       past the end of the file)
  *          not present, shared area     -> do_shared_page  (the shared object's frame)
- *          not present, otherwise       -> do_anonymous_page (demand-zero page)
+ *          not present, otherwise       -> do_huge_anonymous_page (a demand-zero
+ *                                          2 MiB page, when mm/huge_page.c's rule
+ *                                          allows), else do_anonymous_page
+ *                                          (demand-zero page)
+ *          a write to a 2 MiB page that is write-protected (clear_refs, a
+ *          swapped-in copy...) splits it first: the cases above then see
+ *          its 4 KiB entry
  *
  * Soft-dirty (Linux's, mm/pagemap.c): a page made writable here is marked
  * PTE_SOFT_DIRTY, so after clear_refs write-protected every page, the first
@@ -38,6 +44,7 @@
 #include "faultlog.h"
 #include "filemap.h"
 #include "frame.h"
+#include "huge_page.h"
 #include "kheap.h"
 #include "pagetable.h"
 #include "pf_error.h"
@@ -473,10 +480,22 @@ static enum fault_result do_swap_page(struct mm *mm, struct vma *v, struct fault
 	return done(f, FAULT_HANDLED, major ? "swap-in: major fault (read from swap)" : "swap-in: minor fault (found in the swap cache)");
 }
 
+/* A demand-zero 2 MiB page if mm/huge_page.c's rule allows, else 4 KiB. */
+static enum fault_result do_anonymous_fault(struct mm *mm, struct vma *v, struct fault *f)
+{
+	if (do_huge_anonymous_page(mm, v, f, new_page_flags(v, private_flags(v), f))) {
+		count(&mm->stat.demand_zero, &vm_global.demand_zero);
+		return FAULT_HANDLED;
+	}
+	return do_anonymous_page(mm, v, f);
+}
+
 static enum fault_result resolve(struct mm *mm, struct vma *v, struct fault *f, struct pf_error e)
 {
 	int level;
 	pte_t *slot = pt_slot(mm->pgd, f->addr, &level);   /* the one walk: present, swapped or empty */
+	if (slot && level == 2 && e.write && !(*slot & PTE_W) && pt_split_huge(mm->pgd, f->addr))
+		slot = pt_slot(mm->pgd, f->addr, &level);   /* a write-protected 2 MiB page: 4 KiB from here */
 	pte_t entry = slot ? *slot : 0;
 	if (pte_is_swap(entry))
 		return do_swap_page(mm, v, f, entry);
@@ -489,7 +508,7 @@ static enum fault_result resolve(struct mm *mm, struct vma *v, struct fault *f, 
 		return do_file_page(mm, v, f);
 	if (v->shm)
 		return do_shared_page(mm, v, f);
-	return do_anonymous_page(mm, v, f);
+	return do_anonymous_fault(mm, v, f);
 }
 
 static enum fault_result classify_and_resolve(struct mm *mm, struct fault *f)

@@ -236,6 +236,35 @@ paddr_t frame_alloc_contig(size_t n, enum frame_use use)
 	return (paddr_t)first << PAGE_SHIFT;
 }
 
+/* An aligned run (a 2 MiB page at order 9): the first index of 2^order
+ * free frames starting at a multiple of 2^order, or NO_RUN. A block stops
+ * at its first used frame, so a fragmented memory costs one look per
+ * block. */
+static uint64_t find_free_block(unsigned order)
+{
+	uint64_t n = 1ull << order;
+	for (uint64_t first = 0; first + n <= frame_npages; first += n) {
+		uint64_t k = first;
+		while (k < first + n && frame_pages[k].use == FRAME_FREE)
+			k++;
+		if (k == first + n)
+			return first;
+	}
+	return NO_RUN;
+}
+
+paddr_t frame_alloc_order(unsigned order, enum frame_use use)
+{
+	uint64_t first = find_free_block(order);
+	if (first == NO_RUN)
+		return 0;
+	for (uint64_t k = first; k < first + (1ull << order); k++) {
+		free_list_unlink(&frame_pages[k]);
+		account(&frame_pages[k], use);
+	}
+	return (paddr_t)first << PAGE_SHIFT;
+}
+
 void frame_put(paddr_t pa)
 {
 	struct page *p = pa_to_page(pa);

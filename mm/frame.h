@@ -47,6 +47,8 @@ struct page {
 	uint32_t pins;        /* references held across a sleep by swap I/O: the reclaimer's, a
 	                         fault's waiting for the page (swap_state.c); frame_audit allows them */
 	struct shm_object *shm;   /* PG_shmem: the shared object holding it, at index (shmem.c) */
+	paddr_t huge_deposit;   /* first frame of a 2 MiB page mapped by one PD entry: the page
+	                           table kept for its split (mm/pagetable.c pt_split_huge), else 0 */
 };
 
 #define PG_dirty 0x1      /* page cache: newer than the file's store */
@@ -71,6 +73,13 @@ paddr_t frame_alloc(enum frame_use use);
 paddr_t frame_alloc_zeroed(enum frame_use use);
 /* n physically contiguous frames, each with refcount 1; 0 if no such run. */
 paddr_t frame_alloc_contig(size_t n, enum frame_use use);
+
+/* 2^order frames in a row starting at a multiple of 2^order frames (order
+ * 9: a 2 MiB page, mm/huge_page.c), each with refcount 1, as if allocated
+ * one by one: each is freed by its own last frame_put. 0 if no such block
+ * is free; nothing is reclaimed for it (the caller falls back to single
+ * frames). O(frames / 2^order) probes. */
+paddr_t frame_alloc_order(unsigned order, enum frame_use use);
 
 void frame_put(paddr_t pa);   /* drop one; frees the frame at zero */
 

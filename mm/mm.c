@@ -123,10 +123,17 @@ static void count_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 	(*(uint64_t *)arg)++;
 }
 
+/* A leaf maps level_size(level) / 4 KiB pages (512 for a 2 MiB page). */
+static void count_leaf_pages(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	(void)va, (void)slot;
+	*(uint64_t *)arg += level_size(level) >> PAGE_SHIFT;
+}
+
 uint64_t mm_resident_pages(struct mm *mm, uintptr_t start, uintptr_t end)
 {
 	uint64_t n = 0;
-	struct pt_visitor v = { count_leaf, NULL, &n, NULL };
+	struct pt_visitor v = { count_leaf_pages, NULL, &n, NULL };
 	pt_traverse(mm->pgd, start, end, &v);
 	return n;
 }

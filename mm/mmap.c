@@ -15,6 +15,7 @@
  *             hole keep the new protection, as on Linux)
  */
 #include "mmap.h"
+#include "huge_page.h"
 #include "swapfile.h"
 #include "fault.h"
 #include "frame.h"
@@ -93,6 +94,16 @@ static uintptr_t search_top_down(struct mm *mm, size_t len)
 	return mm->vmas_indexed ? highest_fit(mm, mm->vmas.root, len) : highest_fit_below(mm, last, len);
 }
 
+/* Linux's thp_get_unmapped_area: room for len + 2 MiB, then the highest
+ * 2 MiB boundary in it, so the area's every 2 MiB can be one 2 MiB page
+ * (mm/huge_page.c). 0 if no gap is that large (the caller searches
+ * without the padding). */
+static uintptr_t search_huge_aligned(struct mm *mm, size_t len)
+{
+	uintptr_t a = search_top_down(mm, len + HPAGE_SIZE);
+	return a ? (a + HPAGE_SIZE) & ~(HPAGE_SIZE - 1) : 0;
+}
+
 long get_unmapped_area(struct mm *mm, uintptr_t addr, size_t len, unsigned long flags)
 {
 	if (len > TASK_SIZE)
@@ -109,7 +120,9 @@ long get_unmapped_area(struct mm *mm, uintptr_t addr, size_t len, unsigned long 
 		if (range_usable(mm, addr, len))
 			return (long)addr;
 	}
-	uintptr_t a = search_top_down(mm, len);
+	uintptr_t a = thp_align_wanted(len, flags) ? search_huge_aligned(mm, len) : 0;
+	if (!a)
+		a = search_top_down(mm, len);
 	return a ? (long)a : -ENOMEM;
 }
 

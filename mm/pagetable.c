@@ -16,11 +16,20 @@
  *     cache the entry): one call per entry changed, one per range;
  *   - a frame whose entry is cleared (a page, or a table unlinked) is freed
  *     only after that flush, through a gather (mm/mmu_gather.h);
- *   - clearing a swap entry drops its slot reference (swap_free), here only.
+ *   - clearing a swap entry drops its slot reference (swap_free), here only;
+ *   - a 2 MiB user page (a PS leaf in a PD below KERNEL_HALF_START, made by
+ *     pt_map_huge_anon for mm/huge_page.c) maps 512 frames that each hold
+ *     one reference for it, and its first frame's huge_deposit is the page
+ *     table its split will use: a split never allocates, so no caller of a
+ *     range operation needs an error path for it. Every operation here that
+ *     works on 4 KiB entries splits a 2 MiB page its range only partly
+ *     covers (or the one its single address falls in) first; ranges keep
+ *     the 2 MiB pages they cover whole (unmap, protect).
  */
 #include "pagetable.h"
 #include "cow.h"
 #include "frame.h"
+#include "huge_page.h"
 #include "mmu_gather.h"
 #include "swapfile.h"
 #include "tlbflush.h"
@@ -123,10 +132,101 @@ int pt_map_huge(pte_t *root, uintptr_t va, paddr_t pa, int level, uint64_t flags
 	return map_at_level(root, va, pa, level, flags | PTE_PS);
 }
 
-/* The present 4 KiB leaf for va, with its walk; NULL if there is none. */
+/* ---- 2 MiB user pages ---- */
+
+static bool huge_user_leaf(pte_t e, uintptr_t va)
+{
+	return pte_present(e) && pte_huge(e) && va < KERNEL_HALF_START;
+}
+
+int pt_map_huge_anon(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags, paddr_t deposit)
+{
+	kassert(va < KERNEL_HALF_START && pa_to_page(deposit)->count == 0);
+	int err = pt_map_huge(root, va, pa, 2, flags);
+	if (!err) {
+		pa_to_page(pa)->huge_deposit = deposit;
+		thp_stat.nr_anon++;
+	}
+	return err;
+}
+
+/* The 512 entries a 2 MiB entry stands for: the same frames in order, the
+ * same flags (W, U, NX, A, D, soft-dirty), PS dropped. (In a PD entry with
+ * PS, bit 12 is PAT; Pagoda never sets it, so the address bits agree.) */
+static void fill_split_table(pte_t *table, pte_t huge)
+{
+	uint64_t flags = pte_flags(huge) & ~PTE_PS;
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		table[i] = make_pte(pte_addr(huge) + i * PAGE_SIZE, flags);
+}
+
+/* The 2 MiB user page at *slot (its PD entry, mapping va) becomes a page
+ * table of 512 4 KiB entries: the deposited table, so nothing is
+ * allocated; the frames' references, rmap keys and policy places stay as
+ * they are (each frame already has its own). The PD's count is unchanged
+ * (one entry in use before and after). Every CPU drops the 2 MiB
+ * translation (SDM 4.10.4.2: a size change needs the old entry flushed). */
+static void split_huge_slot(pte_t *root, pte_t *slot, uintptr_t va)
+{
+	uintptr_t start = va & ~(HPAGE_SIZE - 1);
+	struct page *head = pa_to_page(pte_addr(*slot));
+	paddr_t table = head->huge_deposit;
+	kassert(table && huge_user_leaf(*slot, va));
+	head->huge_deposit = 0;
+	fill_split_table(pa_to_kva(table), *slot);
+	pa_to_page(table)->count = PT_ENTRIES;
+	*slot = make_pte(table, table_flags(va));
+	flush_tlb_range(root, start, start + HPAGE_SIZE);
+	thp_stat.split_pmd++;
+	thp_stat.nr_anon--;
+}
+
+/* If the walk stopped at a 2 MiB user page, split it and walk again. */
+static void split_walked(pte_t *root, uintptr_t va, struct pt_walk *w)
+{
+	if (w->level != 2 || !huge_user_leaf(*w->slot[2], va))
+		return;
+	split_huge_slot(root, w->slot[2], va);
+	pt_walk(root, va, 1, false, w);
+}
+
+bool pt_split_huge(pte_t *root, uintptr_t va)
+{
+	struct pt_walk w;
+	pt_walk(root, va, 1, false, &w);
+	bool huge = w.level == 2 && huge_user_leaf(*w.slot[2], va);
+	split_walked(root, va, &w);
+	return huge;
+}
+
+/* A range operation on [start, end): the 2 MiB pages it covers only in
+ * part (at most one at each end) are split; whole ones are left. */
+static void split_range_ends(pte_t *root, uintptr_t start, uintptr_t end)
+{
+	if (start & (HPAGE_SIZE - 1))
+		pt_split_huge(root, start);
+	if (end & (HPAGE_SIZE - 1))
+		pt_split_huge(root, end);
+}
+
+static void split_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	if (level == 2 && huge_user_leaf(*slot, va))
+		split_huge_slot(arg, slot, va);
+}
+
+void pt_split_huge_range(pte_t *root, uintptr_t start, uintptr_t end)
+{
+	struct pt_visitor v = { split_leaf, NULL, root, NULL };
+	pt_traverse(root, start, end, &v);
+}
+
+/* The present 4 KiB leaf for va, with its walk; NULL if there is none. A
+ * 2 MiB user page over va is split first: the caller changes one page. */
 static pte_t *leaf_4k(pte_t *root, uintptr_t va, struct pt_walk *w)
 {
 	pt_walk(root, va, 1, false, w);
+	split_walked(root, va, w);
 	if (w->level != 1 || !pte_present(*w->slot[1]))
 		return NULL;
 	return w->slot[1];
@@ -143,6 +243,8 @@ pte_t pt_get(pte_t *root, uintptr_t va)
 {
 	struct pt_walk w;
 	pte_t *e = slot_4k(root, va, &w);
+	if (!e && w.level == 2 && huge_user_leaf(*w.slot[2], va))
+		return *w.slot[2];   /* a 2 MiB page covers va: present */
 	return e ? *e : 0;
 }
 
@@ -235,7 +337,11 @@ pte_t pt_remap(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags)
 bool pt_test_clear_young(pte_t *root, uintptr_t va)
 {
 	struct pt_walk w;
-	pte_t *e = leaf_4k(root, va, &w);
+	pt_walk(root, va, 1, false, &w);
+	/* A 2 MiB page has one accessed bit for its 512 frames (as Linux's
+	 * pmdp_test_and_clear_young): asked through any of them, it answers
+	 * and clears that bit, without a split. */
+	pte_t *e = w.level == 2 && huge_user_leaf(*w.slot[2], va) ? w.slot[2] : leaf_4k(root, va, &w);
 	if (!e || !(*e & PTE_A))
 		return false;
 	*e &= ~PTE_A;
@@ -444,6 +550,28 @@ static void unmap_ptes(uintptr_t va, pte_t *slot, unsigned n, void *arg)
 	table_page(slot)->count -= cleared;
 }
 
+/* A 2 MiB user page wholly in the range: its entry is cleared, and its
+ * deposited table and each of its 512 frames are gathered as a 4 KiB
+ * page's would be (with the 2 MiB entry as the old entry), freed after the
+ * flush. */
+static void unmap_huge(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	struct unmap_ctx *c = arg;
+	pte_t old = *slot;
+	kassert(level == 2 && huge_user_leaf(old, va));
+	struct page *head = pa_to_page(pte_addr(old));
+	paddr_t deposit = head->huge_deposit;
+	head->huge_deposit = 0;
+	*slot = 0;
+	table_page(slot)->count--;
+	thp_stat.nr_anon--;
+	tlb_remove_table(&c->tlb, va, deposit);
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		c->pages++;
+		tlb_remove_page(&c->tlb, va + i * PAGE_SIZE, pte_addr(old) + i * PAGE_SIZE, old);
+	}
+}
+
 /* Post-order: by the time a table is visited, its entries in range are gone. */
 static void prune_table(uintptr_t va, pte_t *slot, int level, void *arg)
 {
@@ -460,7 +588,8 @@ uint64_t pt_unmap_range(pte_t *root, uintptr_t start, uintptr_t end, void (*put)
 {
 	struct unmap_ctx c;   /* not zeroed whole: the batch is filled as it goes */
 	c.pages = 0;
-	struct range_walk r = { { NULL, prune_table, &c, NULL }, unmap_ptes };
+	struct range_walk r = { { unmap_huge, prune_table, &c, NULL }, unmap_ptes };
+	split_range_ends(root, start, end);
 	tlb_gather_mmu(&c.tlb, root, put, arg);
 	traverse(root, start, end, &r);
 	tlb_finish_mmu(&c.tlb);   /* one shootdown per batch, then the frames go */
@@ -479,11 +608,11 @@ struct protect_ctx {
  * not written and needs no TLB flush. */
 static void protect_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 {
-	(void)va;   /* flushed once for the range */
-	struct protect_ctx *c = arg;
-	kassert(level == 1);
+	struct protect_ctx *c = arg;   /* flushed once for the range */
+	kassert(level == 1 || (level == 2 && huge_user_leaf(*slot, va)));
+	uint64_t size_bit = level == 2 ? PTE_PS : 0;   /* a 2 MiB page stays one */
 	pte_t old = *slot;
-	pte_t new = make_pte(pte_addr(old), c->flags_for(old, c->arg) | PTE_P);
+	pte_t new = make_pte(pte_addr(old), c->flags_for(old, c->arg) | size_bit | PTE_P);
 	if (new == old)
 		return;
 	*slot = new;
@@ -493,6 +622,7 @@ static void protect_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*flags_for)(pte_t old, void *arg), void *arg)
 {
 	struct protect_ctx c = { flags_for, arg, 0 };
+	split_range_ends(root, start, end);
 	if (end - start == PAGE_SIZE) {   /* one page (mprotect's commonest call): one walk, no traversal */
 		struct pt_walk w;
 		pte_t *e = leaf_4k(root, start, &w);
@@ -511,7 +641,8 @@ void pt_protect_range(pte_t *root, uintptr_t start, uintptr_t end, uint64_t (*fl
 /* ---- copying entries (fork) ---- */
 
 struct copy_ctx {
-	pte_t *dst_root;
+	pte_t *src_root, *dst_root;
+	uintptr_t start, end;
 	int err;
 };
 
@@ -544,10 +675,22 @@ static void copy_ptes(uintptr_t va, pte_t *src, unsigned n, void *arg)
 	prune_now(c->dst_root, &w, 1);   /* nothing was copied: the table goes again */
 }
 
+/* A 2 MiB page of the parent: fork splits it (mm/huge_page.c says why),
+ * then copies its 4 KiB entries in [start, end) as any others. */
+static void copy_huge(uintptr_t va, pte_t *slot, int level, void *arg)
+{
+	struct copy_ctx *c = arg;
+	if (level != 2 || !huge_user_leaf(*slot, va))
+		return;
+	split_huge_slot(c->src_root, slot, va);
+	uintptr_t lo = va > c->start ? va : c->start, hi = va + HPAGE_SIZE < c->end ? va + HPAGE_SIZE : c->end;
+	copy_ptes(lo, &table_of(*slot)[pt_index(lo, 1)], (hi - lo) >> PAGE_SHIFT, arg);
+}
+
 int pt_copy_range(pte_t *src, pte_t *dst, uintptr_t start, uintptr_t end)
 {
-	struct copy_ctx c = { dst, 0 };
-	struct range_walk r = { { NULL, NULL, &c, NULL }, copy_ptes };
+	struct copy_ctx c = { src, dst, start, end, 0 };
+	struct range_walk r = { { copy_huge, NULL, &c, NULL }, copy_ptes };
 	traverse(src, start, end, &r);
 	return c.err;
 }
@@ -600,6 +743,8 @@ int pt_move_range(pte_t *root, uintptr_t start, uintptr_t end, uintptr_t new_sta
 {
 	kassert(new_start + (end - start) <= start || new_start >= end);
 	struct move_ctx c = { root, (int64_t)(new_start - start), 0, 0 };
+	split_range_ends(root, start, end);
+	pt_split_huge_range(root, start, end);   /* entries move one by one */
 	struct pt_visitor reserve = { reserve_leaf, NULL, &c, reserve_swap };
 	pt_traverse(root, start, end, &reserve);
 	if (c.err) {   /* tables made for nothing: empty ones go again */

@@ -27,6 +27,21 @@ int pt_walk(pte_t *root, uintptr_t va, int stop_level, bool create, struct pt_wa
 int pt_map(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags);
 /* Map a 2 MiB (level 2) or 1 GiB (level 3) page; kernel direct map only. */
 int pt_map_huge(pte_t *root, uintptr_t va, paddr_t pa, int level, uint64_t flags);
+/* ---- 2 MiB user pages (mm/huge_page.c decides when) ----
+ * Map the 2 MiB page of 512 frames at pa (2 MiB-aligned, each frame with
+ * one reference that passes to the table) at va (2 MiB-aligned, in the
+ * user half, no PT there). deposit: an empty page table (count 0) the page
+ * keeps for its split. 0 or -ENOMEM (nothing changed, deposit still the
+ * caller's). */
+int pt_map_huge_anon(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags, paddr_t deposit);
+/* If a 2 MiB user page covers va, make it 512 4 KiB entries for the same
+ * frames with the same flags (its deposited table: never fails) and flush
+ * it everywhere; true if there was one. Every 4 KiB operation below does
+ * this itself where it must (the file's header). */
+bool pt_split_huge(pte_t *root, uintptr_t va);
+/* Split every 2 MiB user page that [start, end) reaches. */
+void pt_split_huge_range(pte_t *root, uintptr_t start, uintptr_t end);
+
 /* Clear va's 4 KiB entry and flush it from the TLB; tables left empty are
  * freed. Returns the old entry (0 if none): the caller drops the frame's
  * reference if it held one. */
@@ -41,7 +56,7 @@ pte_t pt_protect(pte_t *root, uintptr_t va, uint64_t flags);
 pte_t pt_remap(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags);
 /* ---- swap entries (pte.h; mm/swapfile.c owns the slots they name) ---- */
 /* va's 4 KiB entry as it is: present, a swap entry, or 0 (also when no
- * table covers va). */
+ * table covers va); the 2 MiB entry when a 2 MiB user page covers va. */
 pte_t pt_get(pte_t *root, uintptr_t va);
 /* Put swap entry swp at va, which must be empty (fork copying a swapped
  * page). The slot reference passes to the table. 0 or -ENOMEM. */

@@ -7,7 +7,9 @@
  * A frame's mapcount is its refcount less the holder that is not a page
  * table: the page cache, a shared anonymous object, or the swap cache.
  * Swap counts the area's pages on swap (its swap entries), SwapPss shares
- * each among the PTEs naming its slot.
+ * each among the PTEs naming its slot. A 2 MiB entry counts as its 512
+ * frames (they share one entry, so one D bit and one mapcount) and adds
+ * 2 MiB to AnonHugePages.
  */
 #include "smaps.h"
 #include "frame.h"
@@ -21,16 +23,19 @@ struct smaps_walk {
 
 static void account_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 {
-	(void)va, (void)level;
+	(void)va;
 	struct smaps_walk *w = arg;
 	struct page *p = pa_to_page(pte_addr(*slot));
+	uint64_t bytes = level_size(level);
 	uint32_t mapcount = p->refcount - ((p->mapping || w->shm) ? 1 : 0) - !!(p->flags & PG_swapcache);
 	bool dirty = (*slot & PTE_D) || (p->mapping && (p->flags & PG_dirty));
 	uint64_t *bucket = mapcount >= 2 ? (dirty ? &w->s->shared_dirty : &w->s->shared_clean)
 					 : (dirty ? &w->s->private_dirty : &w->s->private_clean);
-	*bucket += PAGE_SIZE;
-	w->s->rss += PAGE_SIZE;
-	w->s->pss_x1000 += PAGE_SIZE * 1000ull / (mapcount ? mapcount : 1);
+	*bucket += bytes;
+	w->s->rss += bytes;
+	w->s->pss_x1000 += bytes * 1000ull / (mapcount ? mapcount : 1);
+	if (level == 2)
+		w->s->anon_huge += bytes;
 }
 
 /* A page on swap: Swap counts it, SwapPss charges 1/(PTEs naming the slot). */
