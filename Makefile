@@ -252,8 +252,12 @@ $(BUILD)/bench/smpcost: bench/smpcost.c bench/icount.h | setup
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
 
+$(BUILD)/bench/thpcost: bench/thpcost.c bench/icount.h | setup
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
+
 .PHONY: bench-smp
-bench-smp: all $(BUILD)/bench/smpcost
+bench-smp: all $(BUILD)/bench/smpcost $(BUILD)/bench/thpcost
 	@tools/setup.sh --bench
 	python3 bench/smpcost_compare.py
 

@@ -55,6 +55,47 @@ ROWS = (
 )
 
 
+# ---- 2 MiB pages (bench/thpcost.c): a TLB-heavy loop over 1 GiB, 1 CPU ----
+# Both kernels get 1.5 GiB and the same binary; Linux with
+# transparent_hugepage=madvise (after LINUX_ARGS' never), so MADV_HUGEPAGE
+# gives 2 MiB pages and MADV_NOHUGEPAGE 4 KiB ones on both.
+THP_PROG = os.path.join(ROOT, "build", "bench", "thpcost")
+THP_MEM = "1536M"
+THP_ROWS = (
+    ("1 GiB first touch, 4 KiB pages", "thp_touch_4k"),
+    ("1 GiB first touch, 2 MiB pages", "thp_touch_2m"),
+    ("1 GiB TLB loop, 4 KiB pages", "thp_loop_4k"),
+    ("1 GiB TLB loop, 2 MiB pages", "thp_loop_2m"),
+    ("  page walks (accessed bits), 4 KiB", "thp_walks_4k"),
+    ("  page walks (accessed bits), 2 MiB", "thp_walks_2m"),
+)
+
+
+def thp_run(kernel, size):
+    if kernel == "linux":
+        return vc.run_linux(THP_PROG, mem=THP_MEM, cpu=CPU, append="transparent_hugepage=madvise -- %s" % size)[0]
+    cmd = [os.path.join(ROOT, "tools", "pagoda-run"), "--icount", "--mem", THP_MEM, "--cpu", CPU,
+           "--timeout", "3000", THP_PROG, size]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=3100).stdout
+
+
+def thp_table():
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        jobs = {(k, s): pool.submit(thp_run, k, s) for k in ("pagoda", "linux") for s in ("4k", "2m")}
+        got = {}
+        for (k, s), f in jobs.items():
+            got.setdefault(k, {}).update({n: int(v) for n, v in re.findall(r"thpcost: (\w+)=(\d+)", f.result() or "")})
+    print("%-36s %10s %10s %7s" % ("2 MiB pages (thpcost)", "Pagoda", "Linux 6.1", "ratio"))
+    for label, key in THP_ROWS:
+        p, l = got["pagoda"].get(key), got["linux"].get(key)
+        r = "%.2f" % (p / l) if p is not None and l else "-"
+        print("%-36s %10s %10s %7s" % (label, "-" if p is None else p, "-" if l is None else l, r))
+    for k in ("pagoda", "linux"):
+        w4, w2 = got[k].get("thp_walks_4k"), got[k].get("thp_walks_2m")
+        print("%s: %s times fewer page walks with 2 MiB pages (goal: >= 4); AnonHugePages %s kB / %s kB"
+              % (k, "%.0f" % (w4 / w2) if w4 and w2 else "-", got[k].get("thp_huge_kb_2m"), got[k].get("thp_huge_kb_4k")))
+
+
 def main():
     configs = sorted({(c, w) for _, c, w, _ in ROWS})
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
@@ -67,6 +108,7 @@ def main():
         r = "%.2f" % (p / l) if p is not None and l else "-"
         print("%-36s %10s %10s %7s" % (label, "-" if p is None else p, "-" if l is None else l, r))
     print("(- : not measured: the program did not report it, or no Linux kernel in /boot)")
+    thp_table()
     return 0
 
 

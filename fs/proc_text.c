@@ -116,7 +116,7 @@ static void smaps_lines(struct text *t, struct mm *mm, const struct vma *v)
 	emit(t, "Rss:            %8lu kB\nPss:            %8lu kB\n", s.rss >> 10, s.pss_x1000 / 1000 >> 10);
 	emit(t, "Shared_Clean:   %8lu kB\nShared_Dirty:   %8lu kB\n", s.shared_clean >> 10, s.shared_dirty >> 10);
 	emit(t, "Private_Clean:  %8lu kB\nPrivate_Dirty:  %8lu kB\n", s.private_clean >> 10, s.private_dirty >> 10);
-	emit(t, "AnonHugePages:  %8lu kB\n", s.anon_huge >> 10);
+	emit(t, "Referenced:     %8lu kB\nAnonHugePages:  %8lu kB\n", s.referenced >> 10, s.anon_huge >> 10);
 	emit(t, "Swap:           %8lu kB\nSwapPss:        %8lu kB\n", s.swap >> 10, s.swap_pss_x1000 / 1000 >> 10);
 }
 

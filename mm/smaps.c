@@ -9,7 +9,8 @@
  * Swap counts the area's pages on swap (its swap entries), SwapPss shares
  * each among the PTEs naming its slot. A 2 MiB entry counts as its 512
  * frames (they share one entry, so one D bit and one mapcount) and adds
- * 2 MiB to AnonHugePages.
+ * 2 MiB to AnonHugePages. Referenced counts the bytes whose entry has its
+ * accessed bit set (clear_refs 1 clears them).
  */
 #include "smaps.h"
 #include "frame.h"
@@ -34,6 +35,8 @@ static void account_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 	*bucket += bytes;
 	w->s->rss += bytes;
 	w->s->pss_x1000 += bytes * 1000ull / (mapcount ? mapcount : 1);
+	if (*slot & PTE_A)
+		w->s->referenced += bytes;
 	if (level == 2)
 		w->s->anon_huge += bytes;
 }

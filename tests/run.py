@@ -17,6 +17,8 @@ timeout or panic. Suites:
               the host; swap full (the largest process killed, others intact);
               a swap disk whose reads fail (SIGBUS to the owner, the kernel lives);
               reclaimcheck: kswapd reclaims, mlocked pages stay (Pagoda only)
+  thp         2 MiB pages: thpcheck (Pagoda only) under the default and under
+              transparent_hugepage=always, with VM and swap tests under always
   ext2        fsworkload on an ext2 image (1 KiB and 4 KiB blocks) on Pagoda and
               in a host directory: same output; host e2fsck -fn clean after;
               debugfs's dump of the image equals the host's tree; fsparallel
@@ -389,14 +391,17 @@ def suite_user(t):
     run_differential(t, [n for n in names if n in NO_DEBUG_VM], "quiet", "user-no-debug-vm")
 
 
-def run_differential(t, names, words, log_name, smp=None, timeout=USER_TIMEOUT):
-    """One boot running `names` under the runner, each compared with the host."""
+def run_differential(t, names, words, log_name, smp=None, timeout=USER_TIMEOUT, compare=None, extra=None):
+    """One boot running `names` under the runner, each compared with the host
+    (or only those in `compare`; extra(sections) judges the others)."""
     if not names:
         return
     b = pq.boot(ISO, words + " init=/bin/init /test/runner " + " ".join(names), timeout=timeout,
                 log_path=log_path(log_name), smp=smp)
     sections, diags = pagoda_sections(b.log)
-    for name in names:
+    if extra:
+        extra(sections)
+    for name in compare if compare is not None else names:
         host_out, host_code = run_on_host(name)
         if name not in sections:
             t.record(False, "user/%s" % name, "no complete run in the Pagoda log (%s); see %s"
@@ -421,6 +426,52 @@ SMP_TIMEOUT = 1800   # a hang guard: two host threads for the CPUs, on a machine
 def suite_smp(t):
     suite_ktest(t, smp=2, prefix="smp_ktest")
     run_differential(t, SMP_USER_SUBSET, "quiet debug_vm", "smp-user", smp=2, timeout=SMP_TIMEOUT)
+
+
+# ---- 2 MiB pages (mm/huge_page.c) -------------------------------------------
+
+# Under transparent_hugepage=always every large anonymous area gets 2 MiB
+# pages: the VM tests whose areas are split, protected, moved, forked and
+# freed, compared with the host (whose own setting does not matter: the
+# outputs are relations, not page sizes).
+THP_ALWAYS_SUBSET = ["thp", "cow", "munmap", "mprotect", "mprotect_merge", "madvise", "mremap", "mlock", "mmap",
+                     "mincore", "pagemap", "leak", "brk", "zerofill", "fork_wait", "many_children", "uvm_snapshot",
+                     "tlb_coherence", "threads"]
+THP_SWAP_SUBSET = ["swap_basic", "swap_fork", "swap_mprotect"]
+
+
+def thpcheck_results(t, sections, label):
+    """user/thpcheck.c's lines ("name: yes"; plain_area_huge_faults: 2 MiB
+    pages given to an area without advice, by mode), its status and frames."""
+    sec = sections.get("thpcheck", ([], None, 0, -1))
+    for line in sec[0]:
+        name, _, verdict = line.partition(": ")
+        want = {"always": "2", "madvise": "0"}[label] if name == "plain_area_huge_faults" else "yes"
+        t.record(verdict == want, "thp/%s/%s" % (label, name), line)
+    t.record(len(sec[0]) == 17 and sec[1] == 0 and sec[2] == sec[3], "thp/%s/thpcheck_runs_clean" % label,
+             "%d lines, status %r, free memory %r" % (len(sec[0]), sec[1], sec[2:]))
+
+
+def suite_thp(t):
+    """2 MiB pages: thpcheck (Pagoda-only facts) under the default (madvise)
+    and under transparent_hugepage=always, with a representative set of VM
+    tests compared with the host under always; three swap tests under
+    always at 48M (reclaim splits 2 MiB pages before evicting pieces)."""
+    b = pq.boot(ISO, "quiet debug_vm init=/bin/init /test/runner thpcheck", timeout=BOOT_TIMEOUT,
+                log_path=log_path("thp-madvise"))
+    thpcheck_results(t, pagoda_sections(b.log)[0], "madvise")
+    t.record(b.status == pq.EXIT_PASS, "thp/madvise/boot", "%s; see %s" % (describe(b), log_path("thp-madvise")))
+    run_differential(t, THP_ALWAYS_SUBSET + ["thpcheck"], "quiet debug_vm transparent_hugepage=always",
+                     "thp-always", compare=THP_ALWAYS_SUBSET, extra=lambda s: thpcheck_results(t, s, "always"))
+    b = pq.boot(ISO, "quiet debug_vm transparent_hugepage=always init=/bin/init /test/runner "
+                + " ".join(THP_SWAP_SUBSET), timeout=SWAP_TIMEOUT, log_path=log_path("thp-swap"), mem=SWAP_MEM,
+                disks=[swap_disk("thp-swap", 256)])
+    sections, _ = pagoda_sections(b.log)
+    for name in THP_SWAP_SUBSET:
+        host_out, host_code = run_on_host(name)
+        out, status, before, _ = sections.get(name, ([], None, 0, 0))   # free memory: idle pages move to swap
+        compare_test(t, "thp-swap/%s" % name, host_out, host_code, (out, status, before, before))
+    t.record(b.status == pq.EXIT_PASS, "thp/swap/boot", "%s; see %s" % (describe(b), log_path("thp-swap")))
 
 
 # ---- swap: memory two to three times RAM, through a swap disk ---------------
@@ -1210,7 +1261,7 @@ SUITES = {"ktest": suite_ktest, "ktest_plain_cpu": suite_ktest_plain_cpu, "selfc
           "shell": suite_shell, "swap": suite_swap, "tools": suite_tools, "lib_pagoda": suite_lib_pagoda,
           "lib": suite_lib, "labs": suite_labs, "ext2": suite_ext2,
           "labs_complete": suite_labs_complete, "ext2_fuzz": suite_ext2_fuzz, "hostile": suite_hostile,
-          "hostile_long": suite_hostile_long, "smp": suite_smp}
+          "hostile_long": suite_hostile_long, "smp": suite_smp, "thp": suite_thp}
 NOT_BY_DEFAULT = ("labs_complete",   # make test-labs
                   "ext2_fuzz",       # make test-hostile
                   "hostile_long")
