@@ -125,7 +125,8 @@ static void take_region(const struct mb2_region *r)
 	paddr_t end = r->base + r->length;
 	if (end > frame_npages << PAGE_SHIFT)
 		end = frame_npages << PAGE_SHIFT;
-	for (paddr_t pa = page_round_up(r->base); pa + PAGE_SIZE <= end; pa += PAGE_SIZE) {
+	for (paddr_t pa = page_round_down(end); pa > page_round_up(r->base);) {   /* top down (frame_init) */
+		pa -= PAGE_SIZE;
 		struct page *p = &frame_pages[pa >> PAGE_SHIFT];
 		if (frame_is_reserved(pa) || p->use == FRAME_FREE)
 			continue;
@@ -144,7 +145,12 @@ void frame_init(void)
 	frame_pages = pa_to_kva(place_page_array(bytes));
 	for (uint64_t i = 0; i < frame_npages; i++)
 		frame_pages[i] = (struct page){ .use = FRAME_RESERVED };
-	for (int i = 0; i < boot_info.nmmap; i++)
+	/* Top down, so the free list (LIFO) hands out the lowest frames first:
+	 * the boot's own tables map only the first 1 GiB until kmap_init has
+	 * built the direct map (with more RAM, a higher frame would not be
+	 * reachable yet), and the high memory left alone keeps its 2 MiB runs
+	 * for mm/huge_page.c. */
+	for (int i = boot_info.nmmap - 1; i >= 0; i--)
 		if (boot_info.mmap[i].type == MB2_MMAP_AVAILABLE)
 			take_region(&boot_info.mmap[i]);
 }

@@ -97,6 +97,20 @@ static int faultlog_has(const char *text)
 	return strstr(buf, text) != NULL;
 }
 
+/* /proc/self/pagetable (the pgtbl lab's walk) has a 2M leaf at p. */
+static int pagetable_has_2m_leaf(const void *p)
+{
+	char line[128], want[40];
+	int found = 0;
+	snprintf(want, sizeof want, "%016lx ", (unsigned long)p);
+	FILE *f = fopen("/proc/self/pagetable", "r");
+	while (f && fgets(line, sizeof line, f))
+		found |= !strncmp(line, want, strlen(want)) && strstr(line, " 2M ") != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
 static void faults_and_counters(void)
 {
 	long allocs = vmstat("thp_fault_alloc"), meminfo = proc_field("/proc/meminfo", "AnonHugePages:");
@@ -111,6 +125,7 @@ static void faults_and_counters(void)
 	expect("meminfo_anon_huge_grows_4096_kb", proc_field("/proc/meminfo", "AnonHugePages:") - meminfo == 4096);
 	expect("pagemap_frames_contiguous", frames_contiguous(p) && frames_contiguous(p + HUGE));
 	expect("faultlog_names_huge_fault", faultlog_has("demand-zero 2 MiB page (huge)"));
+	expect("pagetable_shows_2m_leaf", pagetable_has_2m_leaf(p) && pagetable_has_2m_leaf(p + HUGE));
 
 	long splits = vmstat("thp_split_pmd");
 	mprotect(p + HUGE, HUGE, PROT_READ);

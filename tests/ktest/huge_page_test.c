@@ -10,6 +10,7 @@
 #include "../../mm/huge_page.h"
 #include "../../mm/pagetable.h"
 #include "../../mm/pf_error.h"
+#include "../../mm/swapfile.h"
 
 enum { AREA = 0x40000000, RW = VM_READ | VM_WRITE };
 
@@ -223,4 +224,28 @@ KTEST(huge_young_bit_tested_without_split)
 	KT_EQ(thp_stat.split_pmd, splits);
 	KT_NE(pt_get(mm->pgd, AREA + PAGE_SIZE), 0ul);   /* present, so populate skips it */
 	mm_destroy(mm);
+}
+
+/* Reclaim evicts one 4 KiB piece: pt_swap_out splits the 2 MiB page first
+ * (no allocation: the deposit), and the other 511 frames stay mapped. */
+KTEST(huge_swap_out_splits_and_evicts_one_piece)
+{
+	uint64_t free = frame_free_count(), slots = nr_swap_pages(), splits = thp_stat.split_pmd;
+	struct mm *mm = mm_with(AREA, AREA + HPAGE_SIZE, RW | VM_HUGEPAGE);
+	touch(mm, AREA);
+	paddr_t pa = frame_at(mm, AREA);
+	pte_t swp = get_swap_page();
+	KT_NE(swp, 0ul);
+	swap_duplicate(swp);   /* the PTE's reference */
+	pte_t old = pt_swap_out(mm->pgd, AREA + 7 * PAGE_SIZE, swp);
+	KT_EQ(thp_stat.split_pmd, splits + 1);
+	KT_EQ(pte_addr(old), pa + 7 * PAGE_SIZE);
+	KT_EQ(pt_get(mm->pgd, AREA + 7 * PAGE_SIZE), swp);
+	KT_EQ(frame_at(mm, AREA + 8 * PAGE_SIZE), pa + 8 * PAGE_SIZE);
+	frame_put(pte_addr(old));   /* the PTE's reference went with the entry: the frame is free */
+	swapcache_free(swp);        /* no swap cache kept it */
+	KT_ASSERT(pt_check_empty_tables(mm->pgd, 0, USER_TOP));
+	mm_destroy(mm);             /* drops the slot's last reference */
+	KT_EQ(nr_swap_pages(), slots);
+	KT_EQ(frame_free_count(), free);
 }
