@@ -13,8 +13,9 @@
  *   - no page table covers it yet (no 4 KiB page there was ever mapped, or
  *     all went again): Pagoda has no khugepaged to collapse 4 KiB pages
  *     into a 2 MiB one later, so a range starts huge or stays small,
- *   - a free 2 MiB-aligned run of 512 frames exists (frame_alloc_order) and
- *     a page table for its later split can be had;
+ *   - a free 2 MiB-aligned run of 512 frames exists (frame_alloc_order),
+ *     a page table for its later split can be had, and taking them leaves
+ *     more than kswapd's high watermark free;
  * otherwise the fault maps a 4 KiB page as always (thp_fault_fallback
  * counts the faults that met the rule but found no run). Mapping at the
  * first touch rather than "when the whole 2 MiB has been touched" needs no
@@ -76,6 +77,7 @@
 #include "frame.h"
 #include "pagetable.h"
 #include "rmap.h"
+#include "vmscan.h"
 #include "../kernel/linux_abi.h"
 #include "../kernel/printk.h"
 #include "../kernel/string.h"
@@ -133,9 +135,15 @@ static void put_frames(paddr_t pa)
 }
 
 /* 512 zeroed frames in a 2 MiB-aligned run and an empty page table for
- * their split (*deposit); 0 if either cannot be had (nothing kept). */
+ * their split (*deposit); 0 if either cannot be had (nothing kept). Never
+ * from the last free memory: the high watermark's worth stays free after
+ * it (as Linux checks an order-9 allocation against the zone watermarks),
+ * so kswapd is not woken by 2 MiB pages and reclaim's reserve stays for
+ * 4 KiB faults. */
 static paddr_t alloc_huge_frames(paddr_t *deposit)
 {
+	if (frame_free_count() < PT_ENTRIES + 1 + reclaim_stat.high_watermark)
+		return 0;
 	paddr_t pa = frame_alloc_order(HPAGE_ORDER, FRAME_USER);
 	if (!pa)
 		return 0;
