@@ -17,7 +17,7 @@ enum { AREA = 0x40000000, RW = VM_READ | VM_WRITE };
 static struct mm *mm_with(uintptr_t start, uintptr_t end, uint64_t flags)
 {
 	struct mm *mm = mm_create();
-	vma_insert(mm, vma_alloc(start, end, flags, VMA_ANON));
+	vma_insert(mm, vma_alloc(mm, start, end, flags, VMA_ANON));
 	return mm;
 }
 
