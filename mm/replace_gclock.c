@@ -91,7 +91,7 @@ static uint64_t gclock_nr_pages(void)
 
 const struct replace_policy replace_gclock = {
 	.name = "gclock",
-	.summary = "clock with a use count: the hand ages a used page up (to 7), an unused one down, evicts at 0",
+	.summary = "clock with a use count: the hand ages a used page up, an unused one down, evicts at age 0",
 	.page_added = gclock_add,
 	.page_referenced = age_up,
 	.page_removed = gclock_remove,
