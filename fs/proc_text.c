@@ -40,7 +40,7 @@
 #include "../mm/swapfile.h"
 #include "../mm/vmscan.h"
 
-enum { TEXT_MAX = 16384 };
+enum { TEXT_MAX = 16384, TEXT_FIRST = 4096 };   /* the first buffer: one frame, no run needed */
 
 /* The text grows (doubling) as lines are added, so a file of any length
  * is whole: /proc/self/maps of 65530 areas too (regression, issue 19: cut
@@ -153,6 +153,7 @@ static void swap_lines(struct text *t)
 	emit(t, "swap_ra %lu\nswap_ra_hit %lu\n", swap_ra_stat.ra, swap_ra_stat.ra_hit);
 	emit(t, "pagoda_reclaim_runs %lu\npagoda_reclaim_putback %lu\npagoda_swap_full %lu\npagoda_lumpy_reclaims %lu\n",
 	     r->runs, r->putback, r->swap_full, r->lumpy);
+	emit(t, "pagoda_kmalloc_reclaims %lu\n", r->kmalloc_reclaims);
 	emit(t, "pagoda_swap_read_errors %lu\npagoda_swap_write_errors %lu\n", swap_stat.read_errors,
 	     swap_stat.write_errors);
 	emit(t, "pagoda_replace_pages %lu\npagoda_watermark_min %lu\npagoda_watermark_low %lu\npagoda_watermark_high %lu\n",
@@ -317,7 +318,7 @@ static void gen_faultlog(struct text *t)
 
 char *proc_text(enum proc_file kind, struct proc *p, size_t *len, int *err)
 {
-	struct text t = { kmalloc(TEXT_MAX), 0, TEXT_MAX };
+	struct text t = { kmalloc(TEXT_FIRST), 0, TEXT_FIRST };
 	if (!t.buf) {
 		*err = -ENOMEM;
 		return NULL;

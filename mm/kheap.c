@@ -20,6 +20,7 @@
  */
 #include "kheap.h"
 #include "frame.h"
+#include "vmscan.h"
 #include "../kernel/debug.h"
 #include "../kernel/panic.h"
 #include "../kernel/string.h"
@@ -63,10 +64,21 @@ static void partial_remove(int c, struct page *slab)
 	slab->next = slab->prev = NULL;
 }
 
+/* n frames in a row for the heap; when there are none, the slow path
+ * (vmscan.c reclaim_for_kmalloc: clean page cache, never a sleep) and one
+ * more try, as the page allocator's slow path. */
+static paddr_t heap_frames(size_t n)
+{
+	paddr_t pa = n == 1 ? frame_alloc(FRAME_KHEAP) : frame_alloc_contig(n, FRAME_KHEAP);
+	if (pa || !reclaim_for_kmalloc(n))
+		return pa;
+	return n == 1 ? frame_alloc(FRAME_KHEAP) : frame_alloc_contig(n, FRAME_KHEAP);
+}
+
 /* Slow path: a fresh frame cut into free objects. */
 static struct page *slab_new(int c)
 {
-	paddr_t pa = frame_alloc(FRAME_KHEAP);
+	paddr_t pa = heap_frames(1);
 	if (!pa)
 		return NULL;
 	struct page *slab = pa_to_page(pa);
@@ -86,7 +98,7 @@ static struct page *slab_new(int c)
 static void *kmalloc_large(size_t size)
 {
 	size_t n = page_round_up(size) >> PAGE_SHIFT;
-	paddr_t pa = frame_alloc_contig(n, FRAME_KHEAP);
+	paddr_t pa = heap_frames(n);
 	if (!pa)
 		return NULL;
 	struct page *head = pa_to_page(pa);

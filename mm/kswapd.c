@@ -123,6 +123,12 @@ void wakeup_kswapd_slow(void)
 		wake_up_all(&kswapd_wait);
 }
 
+void kswapd_kick(void)
+{
+	if (kswapd_pid && below_low())
+		wake_up_all(&kswapd_wait);
+}
+
 void kswapd_start(void)
 {
 	if (kswapd_pid || !swap_enabled())

@@ -20,6 +20,9 @@ static inline void wakeup_kswapd(void)
 	if (frame_free_count() < reclaim_stat.low_watermark || !reclaim_stat.low_watermark)
 		wakeup_kswapd_slow();
 }
+/* Free frames under the low watermark? Make kswapd runnable, never
+ * reclaiming here (kmalloc's slow path: any context). */
+void kswapd_kick(void);
 /* Is the running process kswapd? (Counters tell its scans from direct ones.) */
 bool current_is_kswapd(void);
 /* Direct reclaim freed something: kswapd may try again after failing. */

@@ -247,6 +247,21 @@ void *kmalloc_reclaim(size_t size)
 	return p;
 }
 
+uint64_t reclaim_for_kmalloc(size_t n)
+{
+	static bool busy;   /* dropping a page never allocates, but a loop here would never end */
+	if (busy)
+		return 0;
+	busy = true;
+	uint64_t want = n > RECLAIM_BATCH ? n : RECLAIM_BATCH;
+	uint64_t freed = filemap_reclaim(want);
+	freed += freed < want ? swap_readahead_reclaim(want - freed) : 0;
+	reclaim_stat.kmalloc_reclaims += freed > 0;
+	kswapd_kick();
+	busy = false;
+	return freed;
+}
+
 /* Linux's pgscan/pgsteal, and the same split by who reclaimed. */
 static void count_scan(bool kswapd, uint64_t scanned, uint64_t stolen)
 {
@@ -356,6 +371,7 @@ uint64_t try_to_free_pages(uint64_t nr)
 
 paddr_t frame_alloc_reclaim(enum frame_use use)
 {
+	wakeup_kswapd();   /* under min: reclaim first, so kernel allocations keep their reserve */
 	paddr_t pa = frame_alloc(use);
 	if (pa)
 		return pa;

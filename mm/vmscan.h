@@ -20,6 +20,14 @@ paddr_t frame_alloc_reclaim_zeroed(enum frame_use use);
  * contiguous) allocation fails, evict the pages of a run of frames (lumpy
  * reclaim) and retry. NULL when that cannot help either. */
 void *kmalloc_reclaim(size_t size);
+/* kmalloc's slow path (kheap.c): no frame, or no run of n. Frees what can
+ * go without sleeping or touching a page table (clean page cache nothing
+ * maps, swap pages read ahead and never used) and kicks kswapd. kmalloc
+ * has no GFP flags: any caller may hold a spinlock or be halfway through
+ * changing an area, so this is Linux's GFP_ATOMIC path; the min watermark
+ * that user allocations keep free (frame_alloc_reclaim) is its reserve.
+ * Frames freed; never recursive. */
+uint64_t reclaim_for_kmalloc(size_t n);
 
 struct reclaim_counters {
 	uint64_t runs;            /* try_to_free_pages passes (kswapd's, direct, lumpy) */
@@ -33,6 +41,7 @@ struct reclaim_counters {
 	uint64_t putback;         /* victims kept: in use, locked, unmappable, swap full */
 	uint64_t swap_full;       /* evictions refused: no free slot */
 	uint64_t lumpy;           /* lumpy reclaims for a contiguous allocation (kmalloc_reclaim) */
+	uint64_t kmalloc_reclaims;   /* kmalloc slow paths that freed frames (reclaim_for_kmalloc) */
 	uint64_t min_watermark, low_watermark, high_watermark;   /* in frames (mm/kswapd.c) */
 };
 extern struct reclaim_counters reclaim_stat;

@@ -594,15 +594,16 @@ def swap_reclaim(t):
     reap), with an ext2 disk at /mnt and a swap disk: kswapd ran and
     reclaimed, shared anonymous pages went to swap and came back, a mapped
     file's dirty pages were written back under pressure, mlocked pages stay,
-    mlock brings swapped pages back. `reclaimcheck file swapctl` adds
-    swapon/swapoff; it stays out of the suite: its setup (pages of a holder
-    reaching the swap file) did not happen in one of four runs. One result per "reclaimcheck: CASE
+    mlock brings swapped pages back, /proc files read whole while memory is
+    full; then several swap areas with priorities (swapareas) and
+    swapon/swapoff with a swap file on ext2 (swapctl: errnos, ETXTBSY/EPERM
+    for an active swap file, swapoff's ENOMEM). One result per "reclaimcheck: CASE
     ok|FAIL" line; then e2fsck -fn is clean and the file's bytes are right."""
     img = os.path.join(LOGS, "reclaim-ext2-%d.img" % os.getpid())
     atexit.register(lambda: os.path.exists(img) and os.remove(img))
     subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", img, "80M"], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    b = pq.boot(ISO, "quiet debug_vm init=/test/reclaimcheck file", timeout=SWAP_TIMEOUT,
+    b = pq.boot(ISO, "quiet debug_vm init=/test/reclaimcheck file swapctl", timeout=SWAP_TIMEOUT,
                 log_path=log_path("swapreclaim"), mem=SWAP_MEM, disks=[img, swap_disk("reclaim", 256)])
     where = "see %s" % log_path("swapreclaim")
     cases = re.findall(r"^reclaimcheck: (\w+) (ok|FAIL.*)$", b.log, re.M)

@@ -16,13 +16,28 @@
  *               come back with every byte; a second round rewrites half of
  *               it; after munmap, read() sees both rounds (the harness then
  *               checks the image: e2fsck clean, the file's bytes)
- *   swapctl     (reclaimcheck file swapctl; last: it switches areas) /proc/swaps names the
- *               disk; swapon/swapoff errnos as Linux's (EBUSY, EPERM, EINVAL,
+ *   swapareas   (reclaimcheck file swapctl, or reclaimcheck swapctl for the
+ *               last two cases alone) two swap files on ext2 beside the disk:
+ *               automatic priorities -2, -3 (the higher used first, the lower
+ *               untouched), SWAP_FLAG_PREFER | 5 twice (equal priorities take
+ *               turns by 256-slot cluster), swapoff of one area while the
+ *               others hold pages (every byte intact), automatic priorities
+ *               moving up when one above them goes, as Linux
+ *   swapctl     (last: it switches areas) /proc/swaps names the disk;
+ *               swapon/swapoff errnos as Linux's (EBUSY, EISDIR, EINVAL,
  *               ENOENT, EFAULT); swapoff of the disk brings everything in;
  *               a file with holes is refused; a swap file on ext2 takes
- *               pages; swapoff fails with ENOMEM while they cannot fit in
- *               RAM (the area stays), succeeds once they can, and every
- *               byte is intact; the disk comes back on
+ *               pages; while it is on, writes and truncation give ETXTBSY,
+ *               unlink and rename EPERM (Linux 6.1); swapoff fails with
+ *               ENOMEM while they cannot fit in RAM (the area stays),
+ *               succeeds once they can, and every byte is intact; the file
+ *               takes writes again; the disk comes back on. The holder is
+ *               larger than RAM, so pages must reach the file; the check
+ *               reads /proc/meminfo, which under pressure once failed (a
+ *               16 KiB buffer for the text: procfull)
+ *   procfull    with 64 MiB written at --mem 48M (swap in use), /proc/meminfo,
+ *               swaps, vmstat, self/status, self/maps, self/smaps, self/stat
+ *               each read whole
  *   mlock       a locked area is never evicted under pressure (mincore: all
  *               resident, every byte intact); mlock of an area whose pages
  *               went to swap brings them all back in
@@ -515,6 +530,46 @@ static int swapareas_case(void *unused)
 	return swapoff(area_b) || unlink(area_a) || unlink(area_b) ? 9 : 0;
 }
 
+/* ---- /proc while memory is full ---- */
+
+/* Bytes of a whole /proc file, -1 if it could not be opened or read. */
+static long proc_bytes(const char *path, const char *first_word)
+{
+	static char buf[65536];
+	int fd = open(path, O_RDONLY);
+	long got = 0, n = 1;
+
+	while (fd >= 0 && n > 0 && got < (long)sizeof buf)
+		got += (n = read(fd, buf + got, sizeof buf - (size_t)got)) > 0 ? n : 0;
+	if (fd < 0 || n < 0)
+		return -1;
+	close(fd);
+	return got > 0 && !strncmp(buf, first_word, strlen(first_word)) && buf[got - 1] == '\n' ? got : -1;
+}
+
+/* Every /proc file a student reads under pressure comes whole (the kernel's
+ * own allocations keep a reserve; the text needs no run of frames). */
+static int read_proc_files(void)
+{
+	static const char *const files[][2] = { { "/proc/meminfo", "MemTotal:" }, { "/proc/swaps", "Filename" },
+		{ "/proc/vmstat", "nr_" }, { "/proc/self/status", "Name:" }, { "/proc/self/maps", "" },
+		{ "/proc/self/smaps", "" }, { "/proc/self/stat", "" } };
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
+		if (proc_bytes(files[i][0], files[i][1]) < 0) {
+			printf("reclaimcheck: %s: %s\n", files[i][0], errno_name(errno));
+			return 2;
+		}
+	return meminfo_kb("SwapFree:") < meminfo_kb("SwapTotal:") ? 0 : 3;
+}
+
+static int procfull_case(void *unused)
+{
+	(void)unused;
+	int r = while_full(PRESSURE_MIB, 71, read_proc_files);
+	return r == 99 ? 1 : r;
+}
+
 /* ---- mlock ---- */
 
 static int mlock_case(void *unused)
@@ -565,6 +620,8 @@ static const char *const swapareas_why[] = { NULL, "/proc/swaps does not list th
 	"swapoff of one area while the others were in use failed",
 	"automatic priorities did not move up when one above them went",
 	"the last swapoff or unlink failed" };
+static const char *const procfull_why[] = { NULL, "wrong words under pressure",
+	"a /proc file could not be read whole while memory was full", "nothing was in swap: memory was not full" };
 static const char *const mlock_why[] = { NULL, "mlock failed", "wrong words under pressure",
 	"a locked page was evicted", "no unlocked page went to swap", "mlock left swapped pages out",
 	"locked pages evicted after mlock", "wrong words in the locked areas" };
@@ -608,6 +665,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "file"))   /* an ext2 disk is at /mnt */
 		run_case("file", file_case, file_why, ARRAY_SIZE(file_why));
 	run_case("mlock", mlock_case, mlock_why, ARRAY_SIZE(mlock_why));
+	run_case("procfull", procfull_case, procfull_why, ARRAY_SIZE(procfull_why));
 	if (argc > 2 && !strcmp(argv[2], "swapctl")) {   /* last: they turn the disk off and on */
 		run_case("swapareas", swapareas_case, swapareas_why, ARRAY_SIZE(swapareas_why));
 		run_case("swapctl", swapctl_case, swapctl_why, ARRAY_SIZE(swapctl_why));
