@@ -26,6 +26,8 @@
 #include "../mm/tlbflush.h"
 #include "../mm/faultlog.h"
 #include "../mm/filemap.h"
+#include "../mm/shmem.h"
+#include "../mm/tmpfs_swap.h"
 #include "../mm/frame.h"
 #include "../mm/huge_page.h"
 #include "../mm/kheap.h"
@@ -153,7 +155,7 @@ static void swap_lines(struct text *t)
 	emit(t, "swap_ra %lu\nswap_ra_hit %lu\n", swap_ra_stat.ra, swap_ra_stat.ra_hit);
 	emit(t, "pagoda_reclaim_runs %lu\npagoda_reclaim_putback %lu\npagoda_swap_full %lu\npagoda_lumpy_reclaims %lu\n",
 	     r->runs, r->putback, r->swap_full, r->lumpy);
-	emit(t, "pagoda_kmalloc_reclaims %lu\n", r->kmalloc_reclaims);
+	emit(t, "pagoda_kmalloc_reclaims %lu\npagoda_tmpfs_swapped %lu\n", r->kmalloc_reclaims, tmpfs_swapped);
 	emit(t, "pagoda_swap_read_errors %lu\npagoda_swap_write_errors %lu\n", swap_stat.read_errors,
 	     swap_stat.write_errors);
 	emit(t, "pagoda_replace_pages %lu\npagoda_watermark_min %lu\npagoda_watermark_low %lu\npagoda_watermark_high %lu\n",
@@ -269,7 +271,7 @@ static void gen_meminfo(struct text *t)
 		{ "Inactive", 0 }, { "Active(anon)", anon }, { "Inactive(anon)", 0 }, { "Active(file)", cached },
 		{ "Inactive(file)", 0 }, { "Unevictable", locked }, { "Mlocked", locked }, { "SwapTotal", total_swap_pages() },
 		{ "SwapFree", nr_swap_pages() }, { "Dirty", pagecache_stat.nr_dirty }, { "Writeback", 0 }, { "AnonPages", anon },
-		{ "Mapped", 0 }, { "Shmem", 0 }, { "KReclaimable", 0 }, { "Slab", s.by_use[FRAME_KHEAP] },
+		{ "Mapped", 0 }, { "Shmem", pagecache_stat.nr_shmem + shm_resident_pages }, { "KReclaimable", 0 }, { "Slab", s.by_use[FRAME_KHEAP] },
 		{ "SReclaimable", 0 }, { "SUnreclaim", s.by_use[FRAME_KHEAP] }, { "KernelStack", s.by_use[FRAME_KSTACK] },
 		{ "PageTables", s.by_use[FRAME_PAGETABLE] }, { "SecPageTables", 0 }, { "NFS_Unstable", 0 },
 		{ "Bounce", 0 }, { "WritebackTmp", 0 }, { "CommitLimit", s.total / 2 + total_swap_pages() }, { "Committed_AS", committed },

@@ -10,11 +10,12 @@
 #include "../kernel/uaccess.h"
 #include "../mm/layout.h"
 #include "../mm/kheap.h"
+#include "../mm/tmpfs_swap.h"
 
 static uint64_t blocks_of(const struct inode *inode)
 {
-	if (inode->i_mapping->unevictable)   /* tmpfs: the cached pages are the file */
-		return inode->i_mapping->nrpages * (PAGE_SIZE / 512);
+	if (inode->i_mapping->swap_backed)   /* tmpfs: the cached pages and those in swap are the file */
+		return (inode->i_mapping->nrpages + tmpfs_swap_pages(inode)) * (PAGE_SIZE / 512);
 	return inode->i_blocks;
 }
 

@@ -2,8 +2,9 @@
  * tmpfs: files whose pages live only in the page cache (mounted at /tmp and
  * /dev/shm; devfs builds /dev on it too). Directories are fs/libfs.c's.
  *
- * Invariants: a regular file's mapping is unevictable (the cache is its only
- * store); its bytes past i_size are zero in the cache (the VFS zeroes the
+ * Invariants: a regular file's mapping is swap-backed (the cache is its only
+ * store, and under pressure its pages go to swap and come back:
+ * mm/tmpfs_swap.c); its bytes past i_size are zero in the cache (the VFS zeroes the
  * tail at truncation, pages past it are removed); a file's pages are freed
  * when its last name and last opener are gone; a symbolic link's text is
  * i_private, i_size bytes and a NUL; a file's i_nlink counts its entries.
@@ -14,8 +15,10 @@
 #include "../mm/frame.h"
 #include "../kernel/string.h"
 #include "../mm/kheap.h"
+#include "../mm/tmpfs_swap.h"
 
-static const struct address_space_operations tmpfs_aops = { 0 };   /* no readpage: a miss is a zero page */
+/* A miss reads the page back from swap, or is a zero page (a hole). */
+static const struct address_space_operations tmpfs_aops = { tmpfs_readpage, tmpfs_writepage, NULL };
 
 static struct inode *tmpfs_new_file(struct super_block *sb, uint32_t mode)
 {
@@ -27,7 +30,7 @@ static struct inode *tmpfs_new_file(struct super_block *sb, uint32_t mode)
 	inode->i_fop = &generic_file_operations;
 	inode->i_op = &tmpfs_file_inode_operations;
 	inode->i_mapping->a_ops = &tmpfs_aops;
-	inode->i_mapping->unevictable = true;
+	inode->i_mapping->swap_backed = true;
 	return inode;
 }
 
@@ -122,6 +125,8 @@ static int tmpfs_mkdir(struct inode *dir, const char *name, size_t len, uint32_t
 
 static int tmpfs_setsize(struct inode *inode, uint64_t size)
 {
+	if (size < inode->i_size)
+		tmpfs_swap_truncate(inode, size);   /* the cache is cut already (vfs_truncate) */
 	inode->i_size = size;
 	return 0;
 }
@@ -132,6 +137,8 @@ static void tmpfs_evict(struct inode *inode)
 		simple_dir_evict(inode);
 	else if (inode_is_link(inode))
 		kfree(inode->i_private);
+	else
+		tmpfs_swap_truncate(inode, 0);   /* its slots go */
 }
 
 static int tmpfs_statfs(struct super_block *sb, struct linux_statfs *st)

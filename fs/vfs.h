@@ -168,7 +168,9 @@ struct address_space {
 	struct page *pages;        /* cached pages, list through page->next/prev */
 	uint64_t nrpages, nrdirty;
 	struct vma *i_mmap;        /* every area mapping this file, via vma->shared_next */
-	bool unevictable;          /* no store behind the cache (tmpfs): never drop a page */
+	bool swap_backed;          /* no store but swap (tmpfs, mm/tmpfs_swap.c): a clean page is never
+	                              dropped, reclaim writes every page to swap (writepage), and
+	                              write-back (fsync, msync, dirty throttling) writes nothing */
 	struct spinlock lock;
 };
 

@@ -9,9 +9,10 @@
  *                 + (1 if the swap cache holds it)
  *                 + (its pins: swap I/O's references, held across a sleep)
  *
- * and its twin for swap slots (swap_audit in mm/swapfile.c): each slot's
- * reference count == the swap entries naming it, over all address spaces
- * and shared objects (an evicted shared page's entry is in its object).
+ * and its twin for swap slots (swap_audit in mm/swapfile.c), per area:
+ * each slot's reference count == the swap entries naming it, over all
+ * address spaces, shared objects (an evicted shared page's entry is in its
+ * object) and tmpfs files (mm/tmpfs_swap.c).
  *
  * A refcount too high is a leak (the frame would never be freed); too low a
  * use-after-free waiting to happen. Runs under `debug_vm` (every test boot)
@@ -25,6 +26,7 @@
 #include "mm.h"
 #include "pagetable.h"
 #include "swapfile.h"
+#include "tmpfs_swap.h"
 #include "../kernel/panic.h"
 #include "../kernel/printk.h"
 #include "../kernel/string.h"
@@ -107,6 +109,7 @@ void frame_audit(void)
 	for (int t = 0; t < MAX_SWAPFILES; t++)
 		a.slot_refs[t] = swap_max_slots(t) ? kzalloc(swap_max_slots(t) * sizeof(uint32_t)) : NULL;
 	for_each_mm(count_space, &a);
+	tmpfs_swap_for_each(count_swap_entry, &a);   /* tmpfs pages in swap: their files name the slots */
 	int bad = compare(&a), bad_slots = 0;
 	for (int t = 0; t < MAX_SWAPFILES; t++) {
 		bad_slots += a.slot_refs[t] ? swap_audit(t, a.slot_refs[t]) : 0;

@@ -71,6 +71,7 @@ static void insert_locked(struct address_space *m, struct page *p, uint64_t inde
 	m->pages = p;
 	m->nrpages++;
 	pagecache_stat.nr_pages++;
+	pagecache_stat.nr_shmem += m->swap_backed;
 }
 
 static void clear_dirty_locked(struct page *p)
@@ -102,6 +103,7 @@ static void remove_locked(struct page *p)
 	p->mapping = NULL;
 	m->nrpages--;
 	pagecache_stat.nr_pages--;
+	pagecache_stat.nr_shmem -= m->swap_backed;
 }
 
 /* A miss: a new frame filled by the file system, then cached. */
@@ -224,18 +226,18 @@ static int write_one(struct address_space *m, struct page *p)
 	if (p->index >= (m->host->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT)
 		return 0;   /* wholly past the end (truncated while dirty) */
 	paddr_t pa = page_to_pa(p);
-	frame_get(pa);
+	swap_page_pin(p);   /* a pin, not a plain reference: the audit may run while writepage sleeps */
 	int err = m->a_ops->writepage(m->host, p->index, pa_to_kva(pa));
 	pagecache_stat.pages_written++;
 	if (err)
 		set_page_dirty(pa);   /* not on the disk: it must not be dropped as clean (Linux redirties) */
-	frame_put(pa);
+	swap_page_unpin(p);
 	return err;
 }
 
 int filemap_write_back(struct address_space *m)
 {
-	if (!m->a_ops || !m->a_ops->writepage)
+	if (!m->a_ops || !m->a_ops->writepage || m->swap_backed)
 		return 0;   /* tmpfs: the cache is the store; its pages stay dirty (as Linux's shmem) */
 	collect_mapped_dirty(m);
 	int err = 0;
@@ -283,7 +285,7 @@ void truncate_inode_pages(struct address_space *m, uint64_t from)
 
 static bool droppable(const struct page *p)
 {
-	return p->refcount == 1 && !(p->flags & PG_dirty) && !p->mapping->unevictable;
+	return p->refcount == 1 && !(p->flags & PG_dirty) && !p->mapping->swap_backed;
 }
 
 uint64_t filemap_reclaim(uint64_t n)
@@ -310,11 +312,14 @@ static size_t hand;   /* the hash bucket the next isolation starts at: a clock h
 
 /* A page that is mapped or dirty (unmapped clean ones are filemap_reclaim's)
  * and that its file can take back: re-read it (readpage), and write it
- * first if it is dirty (writepage). tmpfs pages have no store. */
+ * first if it is dirty (writepage). A tmpfs page, mapped or not, clean or
+ * not: it goes to swap (mm/tmpfs_swap.c). */
 static bool evictable_locked(const struct page *p)
 {
 	const struct address_space *m = p->mapping;
-	if ((p->refcount == 1 && !(p->flags & PG_dirty)) || m->unevictable || !m->a_ops || !m->a_ops->readpage)
+	if (m->swap_backed)
+		return m->a_ops && m->a_ops->writepage;
+	if ((p->refcount == 1 && !(p->flags & PG_dirty)) || !m->a_ops || !m->a_ops->readpage)
 		return false;
 	return !(p->flags & PG_dirty) || m->a_ops->writepage;
 }
@@ -336,9 +341,10 @@ size_t filemap_isolate(struct page **out, size_t max)
 bool filemap_evict_unmapped(struct page *p, bool may_write)
 {
 	struct address_space *m = p->mapping;
-	if (!m || ((p->flags & PG_dirty) && !may_write))
-		return false;   /* truncated meanwhile; or dirty, and only kswapd writes */
-	if ((p->flags & PG_dirty) && write_one(m, p))
+	bool write = m && ((p->flags & PG_dirty) || m->swap_backed);   /* a tmpfs page always goes to swap */
+	if (!m || (write && !may_write && !m->swap_backed))
+		return false;   /* truncated meanwhile; or dirty, and only kswapd writes its file system */
+	if (write && write_one(m, p))
 		return false;   /* the write failed: the page stays, clean and cached (as Linux) */
 	spin_lock(&cache_lock);
 	bool unused = p->mapping == m && p->refcount == 2 && !(p->flags & PG_dirty);
@@ -421,7 +427,7 @@ static void balance_dirty_pages(struct address_space *m)
 {
 	struct frame_stats s;
 	frame_get_stats(&s);
-	if (pagecache_stat.nr_dirty * DIRTY_RATIO > s.total && m->a_ops && m->a_ops->writepage) {
+	if (pagecache_stat.nr_dirty * DIRTY_RATIO > s.total && m->a_ops && m->a_ops->writepage && !m->swap_backed) {
 		pagecache_stat.throttled++;
 		filemap_write_back(m);
 	}

@@ -13,6 +13,7 @@ struct pagecache_counters {
 	uint64_t pages_read;          /* readpage calls (pgpgin) */
 	uint64_t pages_written;       /* writepage calls (pgpgout) */
 	uint64_t nr_pages, nr_dirty;  /* pages cached now, dirty now */
+	uint64_t nr_shmem;            /* of them, tmpfs pages (meminfo Shmem) */
 	uint64_t dropped;             /* clean pages given back under pressure */
 	uint64_t throttled;           /* writers that wrote their file back: too many dirty pages */
 };

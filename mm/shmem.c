@@ -44,6 +44,8 @@
 #include "swapfile.h"
 #include "../kernel/errno.h"
 
+uint64_t shm_resident_pages;
+
 struct shm_object *shm_create(size_t len)
 {
 	size_t npages = len >> PAGE_SHIFT;
@@ -59,6 +61,7 @@ struct shm_object *shm_create(size_t len)
  * of its pages, for rmap and the policy. */
 static void forget_page(struct page *p)
 {
+	shm_resident_pages -= !!(p->flags & PG_shmem);
 	replace_page_removed(p);
 	p->flags &= ~PG_shmem;
 	p->shm = NULL;
@@ -118,6 +121,7 @@ void shm_add_page(struct shm_object *shm, paddr_t *slot, paddr_t pa)
 {
 	struct page *p = pa_to_page(pa);
 	*slot = pa;
+	shm_resident_pages += !(p->flags & PG_shmem);
 	p->flags |= PG_shmem;
 	p->shm = shm;
 	p->index = (uint64_t)(slot - shm->pages);

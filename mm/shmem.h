@@ -8,6 +8,8 @@
 #include "mm.h"
 #include "frame.h"
 
+extern uint64_t shm_resident_pages;   /* pages of shared objects in memory (meminfo Shmem) */
+
 /* A new object of len bytes (page multiple), one area's reference; NULL on
  * -ENOMEM. */
 struct shm_object *shm_create(size_t len);

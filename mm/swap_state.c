@@ -153,9 +153,14 @@ void wait_on_swap_page(struct page *p)
 /* A new frame for swp, in the cache and locked while the device fills it. */
 static paddr_t read_new_page(pte_t swp, int *err)
 {
-	paddr_t pa = frame_alloc_reclaim(FRAME_USER);
+	paddr_t pa = frame_alloc_reclaim(FRAME_USER);   /* may sleep in reclaim */
 	if (!pa) {
 		*err = -ENOMEM;
+		return 0;
+	}
+	if (!swap_slot_named(swp) || lookup_swap_cache(swp)) {
+		frame_put(pa);   /* while we slept its last PTE went, or another read of it began */
+		*err = -EAGAIN;
 		return 0;
 	}
 	struct page *p = pa_to_page(pa);

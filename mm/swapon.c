@@ -32,7 +32,8 @@
  * space cannot go away meanwhile), the others are read into the swap cache
  * afterwards (sleeping, a batch per round), so the next round maps them.
  * Pages come back as the fault path would bring them (fault.c
- * swap_in_resident, shmem.c shm_unuse_slot).
+ * swap_in_resident, shmem.c shm_unuse_slot); tmpfs files' pages come back
+ * into their page cache (tmpfs_swap.c tmpfs_swap_unuse).
  *
  * Always true: an area is freed only with no slot in use (no PTE, shared
  * object or cached page names it); a failed swapoff leaves it on and whole.
@@ -46,6 +47,7 @@
 #include "pagetable.h"
 #include "shmem.h"
 #include "swap_state.h"
+#include "tmpfs_swap.h"
 #include "filemap.h"
 #include "frame.h"
 #include "vmscan.h"
@@ -178,6 +180,8 @@ static long try_to_unuse(int type)
 		u->nwant = u->progress = 0;
 		for_each_mm(unuse_mm, u);
 		err = read_wanted(u);
+		if (!err)
+			err = tmpfs_swap_unuse(u->type);   /* tmpfs files' pages: back into their page cache */
 		if (!err && !u->nwant && !u->progress)
 			err = swap_wait_cached(type);   /* only pages under I/O hold slots: let it end */
 	}

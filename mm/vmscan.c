@@ -10,7 +10,8 @@
  *     2. page-cache pages processes map (shrink_file, a clock hand over the
  *        cache): a page no PTE accessed since the last look is unmapped
  *        from every area of its file's i_mmap (rmap.c; dirty bits move to
- *        the page), written back if dirty, dropped; tmpfs's stay (no store)
+ *        the page), written back if dirty, dropped; a tmpfs page,
+ *        mapped or not, is written to swap and dropped (mm/tmpfs_swap.c)
  *     3. victims from the replacement policy (mm/replace.h), each:
  *          a shared anonymous page (PG_shmem): mm/shmem.c shm_swap_out
  *            (PTEs cleared, its object keeps the swap entry); otherwise:
@@ -371,7 +372,6 @@ uint64_t try_to_free_pages(uint64_t nr)
 
 paddr_t frame_alloc_reclaim(enum frame_use use)
 {
-	wakeup_kswapd();   /* under min: reclaim first, so kernel allocations keep their reserve */
 	paddr_t pa = frame_alloc(use);
 	if (pa)
 		return pa;

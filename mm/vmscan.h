@@ -25,7 +25,8 @@ void *kmalloc_reclaim(size_t size);
  * maps, swap pages read ahead and never used) and kicks kswapd. kmalloc
  * has no GFP flags: any caller may hold a spinlock or be halfway through
  * changing an area, so this is Linux's GFP_ATOMIC path; the min watermark
- * that user allocations keep free (frame_alloc_reclaim) is its reserve.
+ * (kswapd.c: free frames are at or above it at every fault's start and
+ * syscall's end) is its reserve.
  * Frames freed; never recursive. */
 uint64_t reclaim_for_kmalloc(size_t n);
 

@@ -1180,6 +1180,18 @@ def suite_hostile_long(t):
     hostile_boot(t, fig, "soak_debug_vm", "quiet debug_vm init=/bin/init /test/runner SYSFUZZ=150_1000_16_vm sysfuzz",
                  timeout=3600)
     report_hostile(fig, "hostile (long)")
+    tmpfs_soak(t)
+
+
+def tmpfs_soak(t):
+    """tmpfs files of 96 MiB in all (twice --mem 48M) through a swap disk,
+    read back whole, removed, audited (reclaimcheck tmpfs 8, Pagoda only)."""
+    b = pq.boot(ISO, "quiet debug_vm init=/test/reclaimcheck tmpfs 8", timeout=3600, log_path=log_path("tmpfs_soak"),
+                mem=SWAP_MEM, disks=[swap_disk("tmpfs-soak", 256)])
+    cases = re.findall(r"^reclaimcheck: (\w+) (ok|FAIL.*)$", b.log, re.M)
+    for name, verdict in cases:
+        t.record(verdict == "ok", "hostile_long/tmpfs_soak_%s" % name, "%s; see %s" % (verdict, log_path("tmpfs_soak")))
+    t.record(bool(cases) and b.status == pq.EXIT_PASS, "hostile_long/tmpfs_soak_kernel_lives", describe(b))
 
 
 def suite_ext2_fuzz(t):

@@ -35,6 +35,11 @@
  *               larger than RAM, so pages must reach the file; the check
  *               reads /proc/meminfo, which under pressure once failed (a
  *               16 KiB buffer for the text: procfull)
+ *   tmpfs       2 tmpfs files of 12 MiB (more than MemTotal; `reclaimcheck tmpfs 8`,
+ *               in make test-hostile: 96 MiB, twice --mem) written, read back whole:
+ *               their pages went to swap and came back (pagoda_tmpfs_swapped),
+ *               st_blocks counts them, a swapped file cut mid-page reads
+ *               zeros past the cut, none stays in swap after unlink
  *   procfull    with 64 MiB written at --mem 48M (swap in use), /proc/meminfo,
  *               swaps, vmstat, self/status, self/maps, self/smaps, self/stat
  *               each read whole
@@ -530,6 +535,100 @@ static int swapareas_case(void *unused)
 	return swapoff(area_b) || unlink(area_a) || unlink(area_b) ? 9 : 0;
 }
 
+/* ---- tmpfs files through swap ---- */
+
+enum { TMPFS_FILE_MIB = 12, TMPFS_CHUNK = 64 * 1024, TMPFS_CUT = 5000 };
+
+static int tmpfs_files = 2;   /* 24 MiB, more than MemTotal (about 22 MiB at --mem 48M); `tmpfs N`: N files */
+
+static void tmpfs_name(char *buf, int i)
+{
+	snprintf(buf, 64, "/tmp/reclaimcheck-tmpfs-%d", i);
+}
+
+/* Write (or, with check, read back and count wrong words in) file i:
+ * tag 80 + i, in TMPFS_CHUNK pieces; -1 if a call failed. */
+static long tmpfs_file(int i, int check)
+{
+	static uint64_t buf[TMPFS_CHUNK / 8];
+	char name[64];
+	size_t words = TMPFS_CHUNK / 8, bad = 0;
+	int fd;
+
+	tmpfs_name(name, i);
+	fd = check ? open(name, O_RDONLY) : open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	for (size_t off = 0; fd >= 0 && off < (size_t)TMPFS_FILE_MIB * MIB; off += TMPFS_CHUNK) {
+		for (size_t w = 0; w < words && !check; w++)
+			buf[w] = pattern_word(80 + (uint64_t)i, off / 8 + w);   /* the file's word off/8 + w */
+		long n = check ? read(fd, buf, TMPFS_CHUNK) : write(fd, buf, TMPFS_CHUNK);
+		if (n != TMPFS_CHUNK) {
+			printf("reclaimcheck: tmpfs file %d at %zu: %ld (%s)\n", i, off, n, errno_name(errno));
+			return -1;
+		}
+		for (size_t w = 0; w < words && check; w++)
+			bad += buf[w] != pattern_word(80 + (uint64_t)i, off / 8 + w);
+	}
+	if (fd < 0 || close(fd) || bad)
+		printf("reclaimcheck: tmpfs file %d: %s, %zu wrong words\n", i, fd < 0 ? errno_name(errno) : "ok", bad);
+	return fd < 0 ? -1 : (long)bad;
+}
+
+/* A swapped-out file cut in the middle of a page and grown again: the head
+ * stays, the rest reads as zeros. */
+static int tmpfs_cut(int i)
+{
+	static uint64_t buf[TMPFS_CHUNK / 8];
+	char name[64];
+	int fd, bad;
+
+	tmpfs_name(name, i);
+	fd = open(name, O_RDWR);
+	if (fd < 0 || ftruncate(fd, TMPFS_CUT) || ftruncate(fd, TMPFS_CHUNK) || pread(fd, buf, TMPFS_CHUNK, 0) != TMPFS_CHUNK)
+		return 1;
+	bad = pattern_check(buf, 0, TMPFS_CUT / 8, 80 + (uint64_t)i) != 0;
+	for (size_t w = (TMPFS_CUT + 7) / 8; w < TMPFS_CHUNK / 8; w++)
+		bad |= buf[w] != 0;
+	return close(fd) || bad;
+}
+
+/* tmpfs files of 12 MiB, 2 (more than MemTotal) or as many as asked (the
+ * hostile suite: 8, over four times MemTotal, twice --mem): their pages go to swap (pagoda_tmpfs_swapped) and come back with every byte;
+ * st_blocks counts those in swap too; truncation of a swapped file zeroes
+ * the cut page's tail; after unlink no tmpfs page is in swap (the audit at
+ * this child's reap checks every frame and slot). */
+static int tmpfs_case(void *unused)
+{
+	struct stat st;
+	char name[64];
+
+	(void)unused;
+	for (int i = 0; i < tmpfs_files; i++) {
+		if (tmpfs_file(i, 0))
+			return 1;
+		printf("reclaimcheck: tmpfs file %d written, %ld tmpfs pages in swap\n", i, vmstat("pagoda_tmpfs_swapped"));
+		fflush(stdout);
+	}
+	if (vmstat("pagoda_tmpfs_swapped") <= 0)
+		return 2;
+	tmpfs_name(name, 0);
+	if (stat(name, &st) || st.st_blocks != (long)TMPFS_FILE_MIB * MIB / 512)
+		return 3;
+	for (int i = 0; i < tmpfs_files; i++) {
+		if (tmpfs_file(i, 1))
+			return 4;
+		printf("reclaimcheck: tmpfs file %d read back, %ld tmpfs pages in swap\n", i, vmstat("pagoda_tmpfs_swapped"));
+		fflush(stdout);
+	}
+	if (tmpfs_cut(1))
+		return 5;
+	for (int i = 0; i < tmpfs_files; i++) {
+		tmpfs_name(name, i);
+		if (unlink(name))
+			return 1;
+	}
+	return vmstat("pagoda_tmpfs_swapped") ? 6 : 0;
+}
+
 /* ---- /proc while memory is full ---- */
 
 /* Bytes of a whole /proc file, -1 if it could not be opened or read. */
@@ -552,7 +651,7 @@ static long proc_bytes(const char *path, const char *first_word)
 static int read_proc_files(void)
 {
 	static const char *const files[][2] = { { "/proc/meminfo", "MemTotal:" }, { "/proc/swaps", "Filename" },
-		{ "/proc/vmstat", "nr_" }, { "/proc/self/status", "Name:" }, { "/proc/self/maps", "" },
+		{ "/proc/vmstat", "" }, { "/proc/self/status", "Name:" }, { "/proc/self/maps", "" },
 		{ "/proc/self/smaps", "" }, { "/proc/self/stat", "" } };
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
@@ -620,6 +719,11 @@ static const char *const swapareas_why[] = { NULL, "/proc/swaps does not list th
 	"swapoff of one area while the others were in use failed",
 	"automatic priorities did not move up when one above them went",
 	"the last swapoff or unlink failed" };
+static const char *const tmpfs_why[] = { NULL, "writing or removing the tmpfs files failed",
+	"no tmpfs page went to swap", "st_blocks did not count the pages in swap",
+	"a tmpfs file read back wrong words (or a read failed)",
+	"truncating a swapped tmpfs file did not zero the cut page's tail, or lost its head",
+	"tmpfs pages stayed in swap after their files were removed" };
 static const char *const procfull_why[] = { NULL, "wrong words under pressure",
 	"a /proc file could not be read whole while memory was full", "nothing was in swap: memory was not full" };
 static const char *const mlock_why[] = { NULL, "mlock failed", "wrong words under pressure",
@@ -654,6 +758,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "reclaimcheck: on Pagoda only (it needs a swap disk at --mem 48M)\n");
 		return 2;
 	}
+	if (argc > 1 && !strcmp(argv[1], "tmpfs")) {   /* only the tmpfs and /proc cases; tmpfs N: N files */
+		if (argc > 2 && atoi(argv[2]) > 0)
+			tmpfs_files = atoi(argv[2]);
+		run_case("tmpfs", tmpfs_case, tmpfs_why, ARRAY_SIZE(tmpfs_why));
+		run_case("procfull", procfull_case, procfull_why, ARRAY_SIZE(procfull_why));
+		printf("reclaimcheck: done %d failed\n", failed);
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "swapctl")) {   /* only the swap area cases (an ext2 disk is at /mnt) */
 		run_case("swapareas", swapareas_case, swapareas_why, ARRAY_SIZE(swapareas_why));
 		run_case("swapctl", swapctl_case, swapctl_why, ARRAY_SIZE(swapctl_why));
@@ -666,6 +778,7 @@ int main(int argc, char **argv)
 		run_case("file", file_case, file_why, ARRAY_SIZE(file_why));
 	run_case("mlock", mlock_case, mlock_why, ARRAY_SIZE(mlock_why));
 	run_case("procfull", procfull_case, procfull_why, ARRAY_SIZE(procfull_why));
+	run_case("tmpfs", tmpfs_case, tmpfs_why, ARRAY_SIZE(tmpfs_why));
 	if (argc > 2 && !strcmp(argv[2], "swapctl")) {   /* last: they turn the disk off and on */
 		run_case("swapareas", swapareas_case, swapareas_why, ARRAY_SIZE(swapareas_why));
 		run_case("swapctl", swapctl_case, swapctl_why, ARRAY_SIZE(swapctl_why));
