@@ -16,7 +16,9 @@ timeout or panic. Suites:
   swap        tests/vm/swap_*.c at --mem 48M with a swap disk, compared with
               the host; swap full (the largest process killed, others intact);
               a swap disk whose reads fail (SIGBUS to the owner, the kernel lives);
-              reclaimcheck: kswapd reclaims, mlocked pages stay (Pagoda only)
+              reclaimcheck: kswapd reclaims, mlocked pages stay, tmpfs files
+              through swap, /proc read while memory is full, several swap
+              areas with priorities, swapon/swapoff and ETXTBSY (Pagoda only)
   thp         2 MiB pages: thpcheck (Pagoda only) under the default and under
               transparent_hugepage=always, with VM and swap tests under always
   ext2        fsworkload on an ext2 image (1 KiB and 4 KiB blocks) on Pagoda and
