@@ -481,16 +481,21 @@ static void traverse_table(pte_t *table, int level, uintptr_t base, uintptr_t st
 
 /* The common case, a range inside one page table (2 MiB): one walk down to
  * that table, its entries, then the tables above it bottom-up, just as
- * traverse_table would visit them, without a loop at every level. False
- * (nothing visited) if the range spans tables or the walk does not reach
- * one: traverse_table does the general case. */
+ * traverse_table would visit them, without a loop at every level. When the
+ * walk stops at an empty entry there is nothing below it: only the tables
+ * above are visited (munmap of a page never touched). False (nothing
+ * visited) if the range spans tables or the walk meets a huge page:
+ * traverse_table does the general case. */
 static bool traverse_one_table(pte_t *root, uintptr_t start, uintptr_t end, const struct range_walk *r)
 {
 	struct pt_walk w;
-	if (((start ^ (end - 1)) >> level_shift(2)) || pt_walk(root, start, 1, false, &w) || w.level != 1)
+	if (((start ^ (end - 1)) >> level_shift(2)) || pt_walk(root, start, 1, false, &w))
 		return false;
-	visit_leaf_table(w.slot[1] - pt_index(start, 1), start & ~(level_size(2) - 1), start, end, r);
-	for (int l = 2; l <= PT_LEVELS && r->v.table; l++)
+	if (w.level != 1 && !pte_none(*w.slot[w.level]))
+		return false;
+	if (w.level == 1)
+		visit_leaf_table(w.slot[1] - pt_index(start, 1), start & ~(level_size(2) - 1), start, end, r);
+	for (int l = w.level + 1; l <= PT_LEVELS && r->v.table; l++)
 		r->v.table(start & ~(level_size(l) - 1), w.slot[l], l - 1, r->v.arg);
 	return true;
 }

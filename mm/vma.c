@@ -286,6 +286,7 @@ static void insert_after(struct mm *mm, struct vma *prev, struct vma *v)
 		prev->next = v;
 	else
 		mm->vma_list = v;
+	mm->vma_hint = v;   /* a new area is the next one looked up (its first fault) */
 	if (++mm->map_count > VMA_INDEX_MIN && !mm->vmas_indexed)
 		vma_index_build(mm);
 	else if (mm->vmas_indexed)
@@ -309,7 +310,7 @@ static void vma_remove(struct mm *mm, struct vma *v)
 	if (v->next)
 		v->next->prev = v->prev;
 	if (mm->vma_hint == v)
-		mm->vma_hint = NULL;
+		mm->vma_hint = v->prev ? v->prev : v->next;   /* lookups cluster: a neighbour */
 	if (--mm->map_count < VMA_INDEX_MIN / 2 && mm->vmas_indexed)
 		index_drop(mm);
 	vma_gap_update(mm, v->next);   /* its gap now reaches down past v */
