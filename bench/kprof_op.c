@@ -20,6 +20,9 @@
  *              are out): one major fault each, with the reclaim it causes
  *              (a victim written out); needs a swap disk (tools/kprof
  *              attaches one); exits 1 unless ru_majflt grew by COUNT
+ *   cow        the first write in a child to a page it shares with its
+ *              parent: one copy-on-write fault that copies (the marks are
+ *              the child's)
  * Always true: kprof_mark() runs exactly twice, just before and just after
  * the COUNT operations.
  */
@@ -166,6 +169,24 @@ static void op_majfault(long n)
 	}
 }
 
+static void op_cow(long n)
+{
+	char *a = map(n * PAGE);
+	memset(a, 1, n * PAGE);
+	pid_t pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		kprof_mark();
+		for (long i = 0; i < n; i++)
+			((volatile char *)a)[i * PAGE] = 2;
+		kprof_mark();
+		_exit(0);
+	}
+	if (waitpid(pid, NULL, 0) != pid)
+		die("waitpid");
+}
+
 static void op_fork(long n)
 {
 	char *a = map(FORK_BYTES);
@@ -179,7 +200,7 @@ static void op_fork(long n)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: kprof_op getpid|mprotect|mmap|mmaptouch|fork|fault|reuse|majfault COUNT\n");
+		fprintf(stderr, "usage: kprof_op getpid|mprotect|mmap|mmaptouch|fork|fault|reuse|cow|majfault COUNT\n");
 		return 2;
 	}
 	const char *op = argv[1];
@@ -198,6 +219,8 @@ int main(int argc, char **argv)
 		op_fault(n, 0);
 	else if (!strcmp(op, "reuse"))
 		op_fault(n, 1);
+	else if (!strcmp(op, "cow"))
+		op_cow(n);
 	else if (!strcmp(op, "majfault"))
 		op_majfault(n);
 	else {

@@ -13,6 +13,7 @@
 #define VMA_SPARE_MAX 4            /* freed areas an address space keeps for reuse (mm/vma.c) */
 #define VMA_INDEX_MIN 16           /* more areas than this: find_vma uses the AVL tree, not the list (mm/vma.c) */
 #define ARG_MAX_BYTES (128 * 1024) /* argv + envp strings, as Linux's minimum */
+#define TASK_COMM_LEN 16          /* a process name's bytes with its NUL (Linux's) */
 #define WS_WINDOW_TICKS 10        /* working-set window (Denning's tau): ticks of a process's own CPU time */
 
 #endif

@@ -81,7 +81,7 @@ struct proc {
 	struct thread_group *tg;       /* the process this thread belongs to; never NULL after proc_alloc */
 	struct proc *thread_next;      /* the group's threads, leader first (kernel/thread_group.c) */
 	enum proc_state state;
-	char name[16];                 /* the program's base name, for diagnostics */
+	char name[TASK_COMM_LEN];      /* the program's base name, for diagnostics */
 	char exe[64];                  /* the program's path (readlink /proc/self/exe) */
 	struct proc *parent;           /* group leaders only; NULL for other threads */
 	struct proc *children, *sibling;   /* child list (newest first), on the group leader */

@@ -19,7 +19,7 @@
 #include "uaccess.h"
 #include "../mm/layout.h"
 
-enum { PR_SET_NAME = 15, PR_GET_NAME = 16, TASK_COMM_LEN = 16 };
+enum { PR_SET_NAME = 15, PR_GET_NAME = 16 };
 
 void proc_attr_init(struct proc *p)
 {

@@ -96,7 +96,7 @@ static uint64_t new_page_flags(const struct vma *v, uint64_t flags, const struct
 
 static enum fault_result map_new_frame(struct mm *mm, struct fault *f, paddr_t pa, uint64_t flags)
 {
-	if (pt_map(mm->pgd, page_round_down(f->addr), pa, flags)) {
+	if (pt_map_slot(mm->pgd, page_round_down(f->addr), f->slot, f->slot_tables_freed, pa, flags)) {
 		frame_put(pa);
 		return done(f, FAULT_OOM, "out of memory for a page table");
 	}
@@ -117,7 +117,7 @@ static enum fault_result map_anon_frame(struct mm *mm, struct fault *f, paddr_t 
 /* A private copy replaced a shared frame at the fault's page. */
 static void remap_anon_copy(struct mm *mm, struct vma *v, struct fault *f, paddr_t copy)
 {
-	pt_remap(mm->pgd, page_round_down(f->addr), copy, private_flags(v));
+	pt_remap_slot(mm->pgd, page_round_down(f->addr), f->slot, f->slot_tables_freed, copy, private_flags(v));
 	page_add_anon_rmap(copy, mm, f->addr);
 }
 
@@ -452,7 +452,7 @@ bool swap_in_resident(struct mm *mm, uintptr_t va, pte_t swp)
 	struct vma *v = vma_lookup(mm, va);
 	if (!p || (p->flags & PG_locked) || !v)
 		return false;
-	struct fault f = { .addr = va, .error = PF_USER, .mm = mm, .vma = v, .pid = current_pid(), .comm = "swapoff" };
+	struct fault f = { .addr = va, .error = PF_USER, .mm = mm, .vma = v, .pid = current_pid(), .comm = (const char[TASK_COMM_LEN]){"swapoff"} };
 	frame_get(page_to_pa(p));   /* as read_swap_cache gives it: passes to the table */
 	return map_swapped_page(mm, v, &f, swp, page_to_pa(p));
 }
@@ -497,6 +497,8 @@ static enum fault_result resolve(struct mm *mm, struct vma *v, struct fault *f, 
 	if (slot && level == 2 && e.write && !(*slot & PTE_W) && pt_split_huge(mm->pgd, f->addr))
 		slot = pt_slot(mm->pgd, f->addr, &level);   /* a write-protected 2 MiB page: 4 KiB from here */
 	pte_t entry = slot ? *slot : 0;
+	f->slot = slot && level == 1 ? slot : NULL;
+	f->slot_tables_freed = pt_tables_freed;
 	if (pte_is_swap(entry))
 		return do_swap_page(mm, v, f, entry);
 	pte_t *pte = pte_present(entry) ? slot : NULL;

@@ -1,6 +1,7 @@
 #ifndef PAGODA_FAULT_H
 #define PAGODA_FAULT_H
 #include "mm.h"
+#include "../kernel/param.h"
 
 /* What the VM made of a page fault. Its one caller, kernel/trap.c
  * page_fault, decides what follows: a signal for a user access, -EFAULT for a
@@ -20,7 +21,7 @@ struct fault {
 	uintptr_t rip;           /* the faulting instruction */
 	bool kernel_copy;        /* the kernel's user copy faulted, not the program itself */
 	int pid;                 /* who, for the fault log (mm/faultlog.c) */
-	const char *comm;
+	const char *comm;        /* TASK_COMM_LEN bytes: a process name, or a char[TASK_COMM_LEN] literal */
 	/* out: what the handler found and did */
 	struct mm *mm;
 	const struct vma *vma;   /* the area of the address, or NULL */
@@ -28,6 +29,10 @@ struct fault {
 	paddr_t frame;           /* the frame mapped at addr now, or 0 */
 	bool major;              /* resolved by reading the page from swap (a major fault) */
 	const char *case_name;   /* the CS:APP case taken ("demand-zero page", ...) */
+	/* inside: the PT entry the walk found for addr (NULL: no PT) and
+	 * pt_tables_freed then: mapping a frame there needs no second walk */
+	pte_t *slot;
+	uint64_t slot_tables_freed;
 };
 
 /* Classify and resolve one page fault in mm (f->error has PF_USER set for

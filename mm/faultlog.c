@@ -33,7 +33,7 @@
 struct fault_event {
 	uint64_t seq;
 	int pid;
-	char comm[16];
+	char comm[TASK_COMM_LEN];
 	uintptr_t addr, rip;
 	uint32_t error;          /* PF_* as the access was judged */
 	bool kernel_copy;        /* the kernel touched user memory for the program */
@@ -88,7 +88,9 @@ static void describe_area(struct fault_event *ev, const struct vma *v, const str
 static void fill_event(struct fault_event *ev, const struct fault *f, enum fault_result r)
 {
 	ev->pid = f->pid;
-	strlcpy(ev->comm, f->comm ? f->comm : "?", sizeof ev->comm);
+	static const char no_comm[TASK_COMM_LEN] = "?";
+	__builtin_memcpy(ev->comm, f->comm ? f->comm : no_comm, TASK_COMM_LEN);   /* two words, not a string copy */
+	ev->comm[TASK_COMM_LEN - 1] = 0;
 	ev->addr = f->addr;
 	ev->rip = f->rip;
 	ev->error = (uint32_t)f->error;

@@ -24,7 +24,10 @@
  *     range operation needs an error path for it. Every operation here that
  *     works on 4 KiB entries splits a 2 MiB page its range only partly
  *     covers (or the one its single address falls in) first; ranges keep
- *     the 2 MiB pages they cover whole (unmap, protect).
+ *     the 2 MiB pages they cover whole (unmap, protect);
+ *   - every table below the root leaves the tree through remove_table,
+ *     which counts it in pt_tables_freed: a slot found by a walk stays
+ *     valid while the count has not moved (pt_map_slot).
  */
 #include "pagetable.h"
 #include "cow.h"
@@ -58,6 +61,16 @@ static bool table_pinned(uintptr_t va, int table_level)
 	return table_level == PT_LEVELS - 1 && va >= KERNEL_HALF_START;
 }
 
+uint64_t pt_tables_freed;
+
+/* A table unlinked from the tree, freed by the gather after the flush;
+ * counted, so that no slot found in it by an earlier walk is trusted. */
+static void remove_table(struct mmu_gather *tlb, uintptr_t va, paddr_t table_pa)
+{
+	pt_tables_freed++;
+	tlb_remove_table(tlb, va, table_pa);
+}
+
 /* Unlink tables on the walk's path that have become empty, bottom up;
  * the gather frees them after the flush. */
 static void prune(struct pt_walk *w, int from_level, struct mmu_gather *tlb)
@@ -68,7 +81,7 @@ static void prune(struct pt_walk *w, int from_level, struct mmu_gather *tlb)
 			return;
 		*w->slot[l + 1] = 0;
 		table_page(w->slot[l + 1])->count--;
-		tlb_remove_table(tlb, w->va, page_to_pa(t));
+		remove_table(tlb, w->va, page_to_pa(t));
 	}
 }
 
@@ -81,7 +94,25 @@ static void prune_now(pte_t *root, struct pt_walk *w, int from_level)
 	tlb_finish_mmu(&tlb);
 }
 
-int pt_walk(pte_t *root, uintptr_t va, int stop_level, bool create, struct pt_walk *w)
+/* The walk met no table at level l - 1: make one (zeroed), or prune what
+ * this walk made and fail. */
+static int add_table(pte_t *root, struct pt_walk *w, int l)
+{
+	paddr_t t = frame_alloc_zeroed(FRAME_PAGETABLE);
+	if (!t) {
+		prune_now(root, w, l);
+		return -ENOMEM;
+	}
+	*w->slot[l] = make_pte(t, table_flags(w->va));
+	table_page(w->slot[l])->count++;
+	return 0;
+}
+
+/* pt_walk's body, inline in this file's callers so that each gets a copy
+ * specialised to its stop level and create flag (the fault path's lookups
+ * are a few loads per level). */
+static inline __attribute__((always_inline)) int walk(pte_t *root, uintptr_t va, int stop_level, bool create,
+						      struct pt_walk *w)
 {
 	w->slot[PT_LEVELS] = &root[pt_index(va, PT_LEVELS)];
 	w->level = PT_LEVELS;
@@ -90,27 +121,23 @@ int pt_walk(pte_t *root, uintptr_t va, int stop_level, bool create, struct pt_wa
 		pte_t *e = w->slot[l];
 		if (pte_present(*e) && pte_huge(*e))
 			return 0;
-		if (!pte_present(*e)) {
-			if (!create)
-				return 0;
-			paddr_t t = frame_alloc_zeroed(FRAME_PAGETABLE);
-			if (!t) {
-				prune_now(root, w, l);
-				return -ENOMEM;
-			}
-			*e = make_pte(t, table_flags(va));
-			table_page(e)->count++;
-		}
+		if (!pte_present(*e) && (!create || add_table(root, w, l)))
+			return create ? -ENOMEM : 0;
 		w->slot[l - 1] = &table_of(*e)[pt_index(va, l - 1)];
 		w->level = l - 1;
 	}
 	return 0;
 }
 
+int pt_walk(pte_t *root, uintptr_t va, int stop_level, bool create, struct pt_walk *w)
+{
+	return walk(root, va, stop_level, create, w);
+}
+
 static int map_at_level(pte_t *root, uintptr_t va, paddr_t pa, int level, uint64_t flags)
 {
 	struct pt_walk w;
-	int err = pt_walk(root, va, level, true, &w);
+	int err = walk(root, va, level, true, &w);
 	if (err)
 		return err;
 	kassert(w.level == level);
@@ -123,6 +150,22 @@ static int map_at_level(pte_t *root, uintptr_t va, paddr_t pa, int level, uint64
 int pt_map(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags)
 {
 	return map_at_level(root, va, pa, 1, flags);
+}
+
+/* A PT entry a walk found when pt_tables_freed was tables_freed: still the
+ * entry of its address unless a table was removed since. */
+static bool slot_valid(const pte_t *slot, uint64_t tables_freed)
+{
+	return slot && tables_freed == pt_tables_freed;
+}
+
+int pt_map_slot(pte_t *root, uintptr_t va, pte_t *slot, uint64_t tables_freed, paddr_t pa, uint64_t flags)
+{
+	if (!slot_valid(slot, tables_freed) || !pte_none(*slot))
+		return pt_map(root, va, pa, flags);
+	*slot = make_pte(pa, flags | PTE_P);
+	table_page(slot)->count++;
+	return 0;
 }
 
 int pt_map_huge(pte_t *root, uintptr_t va, paddr_t pa, int level, uint64_t flags)
@@ -225,7 +268,7 @@ void pt_split_huge_range(pte_t *root, uintptr_t start, uintptr_t end)
  * 2 MiB user page over va is split first: the caller changes one page. */
 static pte_t *leaf_4k(pte_t *root, uintptr_t va, struct pt_walk *w)
 {
-	pt_walk(root, va, 1, false, w);
+	walk(root, va, 1, false, w);
 	split_walked(root, va, w);
 	if (w->level != 1 || !pte_present(*w->slot[1]))
 		return NULL;
@@ -235,7 +278,7 @@ static pte_t *leaf_4k(pte_t *root, uintptr_t va, struct pt_walk *w)
 /* va's PT entry, present or not; NULL if no PT covers va. */
 static pte_t *slot_4k(pte_t *root, uintptr_t va, struct pt_walk *w)
 {
-	pt_walk(root, va, 1, false, w);
+	walk(root, va, 1, false, w);
 	return w->level == 1 ? w->slot[1] : NULL;
 }
 
@@ -252,7 +295,7 @@ int pt_set_swap(pte_t *root, uintptr_t va, pte_t swp)
 {
 	struct pt_walk w;
 	kassert(pte_is_swap(swp));
-	int err = pt_walk(root, va, 1, true, &w);
+	int err = walk(root, va, 1, true, &w);
 	if (err)
 		return err;
 	kassert(w.level == 1 && pte_none(*w.slot[1]));
@@ -334,6 +377,13 @@ pte_t pt_remap(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags)
 	return e ? set_leaf(root, e, va, pa, flags) : 0;
 }
 
+pte_t pt_remap_slot(pte_t *root, uintptr_t va, pte_t *slot, uint64_t tables_freed, paddr_t pa, uint64_t flags)
+{
+	if (!slot_valid(slot, tables_freed) || !pte_present(*slot))
+		return pt_remap(root, va, pa, flags);
+	return set_leaf(root, slot, va, pa, flags);
+}
+
 bool pt_test_clear_young(pte_t *root, uintptr_t va)
 {
 	struct pt_walk w;
@@ -354,7 +404,7 @@ bool pt_test_clear_young(pte_t *root, uintptr_t va)
 pte_t *pt_slot(pte_t *root, uintptr_t va, int *level)
 {
 	struct pt_walk w;
-	pt_walk(root, va, 1, false, &w);
+	walk(root, va, 1, false, &w);
 	pte_t *e = w.slot[w.level];
 	if (w.level > 1 && !(pte_present(*e) && pte_huge(*e)))
 		return NULL;
@@ -584,7 +634,7 @@ static void prune_table(uintptr_t va, pte_t *slot, int level, void *arg)
 	struct page *t = pa_to_page(pte_addr(*slot));
 	if (t->count || table_pinned(va, level))
 		return;
-	tlb_remove_table(&c->tlb, va, pte_addr(*slot));
+	remove_table(&c->tlb, va, pte_addr(*slot));
 	*slot = 0;
 	table_page(slot)->count--;
 }

@@ -25,6 +25,12 @@ int pt_walk(pte_t *root, uintptr_t va, int stop_level, bool create, struct pt_wa
  * The frame's reference passes to the page table (the caller's is not taken).
  * Returns 0 or -ENOMEM (nothing changed). */
 int pt_map(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags);
+/* Page tables freed so far, in every address space (mm/pagetable.c). */
+extern uint64_t pt_tables_freed;
+/* pt_map into slot, va's PT entry found by a walk when pt_tables_freed was
+ * tables_freed: no second walk unless a table was freed since (the slot may
+ * be gone), slot is NULL (no PT covered va then) or no longer empty. */
+int pt_map_slot(pte_t *root, uintptr_t va, pte_t *slot, uint64_t tables_freed, paddr_t pa, uint64_t flags);
 /* Map a 2 MiB (level 2) or 1 GiB (level 3) page; kernel direct map only. */
 int pt_map_huge(pte_t *root, uintptr_t va, paddr_t pa, int level, uint64_t flags);
 /* ---- 2 MiB user pages (mm/huge_page.c decides when) ----
@@ -54,6 +60,8 @@ pte_t pt_protect(pte_t *root, uintptr_t va, uint64_t flags);
  * not mapped. References move with the caller: pa's passes to the table, and
  * the caller drops the old frame's. (Linux: set_pte_at after a COW copy.) */
 pte_t pt_remap(pte_t *root, uintptr_t va, paddr_t pa, uint64_t flags);
+/* pt_remap through va's entry found by an earlier walk (as pt_map_slot). */
+pte_t pt_remap_slot(pte_t *root, uintptr_t va, pte_t *slot, uint64_t tables_freed, paddr_t pa, uint64_t flags);
 /* ---- swap entries (pte.h; mm/swapfile.c owns the slots they name) ---- */
 /* va's 4 KiB entry as it is: present, a swap entry, or 0 (also when no
  * table covers va); the 2 MiB entry when a 2 MiB user page covers va. */

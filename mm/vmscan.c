@@ -99,7 +99,7 @@ static pte_t slot_for(struct page *p, bool *write)
  * area, the frame that goes. */
 static void log_eviction(struct mm *mm, uintptr_t va, paddr_t pa)
 {
-	struct fault f = { .addr = va, .pid = current_pid(), .comm = "kswapd", .mm = mm, .vma = vma_lookup(mm, va),
+	struct fault f = { .addr = va, .pid = current_pid(), .comm = (const char[TASK_COMM_LEN]){"kswapd"}, .mm = mm, .vma = vma_lookup(mm, va),
 			   .frame = pa, .case_name = "eviction: page unmapped, on its way to swap" };
 	faultlog_record(&f, FAULT_HANDLED);
 }

@@ -181,3 +181,52 @@ KTEST(pt_move_range_moves_entries_not_frames)
 	KT_EQ(table_frames(), tables);
 	KT_EQ(frame_free_count(), free);
 }
+
+/* The fault path's second step without a second walk: a slot found by
+ * pt_slot is used while no table was freed since; once one was (the slot's
+ * own PT here), pt_map_slot walks again and builds the tables anew. */
+KTEST(pt_map_slot_trusts_a_slot_only_while_no_table_was_freed)
+{
+	uint64_t tables = table_frames();
+	pte_t *root = pt_create_root();
+	paddr_t a = frame_alloc(FRAME_USER), b = frame_alloc(FRAME_USER), pa;
+	KT_EQ(pt_map(root, FRESH_VA, a, PTE_U), 0);
+	int level;
+	pte_t *slot = pt_slot(root, FRESH_VA + PAGE_SIZE, &level);
+	KT_ASSERT(slot && level == 1 && pte_none(*slot));
+	uint64_t freed = pt_tables_freed;
+	KT_EQ(pt_map_slot(root, FRESH_VA + PAGE_SIZE, slot, freed, b, PTE_U), 0);
+	KT_EQ(pt_tables_freed, freed);
+	KT_ASSERT(pt_translate(root, FRESH_VA + PAGE_SIZE, &pa) && pa == b);
+	slot = pt_slot(root, FRESH_VA + 2 * PAGE_SIZE, &level);
+	freed = pt_tables_freed;
+	frame_put(pte_addr(pt_unmap(root, FRESH_VA)));
+	frame_put(pte_addr(pt_unmap(root, FRESH_VA + PAGE_SIZE)));   /* the PT (and above) go */
+	KT_ASSERT(pt_tables_freed > freed);
+	KT_EQ(table_frames(), tables + 1);
+	b = frame_alloc(FRAME_USER);
+	KT_EQ(pt_map_slot(root, FRESH_VA + 2 * PAGE_SIZE, slot, freed, b, PTE_U), 0);   /* stale: walks */
+	KT_ASSERT(pt_translate(root, FRESH_VA + 2 * PAGE_SIZE, &pa) && pa == b);
+	KT_EQ(table_frames(), tables + 4);
+	KT_ASSERT(pt_check_empty_tables(root, 0, USER_TOP));
+	pt_destroy(root);
+	KT_EQ(table_frames(), tables);
+}
+
+/* The copy-on-write copy's remap through the walk's slot: the same result
+ * as pt_remap, and a NULL slot (no PT then) changes nothing. */
+KTEST(pt_remap_slot_replaces_the_frame_in_place)
+{
+	pte_t *root = pt_create_root();
+	paddr_t a = frame_alloc(FRAME_USER), b = frame_alloc(FRAME_USER), pa;
+	KT_EQ(pt_remap_slot(root, FRESH_VA, NULL, pt_tables_freed, b, PTE_U), 0);
+	KT_EQ(pt_map(root, FRESH_VA, a, PTE_U), 0);
+	int level;
+	pte_t *slot = pt_slot(root, FRESH_VA, &level);
+	pte_t old = pt_remap_slot(root, FRESH_VA, slot, pt_tables_freed, b, PTE_U | PTE_W);
+	KT_EQ(pte_addr(old), a);
+	KT_ASSERT(pt_translate(root, FRESH_VA, &pa) && pa == b);
+	KT_ASSERT(pt_get(root, FRESH_VA) & PTE_W);
+	frame_put(a);
+	pt_destroy(root);
+}
