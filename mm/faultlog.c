@@ -85,6 +85,12 @@ static void describe_area(struct fault_event *ev, const struct vma *v, const str
 	         vma_file_offset(v, page_round_down(ev->addr)));
 }
 
+static void no_area(struct fault_event *ev)
+{
+	ev->vm_start = ev->vm_end = ev->vm_flags = 0;
+	ev->kind = "none";
+}
+
 static void fill_event(struct fault_event *ev, const struct fault *f, enum fault_result r)
 {
 	ev->pid = f->pid;
@@ -98,10 +104,10 @@ static void fill_event(struct fault_event *ev, const struct fault *f, enum fault
 	ev->grew_stack = f->grew_stack;
 	ev->result = r;
 	ev->case_name = f->case_name;
-	ev->vm_start = ev->vm_end = ev->vm_flags = 0;
-	ev->kind = "none";
 	if (f->vma)
 		describe_area(ev, f->vma, f->mm);
+	else
+		no_area(ev);
 	ev->pfn = f->frame >> PAGE_SHIFT;
 	ev->refcount = f->frame ? pa_to_page(f->frame)->refcount : 0;
 }
@@ -185,24 +191,33 @@ static void com2_puts(const char *s)
 	serial_log_putc('\n');
 }
 
+/* The event to the console and COM2 when asked, from a copy taken under
+ * the lock (the ring slot may be reused once unlocked). Apart from the
+ * record so that a fault that is neither traced nor streamed pays only a
+ * test. */
+static __attribute__((noinline)) void emit_event(const struct fault_event *ev)
+{
+	struct fault_event copy = *ev;
+	spin_unlock(&faultlog_lock);
+	if (traced(&copy))
+		trace_event(&copy);
+	if (to_com2) {
+		char line[FAULTLOG_LINE];
+		format_event(&copy, line, sizeof line);
+		com2_puts(line);
+	}
+}
+
 void faultlog_record(const struct fault *f, enum fault_result r)
 {
 	spin_lock(&faultlog_lock);
 	struct fault_event *ev = &ring[next_seq % FAULTLOG_SIZE];
 	fill_event(ev, f, r);
 	ev->seq = next_seq++;
-	bool trace = traced(ev), stream = to_com2;
-	struct fault_event copy;
-	if (trace || stream)   /* the ring slot may be reused once unlocked */
-		copy = *ev;
-	spin_unlock(&faultlog_lock);
-	if (trace)
-		trace_event(&copy);
-	if (stream) {
-		char line[FAULTLOG_LINE];
-		format_event(&copy, line, sizeof line);
-		com2_puts(line);
-	}
+	if (trace_all || trace_prog[0] || to_com2)
+		emit_event(ev);   /* unlocks */
+	else
+		spin_unlock(&faultlog_lock);
 }
 
 void faultlog_range(uint64_t *first, uint64_t *next)
