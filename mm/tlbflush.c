@@ -4,7 +4,9 @@
  *
  *   mm->cpumask bit n:     cpus[n].loaded_mm == mm (CR3 holds it), running
  *                          it or, when idle, keeping it lazily
- *   mm->tlb_gen:           bumped by every flush of mm
+ *   mm->tlb_gen:           bumped by every flush of mm, except the only
+ *                          online CPU's flush of the tables it runs on
+ *                          (no other TLB can hold them: only_cpu_flush)
  *   mm->cpu_tlb_gen[n]:    the generation cpu n's TLB has caught up with for
  *                          mm (meaningful with PCIDs: entries may outlive a
  *                          switch away, see mm/pcid.c)
@@ -150,8 +152,22 @@ static void shootdown(struct mm *mm, uintptr_t start, uintptr_t end)
 		log_shootdown(mm, start, end);
 }
 
+/* The one CPU online flushing the user tables its CR3 holds: no other TLB
+ * holds them (a CPU started later begins with an empty TLB), and this one is
+ * caught up once its own entries go, so no generation or shootdown. The
+ * copy-on-write fault's path, a test and an invlpg. */
+static bool only_cpu_flush(pte_t *root, uintptr_t start, uintptr_t end)
+{
+	if (ncpus != 1 || root == kernel_root || (read_cr3() & PAGE_MASK) != kva_to_pa(root))
+		return false;
+	flush_local(start, end);
+	return true;
+}
+
 static void flush(pte_t *root, uintptr_t start, uintptr_t end)
 {
+	if (only_cpu_flush(root, start, end))
+		return;
 	struct mm *mm = mm_of(root);
 	struct percpu *c = this_cpu();
 	if (root == kernel_root) {
