@@ -53,16 +53,18 @@ static uint64_t next_seq = 1;
 static struct spinlock faultlog_lock = SPINLOCK_INIT("faultlog_lock");
 static bool trace_all, to_com2;
 static char trace_prog[16];   /* trace=fault:PROG */
+static bool emitting;         /* trace_all || trace_prog[0] || to_com2 */
 
 void faultlog_configure(const char *trace, bool to_serial)
 {
-	to_com2 = to_serial;
+	to_com2 = emitting = to_serial;
 	if (!trace || strncmp(trace, "fault", 5) || (trace[5] && trace[5] != ':'))
 		return;
 	if (trace[5] == ':')
 		strlcpy(trace_prog, trace + 6, sizeof trace_prog);
 	else
 		trace_all = true;
+	emitting = true;
 }
 
 /* Only a file area's name is formatted now (the file may be gone when the
@@ -211,10 +213,11 @@ static __attribute__((noinline)) void emit_event(const struct fault_event *ev)
 void faultlog_record(const struct fault *f, enum fault_result r)
 {
 	spin_lock(&faultlog_lock);
-	struct fault_event *ev = &ring[next_seq % FAULTLOG_SIZE];
+	uint64_t seq = next_seq++;
+	struct fault_event *ev = &ring[seq % FAULTLOG_SIZE];
 	fill_event(ev, f, r);
-	ev->seq = next_seq++;
-	if (trace_all || trace_prog[0] || to_com2)
+	ev->seq = seq;
+	if (emitting)
 		emit_event(ev);   /* unlocks */
 	else
 		spin_unlock(&faultlog_lock);

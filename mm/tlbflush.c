@@ -158,7 +158,7 @@ static void shootdown(struct mm *mm, uintptr_t start, uintptr_t end)
  * copy-on-write fault's path, a test and an invlpg. */
 static bool only_cpu_flush(pte_t *root, uintptr_t start, uintptr_t end)
 {
-	if (ncpus != 1 || root == kernel_root || (read_cr3() & PAGE_MASK) != kva_to_pa(root))
+	if (ncpus != 1 || root == kernel_root || pa_to_kva(read_cr3() & PAGE_MASK) != root)
 		return false;
 	flush_local(start, end);
 	return true;
