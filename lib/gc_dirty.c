@@ -37,7 +37,11 @@
 #include <unistd.h>
 #include "gc_internal.h"
 
-enum { PM_SOFT_DIRTY_BIT = 55, PM_BATCH = 512 };
+enum {
+	PM_SOFT_DIRTY_BIT = 55,
+	PM_BATCH = 512,    /* entries per read */
+	FETCH_GAP = 32,    /* pages between two runs that one read spans rather than two */
+};
 
 static int pagemap_fd = -1, clear_refs_fd = -1, tracking;
 static struct sigaction old_segv;
@@ -135,7 +139,16 @@ static int soft_dirty_works(void)
 	return ok;
 }
 
-/* Pages [first, first + n) of c from the pagemap, in batches. */
+/* Could a rescan read c's page i (gc_rescan.c skips free pages and atomic
+ * blocks)? */
+static int page_scannable(const struct gc_chunk *c, size_t i)
+{
+	const struct gc_block *b = block_of((uintptr_t)(c->base + i * GC_PAGE));
+	return b && b->kind != BLOCK_FREE && b->okind != OBJ_ATOMIC;
+}
+
+/* Pages [first, first + n) of c from the pagemap, in batches; the bits of
+ * pages no rescan reads (inside a merged run) stay clear. */
 static int fetch_run(struct gc_chunk *c, size_t first, size_t n)
 {
 	uint64_t buf[PM_BATCH];
@@ -145,35 +158,43 @@ static int fetch_run(struct gc_chunk *c, size_t first, size_t n)
 		if (read_at(pagemap_fd, buf, len * 8, at) != (ssize_t)(len * 8))
 			return -1;
 		for (k = 0; k < len; k++)
-			if (buf[k] >> PM_SOFT_DIRTY_BIT & 1)
+			if (buf[k] >> PM_SOFT_DIRTY_BIT & 1 && page_scannable(c, i + k))
 				bit_set(c, i + k);
 	}
 	return 0;
 }
 
-/* Call fn on each maximal run of pages that a rescan could read: free
- * pages hold nothing and atomic blocks are never rescanned, so their bits
- * are neither fetched nor protected. Stops at the first failure (-1). */
-static int for_each_scannable_run(struct gc_chunk *c, int (*fn)(struct gc_chunk *, size_t, size_t))
+/* Call fn on each run of pages that a rescan could read: free pages hold
+ * nothing and atomic blocks are never rescanned. Runs less than `gap`
+ * pages apart go to fn as one (a read of the pagemap costs less per page
+ * than a system call; 0: exact runs). Stops at the first failure (-1). */
+static int for_each_scannable_run(struct gc_chunk *c, size_t gap, int (*fn)(struct gc_chunk *, size_t, size_t))
 {
-	size_t run = 0;
+	size_t run = 0, from = 0, to = 0;   /* [from, to): the runs merged so far */
 	for (size_t i = 0; i <= c->npages;) {
 		int end = i == c->npages;
 		const struct gc_block *b = end ? NULL : &c->hdr[i];
 		size_t step = end || b->kind == BLOCK_SMALL ? 1 : b->n;
 		if (end || b->kind == BLOCK_FREE || b->okind == OBJ_ATOMIC) {
-			if (i > run && fn(c, run, i - run))
-				return -1;
+			if (i > run && to && run - to >= gap) {
+				if (fn(c, from, to - from))
+					return -1;
+				to = 0;
+			}
+			if (i > run) {
+				from = to ? from : run;
+				to = i;
+			}
 			run = i + step;
 		}
 		i += step;
 	}
-	return 0;
+	return to && fn(c, from, to - from) ? -1 : 0;
 }
 
 static void fetch_soft_dirty(struct gc_chunk *c)
 {
-	if (!dirty_bitmaps(c) && for_each_scannable_run(c, fetch_run))
+	if (!dirty_bitmaps(c) && for_each_scannable_run(c, FETCH_GAP, fetch_run))
 		mark_all(c);   /* cannot tell: every page is dirty */
 }
 
@@ -264,7 +285,7 @@ void dirty_start(void)
 		clear_refs();
 	else if (G.dirty_source == DIRTY_MPROTECT)
 		for (struct gc_chunk *c = G.chunks; c; c = c->next)
-			for_each_scannable_run(c, protect_run);
+			for_each_scannable_run(c, 0, protect_run);
 }
 
 /* Bring every chunk's bitmap up to date (soft-dirty reads the pagemap;

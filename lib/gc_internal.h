@@ -232,6 +232,7 @@ void mark_drain(void);
 int mark_drain_some(size_t *budget);                /* 1: work is left */
 void mark_recover_overflow(void);
 void mark_contents(struct gc_block *b, void *obj);  /* push what obj points to */
+void mark_push_range(uintptr_t *lo, uintptr_t *hi); /* part of a marked object, to scan in the drain */
 void mark_uncollectable(void);                      /* their contents, as roots */
 
 /* gc_typed.c: an OBJ_TYPED object of `words` words keeps its layout in its

@@ -236,6 +236,16 @@ void mark_contents(struct gc_block *b, void *obj)
 	G.ms_top = top;
 }
 
+/* Push [lo, hi), part of a marked object, for the drain to scan (and count
+ * against its budget). Dropped on overflow: recovery rescans the whole
+ * marked object. */
+void mark_push_range(uintptr_t *lo, uintptr_t *hi)
+{
+	struct mark_entry *top = G.ms_top;
+	push(&top, lo, hi);
+	G.ms_top = top;
+}
+
 /* Scan every marked object of b, draining after each. */
 static void rescan_block(struct gc_block *b)
 {

@@ -44,8 +44,8 @@ static void rescan_page(struct gc_chunk *c, size_t i, const uint64_t marks[4])
 			return;
 		if (b->okind == OBJ_TYPED)
 			mark_contents(b, b->start);
-		else
-			mark_range((uintptr_t *)page, (uintptr_t *)(page + GC_PAGE));
+		else   /* scanned by the drain, within the step's budget */
+			mark_push_range((uintptr_t *)page, (uintptr_t *)(page + GC_PAGE));
 		return;
 	}
 	for (uint32_t k = 0; k < b->n; k++)
