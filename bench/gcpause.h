@@ -7,8 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Switch the collector to "stw", "incremental" or "generational"; 0 if it
- * has that mode. Called after GC_INIT, before any allocation. */
+/* Switch the collector to "stw", "incremental", "manual" (incremental with
+ * the program's own write barrier, bdwgc's manual VDB) or "generational";
+ * 0 if it has that mode. Called after GC_INIT, before any allocation. */
 int pause_set_mode(const char *mode);
 /* Start recording pauses (called once, before the work). */
 void pause_start(void);

@@ -34,7 +34,9 @@ static void on_event(GC_EventType e)
 
 int pause_set_mode(const char *mode)
 {
-	if (!strcmp(mode, "incremental"))
+	if (!strcmp(mode, "manual"))
+		GC_set_manual_vdb_allowed(1);   /* the program reports its pointer stores */
+	if (!strcmp(mode, "incremental") || !strcmp(mode, "manual"))
 		GC_enable_incremental();
 	else if (strcmp(mode, "stw"))
 		return -1;   /* libgc's incremental mode is its generational one too */

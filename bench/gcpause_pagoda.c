@@ -7,7 +7,9 @@
 
 int pause_set_mode(const char *mode)
 {
-	if (!strcmp(mode, "incremental"))
+	if (!strcmp(mode, "manual"))
+		GC_set_manual_vdb_allowed(1);   /* the program reports its pointer stores */
+	if (!strcmp(mode, "incremental") || !strcmp(mode, "manual"))
 		GC_enable_incremental();
 	else if (!strcmp(mode, "generational"))
 		GC_enable_generational();

@@ -1,7 +1,9 @@
 #!/bin/sh
 # gcpause_run.sh DIR: the pause table of make bench-gc. Runs DIR/gcpause_pagoda
-# in stop-the-world, incremental and generational modes and DIR/gcpause_boehm
-# (Debian's libgc) in its default and incremental modes, on the GCBench trees
+# in stop-the-world, incremental, manual (incremental with the program's
+# write barrier, bdwgc's manual VDB: the cache only) and generational modes
+# and DIR/gcpause_boehm (Debian's libgc) in its default, incremental and
+# manual modes, on the GCBench trees
 # and on the cache workload (bench/gcpause.c), ROUNDS times each, interleaved.
 # Per configuration it keeps the run with the best time and prints its time,
 # peak heap, max and 99th-percentile pause, pause count and the longest stall
@@ -27,11 +29,12 @@ trap 'rm -f "$out"' EXIT
 i=0
 while [ $i -lt "$ROUNDS" ]; do
 	for w in $WORKLOADS; do
-		for m in stw incremental generational; do
+		manual=; [ "$w" = cache ] && manual=manual   # the trees have no write barrier
+		for m in stw incremental $manual generational; do
 			$RUNNER "$D/gcpause_pagoda" pagoda $m $w $SCALE >>"$out" 2>&1 ||
 				echo "gcpause pagoda $m $w: FAILED" >>"$out"
 		done
-		for m in stw incremental; do
+		for m in stw incremental $manual; do
 			$RUNNER "$D/gcpause_boehm" boehm $m $w $SCALE >>"$out" 2>&1 ||
 				echo "gcpause boehm $m $w: FAILED" >>"$out"
 		done
@@ -58,13 +61,15 @@ END {
 	printf "%-8s %-30s %8s %10s %9s %9s %7s %9s\n", "workload", "collector", "time", "peak heap", "max", "p99",
 	       "pauses", "stall"
 	split("trees cache", works, " ")
-	split("pagoda stw|pagoda incremental|pagoda generational|boehm stw|boehm incremental", cfgs, "|")
+	ncfg = split("pagoda stw|pagoda incremental|pagoda manual|pagoda generational|boehm stw|boehm incremental|boehm manual", cfgs, "|")
 	label["pagoda stw"] = "Pagoda stop-the-world"; label["pagoda incremental"] = "Pagoda incremental"
 	label["pagoda generational"] = "Pagoda generational"; label["boehm stw"] = "Boehm 8.2 default"
 	label["boehm incremental"] = "Boehm 8.2 incremental"
+	label["pagoda manual"] = "Pagoda incremental, manual VDB"; label["boehm manual"] = "Boehm 8.2 incr., manual VDB"
 	for (w = 1; w <= 2; w++) {
-		for (c = 1; c <= 5; c++) {
+		for (c = 1; c <= ncfg; c++) {
 			k = cfgs[c] " " works[w]
+			if (cfgs[c] ~ /manual/ && works[w] == "trees") continue
 			if (k in best)
 				printf "%-8s %-30s %8d %6.1f MiB %9.1f %9.1f %7d %9.1f\n", works[w], label[cfgs[c]], best[k],
 				       heap[k], mx[k] / 1000, p99[k] / 1000, np[k], stall[k] / 1000
@@ -74,7 +79,7 @@ END {
 	}
 	for (w = 1; w <= 2; w++) {
 		b = "boehm stw " works[w]; s = "pagoda stw " works[w]
-		for (c = 2; c <= 3; c++) {
+		for (c = 2; c <= 4; c++) {
 			k = cfgs[c] " " works[w]
 			if (!(k in best) || !(b in best)) continue
 			printf "goal %s %s: max pause %.1f <= %.1f (1/4 of Boehm STW) %s; heap %.1f <= %.1f MiB %s; time %d <= %d (1.2 x ours STW) %s\n",

@@ -18,7 +18,7 @@
 #include "include/gc/gc.h"
 
 int GC_find_leak;
-static int interior_pointers = 1, manual_vdb;
+static int interior_pointers = 1;
 
 void GC_init(void)
 {
@@ -180,14 +180,19 @@ int GC_get_all_interior_pointers(void) { return interior_pointers; }
 void GC_register_displacement(size_t n) { (void)n; }
 void GC_set_java_finalization(int on) { (void)on; }
 int GC_get_java_finalization(void) { return 1; }
-void GC_set_manual_vdb_allowed(int on) { manual_vdb = on; }
-int GC_get_manual_vdb_allowed(void) { return manual_vdb; }
+void GC_set_manual_vdb_allowed(int on) { G.manual_vdb = on != 0; }
+int GC_get_manual_vdb_allowed(void) { return G.manual_vdb; }
 void GC_change_stubborn(const void *p) { (void)p; }
-void GC_end_stubborn_change(const void *p) { (void)p; }
+/* The whole object changed (bdwgc: after pointer stores into it). */
+void GC_end_stubborn_change(const void *p)
+{
+	dirty_note_object(p);
+}
 
 void GC_ptr_store_and_dirty(void *p, const void *q)
 {
 	*(const void **)p = q;
+	dirty_note(p, sizeof q);
 }
 
 void GC_noop1(GC_word x)

@@ -3,7 +3,15 @@
  * (CS:APP 9.5: the page protection that makes copy-on-write possible also
  * tells who wrote what).
  *
- * Two sources, chosen once by dirty_init:
+ * Three sources, chosen once by dirty_init:
+ *   manual      bdwgc's manual VDB, when the program asked for it
+ *               (GC_set_manual_vdb_allowed(1) before GC_enable_incremental)
+ *               and so promises to report every pointer store into a heap
+ *               object (GC_PTR_STORE_AND_DIRTY, GC_END_STUBBORN_CHANGE):
+ *               dirty_note sets the bits of the 128-byte cards written, so
+ *               a rescan reads those cards' objects, not the whole page (a
+ *               table written at random dirties every page, not every
+ *               card). No system call, no fault.
  *   soft-dirty  Linux's interface, which Pagoda implements (mm/pagemap.c):
  *               dirty_start writes "4" to /proc/self/clear_refs (the kernel
  *               write-protects every page and clears bit 55); the first
@@ -22,12 +30,14 @@
  *               during tracking are noted by the allocator (dirty_new_block).
  *
  * Owns: the source, the two /proc fds, each chunk's `dirty` bitmap (one bit
- * per page, mmap'd, outside the scanned memory, with gc_rescan.c's `pending`
- * bitmap in the same mapping).
+ * per page) and `cards` (32 bits per page, one per GC_CARD bytes), mmap'd
+ * outside the scanned memory, with gc_rescan.c's pending bits, marks and
+ * cards in the same mapping.
  *
  * Invariant: between dirty_start and the next dirty_start, a heap page that
- * was written has its bit set after dirty_fetch (pages may be reported
- * dirty that were not written: that only costs a rescan).
+ * was written has its bit set after dirty_fetch, and its cards' bits cover
+ * what was written (all 32 unless the source is manual); pages and cards
+ * may be reported dirty that were not written: that only costs a rescan.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -50,7 +60,7 @@ static struct sigaction old_segv;
 
 /* One mapping per chunk holds two bitmaps of one bit per page, `dirty`
  * (this file's) and `pending`, then `pending_marks`, four words per page
- * (gc_rescan.c's). */
+ * (gc_rescan.c's), then `cards` and the pending pages' cards, one word per page. */
 static size_t bitmap_words(const struct gc_chunk *c)
 {
 	return (c->npages + 63) / 64;
@@ -58,7 +68,7 @@ static size_t bitmap_words(const struct gc_chunk *c)
 
 static size_t bitmap_bytes(const struct gc_chunk *c)
 {
-	size_t bytes = 2 * bitmap_words(c) * 8 + (size_t)c->npages * sizeof *c->pending_marks;
+	size_t bytes = 2 * bitmap_words(c) * 8 + (size_t)c->npages * (sizeof *c->pending_marks + 2 * sizeof *c->cards);
 	return (bytes + GC_PAGE - 1) & ~(size_t)(GC_PAGE - 1);
 }
 
@@ -72,12 +82,15 @@ int dirty_bitmaps(struct gc_chunk *c)
 	c->dirty = m;
 	c->pending = c->dirty + bitmap_words(c);
 	c->pending_marks = (uint64_t (*)[4])(c->pending + bitmap_words(c));
+	c->cards = (uint32_t *)(c->pending_marks + c->npages);
 	return 0;
 }
 
+/* The whole page: what the kernel and the signal handler report. */
 static void bit_set(struct gc_chunk *c, size_t page)
 {
 	c->dirty[page / 64] |= 1ull << (page % 64);
+	c->cards[page] = ~0u;
 }
 
 int dirty_test(const struct gc_chunk *c, size_t page)
@@ -91,12 +104,15 @@ void dirty_forget(struct gc_chunk *c)
 		munmap(c->dirty, bitmap_bytes(c));
 	c->dirty = c->pending = NULL;
 	c->pending_marks = NULL;
+	c->cards = NULL;
 }
 
 static void mark_all(struct gc_chunk *c)
 {
-	if (!dirty_bitmaps(c))
+	if (!dirty_bitmaps(c)) {
 		memset(c->dirty, 0xff, bitmap_words(c) * 8);
+		memset(c->cards, 0xff, c->npages * sizeof *c->cards);
+	}
 }
 
 /* ---- soft-dirty ------------------------------------------------------------- */
@@ -231,9 +247,11 @@ static int mprotect_works(void)
 		struct gc_chunk c = { 0 };
 		char *p = mmap(NULL, GC_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		uint64_t bits = 0;
+		uint32_t cards[2] = { 0 };
 		c.base = p;
 		c.npages = 1;
 		c.dirty = &bits;
+		c.cards = cards;
 		G.chunks = &c;
 		tracking = 1;
 		mprotect(p, GC_PAGE, PROT_READ);
@@ -267,7 +285,9 @@ int dirty_init(void)
 {
 	if (G.dirty_source != DIRTY_NONE)
 		return G.dirty_source;
-	if (soft_dirty_works())
+	if (G.manual_vdb)
+		G.dirty_source = DIRTY_MANUAL;
+	else if (soft_dirty_works())
 		G.dirty_source = DIRTY_SOFT;
 	else if (install_handler() == 0 && mprotect_works())
 		G.dirty_source = DIRTY_MPROTECT;
@@ -278,8 +298,10 @@ int dirty_init(void)
 void dirty_start(void)
 {
 	for (struct gc_chunk *c = G.chunks; c; c = c->next)
-		if (!dirty_bitmaps(c))
+		if (!dirty_bitmaps(c)) {
 			memset(c->dirty, 0, bitmap_words(c) * 8);
+			memset(c->cards, 0, c->npages * sizeof *c->cards);
+		}
 	tracking = 1;
 	if (G.dirty_source == DIRTY_SOFT)
 		clear_refs();
@@ -311,6 +333,35 @@ void dirty_new_chunk(struct gc_chunk *c)
 {
 	if (tracking && G.dirty_source == DIRTY_MPROTECT)
 		mark_all(c);
+	else if (tracking && G.dirty_source == DIRTY_MANUAL)
+		dirty_bitmaps(c);   /* clear: for dirty_note, which cannot map */
+}
+
+/* Manual: the cards of [p, p + n) and their page, when p is in the heap.
+ * Atomic ors: other threads may note at the same time. Nothing to do
+ * (and nothing looked up) while not tracking. */
+void dirty_note(const void *p, size_t n)
+{
+	struct gc_chunk *c = tracking && G.dirty_source == DIRTY_MANUAL && n ? chunk_of((uintptr_t)p) : NULL;
+	if (!c || !c->dirty)
+		return;
+	size_t first = ((uintptr_t)p - (uintptr_t)c->base) / GC_CARD;
+	size_t last = ((uintptr_t)p + n - 1 - (uintptr_t)c->base) / GC_CARD;
+	if (last >= (size_t)c->npages * GC_PAGE_CARDS)
+		last = (size_t)c->npages * GC_PAGE_CARDS - 1;
+	for (size_t k = first; k <= last; k++) {
+		size_t page = k / GC_PAGE_CARDS;
+		__atomic_fetch_or(&c->cards[page], 1u << (k % GC_PAGE_CARDS), __ATOMIC_RELAXED);
+		__atomic_fetch_or(&c->dirty[page / 64], 1ull << (page % 64), __ATOMIC_RELAXED);
+	}
+}
+
+void dirty_note_object(const void *p)
+{
+	struct gc_block *b;
+	const char *base = tracking && G.dirty_source == DIRTY_MANUAL ? object_of(p, &b) : NULL;
+	if (base)
+		dirty_note(base, b->size);   /* a large object's size is its byte count */
 }
 
 /* A block taken from free pages while tracking (unprotected under mprotect). */

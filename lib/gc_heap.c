@@ -121,6 +121,8 @@ static size_t meta_bytes(size_t npages)
 	return round_page(sizeof(struct gc_block) * (npages + 1));
 }
 
+_Static_assert(sizeof(struct gc_chunk) <= sizeof(struct gc_block), "a chunk's own header fits in one block header");
+
 static struct gc_chunk *chunk_create(size_t npages)
 {
 	char *base = map_anon(npages * GC_PAGE);

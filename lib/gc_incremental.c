@@ -119,7 +119,7 @@ int GC_is_incremental_mode(void)
 
 const char *GC_get_dirty_bits_source(void)
 {
-	static const char *const names[] = { "none", "soft-dirty", "mprotect" };
+	static const char *const names[] = { "none", "soft-dirty", "mprotect", "manual" };
 	return names[G.dirty_source];
 }
 

@@ -50,6 +50,8 @@ enum {
 	GC_MAX_ROOTS = 64,
 	GC_RUN_BINS = 33,                /* free runs of 1..32 pages, then one list */
 	LIVE_HISTORY = 3,                /* collections whose live data keeps the heap (gc_collect.c) */
+	GC_CARD = 128,                   /* what a manual dirty note marks (gc_dirty.c) */
+	GC_PAGE_CARDS = GC_PAGE / GC_CARD, /* 32: one bit each in a uint32_t per page */
 };
 
 enum block_kind { BLOCK_FREE, BLOCK_SMALL, BLOCK_LARGE };
@@ -88,6 +90,8 @@ struct gc_chunk {
 	uint64_t *dirty;          /* gc_dirty.c: bit i = page i written (or NULL) */
 	uint64_t *pending;        /* gc_rescan.c: bit i = page i still to rescan */
 	uint64_t (*pending_marks)[4]; /* gc_rescan.c: page i's mark bits when it became pending */
+	uint32_t *cards;          /* gc_dirty.c: page i's written cards (all of a page the kernel reports);
+	                           * then, at cards + npages, gc_rescan.c's cards of pending page i */
 	struct gc_chunk *next;
 };
 
@@ -95,7 +99,7 @@ struct mark_entry { uintptr_t *lo, *hi; };
 
 enum gc_mode { MODE_STW, MODE_INCREMENTAL, MODE_GENERATIONAL };
 enum gc_phase { PHASE_IDLE, PHASE_MARKING };
-enum dirty_source { DIRTY_NONE, DIRTY_SOFT, DIRTY_MPROTECT };
+enum dirty_source { DIRTY_NONE, DIRTY_SOFT, DIRTY_MPROTECT, DIRTY_MANUAL };
 struct root_range { uintptr_t *lo, *hi; };
 
 struct gc_state {
@@ -133,6 +137,7 @@ struct gc_state {
 
 	/* incremental and generational collection (gc_incremental.c) */
 	uint8_t mode, phase, dirty_source, major_due;
+	uint8_t manual_vdb;                       /* GC_set_manual_vdb_allowed: the program reports its stores */
 	size_t step_at;                           /* G.allocd at the last step */
 	size_t step_words;                        /* words the last marking step could scan */
 	size_t cycle_allocd;                      /* G.allocd when the cycle started */
@@ -284,6 +289,8 @@ int dirty_test(const struct gc_chunk *c, size_t page);
 void dirty_forget(struct gc_chunk *c);
 void dirty_new_chunk(struct gc_chunk *c);
 void dirty_new_block(struct gc_block *b, size_t npages);
+void dirty_note(const void *p, size_t n);           /* manual: the program stored into [p, p + n) */
+void dirty_note_object(const void *p);              /* manual: into the object holding p */
 int dirty_bitmaps(struct gc_chunk *c);              /* map c's dirty and pending bits */
 
 /* gc_rescan.c */

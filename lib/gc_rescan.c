@@ -10,14 +10,16 @@
  *            (rescan_some), so a big set costs many short pauses, not one
  *            long one.
  *
- * Rescanning a page pushes the contents of its marked objects (a marked
- * large object: that page's words only), so whatever the program stored
- * there after the object was scanned gets marked too. Unmarked objects are
+ * Rescanning a page pushes the contents of its marked objects that touch
+ * one of its written cards (a marked large object: those cards' words
+ * only), so whatever the program stored there after the object was
+ * scanned gets marked too. A page the kernel reports has every card
+ * written; a manual note (gc_dirty.c) names the cards. Unmarked objects are
  * skipped: whoever marks them later scans their current contents. A
  * pending page is rescanned with the marks it had when its interval ended
  * (rescan_defer): objects marked since were scanned since.
  *
- * Owns: every chunk's pending bits and pending marks, G.rescan_chunk, G.rescan_page,
+ * Owns: every chunk's pending bits, marks and cards, G.rescan_chunk, G.rescan_page,
  * G.rescan_left. Invariants: G.rescan_left is the number of pending bits
  * set; every chunk holding one is at or after G.rescan_chunk in G.chunks
  * (new chunks are added at the head with no pending bit); pending bits are
@@ -31,25 +33,45 @@ enum {
 	VISIT_WORDS = 16,   /* what looking at a page's mark bits costs, in words scanned */
 };
 
-/* Push what the objects on c's page i that `marks` names point to (a
- * large object: that page's words only). */
-static void rescan_page(struct gc_chunk *c, size_t i, const uint64_t marks[4])
+/* The cards [off, off + size) of a page covers, as a mask. */
+static uint32_t cards_of(size_t off, size_t size)
+{
+	size_t first = off / GC_CARD, last = (off + size - 1) / GC_CARD;
+	return (uint32_t)((2ull << last) - (1ull << first));
+}
+
+/* A marked large object's page: each run of written cards, for the drain
+ * to scan within the step's budget. */
+static void rescan_large_page(char *page, uint32_t cards)
+{
+	while (cards) {
+		unsigned first = (unsigned)__builtin_ctz(cards), n = 0;
+		while (first + n < GC_PAGE_CARDS && (cards >> (first + n) & 1))
+			n++;
+		mark_push_range((uintptr_t *)(page + first * GC_CARD), (uintptr_t *)(page + (first + n) * GC_CARD));
+		cards &= n + first >= 32 ? 0 : ~0u << (first + n);
+	}
+}
+
+/* Push what the objects on c's page i that `marks` names and that touch a
+ * card of `cards` point to (a large object: those cards' words only). */
+static void rescan_page(struct gc_chunk *c, size_t i, const uint64_t marks[4], uint32_t cards)
 {
 	char *page = c->base + i * GC_PAGE;
 	struct gc_block *b = block_of((uintptr_t)page);
-	if (!b || b->kind == BLOCK_FREE || b->okind == OBJ_ATOMIC)
+	if (!b || b->kind == BLOCK_FREE || b->okind == OBJ_ATOMIC || !cards)
 		return;
 	if (b->kind == BLOCK_LARGE) {
 		if (!(marks[0] & 1))
 			return;
 		if (b->okind == OBJ_TYPED)
 			mark_contents(b, b->start);
-		else   /* scanned by the drain, within the step's budget */
-			mark_push_range((uintptr_t *)page, (uintptr_t *)(page + GC_PAGE));
+		else
+			rescan_large_page(page, cards);
 		return;
 	}
 	for (uint32_t k = 0; k < b->n; k++)
-		if ((marks[k >> 6] >> (k & 63)) & 1)
+		if ((marks[k >> 6] >> (k & 63)) & 1 && (cards_of((size_t)k * b->size, b->size) & cards))
 			mark_contents(b, b->start + (size_t)k * b->size);
 }
 
@@ -63,15 +85,17 @@ static void snapshot_marks(struct gc_chunk *c, size_t i)
 		memset(c->pending_marks[i], 0, sizeof c->pending_marks[i]);
 }
 
-/* Words rescan_page would scan (before following what it finds). */
+/* Words rescan_page would scan (before following what it finds), about:
+ * the marked share of the written cards. */
 static size_t page_cost(struct gc_chunk *c, size_t i)
 {
 	const struct gc_block *b = block_of((uintptr_t)(c->base + i * GC_PAGE));
 	if (!b || b->kind == BLOCK_FREE || b->okind == OBJ_ATOMIC)
 		return VISIT_WORDS;
+	size_t cards = (size_t)__builtin_popcount(c->cards[i]);
 	if (b->kind == BLOCK_LARGE)
-		return VISIT_WORDS + (b->mark[0] & 1 ? PAGE_WORDS : 0);
-	return VISIT_WORDS + (size_t)mark_count(b) * b->size / sizeof(uintptr_t);
+		return VISIT_WORDS + (b->mark[0] & 1 ? PAGE_WORDS * cards / GC_PAGE_CARDS : 0);
+	return VISIT_WORDS + (size_t)mark_count(b) * b->size / sizeof(uintptr_t) * cards / GC_PAGE_CARDS;
 }
 
 static int bit_test(const uint64_t *map, size_t i)
@@ -96,7 +120,7 @@ void rescan_now(void)
 			if (bit_test(c->dirty, i)) {
 				const struct gc_block *b = block_of((uintptr_t)(c->base + i * GC_PAGE));
 				if (b)
-					rescan_page(c, i, b->mark);
+					rescan_page(c, i, b->mark, c->cards[i]);
 				mark_drain();
 			}
 }
@@ -116,6 +140,7 @@ size_t rescan_defer(void)
 				continue;
 			added += !bit_test(c->pending, i);
 			c->pending[i / 64] |= 1ull << (i % 64);
+			c->cards[c->npages + i] |= c->cards[i];
 			snapshot_marks(c, i);
 		}
 	}
@@ -155,7 +180,8 @@ int rescan_some(size_t *budget)
 			G.rescan_left = 0;
 			break;
 		}
-		rescan_page(c, i, c->pending_marks[i]);
+		rescan_page(c, i, c->pending_marks[i], c->cards[c->npages + i]);
+		c->cards[c->npages + i] = 0;
 		*budget = *budget > VISIT_WORDS ? *budget - VISIT_WORDS : 0;
 		if (mark_drain_some(budget))
 			return 1;
@@ -166,8 +192,10 @@ int rescan_some(size_t *budget)
 void rescan_drop(void)
 {
 	for (struct gc_chunk *c = G.chunks; c; c = c->next)
-		if (c->pending)
+		if (c->pending) {
 			memset(c->pending, 0, (c->npages + 63) / 64 * 8);
+			memset(c->cards + c->npages, 0, c->npages * sizeof *c->cards);
+		}
 	G.rescan_left = 0;
 	G.rescan_chunk = NULL;
 	G.rescan_page = 0;

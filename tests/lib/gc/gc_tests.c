@@ -504,14 +504,23 @@ struct lnode {
 	long pad[3];
 };
 
-__attribute__((noinline)) static void refill(void **slots, uintptr_t *hidden, unsigned seed)
+/* barrier: store through bdwgc's write barrier (the manual VDB's report). */
+__attribute__((noinline)) static void refill_with(void **slots, uintptr_t *hidden, unsigned seed, int barrier)
 {
 	for (int i = 0; i < SLOTS; i++) {
 		unsigned *o = gc_malloc(48);
 		o[0] = seed + (unsigned)i;
-		slots[i] = o;
+		if (barrier)
+			GC_PTR_STORE_AND_DIRTY(&slots[i], o);
+		else
+			slots[i] = o;
 		hidden[i] = hide(o);
 	}
+}
+
+static void refill(void **slots, uintptr_t *hidden, unsigned seed)
+{
+	refill_with(slots, hidden, seed, 0);
 }
 
 static struct gc_stats now_stats(void)
@@ -536,9 +545,8 @@ __attribute__((noinline)) static void churn(int marking, uint64_t after)
 /* The write the dirty bits exist for: pointers to new objects stored into
  * an object that marking has already reached, in the middle of a cycle. The
  * finish must find them through the written page. */
-static int t_incremental_stores_mid_cycle(void)
+static int stores_mid_cycle(int barrier)
 {
-	GC_enable_incremental();
 	static uintptr_t hidden[SLOTS];
 	struct lnode *volatile list = NULL;
 	for (int i = 0; i < LIST; i++) {   /* enough live data for a many-step cycle */
@@ -554,7 +562,7 @@ static int t_incremental_stores_mid_cycle(void)
 	uint64_t during = now_stats().collections;
 	CHECK(now_stats().marking && gc_was_marked(slots) == 1);
 	gc_disable();                    /* no step may finish the cycle halfway through */
-	refill(slots, hidden, 100000);   /* only reachable through slots */
+	refill_with(slots, hidden, 100000, barrier);   /* only reachable through slots */
 	gc_enable();
 	scrub_stack();
 	churn(0, during);                /* that cycle finished */
@@ -567,9 +575,26 @@ static int t_incremental_stores_mid_cycle(void)
 	return 0;
 }
 
+static int t_incremental_stores_mid_cycle(void)
+{
+	GC_enable_incremental();
+	return stores_mid_cycle(0);
+}
+
+/* The same with bdwgc's manual VDB: no kernel dirty bits, only the
+ * program's reports (GC_PTR_STORE_AND_DIRTY), card by card. */
+static int t_manual_vdb_stores_mid_cycle(void)
+{
+	GC_set_manual_vdb_allowed(1);
+	GC_enable_incremental();
+	CHECK(strcmp(GC_get_dirty_bits_source(), "manual") == 0);
+	return stores_mid_cycle(1);
+}
+
 static const struct test tests[] = {
 	{ "dirty_bits_source", t_dirty_bits_source },
 	{ "incremental_stores_mid_cycle", t_incremental_stores_mid_cycle },
+	{ "manual_vdb_stores_mid_cycle", t_manual_vdb_stores_mid_cycle },
 	{ "root_register", t_root_register },
 	{ "root_stack_local", t_root_stack_local },
 	{ "root_data", t_root_data },
