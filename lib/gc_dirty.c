@@ -54,6 +54,7 @@ enum {
 };
 
 static int pagemap_fd = -1, clear_refs_fd = -1, tracking;
+static struct gc_chunk *noted;   /* the chunk of the last manual note (NULL when it goes) */
 static struct sigaction old_segv;
 
 /* ---- the bitmaps ----------------------------------------------------------- */
@@ -100,6 +101,8 @@ int dirty_test(const struct gc_chunk *c, size_t page)
 
 void dirty_forget(struct gc_chunk *c)
 {
+	if (noted == c)
+		noted = NULL;
 	if (c->dirty)
 		munmap(c->dirty, bitmap_bytes(c));
 	c->dirty = c->pending = NULL;
@@ -342,7 +345,11 @@ void dirty_new_chunk(struct gc_chunk *c)
  * (and nothing looked up) while not tracking. */
 void dirty_note(const void *p, size_t n)
 {
-	struct gc_chunk *c = tracking && G.dirty_source == DIRTY_MANUAL && n ? chunk_of((uintptr_t)p) : NULL;
+	if (!tracking || G.dirty_source != DIRTY_MANUAL || !n)
+		return;
+	struct gc_chunk *c = noted;   /* stores come in runs: most land in the chunk of the last */
+	if (!c || (uintptr_t)p - (uintptr_t)c->base >= (uintptr_t)c->npages * GC_PAGE)
+		noted = c = chunk_of((uintptr_t)p);
 	if (!c || !c->dirty)
 		return;
 	size_t first = ((uintptr_t)p - (uintptr_t)c->base) / GC_CARD;
@@ -356,12 +363,15 @@ void dirty_note(const void *p, size_t n)
 	}
 }
 
+/* A small object is rescanned whole when any card it touches is written,
+ * so the card of p is enough; a large one is rescanned card by card. */
 void dirty_note_object(const void *p)
 {
-	struct gc_block *b;
-	const char *base = tracking && G.dirty_source == DIRTY_MANUAL ? object_of(p, &b) : NULL;
-	if (base)
-		dirty_note(base, b->size);   /* a large object's size is its byte count */
+	struct gc_block *b = tracking && G.dirty_source == DIRTY_MANUAL ? block_of((uintptr_t)p) : NULL;
+	if (b && b->kind == BLOCK_SMALL)
+		dirty_note(p, 1);
+	else if (b && b->kind == BLOCK_LARGE)
+		dirty_note(b->start, b->size);   /* a large object's size is its byte count */
 }
 
 /* A block taken from free pages while tracking (unprotected under mprotect). */

@@ -76,16 +76,23 @@ GC_word GC_get_free_space_divisor(void);
  * written since marking began, as the kernel reports them (soft-dirty bits
  * in /proc/self/pagemap), or, where the kernel has no soft-dirty tracking,
  * by write-protecting the heap and catching SIGSEGV. GC_get_dirty_bits_source
- * (Pagoda's) says which: "soft-dirty", "mprotect" or "none". */
+ * (Pagoda's) says which: "soft-dirty", "mprotect", "manual" (below) or
+ * "none". */
 void GC_enable_incremental(void);
 int GC_is_incremental_mode(void);
 const char *GC_get_dirty_bits_source(void);
 /* Pagoda's: collect young objects often and old pages only where written
  * (sticky mark bits); implies incremental mode. */
 void GC_enable_generational(void);
-/* bdwgc asks programs to call this after storing a pointer into a heap
- * object when "manual VDB" is on; Pagoda's dirty bits come from the kernel,
- * so these are accepted and cost one store. */
+/* bdwgc's manual VDB: after GC_set_manual_vdb_allowed(1), the next
+ * GC_enable_incremental takes its dirty bits from the program, which then
+ * must report every pointer store into a heap object: GC_PTR_STORE_AND_DIRTY
+ * (store, then note the 128-byte card written) or GC_END_STUBBORN_CHANGE
+ * after the stores (the object's card, or every card of a large object).
+ * No kernel call, no fault; a rescan reads only the marked objects on
+ * written cards. GC_get_dirty_bits_source says "manual". Without the
+ * setting these cost a store and a test. GC_change_stubborn does nothing
+ * (bdwgc's too). */
 void GC_end_stubborn_change(const void *p);
 void GC_change_stubborn(const void *p);
 void GC_ptr_store_and_dirty(void *p, const void *q);
