@@ -210,10 +210,16 @@ void tmpfs_swap_truncate(struct inode *inode, uint64_t size)
 		store_free(s);
 }
 
+/* Entries whose page is not cached (a stale one beside its cached page is
+ * not counted twice): stat's blocks. */
 uint64_t tmpfs_swap_pages(const struct inode *inode)
 {
 	const struct tmpfs_swap *s = store_of(inode);
-	return s ? s->nswapped : 0;
+	uint64_t n = 0;
+	for (uint64_t c = 0; s && s->nswapped && c < s->nchunks; c++)
+		for (uint64_t i = 0; s->chunks[c] && i < CHUNK; i++)
+			n += s->chunks[c][i] && !filemap_find_page(inode->i_mapping, c * CHUNK + i);
+	return n;
 }
 
 /* ---- swapoff and the audit ---- */

@@ -22,7 +22,7 @@ int tmpfs_readpage(struct inode *inode, uint64_t index, void *kva);
  * cut by size comes back into the cache first (so truncation zeroes its
  * tail). size 0 at the inode's end frees the store. Sleeps. */
 void tmpfs_swap_truncate(struct inode *inode, uint64_t size);
-uint64_t tmpfs_swap_pages(const struct inode *inode);   /* the file's pages in swap */
+uint64_t tmpfs_swap_pages(const struct inode *inode);   /* the file's pages in swap only (not cached) */
 extern uint64_t tmpfs_swapped;   /* every tmpfs file's pages in swap (/proc/vmstat pagoda_tmpfs_swapped) */
 
 /* swapoff (mm/swapon.c): bring every tmpfs page on area type back into the

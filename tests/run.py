@@ -600,7 +600,9 @@ def swap_reclaim(t):
     full; then several swap areas with priorities (swapareas) and
     swapon/swapoff with a swap file on ext2 (swapctl: errnos, ETXTBSY/EPERM
     for an active swap file, swapoff's ENOMEM). One result per "reclaimcheck: CASE
-    ok|FAIL" line; then e2fsck -fn is clean and the file's bytes are right."""
+    ok|FAIL" line; then e2fsck -fn is clean and the file's bytes are right.
+    A second boot, reclaimcheck tmpfs: tmpfs files larger than RAM through
+    swap and back, and /proc read while memory is full."""
     img = os.path.join(LOGS, "reclaim-ext2-%d.img" % os.getpid())
     atexit.register(lambda: os.path.exists(img) and os.remove(img))
     subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", img, "80M"], check=True,
@@ -617,6 +619,12 @@ def swap_reclaim(t):
              "e2fsck -fn exit %d: %s" % (fsck.returncode, (fsck.stdout + fsck.stderr)[-600:]))
     bad, why = reclaim_file_on_image(img)
     t.record(bad == 0, "swap/reclaim_file_bytes_on_disk", why or "%d wrong words" % bad)
+    b = pq.boot(ISO, "quiet debug_vm init=/test/reclaimcheck tmpfs", timeout=SWAP_TIMEOUT,
+                log_path=log_path("swaptmpfs"), mem=SWAP_MEM, disks=[swap_disk("tmpfs", 256)])
+    cases = re.findall(r"^reclaimcheck: (\w+) (ok|FAIL.*)$", b.log, re.M)
+    for name, verdict in cases:
+        t.record(verdict == "ok", "swap/tmpfs_%s" % name, "%s; see %s" % (verdict, log_path("swaptmpfs")))
+    t.record(bool(cases) and b.status == pq.EXIT_PASS, "swap/tmpfs_kernel_lives", describe(b))
 
 
 def suite_shells(t):

@@ -35,7 +35,8 @@
  *               larger than RAM, so pages must reach the file; the check
  *               reads /proc/meminfo, which under pressure once failed (a
  *               16 KiB buffer for the text: procfull)
- *   tmpfs       2 tmpfs files of 12 MiB (more than MemTotal; `reclaimcheck tmpfs 8`,
+ *   tmpfs       (reclaimcheck tmpfs [N], a boot of its own, with procfull)
+ *               2 tmpfs files of 12 MiB (more than MemTotal; `reclaimcheck tmpfs 8`,
  *               in make test-hostile: 96 MiB, twice --mem) written, read back whole:
  *               their pages went to swap and came back (pagoda_tmpfs_swapped),
  *               st_blocks counts them, a swapped file cut mid-page reads
@@ -596,12 +597,28 @@ static int tmpfs_cut(int i)
  * st_blocks counts those in swap too; truncation of a swapped file zeroes
  * the cut page's tail; after unlink no tmpfs page is in swap (the audit at
  * this child's reap checks every frame and slot). */
+static int tmpfs_steps(void);
+
+/* The case, then the files go whatever happened (the next case needs the memory). */
 static int tmpfs_case(void *unused)
+{
+	char name[64];
+	int r;
+
+	(void)unused;
+	r = tmpfs_steps();
+	for (int i = 0; i < tmpfs_files; i++) {
+		tmpfs_name(name, i);
+		unlink(name);
+	}
+	return r ? r : vmstat("pagoda_tmpfs_swapped") ? 6 : 0;
+}
+
+static int tmpfs_steps(void)
 {
 	struct stat st;
 	char name[64];
 
-	(void)unused;
 	for (int i = 0; i < tmpfs_files; i++) {
 		if (tmpfs_file(i, 0))
 			return 1;
@@ -619,14 +636,7 @@ static int tmpfs_case(void *unused)
 		printf("reclaimcheck: tmpfs file %d read back, %ld tmpfs pages in swap\n", i, vmstat("pagoda_tmpfs_swapped"));
 		fflush(stdout);
 	}
-	if (tmpfs_cut(1))
-		return 5;
-	for (int i = 0; i < tmpfs_files; i++) {
-		tmpfs_name(name, i);
-		if (unlink(name))
-			return 1;
-	}
-	return vmstat("pagoda_tmpfs_swapped") ? 6 : 0;
+	return tmpfs_cut(1) ? 5 : 0;
 }
 
 /* ---- /proc while memory is full ---- */
@@ -778,7 +788,6 @@ int main(int argc, char **argv)
 		run_case("file", file_case, file_why, ARRAY_SIZE(file_why));
 	run_case("mlock", mlock_case, mlock_why, ARRAY_SIZE(mlock_why));
 	run_case("procfull", procfull_case, procfull_why, ARRAY_SIZE(procfull_why));
-	run_case("tmpfs", tmpfs_case, tmpfs_why, ARRAY_SIZE(tmpfs_why));
 	if (argc > 2 && !strcmp(argv[2], "swapctl")) {   /* last: they turn the disk off and on */
 		run_case("swapareas", swapareas_case, swapareas_why, ARRAY_SIZE(swapareas_why));
 		run_case("swapctl", swapctl_case, swapctl_why, ARRAY_SIZE(swapctl_why));
