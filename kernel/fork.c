@@ -244,10 +244,11 @@ long sys_set_tid_address(uintptr_t tidptr)
 }
 
 /* At exit or exec, before the address space goes away or is given back:
- * if someone else still uses it (another thread: pthread_join waits on
+ * the lock words on p's robust list are marked (their owner died); if someone else still uses it (another thread: pthread_join waits on
  * this word; a vfork parent), the tid word is cleared and its waiter woken. */
 void mm_release(struct proc *p)
 {
+	exit_robust_list(p);
 	if (p->clear_child_tid && p->mm && p->mm->users > 1) {
 		uint32_t zero = 0;
 		if (!copy_to_user(p->clear_child_tid, &zero, sizeof(zero)))

@@ -129,6 +129,7 @@ struct proc {
 		uint64_t interval;     /* ticks to re-arm with, 0 = one shot */
 	} cpu_itimer[2];
 	uintptr_t clear_child_tid;     /* set_tid_address / CLONE_CHILD_CLEARTID word */
+	uintptr_t robust_list;         /* set_robust_list's head, 0: none (kernel/robust_list.c) */
 	uintptr_t set_child_tid;       /* CLONE_CHILD_SETTID: written when the child first runs */
 	bool mm_borrowed;              /* vfork child running in its parent's mm (kernel/fork.c) */
 	struct proc *vfork_child;      /* nonzero while this parent waits for it to exec or exit */
@@ -197,7 +198,8 @@ __attribute__((noreturn)) void idle_loop(void);   /* each CPU's, with the kernel
 
 /* fork.c */
 void vfork_done(struct proc *child);        /* the vfork parent may run again */
-void mm_release(struct proc *p);            /* exit/exec: clear_child_tid, then vfork_done */
+void mm_release(struct proc *p);            /* exit/exec: robust list, clear_child_tid, then vfork_done */
+void exit_robust_list(struct proc *p);      /* mark the lock words p still owns: owner died */
 
 /* futex.c */
 long futex_wake(struct mm *mm, uintptr_t uaddr, int n, uint32_t bitset);

@@ -271,9 +271,3 @@ long sys_getrandom(uintptr_t ubuf, size_t n, unsigned flags)
 	return (long)n;
 }
 
-/* set_robust_list(2): threads only; remembered nowhere, but the size is checked. */
-long sys_set_robust_list(uintptr_t head, size_t len)
-{
-	(void)head;
-	return len == 24 ? 0 : -EINVAL;
-}

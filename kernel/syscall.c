@@ -138,6 +138,7 @@ static const syscall_ptr table[NR_SYSCALLS] = {
 	[__NR_dup3] = (syscall_ptr)sys_dup3,
 	[__NR_pipe2] = (syscall_ptr)sys_pipe2,
 	[__NR_set_robust_list] = (syscall_ptr)sys_set_robust_list,
+	[__NR_get_robust_list] = (syscall_ptr)sys_get_robust_list,
 	[__NR_clone3] = (syscall_ptr)sys_clone3,
 	/* the file system (fs/) */
 	[__NR_pread64] = (syscall_ptr)sys_pread64,

@@ -162,6 +162,7 @@ long sys_sysinfo(uintptr_t uinfo);
 long sys_arch_prctl(int code, uint64_t addr);
 long sys_getrandom(uintptr_t ubuf, size_t n, unsigned flags);
 long sys_set_robust_list(uintptr_t head, size_t len);
+long sys_get_robust_list(int pid, uintptr_t head_ptr, uintptr_t len_ptr);
 
 /* mm/mmap.c */
 long sys_mmap(uintptr_t addr, size_t len, unsigned long prot, unsigned long flags, int fd, uint64_t off);

@@ -9,6 +9,9 @@
 ;     (n if no NUL in the first n), or -EFAULT.
 ; long uaccess_clear(void *dst, size_t n)
 ;     writes n zero bytes; 0 or -EFAULT.
+; long uaccess_cmpxchg32(uint32_t *uaddr, uint32_t old, uint32_t new)
+;     one locked compare-and-exchange; returns the value found (new was
+;     stored if it equals old), or -EFAULT.
 ;
 ; The caller (kernel/uaccess.c) has checked the range and opened SMAP's
 ; window with stac; these routines only move bytes.
@@ -16,6 +19,7 @@
 global uaccess_copy
 global uaccess_strncpy
 global uaccess_clear
+global uaccess_cmpxchg32
 
 section .text
 uaccess_copy:
@@ -47,6 +51,12 @@ uaccess_strncpy:
 .done:
     ret
 
+uaccess_cmpxchg32:
+    mov eax, esi                ; also clears rax's upper half
+.cmpxchg:
+    lock cmpxchg [rdi], edx
+    ret
+
 uaccess_fault:
     mov rax, -14
     ret
@@ -55,3 +65,4 @@ section .extable progbits alloc noexec nowrite align=8
     dq uaccess_copy.copy, uaccess_fault
     dq uaccess_clear.clear, uaccess_fault
     dq uaccess_strncpy.load, uaccess_fault
+    dq uaccess_cmpxchg32.cmpxchg, uaccess_fault

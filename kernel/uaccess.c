@@ -24,6 +24,7 @@
 long uaccess_copy(void *dst, const void *src, size_t n);
 long uaccess_strncpy(char *dst, const char *src, size_t n);
 long uaccess_clear(void *dst, size_t n);
+long uaccess_cmpxchg32(uint32_t *uaddr, uint32_t old, uint32_t new);
 
 /* How many bytes from addr (up to n) lie in areas allowing the access. */
 static size_t accessible_bytes(uintptr_t addr, size_t n, bool write)
@@ -124,4 +125,17 @@ long strncpy_from_user(char *dst, uintptr_t src, size_t max)
 	if ((size_t)len < limit)
 		return len;   /* found the NUL */
 	return limit < max ? -EFAULT : -ENAMETOOLONG;
+}
+
+long cmpxchg_user_u32(uintptr_t uaddr, uint32_t old, uint32_t new, uint32_t *found)
+{
+	if ((uaddr & 3) || !uaccess_ok(uaddr, sizeof(uint32_t), true))
+		return -EFAULT;
+	user_access_begin();
+	long r = uaccess_cmpxchg32((uint32_t *)uaddr, old, new);
+	user_access_end();
+	if (r < 0)
+		return r;
+	*found = (uint32_t)r;
+	return 0;
 }

@@ -21,5 +21,9 @@ long strncpy_from_user(char *dst, uintptr_t src, size_t max);
  * for n == 0 only when addr itself is a user address (read(fd, kernel_ptr, 0)
  * is EFAULT on Linux). The copies above check this and more. */
 bool access_ok(uintptr_t addr, size_t n);
+/* One atomic compare-and-exchange of an aligned user word (another thread
+ * may change it on another CPU meanwhile): *found is what was there, and
+ * new was stored if that equals old. 0, or -EFAULT. */
+long cmpxchg_user_u32(uintptr_t uaddr, uint32_t old, uint32_t new, uint32_t *found);
 
 #endif

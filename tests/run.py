@@ -418,7 +418,7 @@ def run_differential(t, names, words, log_name, smp=None, timeout=USER_TIMEOUT, 
 # ---- several CPUs: the ktests and a representative user subset with 2 CPUs ----
 
 # Processes, threads, signals, preemption, COW and unmapping: what moves between CPUs.
-SMP_USER_SUBSET = ["fork_wait", "many_children", "preempt", "signals", "sighandler", "fpu_isolation", "threads", "clone", "tlb_coherence", "munmap_writer",
+SMP_USER_SUBSET = ["fork_wait", "many_children", "preempt", "signals", "sighandler", "fpu_isolation", "threads", "clone", "tlb_coherence", "munmap_writer", "robust_futex",
                    "cow", "munmap", "mprotect", "pipes", "execve"]
 
 
