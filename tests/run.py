@@ -422,7 +422,7 @@ SMP_USER_SUBSET = ["fork_wait", "many_children", "preempt", "signals", "sighandl
                    "cow", "munmap", "mprotect", "pipes", "execve"]
 
 
-SMP_TIMEOUT = 1800   # a hang guard: two host threads for the CPUs, on a machine at load 25 it took 600 s
+SMP_TIMEOUT = 1800   # a hang guard (doubled again for the two CPUs by pagoda_qemu.boot)
 
 
 def suite_smp(t):

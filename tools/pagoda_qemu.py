@@ -70,17 +70,21 @@ def drive_args(disks):
     return args
 
 
+def smp_count(smp):
+    """The CPUs a boot gets: smp, else the environment's PAGODA_SMP, else one."""
+    return max(1, int(os.environ.get("PAGODA_SMP", "1") if smp is None else smp))
+
+
 def smp_args(smp, icount=False):
     """QEMU arguments for `smp` CPUs: multi-threaded TCG (one host thread
     per CPU), except under -icount, which QEMU runs on one thread (the CPUs
     take turns, so instruction counts stay deterministic). smp None: the
     environment's PAGODA_SMP (so any suite can be run with N CPUs:
     `PAGODA_SMP=4 tests/run.py user`), else one."""
-    if smp is None:
-        smp = os.environ.get("PAGODA_SMP", "1")
-    if int(smp) <= 1:
+    n = smp_count(smp)
+    if n <= 1:
         return []
-    return ["-smp", str(int(smp)), "-accel", "tcg,thread=%s" % ("single" if icount else "multi")]
+    return ["-smp", str(n), "-accel", "tcg,thread=%s" % ("single" if icount else "multi")]
 
 
 def qemu_command(image, cmdline, mem="128M", cpu="qemu64,+smep,+smap,+pdpe1gb",
@@ -104,7 +108,10 @@ def qemu_command(image, cmdline, mem="128M", cpu="qemu64,+smep,+smap,+pdpe1gb",
 def boot(image, cmdline, timeout=60, log_path=None, echo=None, **kw):
     """Run QEMU until it exits or `timeout` seconds pass. `echo`, if given, is
     an object whose write(bytes) receives the serial output as it arrives: raw
-    bytes, never decoded, since a chunk may end inside a UTF-8 character."""
+    bytes, never decoded, since a chunk may end inside a UTF-8 character.
+    With N CPUs the timeout (a hang guard, never a speed test) is N times
+    longer: N host threads share the same cores."""
+    timeout *= smp_count(kw.get("smp"))
     result = Boot()
     start = time.monotonic()
     proc = subprocess.Popen(qemu_command(image, cmdline, **kw), stdin=subprocess.DEVNULL,
