@@ -286,7 +286,6 @@ static void insert_after(struct mm *mm, struct vma *prev, struct vma *v)
 		prev->next = v;
 	else
 		mm->vma_list = v;
-	mm->vma_hint = v;   /* a new area is the next one looked up (its first fault) */
 	if (++mm->map_count > VMA_INDEX_MIN && !mm->vmas_indexed)
 		vma_index_build(mm);
 	else if (mm->vmas_indexed)
@@ -297,6 +296,7 @@ static void insert_after(struct mm *mm, struct vma *prev, struct vma *v)
 void vma_insert(struct mm *mm, struct vma *v)
 {
 	insert_after(mm, area_floor(mm, v->vm_start), v);
+	mm->vma_hint = v;   /* a new mapping is the next one looked up (its first fault, its munmap) */
 }
 
 static void vma_remove(struct mm *mm, struct vma *v)
