@@ -186,13 +186,17 @@ void GC_change_stubborn(const void *p) { (void)p; }
 /* The whole object changed (bdwgc: after pointer stores into it). */
 void GC_end_stubborn_change(const void *p)
 {
+	gc_lock();   /* the note looks up chunks a collection may give back */
 	dirty_note_object(p);
+	gc_unlock();
 }
 
 void GC_ptr_store_and_dirty(void *p, const void *q)
 {
 	*(const void **)p = q;
+	gc_lock();
 	dirty_note(p, sizeof q);
+	gc_unlock();
 }
 
 void GC_noop1(GC_word x)

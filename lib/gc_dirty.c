@@ -341,8 +341,8 @@ void dirty_new_chunk(struct gc_chunk *c)
 }
 
 /* Manual: the cards of [p, p + n) and their page, when p is in the heap.
- * Atomic ors: other threads may note at the same time. Nothing to do
- * (and nothing looked up) while not tracking. */
+ * Callers hold gc_lock (the chunk may otherwise go under the lookup).
+ * Nothing to do (and nothing looked up) while not tracking. */
 void dirty_note(const void *p, size_t n)
 {
 	if (!tracking || G.dirty_source != DIRTY_MANUAL || !n)
