@@ -1265,7 +1265,7 @@ def suite_bdwgc_pagoda(t):
     # The host's libgc builds are the oracle; `make all` does not build them.
     subprocess.run(["make", "-s"] + [os.path.join("build", "host", "bdwgc", p + "_boehm") for p in BDWGC_PROGS],
                    cwd=ROOT, capture_output=True, timeout=3600)
-    b = pq.boot(ISO, "quiet init=/bin/init /test/runner " + " ".join(names), timeout=900,
+    b = pq.boot(ISO, "quiet init=/bin/init /test/runner " + " ".join(names), timeout=2400,   # a hang guard: 6.7 min for one program at load 35
                 log_path=log_path("bdwgc"), mem="512M")
     sections, diags = pagoda_sections(b.log)
     oracle = {prog: bdwgc_oracle(prog) for prog in BDWGC_PROGS}   # once per program, not per mode
