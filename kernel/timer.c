@@ -87,15 +87,28 @@ static bool tick_pending(void)
 	return inb(PIC1_CMD) & 1;
 }
 
+static bool tick_in_service(void)
+{
+	outb(PIC1_CMD, 0x0b);   /* read the in-service register */
+	return inb(PIC1_CMD) & 1;
+}
+
 /* Nanoseconds since boot with the PIT's resolution (838 ns), not just the
- * tick's: the tick count plus the time elapsed within the current tick. If
- * the counter wrapped but its interrupt has not been taken yet (the kernel
- * runs with interrupts off), that tick is counted here. Never goes back. */
+ * tick's: the tick count plus the time elapsed within the current tick.
+ * Two wraps of the counter may not be in `ticks` yet:
+ *   - one in service: a CPU took the interrupt and waits for the kernel
+ *     lock (which the caller holds) before irq_dispatch counts it; it came
+ *     before the counter was latched, so it is always counted here;
+ *   - one requested, not taken yet (interrupts are off): counted when the
+ *     latched counter is in the first half of a tick, i.e. it wrapped before
+ *     the latch, not just after.
+ * Never goes back. */
 uint64_t timer_ns(void)
 {
 	static uint64_t last;
 	bool irq = irq_save();
 	uint64_t t = ticks;
+	t += tick_in_service();
 	uint32_t counts = pit_elapsed_counts();
 	if (tick_pending() && counts < PIT_HZ / HZ / 2)
 		t++;

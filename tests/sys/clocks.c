@@ -4,6 +4,7 @@
  * clock_gettime is called by raw syscall: libc would use the host's vDSO,
  * which Pagoda does not have and which faults instead of returning EFAULT.
  */
+#include <pthread.h>
 #include <sys/resource.h>
 #include "testlib.h"
 
@@ -61,6 +62,41 @@ static void sleep_cases(void)
 	show_rc("nanosleep_rem_unused_bad", syscall(SYS_nanosleep, &req, KERNEL_ADDR));
 }
 
+/* Threads that enter the kernel without pause: with several CPUs the one
+ * that takes the tick's interrupt often waits for the kernel lock before it
+ * counts the tick, and a clock read meanwhile must still not lag. */
+static volatile int busy_stop;
+
+static void *busy_syscalls(void *arg)
+{
+	(void)arg;
+	while (!busy_stop)
+		syscall(SYS_getppid);
+	return NULL;
+}
+
+static void sleep_while_busy_cases(void)
+{
+	enum { THREADS = 3, SLEEPS = 20 };
+	pthread_t t[THREADS];
+	struct timespec a, b, req = { 0, 10 * 1000000L };
+	int started = 0, short_sleeps = 0;
+
+	for (int i = 0; i < THREADS; i++)
+		started += pthread_create(&t[i], NULL, busy_syscalls, NULL) == 0;
+	for (int i = 0; i < SLEEPS; i++) {
+		gettime(CLOCK_MONOTONIC, &a);
+		nanosleep(&req, NULL);
+		gettime(CLOCK_MONOTONIC, &b);
+		short_sleeps += ns_between(&a, &b) < req.tv_nsec;
+	}
+	busy_stop = 1;
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	show_yes("busy_threads_started", started == THREADS);
+	show_yes("no_sleep_shorter_than_asked_while_busy", short_sleeps == 0);
+}
+
 static long minflt(int who)
 {
 	struct rusage ru;
@@ -102,6 +138,7 @@ int main(void)
 {
 	gettime_cases();
 	sleep_cases();
+	sleep_while_busy_cases();
 	rusage_cases();
 	return 0;
 }
