@@ -478,8 +478,9 @@ static struct page *any_dirty(void)
 {
 	for (size_t b = 0; b < CACHE_HASH; b++)
 		for (struct page *p = cache_hash[b]; p; p = p->hash_next)
-			if ((p->flags & PG_dirty) && p->mapping->a_ops && p->mapping->a_ops->writepage)
-				return p;
+			if ((p->flags & PG_dirty) && !p->mapping->swap_backed &&
+			    p->mapping->a_ops && p->mapping->a_ops->writepage)
+				return p;   /* a tmpfs page has a writepage now (to swap), but sync leaves it */
 	return NULL;
 }
 

@@ -189,6 +189,25 @@ static void unlinked_cases(void)
 	show_rc("unlinked_munmap", munmap(p, PG));
 }
 
+/* sync while a tmpfs page is dirty through a shared mapping: it returns
+ * (tmpfs pages have no file system to go to) and the data stays. */
+static void sync_cases(void)
+{
+	int fd = make_file("sync", PG, 5);
+	char *p = map_file(fd, PG, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+
+	if (!p) {
+		setup_fail("map sync");
+		return;
+	}
+	p[0] = 'x';
+	show_rc("sync_with_dirty_shared_tmpfs_page", syscall(SYS_sync));
+	show_yes("sync_kept_the_store", p[0] == 'x');
+	munmap(p, PG);
+	close(fd);
+	show_rc("sync_file_removed", unlink("sync"));
+}
+
 int main(void)
 {
 	const char *dir = scratch_dir("filemap");
@@ -202,6 +221,7 @@ int main(void)
 	private_cases();
 	permission_cases();
 	unlinked_cases();
+	sync_cases();
 	chdir("/");
 	show_rc("scratch_removed", rmdir(dir));
 	return 0;
