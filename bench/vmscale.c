@@ -19,6 +19,7 @@
  */
 #include <stdio.h>
 #include "vmops.h"
+#include "../user/vmcounters.h"
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -72,25 +73,12 @@ static void mount_proc(void)
 		perror("vmscale: mount /proc");
 }
 
-static long status_kb(const char *key)
-{
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-	while (f && fgets(line, sizeof line, f))
-		if (!strncmp(line, key, strlen(key)))
-			v = atol(line + strlen(key));
-	if (f)
-		fclose(f);
-	return v;
-}
-
 /* Page-table pages per million resident pages with mib MiB touched. */
 static unsigned long long pte_density(long mib)
 {
 	char *a = vm_map(mib << 20);
 	touch(a, mib << 20);
-	long pte = status_kb("VmPTE:"), rss = status_kb("VmRSS:");
+	long pte = proc_field("/proc/self/status", "VmPTE:"), rss = proc_field("/proc/self/status", "VmRSS:");
 	munmap(a, mib << 20);
 	return pte < 0 || rss <= 0 ? 0 : (unsigned long long)(pte * 1000000 / rss);
 }

@@ -140,9 +140,12 @@ class TwoLists:
     """lru2's state: the lists run from head (newest, the right end of a
     deque) to tail (left end); `accessed` is the MMU's bit, `referenced` the
     policy's own (Linux's PG_referenced); `shadow` the eviction count when
-    each evicted page left."""
+    each evicted page left. Active is kept at or below ratio[0]/ratio[1] of
+    inactive; a refault goes straight to active when its distance is at most
+    threshold times the pages on the lists (never, without shadows)."""
 
-    def __init__(self):
+    def __init__(self, ratio=(3, 4), threshold=1.0, shadows=True):
+        self.ratio, self.threshold, self.shadows = ratio, threshold, shadows
         self.active, self.inactive = collections.deque(), collections.deque()
         self.accessed, self.referenced, self.on_active = {}, {}, {}
         self.shadow, self.evictions = {}, 0
@@ -150,14 +153,17 @@ class TwoLists:
     def add(self, p):
         self.accessed[p], self.referenced[p] = True, False
         evicted = self.shadow.pop(p, None)
-        recent = evicted is not None and self.evictions - evicted <= len(self.active) + len(self.inactive)
+        limit = self.threshold * (len(self.active) + len(self.inactive))
+        recent = self.shadows and evicted is not None and self.evictions - evicted <= limit
         self.on_active[p] = recent
         (self.active if recent else self.inactive).append(p)
 
     def shrink_active(self):
-        """Demote from the active tail while active is over 3/4 of inactive; a
-        page accessed since its last look goes round the active list once more."""
-        while 4 * len(self.active) > 3 * len(self.inactive):
+        """Demote from the active tail while active is over its share of
+        inactive; a page accessed since its last look goes round the active
+        list once more."""
+        num, den = self.ratio
+        while den * len(self.active) > num * len(self.inactive):
             p = self.active.popleft()
             if self.accessed[p]:
                 self.accessed[p] = False
@@ -184,8 +190,8 @@ class TwoLists:
                 self.inactive.append(p)
 
 
-def sim_lru2(refs, frames):
-    lists, faults = TwoLists(), 0
+def sim_lru2(refs, frames, **shape):
+    lists, faults = TwoLists(**shape), 0
     for p in refs:
         if p in lists.accessed:
             lists.accessed[p] = True

@@ -89,37 +89,7 @@ def two_handed(refs, frames, spread):
 def lru2_variant(refs, frames, ratio=(3, 4), threshold=1.0, shadows=True):
     """swapsim's lru2 with active <= ratio[0]/ratio[1] of inactive and a
     refault activating when distance <= threshold * pages on the lists."""
-    num, den = ratio
-
-    class Lists(swapsim.TwoLists):
-        def shrink_active(self):
-            while den * len(self.active) > num * len(self.inactive):
-                p = self.active.popleft()
-                if self.accessed[p]:
-                    self.accessed[p] = False
-                    self.active.append(p)
-                else:
-                    self.referenced[p], self.on_active[p] = False, False
-                    self.inactive.append(p)
-
-        def add(self, p):
-            self.accessed[p], self.referenced[p] = True, False
-            evicted = self.shadow.pop(p, None)
-            limit = threshold * (len(self.active) + len(self.inactive))
-            recent = shadows and evicted is not None and self.evictions - evicted <= limit
-            self.on_active[p] = recent
-            (self.active if recent else self.inactive).append(p)
-
-    lists, faults = Lists(), 0
-    for p in refs:
-        if p in lists.accessed:
-            lists.accessed[p] = True
-            continue
-        faults += 1
-        if len(lists.accessed) == frames:
-            lists.evict_one()
-        lists.add(p)
-    return faults
+    return swapsim.sim_lru2(refs, frames, ratio=ratio, threshold=threshold, shadows=shadows)
 
 
 def reuse_bands(refs, frames):
