@@ -9,44 +9,16 @@
  * Several rounds, since the writer's timing varies (the result never does).
  */
 #define _GNU_SOURCE
-#include "testlib.h"
-#include <pthread.h>
-#include <setjmp.h>
+#include "../page_race.h"
 
 enum { WARMUP = 200, AFTER = 200, ROUNDS = 4, FRESH = 16 };
 
-struct round {
-	volatile char *page;
-	volatile int done;         /* the change has returned */
-	volatile long writes;
-	volatile int faulted;
-	sigjmp_buf jb;
-};
-
-static struct round *cur;
-
-static void on_segv(int sig)
+/* Every cache line of the page. */
+static int write_page(struct page_race *r, int done)
 {
-	(void)sig;
-	cur->faulted = 1;
-	siglongjmp(cur->jb, 1);
-}
-
-/* Every cache line of the page, over and over. */
-static void *writer(void *arg)
-{
-	struct round *r = arg;
-	long after = 0;
-	if (sigsetjmp(r->jb, 1))
-		return NULL;
-	for (;;) {
-		int done = r->done;
-		for (int off = 0; off < PAGE; off += 64)
-			r->page[off] = (char)(r->writes | 1);
-		r->writes++;
-		if (done && ++after >= AFTER)
-			return NULL;
-	}
+	for (int off = 0; off < PAGE; off += 64)
+		r->page[off] = (char)(r->touches | 1);
+	return done && r->after + 1 >= AFTER;
 }
 
 /* Fresh pages, written once each (a frame apiece), must hold only zeros
@@ -66,15 +38,8 @@ static int fresh_pages_zero(void)
 /* Start the writer, let it write, apply change, check fresh pages. */
 static int one_round(int (*change)(volatile char *), int *faulted)
 {
-	static struct round r;
-	memset(&r, 0, sizeof(r));
-	r.page = map_anon(PAGE, PROT_READ | PROT_WRITE);
-	cur = &r;
-	pthread_t t;
-	if (pthread_create(&t, NULL, writer, &r))
-		setup_fail("pthread_create");
-	while (r.writes < WARMUP)
-		sched_yield();
+	static struct page_race r;
+	pthread_t t = race_start(&r, write_page, WARMUP);
 	int rc = change(r.page);
 	int zero = fresh_pages_zero();
 	r.done = 1;
@@ -108,19 +73,13 @@ static int drop_pages(volatile char *p) { return madvise((void *)p, PAGE, MADV_D
 static int exit_while_writing(void *arg)
 {
 	(void)arg;
-	static struct round r;
-	r.page = map_anon(PAGE, PROT_READ | PROT_WRITE);
-	pthread_t t;
-	if (pthread_create(&t, NULL, writer, &r))
-		setup_fail("pthread_create");
-	while (r.writes < WARMUP)
-		sched_yield();
+	static struct page_race r;
+	race_start(&r, write_page, WARMUP);
 	_exit(7);
 }
 
 int main(void)
 {
-	set_handler(SIGSEGV, on_segv, SA_NODEFER);
 	run("munmap", take_mapping);
 	run("madv_dontneed", drop_pages);
 	int ok = 1;

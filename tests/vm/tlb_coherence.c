@@ -11,56 +11,21 @@
  * faults; it stops after STALE_MAX stale reads).
  */
 #define _GNU_SOURCE
-#include "testlib.h"
-#include <pthread.h>
-#include <setjmp.h>
+#include "../page_race.h"
 
 enum { WARMUP = 1000, STALE_MAX = 1000000 };
 
-struct round {
-	volatile char *page;
-	volatile int done;        /* the change has returned */
-	volatile long reads, stale;
-	volatile int faulted;
-	sigjmp_buf jb;
-};
-
-static struct round *cur;
-
-static void on_segv(int sig)
+static int read_page(struct page_race *r, int done)
 {
-	(void)sig;
-	cur->faulted = 1;
-	siglongjmp(cur->jb, 1);
-}
-
-static void *reader(void *arg)
-{
-	struct round *r = arg;
-	if (sigsetjmp(r->jb, 1))
-		return NULL;
-	for (;;) {
-		int after = r->done;
-		(void)r->page[0];
-		r->reads++;
-		if (after && ++r->stale >= STALE_MAX)
-			return NULL;
-	}
+	(void)r->page[0];
+	return done && r->after + 1 >= STALE_MAX;
 }
 
 /* Start the reader, let it read, apply change, wait for the reader. */
 static void run(const char *name, int (*change)(volatile char *))
 {
-	static struct round r;
-	memset(&r, 0, sizeof(r));
-	r.page = map_anon(PAGE, PROT_READ | PROT_WRITE);
-	r.page[0] = 1;
-	cur = &r;
-	pthread_t t;
-	if (pthread_create(&t, NULL, reader, &r))
-		setup_fail("pthread_create");
-	while (r.reads < WARMUP)
-		sched_yield();
+	static struct page_race r;
+	pthread_t t = race_start(&r, read_page, WARMUP);
 	int rc = change(r.page);
 	r.done = 1;
 	pthread_join(t, NULL);
@@ -70,7 +35,7 @@ static void run(const char *name, int (*change)(volatile char *))
 	snprintf(label, sizeof(label), "%s_reader_faulted", name);
 	show_yes(label, r.faulted);
 	snprintf(label, sizeof(label), "%s_stale_reads", name);
-	say(label, "%ld", r.stale);
+	say(label, "%ld", r.after);
 }
 
 static int take_protection(volatile char *p) { return mprotect((void *)p, PAGE, PROT_NONE); }
@@ -78,7 +43,6 @@ static int take_mapping(volatile char *p) { return munmap((void *)p, PAGE); }
 
 int main(void)
 {
-	set_handler(SIGSEGV, on_segv, SA_NODEFER);
 	run("mprotect_none", take_protection);
 	run("munmap", take_mapping);
 	return 0;
