@@ -16,18 +16,24 @@
  *
  * Output, one line:
  *   gcpause NAME MODE WORKLOAD: ms=... heap_mib=... max_us=... p99_us=...
- *           pauses=... stall_us=...
- * max and p99 of the collector's pauses; stall_us is the longest gap the
- * program itself saw between two consecutive checkpoints (one every 256
- * allocations), which also catches pauses a collector does not report.
+ *           pauses=... stall_us=... sum_us=... faults=...
+ * max, p99 and sum of the collector's pauses; stall_us is the longest gap
+ * the program itself saw between two consecutive checkpoints (one every 256
+ * allocations), which also catches pauses a collector does not report;
+ * faults is getrusage's ru_minflt (with soft-dirty or mprotect dirty bits,
+ * a write to a page made clean again faults once per interval).
  *
- * Usage: gcpause NAME MODE WORKLOAD [SCALE]   (MODE stw|incremental|manual|generational)
+ * Usage: gcpause NAME MODE WORKLOAD [SCALE [VAR=VALUE...]]
+ *        (MODE stw|incremental|manual|generational; each VAR=VALUE is put in
+ *        the environment before GC_INIT: inside Pagoda, whose first process
+ *        gets no environment, that is how PAGODA_GC_TRACE=1 reaches it)
  */
 #include <gc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include "gcpause.h"
 
@@ -119,12 +125,14 @@ static int cmp_u64(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	if (argc < 4 || argc > 5) {
-		fprintf(stderr, "usage: gcpause NAME stw|incremental|manual|generational trees|cache [SCALE]\n");
+	if (argc < 4) {
+		fprintf(stderr, "usage: gcpause NAME stw|incremental|manual|generational trees|cache [SCALE [VAR=VALUE...]]\n");
 		return 2;
 	}
-	if (argc == 5)
+	if (argc >= 5)
 		scale = (unsigned)atoi(argv[4]);
+	for (int i = 5; i < argc; i++)
+		putenv(argv[i]);
 	GC_INIT();
 	if ((!strcmp(argv[2], "manual") && strcmp(argv[3], "cache")) || pause_set_mode(argv[2])) {
 		printf("gcpause %s %s %s: mode not offered\n", argv[1], argv[2], argv[3]);
@@ -140,8 +148,15 @@ int main(int argc, char **argv)
 	memcpy(sorted, log, n * sizeof *sorted);
 	qsort(sorted, n, sizeof *sorted, cmp_u64);
 	uint64_t max = n ? sorted[n - 1] : 0, p99 = n ? sorted[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1] : 0;
-	printf("gcpause %s %s %s: ms=%.0f heap_mib=%.1f max_us=%llu p99_us=%llu pauses=%zu stall_us=%llu%s\n",
+	uint64_t sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += sorted[i];
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("gcpause %s %s %s: ms=%.0f heap_mib=%.1f max_us=%llu p99_us=%llu pauses=%zu stall_us=%llu "
+	       "sum_us=%llu faults=%ld%s\n",
 	       argv[1], argv[2], argv[3], ms, peak_heap / 1048576.0, (unsigned long long)max / 1000,
-	       (unsigned long long)p99 / 1000, n, (unsigned long long)max_stall / 1000, ok ? "" : " DAMAGED");
+	       (unsigned long long)p99 / 1000, n, (unsigned long long)max_stall / 1000,
+	       (unsigned long long)sum / 1000, ru.ru_minflt, ok ? "" : " DAMAGED");
 	return ok ? 0 : 1;
 }

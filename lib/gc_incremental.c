@@ -20,17 +20,21 @@
  *        are unmarked, "white")
  *   no work left --> fetch the dirty bits. If a finish would be short (the
  *        marked objects on written pages, and what was allocated since the
- *        interval began, under half a step), finish in this pause: rescan
- *        the roots and those pages, drain, finalize and sweep --> IDLE.
+ *        interval began, under half a step or under what this step has left
+ *        of its budget), finish in this pause: rescan the roots and those
+ *        pages, drain, finalize and sweep --> IDLE.
  *        Else pre-clean: the written pages become pending, a new interval
- *        starts, the roots are pushed, and steps go on (at FINAL_RATE at
- *        least, so that the rescans outrun the writes and the set shrinks).
+ *        starts, the roots are pushed, and steps go on, FINAL_STEP_SHARE
+ *        times as often (at FINAL_RATE at least, so that the rescans outrun
+ *        the writes and the set shrinks: the shorter the program runs
+ *        between two steps, the fewer pages it writes, so the sooner one
+ *        step rescans the whole written set and can finish).
  *
  * Nothing is marked in one piece: a big written set is rescanned page by
  * page over many steps, and a step scans at most max_step_words(). The
- * finish is bounded by half that unless PRECLEAN_ROUNDS intervals did
- * not converge, or the heap filled and could not grow (then the rest of
- * the marking is done in that pause).
+ * finish is bounded by half that, or by what its step did not use, unless
+ * PRECLEAN_ROUNDS intervals did not converge, or the heap filled and could
+ * not grow (then the rest of the marking is done in that pause).
  *
  * Why the finish is enough: an object that is reachable at the finish but
  * unmarked is reached through a pointer held in a root (rescanned), in an
@@ -71,6 +75,7 @@
 
 enum {
 	STEP_BYTES = 16 << 10,     /* allocation between two marking steps */
+	FINAL_STEP_SHARE = 4,      /* once pre-cleaning, steps come this many times as often */
 	MIN_STEP_WORDS = 4 << 10,  /* the least a step scans */
 	MAX_STEP_WORDS = 128 << 10, /* the most (at least): what bounds a step's pause */
 	LIVE_SHARE = 32,           /* ... or this share of the live data, when more */
@@ -248,13 +253,16 @@ static void remark(void)
 /* The interval's marking is done and its dirty bits fetched: is a finish
  * now short? It scans the roots, the marked objects on written pages, and
  * what they reach that is unmarked: at most what was allocated in the
- * interval, since everything reachable when it began is marked by now. */
-static int finish_is_short(void)
+ * interval, since everything reachable when it began is marked by now.
+ * Short: half a step, or what the step left of its budget (the pause is
+ * then no longer than one full step). */
+static int finish_is_short(size_t budget_left)
 {
 	if (!G.precleans)   /* the first interval is the whole cycle so far: pre-clean it in steps */
 		return 0;
 	size_t words = rescan_cost() + (G.allocd - G.interval_allocd) / sizeof(uintptr_t);
-	return words <= max_step_words() / 2 || G.precleans >= PRECLEAN_ROUNDS;
+	size_t most = max_step_words() / 2 > budget_left ? max_step_words() / 2 : budget_left;
+	return words <= most || G.precleans >= PRECLEAN_ROUNDS;
 }
 
 /* Start a new dirty interval; the pages written in the last one become
@@ -303,7 +311,7 @@ static void cycle_step(size_t words)
 	G.step_words = words;
 	while (!mark_some(&budget)) {
 		dirty_fetch();
-		if (finish_is_short()) {
+		if (finish_is_short(budget)) {
 			cycle_finish(t0);
 			return;
 		}
@@ -341,7 +349,7 @@ void incremental_alloc_hook(void)
 		return;
 	if (G.phase == PHASE_MARKING) {
 		size_t bytes = G.allocd - G.step_at;
-		if (bytes >= STEP_BYTES) {
+		if (bytes >= (G.precleans ? STEP_BYTES / FINAL_STEP_SHARE : STEP_BYTES)) {
 			G.step_at = G.allocd;
 			cycle_step(step_budget(bytes));
 		}
