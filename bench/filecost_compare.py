@@ -72,7 +72,7 @@ def run_linux(tmp):
     cmd = ["qemu-system-x86_64", "-machine", "pc", "-cpu", CPU, "-m", "256M", "-no-reboot",
            "-display", "none", "-serial", "stdio", "-icount", "shift=0",
            "-kernel", kernels[-1], "-initrd", cpio, "-drive", "file=%s,format=raw,if=virtio" % img,
-           "-append", "console=ttyS0 quiet panic=-1 rdinit=/init"]
+           "-append", "console=ttyS0 quiet panic=-1 rdinit=/init -- --disk /filecost /mnt"]
     p = subprocess.run(cmd, capture_output=True, timeout=900, stdin=subprocess.DEVNULL)
     return figures(p.stdout.decode("utf-8", "replace")), "Linux " + version
 

@@ -25,6 +25,8 @@ CPU = "qemu64,+smep,+smap,+pdpe1gb"
 # would be 2 MiB pages there (fork copies one entry per 2 MiB). Pagoda maps
 # user memory in 4 KiB pages only, so Linux is measured with them too.
 LINUX_ARGS = "transparent_hugepage=never"
+LINUX_INIT = os.path.join(ROOT, "build", "bench", "linux_init")
+LINUX_TIMEOUT = 3000   # seconds per CPU
 
 
 def figures(text, tag):
@@ -39,26 +41,45 @@ def run_pagoda(prog=PROG, mem="128M"):
     return p.stdout
 
 
-def run_linux(prog=PROG, mem="256M", cpu=CPU, smp=1, append=""):
-    """The program's output as /init of Linux (/boot/vmlinuz-*), and the
-    kernel's name; (None, None) without a kernel. smp: CPUs; append: more
-    command-line words (after `--`: the program's arguments)."""
+def run_linux(prog=PROG, mem="256M", cpu=CPU, smp=1, append="", args=(), init=False):
+    """The program's output on Linux (/boot/vmlinuz-*), and the kernel's
+    name; (None, None) without a kernel. smp: CPUs; append: more
+    command-line words; args: the program's arguments. The program is /init
+    itself, or with init (always with several CPUs) a child of
+    build/bench/linux_init, which brings the CPUs online first (the kernel
+    boots with maxcpus=1: see bench/linux_init.c) and lets the console drain
+    before power-off."""
     kernels = sorted(glob.glob("/boot/vmlinuz-*"))
     if not kernels:
         return None, None
+    init = init or smp > 1
     with tempfile.TemporaryDirectory() as tmp:
-        os.makedirs(os.path.join(tmp, "root"))
-        subprocess.run(["cp", prog, os.path.join(tmp, "root", "init")], check=True)
+        root = os.path.join(tmp, "root")
+        os.makedirs(root)
+        name = os.path.basename(prog) if init else "init"
+        subprocess.run(["cp", prog, os.path.join(root, name)], check=True)
+        words = ["--"] + [str(a) for a in args]
+        if init:
+            subprocess.run(["cp", LINUX_INIT, os.path.join(root, "init")], check=True)
+            words = ["--"] + (["--cpus"] if smp > 1 else []) + ["/" + name] + words[1:]
+            if smp > 1:
+                append = "maxcpus=1 " + append
         cpio = os.path.join(tmp, "init.cpio")
+        names = "init\n" + ("%s\n" % name if init else "")
         with open(cpio, "wb") as out:
-            subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], input=b"init\n",
-                           cwd=os.path.join(tmp, "root"), stdout=out, check=True)
+            subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], input=names.encode(), cwd=root, stdout=out,
+                           check=True)
         cmd = ["qemu-system-x86_64", "-machine", "pc", "-cpu", cpu, "-m", mem, "-no-reboot",
                "-display", "none", "-serial", "stdio", "-icount", "shift=0", "-smp", str(smp),
                "-kernel", kernels[-1], "-initrd", cpio,
-               "-append", "console=ttyS0 quiet panic=-1 rdinit=/init %s %s" % (LINUX_ARGS, append)]
-        p = subprocess.run(cmd, capture_output=True, timeout=3000, stdin=subprocess.DEVNULL)
-    return p.stdout.decode("utf-8", "replace"), os.path.basename(kernels[-1])
+               "-append", "console=ttyS0 quiet panic=-1 rdinit=/init %s %s %s" % (LINUX_ARGS, append,
+                                                                                   " ".join(words))]
+        try:
+            out = subprocess.run(cmd, capture_output=True, timeout=LINUX_TIMEOUT * smp,
+                                 stdin=subprocess.DEVNULL).stdout
+        except subprocess.TimeoutExpired as e:
+            out = e.stdout or b""
+    return out.decode("utf-8", "replace"), os.path.basename(kernels[-1])
 
 
 # (key, description, counts kernel work: in worst_ratio)
