@@ -10,6 +10,11 @@
  *                     refuses CLONE_VM
  *   ctx_switch        pipe ping-pong between two processes: a round trip
  *                     (two switches, two writes, two reads) divided by two
+ *   remote_flushes    shootdowns the kernel counted (/proc/vmstat
+ *                     nr_tlb_remote_flush) during the munmap_threads
+ *                     samples; absent where the kernel has no such counter
+ *                     (Debian's Linux: CONFIG_DEBUG_TLBFLUSH is off)
+ *   pcid              1 if CPUID offers PCID (QEMU 7.2's TCG does not)
  *
  * argv[1]: the number of CPUs (threads started: one fewer). Each figure is
  * the median of its samples.
@@ -21,7 +26,9 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cpuid.h>
 #include "icount.h"
+#include "../user/vmcounters.h"
 
 enum { N = 128, PAGE = 4096, STACK = 64 * 1024, MAX_THREADS = 8 };
 
@@ -48,15 +55,31 @@ static unsigned long long munmap_cost(void)
 	return median(t, N);
 }
 
-/* A thread that only spins in user mode (it touches no libc state). */
+/* A thread that only spins in user mode (it touches no libc state), with
+ * `pause` in its loop as every spin-wait should have. Under -icount QEMU
+ * 7.2 runs the CPUs in turn on one thread and gives the CPU whose turn it is
+ * every instruction up to the next timer deadline; a CPU leaves its turn
+ * early only at hlt, pause or an interrupt sent to some CPU. A loop without
+ * pause would run to that deadline (millions of instructions, all counted
+ * by the rdtsc of the CPU measuring) and leave the CPUs after it no turn at
+ * all: a shootdown to them would wait forever. With pause, each spinner
+ * adds a few instructions per turn, the same on every kernel. */
 static int spinner(void *arg)
 {
 	(void)arg;
 	__atomic_add_fetch(&running, 1, __ATOMIC_SEQ_CST);
 	while (!stop)
-		;
+		__builtin_ia32_pause();
 	__atomic_sub_fetch(&running, 1, __ATOMIC_SEQ_CST);
 	return 0;
+}
+
+/* A wait for the spinners: they may share this CPU (yield) or need a turn
+ * on theirs (pause, see spinner). */
+static void relax(void)
+{
+	__builtin_ia32_pause();
+	sched_yield();
 }
 
 static int start_spinners(int n)
@@ -70,7 +93,7 @@ static int start_spinners(int n)
 		started++;
 	}
 	while (running < started)
-		sched_yield();
+		relax();
 	return started;
 }
 
@@ -98,19 +121,36 @@ static unsigned long long switch_cost(void)
 	return median(t, N);
 }
 
+static int cpuid_pcid(void)
+{
+	unsigned a, b, c, d;
+	__cpuid(1, a, b, c, d);
+	return c >> 17 & 1;
+}
+
+static void munmap_threads(void)
+{
+	long before = proc_field("/proc/vmstat", "nr_tlb_remote_flush ");
+	report("munmap_threads", munmap_cost());
+	long after = proc_field("/proc/vmstat", "nr_tlb_remote_flush ");
+	if (before >= 0 && after >= 0)
+		report("remote_flushes", after - before);
+}
+
 int main(int argc, char **argv)
 {
 	int cpus = argc > 1 ? atoi(argv[1]) : 1;
+	report("pcid", cpuid_pcid());
 	report("ctx_switch", switch_cost());
 	report("munmap_1page", munmap_cost());
 	if (cpus > 1 && cpus <= MAX_THREADS) {
 		int n = start_spinners(cpus - 1);
 		printf("smpcost: threads=%d\n", n);
 		if (n == cpus - 1)
-			report("munmap_threads", munmap_cost());
+			munmap_threads();
 		stop = 1;
 		while (running)
-			sched_yield();
+			relax();
 	}
 	return 0;
 }
