@@ -252,7 +252,7 @@ $(BUILD)/bench/smpcost: bench/smpcost.c bench/icount.h | setup
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
 
-$(BUILD)/bench/thpcost: bench/thpcost.c bench/icount.h | setup
+$(BUILD)/bench/thpcost: bench/thpcost.c bench/icount.h user/vmcounters.h | setup
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
 

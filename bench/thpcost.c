@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "icount.h"
+#include "../user/vmcounters.h"
 
 enum { PAGE = 4096, HUGE = 2 << 20 };
 #define AREA (1ul << 30)
@@ -35,26 +36,6 @@ static void report(const char *name, const char *size, unsigned long long v)
 {
 	printf("thpcost: %s_%s=%llu\n", name, size, v);
 	fflush(stdout);
-}
-
-/* smaps field `key` (kB) of the area starting at p, or -1. */
-static long smaps_field(const void *p, const char *key)
-{
-	char line[256], start[32];
-	long v = -1;
-	int in = 0;
-	snprintf(start, sizeof start, "%08lx-", (unsigned long)p);
-	FILE *f = fopen("/proc/self/smaps", "r");
-	while (f && fgets(line, sizeof line, f)) {
-		char *dash = strchr(line, '-'), *sp = strchr(line, ' ');
-		if (dash && sp && dash < sp)
-			in = !strncmp(line, start, strlen(start));
-		else if (in && !strncmp(line, key, strlen(key)))
-			v = atol(line + strlen(key));
-	}
-	if (f)
-		fclose(f);
-	return v;
 }
 
 static void clear_refs(void)

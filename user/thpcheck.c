@@ -39,20 +39,7 @@ static long my_faults(void)
 /* AnonHugePages (kB) of the smaps area that starts at p, or -1. */
 static long smaps_anon_huge(const void *p)
 {
-	char line[256], start[32];
-	long v = -1;
-	int in = 0;
-	snprintf(start, sizeof start, "%08lx-", (unsigned long)p);
-	FILE *f = fopen("/proc/self/smaps", "r");
-	while (f && fgets(line, sizeof line, f)) {
-		if (strchr(line, '-') && strchr(line, ' ') && strchr(line, '-') < strchr(line, ' '))
-			in = !strncmp(line, start, strlen(start));
-		else if (in && !strncmp(line, "AnonHugePages:", 14))
-			v = atol(line + 14);
-	}
-	if (f)
-		fclose(f);
-	return v;
+	return smaps_field(p, "AnonHugePages:");
 }
 
 static uint64_t pfn_of(int pm, const void *p)

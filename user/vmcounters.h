@@ -114,19 +114,40 @@ static inline int vm_snapshot_self(struct vm_snapshot *s)
 	return vm_snapshot_read("/proc/self/vmstat", s);
 }
 
+/* The number after key in the first line that starts with key at or after
+ * the first line that starts with `from`, in a /proc file of "Key: value"
+ * lines, or -1. from "" reads the whole file (meminfo, PID/status, vmstat);
+ * in smaps, an area's "start-" header (smaps_field). */
+static inline long proc_field_after(const char *path, const char *from, const char *key)
+{
+	char line[256];
+	long v = -1;
+	int in = 0;
+	FILE *f = fopen(path, "r");
+	while (f && v < 0 && fgets(line, sizeof line, f)) {
+		in = in || !strncmp(line, from, strlen(from));
+		if (in && !strncmp(line, key, strlen(key)))
+			v = atol(line + strlen(key));
+	}
+	if (f)
+		fclose(f);
+	return v;
+}
+
 /* The number after key ("MemFree:", "WsPages:") in a /proc file of
  * "Key: value" lines (meminfo, PID/status), or -1 if it is not there. */
 static inline long proc_field(const char *path, const char *key)
 {
-	char line[256];
-	long v = -1;
-	FILE *f = fopen(path, "r");
-	while (f && fgets(line, sizeof line, f))
-		if (!strncmp(line, key, strlen(key)))
-			v = atol(line + strlen(key));
-	if (f)
-		fclose(f);
-	return v;
+	return proc_field_after(path, "", key);
+}
+
+/* Field key ("AnonHugePages:", in kB) of the /proc/self/smaps area that
+ * starts at p, or -1. */
+static inline long smaps_field(const void *p, const char *key)
+{
+	char start[32];
+	snprintf(start, sizeof start, "%08lx-", (unsigned long)p);
+	return proc_field_after("/proc/self/smaps", start, key);
 }
 
 #endif
