@@ -248,7 +248,7 @@ bench-scale: all $(BUILD)/bench/vmscale
 	@tools/setup.sh --bench
 	python3 bench/vmscale_compare.py
 
-$(BUILD)/bench/smpcost: bench/smpcost.c bench/icount.h | setup
+$(BUILD)/bench/smpcost: bench/smpcost.c bench/icount.h user/vmcounters.h | setup
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
 
@@ -257,7 +257,7 @@ $(BUILD)/bench/thpcost: bench/thpcost.c bench/icount.h user/vmcounters.h | setup
 	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
 
 .PHONY: bench-smp
-bench-smp: all $(BUILD)/bench/smpcost $(BUILD)/bench/thpcost
+bench-smp: all $(BUILD)/bench/smpcost $(BUILD)/bench/thpcost $(BUILD)/bench/linux_init
 	@tools/setup.sh --bench
 	python3 bench/smpcost_compare.py
 
