@@ -137,9 +137,16 @@ static void page_fault(struct trapframe *tf)
 		kernel_exception(tf, cr2);
 		return;
 	}
-	/* PF_USER: a user copy is judged as the program's own access would be */
-	struct fault f = { .addr = cr2, .error = tf->error | PF_USER, .rip = tf->rip,
-	                   .kernel_copy = !tf_from_user(tf), .pid = p->pid, .comm = p->name };
+	/* PF_USER: a user copy is judged as the program's own access would be.
+	 * Field by field: handle_page_fault sets every out field, and an
+	 * initialiser would clear the whole struct first (a counted rep stos). */
+	struct fault f;
+	f.addr = cr2;
+	f.error = tf->error | PF_USER;
+	f.rip = tf->rip;
+	f.kernel_copy = !tf_from_user(tf);
+	f.pid = p->pid;
+	f.comm = p->name;
 	enum fault_result r = handle_page_fault(p->mm, &f);
 	if (f.major)
 		p->majflt++;   /* the page came from swap (CS:APP 9.3.4's disk read) */

@@ -480,10 +480,11 @@ static enum fault_result do_swap_page(struct mm *mm, struct vma *v, struct fault
 	return done(f, FAULT_HANDLED, major ? "swap-in: major fault (read from swap)" : "swap-in: minor fault (found in the swap cache)");
 }
 
-/* A demand-zero 2 MiB page if mm/huge_page.c's rule allows, else 4 KiB. */
+/* A demand-zero 2 MiB page if mm/huge_page.c's rule allows, else 4 KiB
+ * (a 4 KiB area, or one the mode leaves out, pays one inline test). */
 static enum fault_result do_anonymous_fault(struct mm *mm, struct vma *v, struct fault *f)
 {
-	if (do_huge_anonymous_page(mm, v, f, new_page_flags(v, private_flags(v), f))) {
+	if (thp_fault_candidate(v) && do_huge_anonymous_page(mm, v, f, new_page_flags(v, private_flags(v), f))) {
 		count(&mm->stat.demand_zero, &vm_global.demand_zero);
 		return FAULT_HANDLED;
 	}
@@ -493,7 +494,7 @@ static enum fault_result do_anonymous_fault(struct mm *mm, struct vma *v, struct
 static enum fault_result resolve(struct mm *mm, struct vma *v, struct fault *f, struct pf_error e)
 {
 	int level;
-	pte_t *slot = pt_slot(mm->pgd, f->addr, &level);   /* the one walk: present, swapped or empty */
+	pte_t *slot = pt_slot_hinted(mm->pgd, f->addr, &level, &mm->pt_hint);   /* the one walk: present, swapped or empty */
 	if (slot && level == 2 && e.write && !(*slot & PTE_W) && pt_split_huge(mm->pgd, f->addr))
 		slot = pt_slot(mm->pgd, f->addr, &level);   /* a write-protected 2 MiB page: 4 KiB from here */
 	pte_t entry = slot ? *slot : 0;
@@ -533,6 +534,9 @@ enum fault_result handle_page_fault(struct mm *mm, struct fault *f)
 {
 	wakeup_kswapd();   /* free frames low: kswapd reclaims in the background */
 	f->mm = mm;
+	f->frame = 0;   /* the out fields not every case sets (the caller need not zero them) */
+	f->major = false;
+	f->case_name = NULL;
 	enum fault_result r = classify_and_resolve(mm, f);
 	faultlog_record(f, r);
 	return r;

@@ -22,7 +22,7 @@ struct fault {
 	bool kernel_copy;        /* the kernel's user copy faulted, not the program itself */
 	int pid;                 /* who, for the fault log (mm/faultlog.c) */
 	const char *comm;        /* TASK_COMM_LEN bytes: a process name, or a char[TASK_COMM_LEN] literal */
-	/* out: what the handler found and did */
+	/* out: what the handler found and did (set by it, whatever they held) */
 	struct mm *mm;
 	const struct vma *vma;   /* the area of the address, or NULL */
 	bool grew_stack;         /* the stack area grew to cover addr */

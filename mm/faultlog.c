@@ -1,10 +1,18 @@
 /*
  * The fault log: what each page fault was and how the VM resolved it.
  *
- * Owns a ring of the last FAULTLOG_SIZE events, numbered from 1 in the order
- * they happened:
+ * Owns one ring per CPU of FAULTLOG_SIZE events, numbered from 1 in the
+ * order they happened (one counter for all CPUs, next_seq):
  *
- *   ring[seq % FAULTLOG_SIZE]   holds event seq for next - FAULTLOG_SIZE <= seq < next
+ *   rings[cpu][seq % FAULTLOG_SIZE]   event seq, if cpu recorded it
+ *
+ * Each CPU writes only its own ring, so recording takes no lock: a fault
+ * pays for one atomic increment and a few stores. An event's slot reads 0 in
+ * seq while it is being written and its number once it is complete; a
+ * reader (/proc/faultlog, on any CPU) copies the slot and keeps the copy
+ * only if seq read the same before and after (a seqcount). Of the events
+ * numbered next - FAULTLOG_SIZE .. next - 1, each is in its CPU's ring: no
+ * later event of that CPU has its index yet.
  *
  * An event is copied out of struct fault (mm/fault.c) when the handler ends:
  * who (pid, program), where (address, rip, the area with its permissions and
@@ -17,40 +25,46 @@
  *
  * Always true: first <= next, next - first <= FAULTLOG_SIZE; an event's
  * strings are copies or constants (the area or process may be gone when it
- * is read); only a file area's name is formatted when a fault is recorded,
- * the rest when an event is read or traced.
- * Lock: faultlog_lock (a leaf: nothing is taken while holding it).
+ * is read); the event is raw values (the area's kind as a number, the
+ * program's name as two words): only a file area's name is formatted when
+ * a fault is recorded, everything else when an event is read or traced.
+ * Lock: none (per-CPU rings, the seqcount above; docs/locking.md). A CPU
+ * records one event at a time: no interrupt handler records, and kernel code
+ * is not preempted.
  */
 #include "faultlog.h"
 #include "frame.h"
 #include "pf_error.h"
+#include "../kernel/percpu.h"
 #include "../kernel/printk.h"
 #include "../kernel/serial.h"
-#include "../kernel/spinlock.h"
 #include "../kernel/string.h"
+#include "../kernel/x86.h"
 #include "../fs/vfs.h"
 
+/* The area's backing, kept as a number and named when read. */
+enum area_kind { AREA_NONE, AREA_ANON, AREA_HEAP, AREA_STACK, AREA_SHARED_ANON, AREA_FILE };
+
 struct fault_event {
-	uint64_t seq;
-	int pid;
-	char comm[TASK_COMM_LEN];
+	uint64_t seq;            /* 0 while the slot is being written */
 	uintptr_t addr, rip;
+	char comm[TASK_COMM_LEN];
+	int pid;
 	uint32_t error;          /* PF_* as the access was judged */
+	uint8_t result;          /* enum fault_result */
+	uint8_t area;            /* enum area_kind */
 	bool kernel_copy;        /* the kernel touched user memory for the program */
 	bool grew_stack;
-	enum fault_result result;
+	uint32_t refcount;
 	uintptr_t vm_start, vm_end;   /* 0, 0: no area */
 	uint64_t vm_flags;       /* the area's VM_READ ... VM_SHARED, printed "rw-p" */
-	const char *kind;        /* anon, heap, stack, shared-anon, none: a string constant; or */
-	char backing[72];        /* when kind is NULL: file:PATH@OFF, elf:PATH@OFF */
 	const char *case_name;   /* a string constant of mm/ */
 	uint64_t pfn;            /* the frame now mapped (0: none) */
-	uint32_t refcount;
+	char backing[72];        /* AREA_FILE: file:PATH@OFF, elf:PATH@OFF */
 };
 
-static struct fault_event ring[FAULTLOG_SIZE];
+static struct fault_event rings[MAX_CPUS][FAULTLOG_SIZE];
 static uint64_t next_seq = 1;
-static struct spinlock faultlog_lock = SPINLOCK_INIT("faultlog_lock");
 static bool trace_all, to_com2;
 static char trace_prog[16];   /* trace=fault:PROG */
 static bool emitting;         /* trace_all || trace_prog[0] || to_com2 */
@@ -68,43 +82,52 @@ void faultlog_configure(const char *trace, bool to_serial)
 }
 
 /* Only a file area's name is formatted now (the file may be gone when the
- * event is read); the rest is kept raw and printed when read: a fault pays
- * for no formatting. */
+ * event is read). */
+static __attribute__((noinline)) void describe_file(struct fault_event *ev, const struct vma *v, const struct mm *mm)
+{
+	char path[64];
+	if (file_path_name(v->vm_file, path, sizeof path) < 0)
+		strlcpy(path, "?", sizeof path);
+	snprintf(ev->backing, sizeof ev->backing, "%s:%s@0x%lx", v->vm_file == mm->exe_file ? "elf" : "file", path,
+	         vma_file_offset(v, page_round_down(ev->addr)));
+}
+
+static enum area_kind area_kind(const struct vma *v)
+{
+	static const uint8_t by_kind[] = { [VMA_ANON] = AREA_ANON, [VMA_FILE] = AREA_FILE,
+	                                   [VMA_HEAP] = AREA_HEAP, [VMA_STACK] = AREA_STACK };
+	return v->shm && v->kind == VMA_ANON ? AREA_SHARED_ANON : by_kind[v->kind];
+}
+
 static void describe_area(struct fault_event *ev, const struct vma *v, const struct mm *mm)
 {
 	ev->vm_start = v->vm_start;
 	ev->vm_end = v->vm_end;
 	ev->vm_flags = v->vm_flags;
-	if (v->kind != VMA_FILE) {
-		ev->kind = v->kind == VMA_HEAP ? "heap" : v->kind == VMA_STACK ? "stack" : v->shm ? "shared-anon" : "anon";
-		return;
-	}
-	char path[64];
-	if (file_path_name(v->vm_file, path, sizeof path) < 0)
-		strlcpy(path, "?", sizeof path);
-	ev->kind = NULL;
-	snprintf(ev->backing, sizeof ev->backing, "%s:%s@0x%lx", v->vm_file == mm->exe_file ? "elf" : "file", path,
-	         vma_file_offset(v, page_round_down(ev->addr)));
+	ev->area = area_kind(v);
+	if (ev->area == AREA_FILE)
+		describe_file(ev, v, mm);
 }
 
 static void no_area(struct fault_event *ev)
 {
 	ev->vm_start = ev->vm_end = ev->vm_flags = 0;
-	ev->kind = "none";
+	ev->area = AREA_NONE;
 }
 
-static void fill_event(struct fault_event *ev, const struct fault *f, enum fault_result r)
+/* Out of line, so that ev is one register here (inline, the compiler
+ * recomputed its address from the ring's indices at every store). */
+static __attribute__((noinline)) void fill_event(struct fault_event *ev, const struct fault *f, enum fault_result r)
 {
-	ev->pid = f->pid;
 	static const char no_comm[TASK_COMM_LEN] = "?";
 	__builtin_memcpy(ev->comm, f->comm ? f->comm : no_comm, TASK_COMM_LEN);   /* two words, not a string copy */
-	ev->comm[TASK_COMM_LEN - 1] = 0;
+	ev->pid = f->pid;
 	ev->addr = f->addr;
 	ev->rip = f->rip;
 	ev->error = (uint32_t)f->error;
 	ev->kernel_copy = f->kernel_copy;
 	ev->grew_stack = f->grew_stack;
-	ev->result = r;
+	ev->result = (uint8_t)r;
 	ev->case_name = f->case_name;
 	if (f->vma)
 		describe_area(ev, f->vma, f->mm);
@@ -126,7 +149,9 @@ static void prot_name(const struct fault_event *ev, char prot[5])
 
 static const char *backing_name(const struct fault_event *ev)
 {
-	return ev->kind ? ev->kind : ev->backing;
+	static const char *const names[] = { [AREA_NONE] = "none", [AREA_ANON] = "anon", [AREA_HEAP] = "heap",
+	                                     [AREA_STACK] = "stack", [AREA_SHARED_ANON] = "shared-anon" };
+	return ev->area == AREA_FILE ? ev->backing : names[ev->area];
 }
 
 static const char *access_name(uint32_t error)
@@ -193,51 +218,66 @@ static void com2_puts(const char *s)
 	serial_log_putc('\n');
 }
 
-/* The event to the console and COM2 when asked, from a copy taken under
- * the lock (the ring slot may be reused once unlocked). Apart from the
- * record so that a fault that is neither traced nor streamed pays only a
- * test. */
+/* The event to the console and COM2 when asked. Apart from the record so
+ * that a fault that is neither traced nor streamed pays only a test. */
 static __attribute__((noinline)) void emit_event(const struct fault_event *ev)
 {
-	struct fault_event copy = *ev;
-	spin_unlock(&faultlog_lock);
-	if (traced(&copy))
-		trace_event(&copy);
+	if (traced(ev))
+		trace_event(ev);
 	if (to_com2) {
 		char line[FAULTLOG_LINE];
-		format_event(&copy, line, sizeof line);
+		format_event(ev, line, sizeof line);
 		com2_puts(line);
 	}
 }
 
+/* Slot seq's event, copied out whole: false if the slot holds another
+ * event or was being written meanwhile (the seqcount in the header). */
+static bool copy_event(const struct fault_event *slot, uint64_t seq, struct fault_event *copy)
+{
+	if (__atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE) != seq)
+		return false;
+	*copy = *slot;
+	barrier();   /* x86 keeps loads in order: the copy is read before seq again */
+	copy->comm[TASK_COMM_LEN - 1] = 0;
+	return __atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE) == seq && copy->seq == seq;
+}
+
+/* Out of line: a fault that is neither traced nor streamed pays a test. */
+static __attribute__((noinline)) void emit_recorded(const struct fault_event *ev, uint64_t seq)
+{
+	struct fault_event copy;
+	if (copy_event(ev, seq, &copy))
+		emit_event(&copy);
+}
+
 void faultlog_record(const struct fault *f, enum fault_result r)
 {
-	spin_lock(&faultlog_lock);
-	uint64_t seq = next_seq++;
-	struct fault_event *ev = &ring[seq % FAULTLOG_SIZE];
+	uint64_t seq = __atomic_fetch_add(&next_seq, 1, __ATOMIC_RELAXED);
+	struct fault_event *ev = &rings[smp_processor_id()][seq % FAULTLOG_SIZE];
+	__atomic_store_n(&ev->seq, 0, __ATOMIC_RELAXED);
+	barrier();   /* x86 keeps stores in order: a reader sees 0 before any new field */
 	fill_event(ev, f, r);
-	ev->seq = seq;
+	__atomic_store_n(&ev->seq, seq, __ATOMIC_RELEASE);
 	if (emitting)
-		emit_event(ev);   /* unlocks */
-	else
-		spin_unlock(&faultlog_lock);
+		emit_recorded(ev, seq);
 }
 
 void faultlog_range(uint64_t *first, uint64_t *next)
 {
-	spin_lock(&faultlog_lock);
-	*next = next_seq;
-	*first = next_seq > FAULTLOG_SIZE ? next_seq - FAULTLOG_SIZE : 1;
-	spin_unlock(&faultlog_lock);
+	uint64_t n = __atomic_load_n(&next_seq, __ATOMIC_RELAXED);
+	*next = n;
+	*first = n > FAULTLOG_SIZE ? n - FAULTLOG_SIZE : 1;
 }
 
 bool faultlog_format(uint64_t seq, char *buf, size_t len)
 {
-	spin_lock(&faultlog_lock);
-	struct fault_event ev = ring[seq % FAULTLOG_SIZE];
-	spin_unlock(&faultlog_lock);
-	if (ev.seq != seq)
-		return false;
-	format_event(&ev, buf, len);
-	return true;
+	struct fault_event ev;
+	for (int cpu = 0; cpu < MAX_CPUS; cpu++) {
+		if (!copy_event(&rings[cpu][seq % FAULTLOG_SIZE], seq, &ev))
+			continue;
+		format_event(&ev, buf, len);
+		return true;
+	}
+	return false;
 }

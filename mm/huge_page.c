@@ -84,6 +84,7 @@
 
 struct thp_counters thp_stat;
 static enum thp_mode mode = THP_MADVISE;
+bool thp_always;   /* mode == THP_ALWAYS */
 
 static const char *const mode_names[] = { "never", "madvise", "always" };
 
@@ -102,6 +103,7 @@ void thp_boot(const char *word)
 	for (unsigned m = THP_NEVER; word && m <= THP_ALWAYS; m++)
 		if (!strcmp(word, mode_names[m]))
 			mode = m;
+	thp_always = mode == THP_ALWAYS;
 	if (word && strcmp(word, mode_names[mode]))
 		printk("transparent_hugepage=%s: not always, madvise or never; using %s\n", word, mode_names[mode]);
 	pr_info("thp: transparent huge pages %s\n", mode_names[mode]);

@@ -6,10 +6,8 @@
 #ifndef PAGODA_HUGE_PAGE_H
 #define PAGODA_HUGE_PAGE_H
 
-#include "../kernel/types.h"
+#include "mm.h"
 
-struct mm;
-struct vma;
 struct fault;
 
 enum { HPAGE_SHIFT = 21, HPAGE_ORDER = HPAGE_SHIFT - 12 };
@@ -40,6 +38,18 @@ bool thp_vma_allowed(const struct vma *v);
 /* Should an anonymous private mapping of len bytes be placed 2 MiB-aligned
  * (get_unmapped_area)? */
 bool thp_align_wanted(size_t len, unsigned long map_flags);
+
+/* transparent_hugepage=always (set once at boot): for thp_fault_candidate. */
+extern bool thp_always;
+
+/* The first test of every anonymous fault, inline so that a 4 KiB area
+ * pays only it: false when no 2 MiB page can be mapped in v wherever the
+ * fault is (the mode does not apply to v's flags, or v is smaller than
+ * 2 MiB); true leaves the whole rule to do_huge_anonymous_page. */
+static inline bool thp_fault_candidate(const struct vma *v)
+{
+	return (thp_always || (v->vm_flags & VM_HUGEPAGE)) && v->vm_end - v->vm_start >= HPAGE_SIZE;
+}
 
 /* The fault at f->addr in anonymous area v, not mapped: map the 2 MiB page
  * around it with flags (a 4 KiB page's, mm/fault.c) if the rule in

@@ -6,6 +6,7 @@
 #define PAGODA_MM_H
 
 #include "../kernel/percpu.h"   /* MAX_CPUS */
+#include "pagetable.h"   /* struct pt_leaf_hint */
 #include "pte.h"
 #include "vma_tree.h"
 #include "workingset.h"
@@ -97,6 +98,7 @@ struct mm {
 	struct avl_tree vmas;         /* the index by vm_start, while vmas_indexed (vma.c) */
 	bool vmas_indexed;            /* more than VMA_INDEX_MIN areas since the tree was built */
 	struct vma *vma_hint;         /* the area find_vma found last, or NULL */
+	struct pt_leaf_hint pt_hint;  /* the PT the fault handler's walk found last (pagetable.h); kernel lock */
 	struct vma *vma_spare;        /* the area cache: freed areas for reuse (vma.c); kernel lock */
 	unsigned nr_vma_spare;        /* how many, at most VMA_SPARE_MAX */
 	uintptr_t start_brk, brk;     /* heap area [start_brk, page_up(brk)) */
@@ -234,6 +236,17 @@ paddr_t *shm_slot(const struct vma *v, uintptr_t va);
  * the part of v at addr, placed at [new_start, new_start + len); not
  * inserted. NULL on -ENOMEM. */
 struct vma *vma_copy(const struct vma *v, uintptr_t addr, uintptr_t new_start, size_t len);
-uint64_t vma_pte_flags(const struct vma *v);     /* the PTE bits a page of v gets */
+/* The PTE bits a page of v gets. Inline: every fault asks it. */
+static inline uint64_t vma_pte_flags(const struct vma *v)
+{
+	uint64_t f = 0;
+	if (v->vm_flags & VM_PROT_MASK)
+		f |= PTE_U;   /* PROT_NONE pages stay present but kernel-only: user access faults */
+	if ((v->vm_flags & VM_WRITE) && (v->vm_flags & VM_SHARED))
+		f |= PTE_W;   /* private pages get W from the fault handler, page by page (COW) */
+	if (!(v->vm_flags & VM_EXEC))
+		f |= PTE_NX;
+	return f;
+}
 
 #endif

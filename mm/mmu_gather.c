@@ -33,43 +33,26 @@ void tlb_gather_mmu(struct mmu_gather *tlb, pte_t *root, void (*put)(paddr_t, pt
 	tlb->nr = 0;
 }
 
-void tlb_flush_pte_range(struct mmu_gather *tlb, uintptr_t va, uintptr_t size)
-{
-	if (va < tlb->start)
-		tlb->start = va;
-	if (va + size > tlb->end)
-		tlb->end = va + size;
-}
-
-static void gather(struct mmu_gather *tlb, paddr_t pa, pte_t old)
-{
-	tlb->batch[tlb->nr++] = (struct gathered){ pa, old };
-	if (tlb->nr == MMU_GATHER_BATCH)
-		tlb_flush_mmu(tlb);
-}
-
-void tlb_remove_page(struct mmu_gather *tlb, uintptr_t va, paddr_t pa, pte_t old)
-{
-	tlb_flush_pte_range(tlb, va, PAGE_SIZE);
-	if (tlb->put)
-		gather(tlb, pa, old);
-}
-
 /* One page of the table's span is enough: an invalidation of any address
  * drops the CPU's paging-structure caches for the address space (INVLPG,
  * Intel SDM vol. 3 4.10.4.1; a CR3 load drops them all). */
 void tlb_remove_table(struct mmu_gather *tlb, uintptr_t va, paddr_t pa)
 {
 	tlb_flush_pte_range(tlb, va, PAGE_SIZE);
-	gather(tlb, pa, 0);
+	tlb_gather_frame(tlb, pa, 0);
 }
 
-static void release(const struct mmu_gather *tlb, const struct gathered *g)
+/* The batch's frames, once flushed: a page to the gather's put, a page
+ * table straight back to the frame allocator. */
+static void release_batch(const struct mmu_gather *tlb)
 {
-	if (g->old)
-		tlb->put(g->pa, g->old, tlb->arg);
-	else
-		frame_put(g->pa);
+	void (*put)(paddr_t, pte_t, void *) = tlb->put;
+	for (const struct gathered *g = tlb->batch; g < tlb->batch + tlb->nr; g++) {
+		if (g->old)
+			put(g->pa, g->old, tlb->arg);
+		else
+			frame_put(g->pa);
+	}
 }
 
 void tlb_flush_mmu(struct mmu_gather *tlb)
@@ -78,8 +61,7 @@ void tlb_flush_mmu(struct mmu_gather *tlb)
 		flush_tlb_range(tlb->root, tlb->start, tlb->end);
 	tlb->start = ~0ul;
 	tlb->end = 0;
-	for (unsigned i = 0; i < tlb->nr; i++)
-		release(tlb, &tlb->batch[i]);
+	release_batch(tlb);
 	tlb->nr = 0;
 }
 

@@ -93,6 +93,31 @@ pte_t *pt_lookup(pte_t *root, uintptr_t va, int *level);
  * table covers va. For reading, as pt_lookup: the fault handler and pagemap
  * learn present / swapped / empty from one walk. */
 pte_t *pt_slot(pte_t *root, uintptr_t va, int *level);
+/* A one-entry cache in front of pt_slot, kept per address space (mm->pt_hint,
+ * as a TLB is in front of the hardware's walk): the page table the last
+ * walk found for one 2 MiB region. It stays right while pt_tables_freed has
+ * not moved (a table leaves the tree only through remove_table, which
+ * counts it); a table NULL is empty. */
+struct pt_leaf_hint {
+	pte_t *table;          /* the PT for region, in the direct map */
+	uintptr_t region;      /* va >> level_shift(2) */
+	uint64_t tables_freed; /* pt_tables_freed when it was found */
+};
+/* pt_slot through the hint: a fault usually lands in the PT of the one
+ * before it (the pages of one array), so the walk from the root is made
+ * only for another region, after a table was freed anywhere, or where no
+ * PT covers va; a PT the walk finds becomes the hint. */
+static inline pte_t *pt_slot_hinted(pte_t *root, uintptr_t va, int *level, struct pt_leaf_hint *h)
+{
+	if (h->table && h->region == va >> level_shift(2) && h->tables_freed == pt_tables_freed) {
+		*level = 1;
+		return &h->table[pt_index(va, 1)];
+	}
+	pte_t *e = pt_slot(root, va, level);
+	if (e && *level == 1)
+		*h = (struct pt_leaf_hint){ e - pt_index(va, 1), va >> level_shift(2), pt_tables_freed };
+	return e;
+}
 /* pt_protect on the present 4 KiB entry `slot` that pt_lookup or pt_slot
  * just gave for va, with nothing that frees tables in between: no second
  * walk (the write-protect fault's reuse). Returns the old entry; flushes

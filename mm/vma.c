@@ -115,7 +115,9 @@ static const char *access_error(const struct vma *v, bool write, bool exec)
 	return NULL;
 }
 
-const char *vma_for_access(struct mm *mm, uintptr_t addr, bool write, bool exec, struct vma **vma)
+/* vma_for_access past the hint: a lookup, or a stack grown down to addr. */
+static __attribute__((noinline)) const char *access_by_lookup(struct mm *mm, uintptr_t addr, bool write, bool exec,
+							      struct vma **vma)
 {
 	*vma = NULL;
 	if (addr >= USER_TOP)
@@ -125,6 +127,18 @@ const char *vma_for_access(struct mm *mm, uintptr_t addr, bool write, bool exec,
 		v = NULL;
 	if (!v || v->vm_start > addr)
 		return "outside any VMA";
+	*vma = v;
+	return access_error(v, write, exec);
+}
+
+/* The hint first, inline: a fault or a user copy usually lands in the area
+ * used last (the pages of one array, one stack), and the hint is always an
+ * area of mm, so below USER_TOP. */
+const char *vma_for_access(struct mm *mm, uintptr_t addr, bool write, bool exec, struct vma **vma)
+{
+	struct vma *v = mm->vma_hint;
+	if (!v || addr < v->vm_start || addr >= v->vm_end)
+		return access_by_lookup(mm, addr, write, exec, vma);
 	*vma = v;
 	return access_error(v, write, exec);
 }
@@ -504,18 +518,6 @@ int vma_unmap_range(struct mm *mm, uintptr_t start, uintptr_t end)
 		v = next;
 	}
 	return 0;
-}
-
-uint64_t vma_pte_flags(const struct vma *v)
-{
-	uint64_t f = 0;
-	if (v->vm_flags & VM_PROT_MASK)
-		f |= PTE_U;   /* PROT_NONE pages stay present but kernel-only: user access faults */
-	if ((v->vm_flags & VM_WRITE) && (v->vm_flags & VM_SHARED))
-		f |= PTE_W;   /* private pages get W from the fault handler, page by page (COW) */
-	if (!(v->vm_flags & VM_EXEC))
-		f |= PTE_NX;
-	return f;
 }
 
 static bool check_fail(const char *what, const struct vma *v)
