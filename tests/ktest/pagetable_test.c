@@ -213,6 +213,35 @@ KTEST(pt_map_slot_trusts_a_slot_only_while_no_table_was_freed)
 	KT_EQ(table_frames(), tables);
 }
 
+/* The fault handler's leaf-table hint: a walk that finds a PT remembers it,
+ * the next address in the same 2 MiB region gets its slot without a walk,
+ * another region or a freed table anywhere (the hint's own PT here) makes
+ * it walk again; no PT: NULL, and the hint is left as it was. */
+KTEST(pt_slot_hinted_uses_the_hint_only_while_no_table_was_freed)
+{
+	pte_t *root = pt_create_root();
+	struct pt_leaf_hint h = { 0 };
+	int level;
+	KT_ASSERT(pt_slot_hinted(root, FRESH_VA, &level, &h) == NULL && h.table == NULL);
+	paddr_t a = frame_alloc(FRAME_USER), b = frame_alloc(FRAME_USER), pa;
+	KT_EQ(pt_map(root, FRESH_VA, a, PTE_U), 0);
+	uintptr_t va1 = FRESH_VA + PAGE_SIZE, va5 = FRESH_VA + 5 * PAGE_SIZE;
+	pte_t *slot = pt_slot_hinted(root, va1, &level, &h);
+	KT_ASSERT(slot && level == 1 && slot == pt_slot(root, va1, &level));
+	KT_ASSERT(h.table == slot - pt_index(va1, 1) && h.region == FRESH_VA >> level_shift(2));
+	h.table[pt_index(va5, 1)] = make_pte(b, PTE_P | PTE_U);   /* the hint's table is the tree's */
+	KT_ASSERT(pt_translate(root, va5, &pa) && pa == b);
+	h.table[pt_index(va5, 1)] = 0;
+	KT_ASSERT(pt_slot_hinted(root, va5, &level, &h) == slot + 4 && level == 1);
+	KT_ASSERT(pt_slot_hinted(root, FRESH_VA + level_size(2), &level, &h) == NULL);   /* another region: walked */
+	KT_ASSERT(h.table == slot - pt_index(va1, 1));
+	frame_put(pte_addr(pt_unmap(root, FRESH_VA)));   /* the PT (and above) go */
+	KT_ASSERT(h.tables_freed != pt_tables_freed);
+	KT_ASSERT(pt_slot_hinted(root, va1, &level, &h) == NULL);   /* stale: walked, none */
+	frame_put(b);
+	pt_destroy(root);
+}
+
 /* The copy-on-write copy's remap through the walk's slot: the same result
  * as pt_remap, and a NULL slot (no PT then) changes nothing. */
 KTEST(pt_remap_slot_replaces_the_frame_in_place)
