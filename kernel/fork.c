@@ -70,6 +70,7 @@ static void copy_process_state(struct proc *child, struct proc *parent, const st
 	if ((a->flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM)
 		child->altstack = (struct linux_stack){ .ss_flags = SS_DISABLE };   /* a stack of its own: not the parent's altstack */
 	child->exit_signal = a->flags & CLONE_THREAD ? 0 : (int)(a->flags & CSIGNAL);
+	child->cpus_allowed = parent->cpus_allowed;
 	child->pgid = parent->pgid;
 	child->sid = parent->sid;
 	memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));

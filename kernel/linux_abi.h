@@ -27,10 +27,10 @@ enum {
 	__NR_clock_gettime = 228, __NR_clock_getres = 229, __NR_clock_nanosleep = 230,
 	__NR_exit_group = 231, __NR_tgkill = 234, __NR_openat = 257, __NR_newfstatat = 262,
 	__NR_readlinkat = 267, __NR_faccessat = 269, __NR_pipe2 = 293, __NR_prlimit64 = 302,
-	__NR_set_robust_list = 273, __NR_get_robust_list = 274, __NR_getrandom = 318, __NR_statx = 332, __NR_rseq = 334, __NR_clone3 = 435,
+	__NR_getcpu = 309, __NR_set_robust_list = 273, __NR_get_robust_list = 274, __NR_getrandom = 318, __NR_statx = 332, __NR_rseq = 334, __NR_clone3 = 435,
 	__NR_rt_sigreturn = 15, __NR_pause = 34, __NR_getitimer = 36, __NR_alarm = 37,
 	__NR_setitimer = 38, __NR_getgroups = 115, __NR_setgroups = 116, __NR_rt_sigpending = 127,
-	__NR_rt_sigtimedwait = 128, __NR_rt_sigsuspend = 130, __NR_sched_getaffinity = 204,
+	__NR_rt_sigtimedwait = 128, __NR_rt_sigsuspend = 130, __NR_sched_setaffinity = 203, __NR_sched_getaffinity = 204,
 	__NR_ppoll = 271, __NR_dup3 = 292,
 	/* the file system calls (fs/) */
 	__NR_pwrite64 = 18, __NR_msync = 26, __NR_fsync = 74, __NR_fdatasync = 75, __NR_truncate = 76,

@@ -94,6 +94,7 @@ struct proc *proc_alloc(const char *name, struct proc *group)
 	p->pgid = p->sid = p->pid;   /* init's; fork copies the parent's */
 	p->exit_signal = SIGCHLD;
 	proc_attr_init(p);   /* fork overwrites them with the parent's */
+	p->cpus_allowed = ~0ull;   /* every CPU; fork copies the parent's */
 	p->state = PROC_SLEEPING;   /* not runnable until proc_start_user */
 	p->start_tick = timer_ticks();
 	proc_set_name(p, name);

@@ -99,6 +99,7 @@ struct proc {
 	const void *wait_channel;      /* what a SLEEPING process waits for */
 	uint64_t wake_tick;            /* nonzero: also wake at this tick */
 	int slice;                     /* ticks left before preemption */
+	uint64_t cpus_allowed;         /* bit n: may run on cpus[n] (kernel/affinity.c) */
 
 	int exit_status;               /* wait4 status word, valid when ZOMBIE */
 	int exit_signal;               /* sent to the parent at exit (clone's CSIGNAL; SIGCHLD for fork) */
@@ -191,6 +192,7 @@ void proc_start_user(struct proc *p);
 void sched_make_runnable(struct proc *p);
 void schedule(void);                        /* give up the CPU; returns when chosen again */
 void sched_yield_current(void);             /* runnable again, behind the others */
+void sched_affinity_changed(struct proc *p); /* p->cpus_allowed changed: move p if it must */
 uint64_t idle_ticks(void);                  /* ticks the CPU spent idle (/proc/stat, /proc/uptime) */
 void sleep_on(const void *channel, uint64_t wake_tick);
 void wakeup(const void *channel);

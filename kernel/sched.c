@@ -14,12 +14,17 @@
  * costs no extra lock and balances load for free (an idle CPU takes the
  * next runnable process, whoever queued it; sched_make_runnable wakes one
  * idle CPU by IPI). Per-CPU queues pay off once CPUs run kernel code in
- * parallel; under TCG cache affinity buys nothing measurable.
+ * parallel; under TCG cache affinity buys nothing measurable. A CPU takes
+ * the first queued process allowed on it (p->cpus_allowed, kernel/affinity.c),
+ * so the queue stays FIFO among the processes one CPU may run.
  *
- * Always true: a process is RUNNING on at most one CPU; a CPU switches
- * stacks only with the kernel lock held, so no CPU can pick a process whose
- * previous CPU has not finished switching away from its stack.
+ * Always true: a process is RUNNING on at most one CPU, and only on a CPU
+ * its mask allows, except until its next entry to the kernel after the mask
+ * changed; a CPU switches stacks only with the kernel lock held, so no CPU
+ * can pick a process whose previous CPU has not finished switching away
+ * from its stack.
  */
+#include "affinity.h"
 #include "proc.h"
 #include "fpu.h"
 #include "gdt.h"
@@ -46,19 +51,36 @@ void sched_make_runnable(struct proc *p)
 	else
 		run_head = p;
 	run_tail = p;
-	smp_kick_idle();
+	smp_kick_idle(p->cpus_allowed);
+}
+
+/* The first queued process this CPU may run, or NULL. */
+static struct proc *first_runnable_here(void)
+{
+	int cpu = smp_processor_id();
+	struct proc *p = run_head;
+	while (p && !affinity_allows(p, cpu))
+		p = p->run_next;
+	return p;
+}
+
+static void run_queue_del(struct proc *p)
+{
+	if (p->run_prev)
+		p->run_prev->run_next = p->run_next;
+	else
+		run_head = p->run_next;
+	if (p->run_next)
+		p->run_next->run_prev = p->run_prev;
+	else
+		run_tail = p->run_prev;
 }
 
 static struct proc *run_queue_pop(void)
 {
-	struct proc *p = run_head;
-	if (!p)
-		return NULL;
-	run_head = p->run_next;
-	if (run_head)
-		run_head->run_prev = NULL;
-	else
-		run_tail = NULL;
+	struct proc *p = first_runnable_here();
+	if (p)
+		run_queue_del(p);
 	return p;
 }
 
@@ -143,8 +165,53 @@ void sched_tick(struct trapframe *tf)
 	itimer_cpu_tick(p, tf_from_user(tf));
 	if (p->mm)
 		workingset_tick(p->mm, tf_from_user(tf));
-	if (tf_from_user(tf) && --p->slice <= 0 && run_head)
+	if (!tf_from_user(tf))
+		return;
+	if (!affinity_allows(p, c->cpu) || (--p->slice <= 0 && first_runnable_here()))
 		sched_yield_current();
+}
+
+/* A reschedule IPI: the idle loop looks at the queue by itself; a thread
+ * interrupted in user mode on a CPU its mask no longer allows moves now
+ * (and wakes whoever waits for that in sched_affinity_changed). */
+void sched_ipi(struct trapframe *tf)
+{
+	struct proc *p = current_proc();
+	if (!tf_from_user(tf) || affinity_allows(p, smp_processor_id()))
+		return;
+	wakeup(&p->cpus_allowed);
+	sched_yield_current();
+}
+
+/* The CPU running p although its mask leaves that CPU out, or -1. */
+static int misplaced_on(const struct proc *p)
+{
+	for (int i = 0; i < ncpus; i++)
+		if (cpus[i].current == p && !affinity_allows(p, i))
+			return i;
+	return -1;
+}
+
+/* After sched_setaffinity, which (as Linux's) returns only once p runs on
+ * no CPU its mask leaves out: the caller itself yields; another CPU running
+ * p is sent a reschedule IPI (p is in user mode there, or waits for the
+ * kernel lock and gets the IPI once back in user mode) and the caller
+ * sleeps, the kernel lock free, until p has moved (sched_ipi wakes it; the
+ * next tick rechecks in any case). A queued p may now suit an idle CPU. */
+void sched_affinity_changed(struct proc *p)
+{
+	int pid = p->pid, cpu;
+	if (p == current_proc()) {
+		if (!affinity_allows(p, smp_processor_id()))
+			sched_yield_current();
+		return;
+	}
+	if (p->state == PROC_RUNNABLE)
+		smp_kick_idle(p->cpus_allowed);
+	while ((p = proc_find(pid)) && (cpu = misplaced_on(p)) >= 0) {
+		smp_send_reschedule(cpu);
+		sleep_on(&p->cpus_allowed, timer_ticks() + 1);
+	}
 }
 
 void idle_loop(void)
@@ -153,7 +220,7 @@ void idle_loop(void)
 	cli();
 	for (;;) {
 		kernel_lock();
-		while (run_head) {
+		while (first_runnable_here()) {
 			idle->state = PROC_RUNNABLE;   /* not queued: chosen only when the queue is empty */
 			schedule();
 		}

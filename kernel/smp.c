@@ -78,13 +78,18 @@ void smp_call_interrupt(void)
 	smp_call_poll();
 }
 
-void smp_kick_idle(void)
+void smp_send_reschedule(int cpu)
+{
+	lapic_send_ipi(cpus[cpu].apic_id, T_IPI_RESCHEDULE);
+}
+
+void smp_kick_idle(cpumask_t allowed)
 {
 	int me = smp_processor_id();
 	for (int i = 0; i < ncpus; i++) {
-		if (i == me || !cpus[i].online || cpus[i].current != cpus[i].idle)
+		if (i == me || !(allowed >> i & 1) || !cpus[i].online || cpus[i].current != cpus[i].idle)
 			continue;
-		lapic_send_ipi(cpus[i].apic_id, T_IPI_RESCHEDULE);
+		smp_send_reschedule(i);
 		return;
 	}
 }

@@ -13,7 +13,8 @@ void smp_call_many(cpumask_t mask, void (*fn)(void *), void *arg, bool wait);
 void smp_call_wait(void);      /* until the last call has run everywhere */
 void smp_call_poll(void);      /* run this CPU's pending call, if any */
 void smp_call_interrupt(void); /* the T_IPI_TLB vector's handler */
-void smp_kick_idle(void);      /* a process became runnable: wake one idle CPU */
+void smp_kick_idle(cpumask_t allowed);   /* a process became runnable: wake one idle CPU of these */
+void smp_send_reschedule(int cpu);       /* T_IPI_RESCHEDULE to that CPU */
 cpumask_t cpu_online_mask(void);
 
 #endif

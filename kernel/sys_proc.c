@@ -2,8 +2,8 @@
  * Per-process attributes that a process sets for itself and its children
  * inherit: the file-creation mask (umask(2)), resource limits
  * (getrlimit(2), prlimit64), supplementary groups (getgroups(2)), its name
- * (prctl(2) PR_SET_NAME), and what it reads about itself: CPU affinity
- * (sched_getaffinity(2)) and process times (times(2)).
+ * (prctl(2) PR_SET_NAME), and what it reads about itself: process times
+ * (times(2)). CPU affinity is kernel/affinity.c's.
  *
  * Invariants: rlim_cur <= rlim_max for every limit; a limit is only
  * recorded and reported except where a subsystem reads it (none lower
@@ -110,20 +110,6 @@ long sys_setgroups(int size, uintptr_t ulist)
 }
 
 /* ---- what a process reads about itself ---- */
-
-/* One CPU: the mask has bit 0 only. Linux copies nr_cpu_ids bits rounded
- * up to a long and returns that size. */
-long sys_sched_getaffinity(int pid, size_t len, uintptr_t umask)
-{
-	uint64_t mask = 1;
-	if (pid && !proc_find(pid))
-		return -ESRCH;
-	if (len < sizeof(mask) || (len & (sizeof(long) - 1)))
-		return -EINVAL;
-	if (copy_to_user(umask, &mask, sizeof(mask)))
-		return -EFAULT;
-	return sizeof(mask);
-}
 
 long sys_prctl(int option, uintptr_t arg2)
 {

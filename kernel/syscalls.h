@@ -76,6 +76,8 @@ long sys_prlimit64(int pid, int resource, uintptr_t unew, uintptr_t uold);
 long sys_getgroups(int size, uintptr_t ulist);
 long sys_setgroups(int size, uintptr_t ulist);
 long sys_sched_getaffinity(int pid, size_t len, uintptr_t umask);
+long sys_sched_setaffinity(int pid, size_t len, uintptr_t umask);
+long sys_getcpu(uintptr_t ucpu, uintptr_t unode);
 long sys_prctl(int option, uintptr_t arg2);
 long sys_times(uintptr_t ubuf);
 

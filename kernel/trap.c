@@ -169,7 +169,8 @@ static void interrupt(struct trapframe *tf)
 		lapic_eoi();
 		sched_tick(tf);
 	} else if (tf->vector == T_IPI_RESCHEDULE) {
-		lapic_eoi();   /* only wakes the idle loop's halt: it looks at the run queue */
+		lapic_eoi();   /* wakes the idle loop's halt, or moves a thread (sched_ipi) */
+		sched_ipi(tf);
 	}
 }
 

@@ -415,10 +415,10 @@ def run_differential(t, names, words, log_name, smp=None, timeout=USER_TIMEOUT, 
     print("timing: %s boot %.1f s" % (log_name, b.t_total))
 
 
-# ---- several CPUs: the ktests and a representative user subset with 2 CPUs ----
+# ---- several CPUs: the ktests and a representative user subset with 2 CPUs (or PAGODA_SMP's) ----
 
 # Processes, threads, signals, preemption, COW and unmapping: what moves between CPUs.
-SMP_USER_SUBSET = ["fork_wait", "many_children", "preempt", "signals", "sighandler", "fpu_isolation", "threads", "clone", "tlb_coherence", "munmap_writer", "robust_futex",
+SMP_USER_SUBSET = ["fork_wait", "many_children", "preempt", "affinity", "signals", "sighandler", "fpu_isolation", "threads", "clone", "tlb_coherence", "munmap_writer", "robust_futex",
                    "clocks", "cow", "munmap", "mprotect", "pipes", "execve"]
 
 
@@ -426,8 +426,10 @@ SMP_TIMEOUT = 1800   # a hang guard (doubled again for the two CPUs by pagoda_qe
 
 
 def suite_smp(t):
-    suite_ktest(t, smp=2, prefix="smp_ktest")
-    run_differential(t, SMP_USER_SUBSET, "quiet debug_vm", "smp-user", smp=2, timeout=SMP_TIMEOUT)
+    """Two CPUs, or PAGODA_SMP's count when that is more (make test SMP=4)."""
+    n = max(2, pq.smp_count(None))
+    suite_ktest(t, smp=n, prefix="smp_ktest")
+    run_differential(t, SMP_USER_SUBSET, "quiet debug_vm", "smp-user", smp=n, timeout=SMP_TIMEOUT)
 
 
 # ---- 2 MiB pages (mm/huge_page.c) -------------------------------------------
