@@ -85,7 +85,7 @@ long sys_poll(uintptr_t ufds, unsigned nfds, int timeout_ms)
 	if (timeout_ms < 0)
 		return do_poll(ufds, nfds, 0, false);
 	uint64_t ticks = ns_to_ticks((uint64_t)timeout_ms * 1000000ull);
-	return do_poll(ufds, nfds, timer_ticks() + ticks + 1, timeout_ms == 0);
+	return do_poll(ufds, nfds, timer_deadline(ticks), timeout_ms == 0);
 }
 
 /* ppoll: a timespec timeout, and a signal mask in force only while waiting
@@ -108,7 +108,7 @@ long sys_ppoll(uintptr_t ufds, unsigned nfds, uintptr_t uts, uintptr_t usigmask,
 		p->restore_sigmask = true;
 		p->sigmask = mask & ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
 	}
-	uint64_t deadline = uts ? timer_ticks() + ns_to_ticks(ns) + 1 : 0;
+	uint64_t deadline = uts ? timer_deadline(ns_to_ticks(ns)) : 0;
 	long r = do_poll(ufds, nfds, deadline, uts && ns == 0);
 	if (r != -ERESTARTNOHAND && p->restore_sigmask) {
 		p->sigmask = p->saved_sigmask;   /* no signal to deliver: the mask comes back now */

@@ -141,7 +141,7 @@ static long futex_deadline(int cmd, int op, uintptr_t uts, uint64_t *deadline)
 	int64_t ns = (int64_t)rel;
 	if (cmd == FUTEX_WAIT_BITSET)
 		ns -= (int64_t)timer_ns() + ((op & FUTEX_CLOCK_REALTIME) ? (int64_t)rtc_boot_epoch() * 1000000000ll : 0);
-	*deadline = timer_ticks() + (ns > 0 ? ns_to_ticks((uint64_t)ns) : 0) + 1;
+	*deadline = timer_deadline(ns > 0 ? ns_to_ticks((uint64_t)ns) : 0);
 	return 0;
 }
 

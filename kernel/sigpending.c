@@ -311,7 +311,7 @@ static long timeout_ticks(uintptr_t uts, uint64_t *ticks)
  * them wake the sleeper anyway. */
 static void sleep_for_set(struct proc *p, uint64_t set, uint64_t ticks)
 {
-	uint64_t deadline = ticks == UINT64_MAX ? 0 : timer_ticks() + ticks + 1;
+	uint64_t deadline = ticks == UINT64_MAX ? 0 : timer_deadline(ticks);
 	p->sigwaiting = set;
 	while (!(pending_set(p) & set) && !signal_pending(p) && (!deadline || timer_ticks() < deadline))
 		sleep_on(&p->sigpending, deadline);

@@ -128,7 +128,7 @@ static long sleep_for(const struct timespec *ts, uintptr_t urem)
 	uint64_t ticks = timespec_to_ticks(ts);
 	if (!ticks)
 		return 0;
-	uint64_t deadline = timer_ticks() + ticks + 1;   /* +1: the current tick is partly over */
+	uint64_t deadline = timer_deadline(ticks);
 	while (timer_ticks() < deadline && !signal_pending(p))
 		sleep_on(NULL, deadline);
 	if (timer_ticks() >= deadline)

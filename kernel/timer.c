@@ -120,6 +120,16 @@ uint64_t timer_ns(void)
 	return ns;
 }
 
+/* Counted from the tick the clock is in, not from `ticks`: with several
+ * CPUs a tick may have come and not be counted yet (timer_ns's comment),
+ * and a deadline counted from `ticks` then ended a sleep one tick early by
+ * the clock a program reads (the smp suite's clocks test saw a 30 ms
+ * nanosleep last 2x ms). +1: the current tick is partly over. */
+uint64_t timer_deadline(uint64_t ticks)
+{
+	return timer_ns() / (1000000000ull / HZ) + ticks + 1;
+}
+
 uint64_t ns_to_ticks(uint64_t ns)
 {
 	const uint64_t ns_per_tick = 1000000000ull / HZ;

@@ -9,6 +9,9 @@ void irq_dispatch(unsigned irq, struct trapframe *tf);
 void pic_unmask(unsigned irq);
 /* A relative or absolute timeout in whole ticks, rounded up. */
 uint64_t ns_to_ticks(uint64_t ns);
+/* The tick at which a relative timeout of `ticks` whole ticks has surely
+ * passed by timer_ns's clock: sleepers wait until timer_ticks() reaches it. */
+uint64_t timer_deadline(uint64_t ticks);
 /* A struct timespec from user memory, as nanoseconds: 0, -EFAULT, or -EINVAL
  * for a negative or unnormalised one. */
 long timespec_from_user(uintptr_t uts, uint64_t *ns);
