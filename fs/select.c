@@ -11,6 +11,7 @@
 #include "vfs.h"
 #include "poll.h"
 #include "../kernel/errno.h"
+#include "../kernel/exit_work.h"
 #include "../kernel/linux_abi.h"
 #include "../kernel/param.h"
 #include "../kernel/proc.h"
@@ -107,6 +108,7 @@ long sys_ppoll(uintptr_t ufds, unsigned nfds, uintptr_t uts, uintptr_t usigmask,
 		p->saved_sigmask = p->sigmask;
 		p->restore_sigmask = true;
 		p->sigmask = mask & ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+		set_work(p, WORK_SIGPENDING);
 	}
 	uint64_t deadline = uts ? timer_deadline(ns_to_ticks(ns)) : 0;
 	long r = do_poll(ufds, nfds, deadline, uts && ns == 0);

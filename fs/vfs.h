@@ -417,12 +417,18 @@ void vfs_init(void);   /* the root file system and the standard mounts */
 int vfs_statfs(struct super_block *sb, struct linux_statfs *st);
 void sync_filesystems(void);
 /* fs/sync.c: after a system call, write back every 5 s (the flusher); the
- * inline part is only the test of the due tick */
+ * inline part is only the test of the due tick. The timer tick sets
+ * WORK_SYNC when sync_due (kernel/exit_work.h), so a syscall's end calls
+ * sync_tick only then. */
 extern uint64_t sync_due_tick;
 void sync_periodic(uint64_t ticks);
+static inline bool sync_due(uint64_t ticks)
+{
+	return ticks >= sync_due_tick;
+}
 static inline void sync_tick(uint64_t ticks)
 {
-	if (ticks >= sync_due_tick)
+	if (sync_due(ticks))
 		sync_periodic(ticks);
 }
 int vfs_fsync(struct file *f, bool datasync);

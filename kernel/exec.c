@@ -26,6 +26,7 @@
  */
 #include "elf.h"
 #include "errno.h"
+#include "exit_work.h"
 #include "fpu.h"
 #include "gdt.h"
 #include "linux_abi.h"
@@ -292,6 +293,7 @@ static void commit_exec(struct proc *p, struct mm *mm, const struct elf_image *i
 	wrmsr(MSR_FS_BASE, 0);
 	fpu_exec(p);
 	*p->tf = (struct trapframe){ .rip = img->entry, .rsp = sp, .rflags = RFLAGS_IF | RFLAGS_FIXED, .cs = SEL_UCODE, .ss = SEL_UDATA };
+	set_work(p, WORK_FRAME);
 }
 
 /* ---- step 2: the program file ---- */

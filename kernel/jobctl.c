@@ -26,6 +26,7 @@
  * p->siglock (a leaf: never held while signalling the parent); the
  * state change itself is the scheduler's (interrupts off, one CPU).
  */
+#include "exit_work.h"
 #include "linux_abi.h"
 #include "proc.h"
 #include "thread_group.h"
@@ -110,6 +111,7 @@ static void start_group_stop(struct proc *p, int sig)
 		if (t == p || t->state == PROC_ZOMBIE)
 			continue;
 		t->group_stop_pending = true;
+		set_work(t, WORK_SIGPENDING);
 		if (t->state == PROC_SLEEPING) {
 			t->wait_channel = NULL;
 			t->wake_tick = 0;

@@ -10,9 +10,12 @@
  *
  * Always true: a CPU runs kernel code only while it holds the lock, except
  * (1) an IPI's call function (kernel/smp.c: TLB shootdowns), which touches
- * only its own CPU's TLB and the call's handshake, and (2) the spin for the
+ * only its own CPU's TLB and the call's handshake, (2) the spin for the
  * lock, which serves those calls so that a sender never waits for a CPU
- * that waits for the sender's lock.
+ * that waits for the sender's lock, (3) getpid and gettid (kernel/syscall.c
+ * lock_free), which read only fields of the calling thread that no other
+ * thread changes, and a syscall's way out once no work bit is set (its own
+ * frame, kernel/exit_work.h).
  *
  * With one CPU for good (smp_boot started no other, and none starts later)
  * the boot CPU keeps the lock from kmain on: kernel_lock_kept is set, every

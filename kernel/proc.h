@@ -120,6 +120,7 @@ struct proc {
 	uint64_t sigwaiting;           /* rt_sigtimedwait's set: these wake the sleeper even if blocked */
 	uint64_t saved_sigmask;        /* rt_sigsuspend's mask to restore, when restore_sigmask */
 	bool restore_sigmask;
+	uint64_t work;                 /* WORK_* bits for its syscall's way out (kernel/exit_work.h) */
 	struct ksiginfo siginfo[NSIG]; /* what generated each pending signal */
 	struct sighand_struct *sighand;   /* actions, referenced (shared by CLONE_SIGHAND) */
 	struct linux_stack altstack;   /* sigaltstack(2); ss_flags holds only SS_AUTODISARM or SS_DISABLE */

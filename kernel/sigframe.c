@@ -26,6 +26,7 @@
  * SIGSEGV, never a kernel fault.
  */
 #include "errno.h"
+#include "exit_work.h"
 #include "fpu.h"
 #include "gdt.h"
 #include "linux_abi.h"
@@ -216,6 +217,7 @@ long sys_rt_sigreturn(void)
 	struct proc *p = current_proc();
 	struct trapframe *tf = p->tf;
 	struct linux_ucontext uc;
+	set_work(p, WORK_FRAME | WORK_SIGPENDING);   /* every register and the mask come back */
 	if (copy_from_user(&uc, tf->rsp, sizeof(uc)) || restore_sigcontext(tf, &uc.uc_mcontext)) {
 		force_sig(p, SIGSEGV);
 		return (long)tf->rax;

@@ -26,6 +26,7 @@
  * the syscalls that read and change these sets are here.
  */
 #include "errno.h"
+#include "exit_work.h"
 #include "linux_abi.h"
 #include "proc.h"
 #include "syscalls.h"
@@ -112,8 +113,11 @@ void send_signal(struct proc *p, int sig, const struct ksiginfo *info)
 	jobctl_signal_sent(p, sig);
 	if (sig_ignored(p, sig))
 		return;
-	if (queue_signal(&tg->shared_pending, tg->shared_info, &tg->lock, sig, info))
-		complete_signal(p, sig);
+	if (!queue_signal(&tg->shared_pending, tg->shared_info, &tg->lock, sig, info))
+		return;
+	for (struct proc *t = tg->threads; t; t = t->thread_next)
+		set_work(t, WORK_SIGPENDING);   /* whichever takes it: each tests on its way out */
+	complete_signal(p, sig);
 }
 
 void send_signal_thread(struct proc *t, int sig, const struct ksiginfo *info)
@@ -123,8 +127,10 @@ void send_signal_thread(struct proc *t, int sig, const struct ksiginfo *info)
 	jobctl_signal_sent(t, sig);
 	if (sig_ignored(t, sig))
 		return;
-	if (queue_signal(&t->sigpending, t->siginfo, &t->siglock, sig, info))
-		signal_wake(t, sig);
+	if (!queue_signal(&t->sigpending, t->siginfo, &t->siglock, sig, info))
+		return;
+	set_work(t, WORK_SIGPENDING);
+	signal_wake(t, sig);
 }
 
 /* Discard every pending instance of the signals in mask, the process's
@@ -201,6 +207,7 @@ int dequeue_signal(struct proc *p, uint64_t set, struct ksiginfo *info)
 void signal_fork(struct proc *child, const struct proc *parent)
 {
 	child->sigmask = parent->sigmask;
+	child->work = WORK_SIGPENDING;   /* its first syscall's end tests in full: the shared set may hold one */
 	child->altstack = parent->altstack;
 	child->exit_signal = SIGCHLD;
 }
@@ -233,6 +240,7 @@ static long set_blocked(struct proc *p, int how, uint64_t set)
 	default: return -EINVAL;
 	}
 	p->sigmask &= ~UNBLOCKABLE;
+	set_work(p, WORK_SIGPENDING);   /* a pending signal may be unblocked now */
 	return 0;
 }
 
@@ -290,6 +298,7 @@ long sys_rt_sigsuspend(uintptr_t umask, size_t setsize)
 	p->saved_sigmask = p->sigmask;
 	p->restore_sigmask = true;
 	p->sigmask = set & ~UNBLOCKABLE;
+	set_work(p, WORK_SIGPENDING);
 	sleep_until_signal(p);
 	return -ERESTARTNOHAND;
 }

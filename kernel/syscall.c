@@ -8,6 +8,7 @@
 #include "kernel_lock.h"
 #include "debug.h"
 #include "errno.h"
+#include "exit_work.h"
 #include "gdt.h"
 #include "linux_abi.h"
 #include "panic.h"
@@ -37,7 +38,27 @@ static long sys_ignored(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t
 	return 0;
 }
 
+static uint64_t enosys_logged[NR_SYSCALLS / 64];
+
+/* Every number without a handler: ENOSYS, logged once per number. */
+static long sys_ni_syscall(void)
+{
+	struct proc *p = current_proc();
+	uint64_t nr = p->tf->error;   /* the syscall's number (syscall_entry.asm) */
+	if (nr < NR_SYSCALLS && !(enosys_logged[nr / 64] >> (nr % 64) & 1)) {
+		enosys_logged[nr / 64] |= 1ull << (nr % 64);
+		printk("pagoda: pid %d (%s): syscall %lu not implemented (ENOSYS)\n", p->pid, p->name, nr);
+	}
+	return -ENOSYS;
+}
+
+/* Every entry is a handler (sys_ni_syscall by default), so dispatch tests
+ * only the number's range. The default is overridden by each handler below:
+ * gcc warns of that (-Woverride-init), which is the point here. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
 static const syscall_ptr table[NR_SYSCALLS] = {
+	[0 ... NR_SYSCALLS - 1] = (syscall_ptr)sys_ni_syscall,
 	[__NR_read] = (syscall_ptr)sys_read,
 	[__NR_write] = (syscall_ptr)sys_write,
 	[__NR_open] = (syscall_ptr)sys_open,
@@ -175,40 +196,75 @@ static const syscall_ptr table[NR_SYSCALLS] = {
 	/* job control: waitid (kernel/exit.c) */
 	[__NR_waitid] = (syscall_ptr)sys_waitid,
 };
+#pragma GCC diagnostic pop
 
 int syscall_count(void)
 {
 	int n = 0;
 	for (int i = 0; i < NR_SYSCALLS; i++)
-		n += table[i] != NULL;
+		n += table[i] != (syscall_ptr)sys_ni_syscall;
 	return n;
 }
 
-static uint64_t enosys_logged[NR_SYSCALLS / 64];
-
-static long enosys(uint64_t nr)
+static void check_vm(const struct trapframe *tf)
 {
-	if (nr < NR_SYSCALLS && !(enosys_logged[nr / 64] >> (nr % 64) & 1)) {
-		enosys_logged[nr / 64] |= 1ull << (nr % 64);
-		struct proc *p = current_proc();
-		printk("pagoda: pid %d (%s): syscall %lu not implemented (ENOSYS)\n", p->pid, p->name, nr);
-	}
-	return -ENOSYS;
+	struct proc *p = current_proc();
+	if (p->mm && !vma_check(p->mm))
+		panic("vma_check failed after syscall %lu", tf->error);
 }
 
-void syscall_dispatch(struct trapframe *tf)
+/* The handler for number nr (sys_ni_syscall outside the table). */
+static inline syscall_fn handler(uint64_t nr)
 {
-	bool taken = kernel_lock_enter();
-	uint64_t nr = tf->rax;
-	syscall_fn fn = nr < NR_SYSCALLS ? (syscall_fn)table[nr] : NULL;
-	tf->rax = fn ? (uint64_t)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9) : (uint64_t)enosys(nr);
-	struct proc *p = current_proc();
-	if (debug_vm && p->mm && !vma_check(p->mm))
-		panic("vma_check failed after syscall %lu", nr);
-	sync_tick(timer_ticks());   /* the periodic write-back, in a process that may sleep (fs/sync.c) */
-	wakeup_kswapd();            /* free frames under the low watermark: kswapd reclaims (mm/kswapd.c) */
-	deliver_pending(nr == __NR_rt_sigreturn ? -1 : (long)nr);   /* sigreturn's rax is the user's */
+	syscall_fn fn = (syscall_fn)(syscall_ptr)sys_ni_syscall;
+	if (__builtin_expect(nr < NR_SYSCALLS, 1))
+		fn = (syscall_fn)table[nr];
+	return fn;
+}
+
+/* Read only what the calling thread alone changes (its tgid, its pid: a
+ * thread's pid changes only in its own execve), so with several CPUs they
+ * run without the kernel lock (docs/locking.md). */
+static bool lock_free(uint64_t nr)
+{
+	return nr == __NR_getpid || nr == __NR_gettid;
+}
+
+/* With several CPUs: the handler under the kernel lock (unless lock_free),
+ * the arguments from the frame; the lock is released before the return,
+ * which reads only this thread's own frame. */
+static __attribute__((noinline)) uint64_t syscall_dispatch_smp(struct trapframe *tf)
+{
+	bool locked = !lock_free(tf->rax);
+	bool taken = locked && kernel_lock_enter();
+	tf->rax = (uint64_t)handler(tf->rax)(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
+	if (debug_vm && locked)
+		check_vm(tf);
+	if (exit_work_pending(current_proc()))
+		return syscall_exit_work(tf, taken || kernel_lock_enter());
 	kernel_lock_leave(taken);
+	return 0;
+}
+
+/* Called by syscall_entry.asm with the syscall's six arguments where the C
+ * convention wants them (only r10 moved to rcx), the frame saved at p->tf.
+ * Returns 0 when the fast return (sysret, the frame as syscall_entry saved
+ * it but rax) is right: no work bit was set (kernel/exit_work.h); anything
+ * else leaves through the checked return. With one CPU for good the kernel
+ * lock is kept (kernel/kernel_lock.h) and this is the whole path. debug_vm's check stays
+ * its own test, so that test boots (always debug_vm) take the fast return
+ * too. */
+uint64_t syscall_dispatch(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	struct proc *p = current_proc();
+	struct trapframe *tf = p->tf;
+	if (__builtin_expect(!kernel_lock_kept, 0))
+		return syscall_dispatch_smp(tf);
+	tf->rax = (uint64_t)handler(tf->rax)(a1, a2, a3, a4, a5, a6);
+	if (debug_vm)
+		check_vm(tf);
+	uint64_t work = exit_work_pending(p);
+	return work ? syscall_exit_work(tf, false) : 0;
 }
 
 void syscall_init(void)

@@ -1,13 +1,24 @@
 ; The `syscall` instruction lands here (MSR_LSTAR), with interrupts off
 ; (MSR_FMASK clears IF), RCX = user RIP, R11 = user RFLAGS, and RSP still the
 ; user's. We switch to the process's kernel stack (from the per-CPU area via
-; GS), build the same struct trapframe that trapentry.asm builds, and call
-; syscall_dispatch(tf) in kernel/syscall.c.
+; GS), build the same struct trapframe that trapentry.asm builds (every
+; syscall sees the whole frame, at current->tf), and call syscall_dispatch
+; in kernel/syscall.c with the six arguments in the C convention's registers.
 ;
-; Return: sysretq when the saved RIP is a canonical user address and the
-; frame's rcx and r11 equal its rip and rflags (what sysret will load them
-; with); otherwise (execve, signal frames) through iretq. sysretq with a non-canonical RCX would raise #GP in ring 0 on the
-; user's stack -- the classic sysret hole -- so it is never tried.
+; Return, two ways:
+; - fast (syscall_dispatch returned 0: no work bit set, the kernel lock
+;   kept; kernel/exit_work.h): the frame is what the entry saved but rax, so
+;   the registers the ABI preserves come back from it, the callee-saved ones
+;   are still in their registers (C preserved them), and sysretq loads RIP
+;   and RFLAGS from the saved rcx and r11. The saved RIP is canonical: it
+;   follows a `syscall` that ran in user space, which ends one page below the
+;   canonical hole (mm/layout.h USER_TOP), so sysret cannot fault on it.
+; - checked (anything else: signal delivery, execve, rt_sigreturn, a taken
+;   kernel lock): sysretq when the saved RIP is a canonical user address and
+;   the frame's rcx and r11 equal its rip and rflags (what sysret will load
+;   them with); otherwise through iretq. sysretq with a non-canonical RCX
+;   would raise #GP in ring 0 on the user's stack -- the classic sysret hole
+;   -- so it is never tried.
 
 %define SEL_UDATA (0x20 | 3)
 %define SEL_UCODE (0x28 | 3)
@@ -31,13 +42,28 @@ syscall_entry:
     push r11                        ; rflags
     push SEL_UCODE                  ; cs
     push rcx                        ; rip
-    push 0                          ; error code
+    push rax                        ; error code: the syscall's number (Linux's orig_ax)
     push TF_SYSCALL                 ; vector
     PUSH_GPRS
-    mov rdi, rsp                    ; (DF is clear: MSR_FMASK cleared it)
-    call syscall_dispatch
+    mov rcx, r10                    ; the 4th argument, where C wants it; the
+    call syscall_dispatch           ; others are in place (DF is clear: MSR_FMASK)
 syscall_return:                     ; (gdb's bt recognises a syscall frame by this address)
+    test rax, rax
+    jnz .checked
+    mov rax, [rsp + 14*8]           ; the result
+    mov rdi, [rsp + 9*8]
+    mov rsi, [rsp + 10*8]
+    mov rdx, [rsp + 11*8]
+    mov r10, [rsp + 5*8]
+    mov r9, [rsp + 6*8]
+    mov r8, [rsp + 7*8]
+    mov rcx, [rsp + 17*8]           ; tf->rip
+    mov r11, [rsp + 19*8]           ; tf->rflags
+    mov rsp, [rsp + 20*8]           ; tf->rsp
+    swapgs
+    o64 sysret
 
+.checked:
     ; sysret only if RIP is below the canonical hole and CS/SS are the usual.
     mov rcx, [rsp + 17*8]           ; tf->rip
     mov rax, rcx

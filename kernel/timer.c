@@ -15,8 +15,10 @@
 #include "serial.h"
 #include "x86.h"
 #include "errno.h"
+#include "exit_work.h"
 #include "linux_abi.h"
 #include "uaccess.h"
+#include "../fs/vfs.h"
 
 enum {
 	PIC1_CMD = 0x20, PIC1_DATA = 0x21, PIC2_CMD = 0xa0, PIC2_DATA = 0xa1,
@@ -159,6 +161,8 @@ void irq_dispatch(unsigned irq, struct trapframe *tf)
 	pic_eoi(irq);   /* before a possible context switch, so the next tick can come */
 	if (irq == IRQ_TIMER) {
 		ticks++;
+		if (sync_due(ticks))
+			set_global_work(WORK_SYNC);   /* the next syscall's end writes back */
 		sched_tick(tf);
 	} else if (irq == IRQ_COM1) {
 		console_rx_interrupt();

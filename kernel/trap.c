@@ -13,6 +13,7 @@
  *   - anything else in the kernel is a bug: panic with a full report.
  */
 #include "trap.h"
+#include "exit_work.h"
 #include "extable.h"
 #include "ksyms.h"
 #include "kernel_lock.h"
@@ -194,6 +195,6 @@ void trap(struct trapframe *tf)
 		interrupt(tf);
 	}
 	if (tf_from_user(tf))
-		deliver_pending(-1);   /* signals take effect on the way back to ring 3 */
+		trap_exit_work();   /* signals take effect on the way back to ring 3 */
 	kernel_lock_leave(taken);
 }

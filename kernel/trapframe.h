@@ -13,7 +13,7 @@ struct trapframe {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
 	uint64_t vector;   /* pushed by the stub; 0x80 + nothing for syscalls: see TF_SYSCALL */
-	uint64_t error;    /* the CPU's error code, or 0 */
+	uint64_t error;    /* the CPU's error code, or 0; a syscall's number in a TF_SYSCALL frame */
 	uint64_t rip, cs, rflags, rsp, ss;   /* pushed by the CPU (or built by syscall entry) */
 };
 

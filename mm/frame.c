@@ -24,6 +24,8 @@
 #include "frame.h"
 #include "filemap.h"
 #include "replace.h"
+#include "vmscan.h"
+#include "../kernel/exit_work.h"
 #include "../kernel/debug.h"
 #include "../kernel/multiboot2.h"
 #include "../kernel/panic.h"
@@ -182,6 +184,8 @@ static void account(struct page *p, enum frame_use use)
 	p->flags = 0;
 	stats.free--;
 	stats.by_use[use]++;
+	if (stats.free < reclaim_stat.low_watermark)
+		set_global_work(WORK_RECLAIM);   /* the syscall's end wakes kswapd (kernel/exit_work.h) */
 }
 
 paddr_t frame_alloc(enum frame_use use)

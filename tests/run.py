@@ -419,7 +419,7 @@ def run_differential(t, names, words, log_name, smp=None, timeout=USER_TIMEOUT, 
 
 # Processes, threads, signals, preemption, COW and unmapping: what moves between CPUs.
 SMP_USER_SUBSET = ["fork_wait", "many_children", "preempt", "affinity", "signals", "sighandler", "fpu_isolation", "threads", "clone", "tlb_coherence", "munmap_writer", "robust_futex",
-                   "clocks", "cow", "munmap", "mprotect", "pipes", "execve"]
+                   "clocks", "cow", "munmap", "mprotect", "pipes", "execve", "syscall_exit"]
 
 
 SMP_TIMEOUT = 1800   # a hang guard (doubled again for the two CPUs by pagoda_qemu.boot)
