@@ -6,8 +6,10 @@
  * SIGCONT; stop for SIGSTOP, SIGTSTP, SIGTTIN and SIGTTOU: kernel/jobctl.c),
  * SIG_IGN, or a user handler.
  *
- * deliver_pending (kernel/proc.h) runs on every return to user mode and
- * calls do_signal when anything is to be done. For each pending signal
+ * deliver_pending (kernel/proc.h) runs on a return to user mode whose
+ * thread has WORK_SIGPENDING set (kernel/exit_work.h: every change that can
+ * make a signal deliverable sets it) and calls do_signal when anything is
+ * to be done. For each pending signal
  * that is not blocked, lowest number first (SIGKILL before all), it either
  * takes the default action or builds a handler frame on the user stack
  * (sigframe.c), blocking sa_mask and, unless SA_NODEFER, the signal itself
