@@ -1,6 +1,7 @@
 /* Thread groups (kernel/thread_group.c) on tasks that never run: the list,
  * the counts, tgid, lookups by tid, SIGKILL to the other threads, and the
  * shared signal actions' reference count. */
+#include "../../kernel/exit_work.h"
 #include "../../kernel/ktest.h"
 #include "../../kernel/linux_abi.h"
 #include "../../kernel/proc.h"
@@ -113,4 +114,21 @@ KTEST(thread_group_kernel_thread_ignores_signals)
 	send_signal(k, SIGKILL, &info);
 	KT_EQ(k->tg->shared_pending, bit(SIGKILL));
 	release_task(k);
+}
+
+/* The syscall's signal work bit (kernel/exit_work.h): tgkill's signal marks
+ * its thread; kill's marks every thread of the process, any of which may
+ * take it; only the thread itself clears its bit. */
+KTEST(thread_group_signal_sends_set_work_sigpending)
+{
+	struct proc *t1, *t2, *leader = group_of_three(&t1, &t2);
+	struct ksiginfo info = { .code = SI_USER };
+	send_signal_thread(t1, SIGUSR1, &info);
+	KT_EQ(t1->work, WORK_SIGPENDING);
+	KT_EQ(leader->work | t2->work, 0);
+	send_signal(leader, SIGUSR2, &info);
+	KT_EQ(leader->work & t1->work & t2->work, WORK_SIGPENDING);
+	release_task(t1);
+	release_task(t2);
+	release_task(leader);
 }
