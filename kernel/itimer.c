@@ -6,8 +6,10 @@
  * When one expires the process gets its signal (si_code SI_KERNEL, as
  * Linux) and the timer re-arms with its interval.
  *
- * ITIMER_REAL is a deadline in ticks (p->itimer_expires, 0 when disarmed),
- * checked by itimer_tick at every tick. The CPU timers count down the
+ * ITIMER_REAL is a deadline in nanoseconds on timer_ns's clock, the one
+ * clock_gettime reads (p->itimer_expires, 0 when disarmed), checked by
+ * itimer_tick at every tick: it fires at the first tick at or after it, and
+ * getitimer reports the time left to it, never more than was asked. The CPU timers count down the
  * ticks charged to the process (sched_tick samples who runs at each tick,
  * as it does for utime and stime): p->cpu_itimer[].left, 0 when disarmed,
  * changed under p->siglock (the tick and the syscalls both touch it).
@@ -40,26 +42,33 @@ static bool tv_valid(const struct timeval *tv)
 	return tv->tv_sec >= 0 && tv->tv_usec >= 0 && tv->tv_usec < 1000000;
 }
 
+/* Time left; one microsecond for a timer due but not yet fired (as Linux). */
 static struct itimerval itimer_get(const struct proc *p)
 {
-	uint64_t now = timer_ticks();
-	uint64_t left = p->itimer_expires > now ? p->itimer_expires - now : (p->itimer_expires ? 1 : 0);
-	return (struct itimerval){ .it_interval = ticks_to_tv(p->itimer_interval), .it_value = ticks_to_tv(left) };
+	uint64_t now = timer_ns(), left = 0;
+	if (p->itimer_expires)
+		left = p->itimer_expires > now ? p->itimer_expires - now : 1000;
+	struct timeval value = { (int64_t)(left / 1000000000ull), (int64_t)(left % 1000000000ull + 999) / 1000 };
+	if (value.tv_usec == 1000000)
+		value = (struct timeval){ value.tv_sec + 1, 0 };
+	return (struct itimerval){ .it_interval = ticks_to_tv(p->itimer_interval), .it_value = value };
 }
 
 static void itimer_set(struct proc *p, const struct itimerval *v)
 {
-	uint64_t ticks = tv_to_ticks(&v->it_value);
-	p->itimer_expires = ticks ? timer_ticks() + ticks : 0;
+	uint64_t us = (uint64_t)v->it_value.tv_sec * 1000000ull + (uint64_t)v->it_value.tv_usec;
+	bool huge = (uint64_t)v->it_value.tv_sec >= UINT64_MAX / 4 / 1000000000ull;
+	p->itimer_expires = us ? (huge ? UINT64_MAX / 2 : timer_ns() + us * 1000) : 0;
 	p->itimer_interval = tv_to_ticks(&v->it_interval);
 }
 
 void itimer_tick(uint64_t now)
 {
+	const uint64_t ns_per_tick = 1000000000ull / HZ;
 	for (struct proc *p = proc_first(); p; p = p->all_next) {
-		if (!p->itimer_expires || p->itimer_expires > now || p->state == PROC_ZOMBIE)
+		if (!p->itimer_expires || p->itimer_expires > now * ns_per_tick || p->state == PROC_ZOMBIE)
 			continue;
-		p->itimer_expires = p->itimer_interval ? now + p->itimer_interval : 0;
+		p->itimer_expires = p->itimer_interval ? (now + p->itimer_interval) * ns_per_tick : 0;
 		struct ksiginfo info = { .code = SI_KERNEL };
 		send_signal(p, SIGALRM, &info);
 	}

@@ -355,8 +355,12 @@ static inline bool timespec_valid(const struct timespec *ts)
 {
 	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000;
 }
+/* A valid timespec in nanoseconds; one beyond 2^63 ns (292 years) is
+ * INT64_MAX, so a long timeout stays long instead of wrapping. */
 static inline uint64_t timespec_ns(const struct timespec *ts)
 {
+	if (ts->tv_sec >= INT64_MAX / 1000000000ll)
+		return INT64_MAX;
 	return (uint64_t)ts->tv_sec * 1000000000ull + (uint64_t)ts->tv_nsec;
 }
 struct timeval {

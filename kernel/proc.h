@@ -124,7 +124,7 @@ struct proc {
 	struct ksiginfo siginfo[NSIG]; /* what generated each pending signal */
 	struct sighand_struct *sighand;   /* actions, referenced (shared by CLONE_SIGHAND) */
 	struct linux_stack altstack;   /* sigaltstack(2); ss_flags holds only SS_AUTODISARM or SS_DISABLE */
-	uint64_t itimer_expires;       /* ITIMER_REAL: tick at which SIGALRM fires, 0 = disarmed */
+	uint64_t itimer_expires;       /* ITIMER_REAL: timer_ns at which SIGALRM is due, 0 = disarmed */
 	uint64_t itimer_interval;      /* ticks to re-arm with, 0 = one shot */
 	struct cpu_itimer {            /* ITIMER_VIRTUAL (user time), ITIMER_PROF (user + system) */
 		uint64_t left;         /* CPU ticks until it fires, 0 = disarmed */

@@ -26,3 +26,12 @@ KTEST(timer_deadline_counts_a_tick_not_yet_counted)
 	KT_EQ(t1, t0);
 	KT_ASSERT(!short_deadline);
 }
+
+/* The tick count and the clock agree: the ticks counted are behind the clock
+ * by less than the two wraps it may count that are not yet in the count. */
+KTEST(timer_ticks_follow_the_clock)
+{
+	uint64_t t0 = timer_ticks(), ns = timer_ns(), t1 = timer_ticks();
+	KT_ASSERT(t0 * NS_PER_TICK <= ns);
+	KT_ASSERT(ns < (t1 + 3) * NS_PER_TICK);
+}

@@ -4,8 +4,10 @@
  * clock_gettime is called by raw syscall: libc would use the host's vDSO,
  * which Pagoda does not have and which faults instead of returning EFAULT.
  */
+#include <poll.h>
 #include <pthread.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include "testlib.h"
 
 static long gettime(long clock, struct timespec *ts)
@@ -97,6 +99,66 @@ static void sleep_while_busy_cases(void)
 	show_yes("no_sleep_shorter_than_asked_while_busy", short_sleeps == 0);
 }
 
+/* Timers and timeouts never end before the time asked, on the clock the
+ * program reads: a 25 ms interval timer (which rounds to three 10 ms ticks
+ * on Pagoda) started anywhere within a tick, and a 25 ms poll and
+ * sigtimedwait with nothing to wait for. */
+static volatile int alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+/* Spin for ms milliseconds: a wait that ends at a tick leaves the next one
+ * starting just after a tick, and these start at each point within one. */
+static void spin_ms(int ms)
+{
+	struct timespec a, b;
+	gettime(CLOCK_MONOTONIC, &a);
+	do
+		gettime(CLOCK_MONOTONIC, &b);
+	while (ns_between(&a, &b) < ms * 1000000L);
+}
+
+static void timeout_cases(void)
+{
+	enum { ROUNDS = 10, MS = 25 };
+	struct itimerval it = { { 0, 0 }, { 0, MS * 1000 } };
+	struct timespec a, b, req = { 0, MS * 1000000L };
+	int early_alarm = 0, early_poll = 0, early_wait = 0;
+	sigset_t set;
+
+	set_handler(SIGALRM, on_alarm, 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	for (int i = 0; i < ROUNDS; i++) {
+		int before = alarms;
+		spin_ms(i);
+		gettime(CLOCK_MONOTONIC, &a);
+		setitimer(ITIMER_REAL, &it, NULL);
+		while (alarms == before)
+			pause();
+		gettime(CLOCK_MONOTONIC, &b);
+		early_alarm += ns_between(&a, &b) < req.tv_nsec;
+		spin_ms(i);
+		gettime(CLOCK_MONOTONIC, &a);
+		poll(NULL, 0, MS);
+		gettime(CLOCK_MONOTONIC, &b);
+		early_poll += ns_between(&a, &b) < req.tv_nsec;
+		spin_ms(i);
+		gettime(CLOCK_MONOTONIC, &a);
+		sigtimedwait(&set, NULL, &req);
+		gettime(CLOCK_MONOTONIC, &b);
+		early_wait += ns_between(&a, &b) < req.tv_nsec;
+	}
+	show_yes("itimer_never_early", early_alarm == 0);
+	show_yes("poll_timeout_never_early", early_poll == 0);
+	show_yes("sigtimedwait_timeout_never_early", early_wait == 0);
+}
+
 static long minflt(int who)
 {
 	struct rusage ru;
@@ -139,6 +201,7 @@ int main(void)
 	gettime_cases();
 	sleep_cases();
 	sleep_while_busy_cases();
+	timeout_cases();
 	rusage_cases();
 	return 0;
 }
