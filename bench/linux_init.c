@@ -1,7 +1,8 @@
 /* linux_init: /init of the initramfs the benchmarks boot their reference
  * kernel with (Debian's Linux 6.1, beside Pagoda under the same QEMU). It
- * prepares what its options ask, runs the program as its child, and when
- * the program has exited lets the console drain and powers the machine off.
+ * mounts /proc, prepares what its options ask, runs the program as its
+ * child, and when the program has exited lets the console drain and powers
+ * the machine off.
  * Always true: the program starts only once every preparation asked for is
  * done, and every byte it wrote to the console is sent before power-off (a
  * /init that simply exited would panic the kernel, and the serial port's
@@ -133,6 +134,9 @@ static int run(char **argv)
 
 int main(int argc, char **argv)
 {
+	mkdir("/proc", 0555);
+	if (mount("proc", "/proc", "proc", 0, NULL))
+		perror("mount /proc");
 	int i = 1;
 	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
 		if (!strcmp(argv[i], "--disk"))

@@ -113,9 +113,9 @@ def smp_table():
     for label, c, key, goal in ROWS:
         row(label, fig[("pagoda", c)].get(key), fig[("linux", c)].get(key), GOAL if goal else None)
     for c in (2, 4):
-        n = fig[("pagoda", c)].get("remote_flushes")
-        if n is not None:
-            print("  Pagoda, %d CPUs: %d shootdowns counted for the 128 munmaps (nr_tlb_remote_flush)" % (c, n))
+        print("  shootdown IPIs counted in the 128 munmaps with %d threads (one per other CPU: %d): Pagoda %s, "
+              "Linux %s" % (c, 128 * (c - 1), cell(fig[("pagoda", c)].get("tlb_ipis")),
+                            cell(fig[("linux", c)].get("tlb_ipis"))))
     print("(- : not measured: the program did not report it, or no Linux kernel in /boot)")
 
 

@@ -15,7 +15,7 @@
  *                 needed at the least; a TLB smaller than the loop's
  *                 footprint needs at least these on every pass
  *   thp_huge_kb_X AnonHugePages of the area (which page size was used)
- * The same binary runs as Linux's /init (it mounts /proc itself).
+ * The same binary runs on Linux (under bench/linux_init, which mounts /proc).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -23,8 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "icount.h"
 #include "../user/vmcounters.h"
@@ -62,10 +60,6 @@ static char *aligned_area(void)
 int main(int argc, char **argv)
 {
 	const char *size = argc > 1 ? argv[1] : "4k";
-	if (access("/proc/self/smaps", R_OK)) {   /* Linux's /init; on Pagoda /proc is there */
-		mkdir("/proc", 0555);
-		mount("proc", "/proc", "proc", 0, NULL);
-	}
 	char *p = aligned_area();
 	madvise(p, AREA, strcmp(size, "2m") ? MADV_NOHUGEPAGE : MADV_HUGEPAGE);
 	unsigned long long t0 = rdtsc();
