@@ -23,6 +23,8 @@
  *   cow        the first write in a child to a page it shares with its
  *              parent: one copy-on-write fault that copies (the marks are
  *              the child's)
+ *   munmap     one munmap of COUNT touched pages: per page (vmcost's
+ *              "munmap touched, per page" row)
  * Always true: kprof_mark() runs exactly twice, just before and just after
  * the COUNT operations.
  */
@@ -119,6 +121,17 @@ static void op_fault(long n, int reuse)
 	kprof_mark();
 }
 
+/* COUNT pages written before the first mark; one munmap of them all. */
+static void op_munmap(long n)
+{
+	char *a = map(n * PAGE);
+	memset(a, 1, n * PAGE);
+	kprof_mark();
+	if (munmap(a, n * PAGE))
+		die("munmap");
+	kprof_mark();
+}
+
 static long major_faults(void)
 {
 	struct rusage ru;
@@ -200,7 +213,7 @@ static void op_fork(long n)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: kprof_op getpid|mprotect|mmap|mmaptouch|fork|fault|reuse|cow|majfault COUNT\n");
+		fprintf(stderr, "usage: kprof_op getpid|mprotect|mmap|mmaptouch|fork|fault|reuse|cow|majfault|munmap COUNT\n");
 		return 2;
 	}
 	const char *op = argv[1];
@@ -223,6 +236,8 @@ int main(int argc, char **argv)
 		op_cow(n);
 	else if (!strcmp(op, "majfault"))
 		op_majfault(n);
+	else if (!strcmp(op, "munmap"))
+		op_munmap(n);
 	else {
 		fprintf(stderr, "kprof_op: unknown operation %s\n", op);
 		return 2;

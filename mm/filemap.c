@@ -153,9 +153,8 @@ paddr_t filemap_get_page(struct address_space *m, uint64_t index, bool *hit, int
 	return read_page(m, index, err);
 }
 
-void set_page_dirty(paddr_t pa)
+static __attribute__((noinline)) void cache_page_dirty(struct page *p)
 {
-	struct page *p = pa_to_page(pa);
 	spin_lock(&cache_lock);
 	if (p->mapping && !(p->flags & PG_dirty)) {
 		p->flags |= PG_dirty;
@@ -163,6 +162,15 @@ void set_page_dirty(paddr_t pa)
 		pagecache_stat.nr_dirty++;
 	}
 	spin_unlock(&cache_lock);
+}
+
+/* A page that is not the cache's (every written anonymous page at munmap)
+ * returns at once, without the lock; the test is made again under it. */
+void set_page_dirty(paddr_t pa)
+{
+	struct page *p = pa_to_page(pa);
+	if (p->mapping)
+		cache_page_dirty(p);
 }
 
 /* ---- the areas that map a file ---- */
