@@ -17,7 +17,9 @@
  *     a page table for its later split can be had, and taking them leaves
  *     more than kswapd's high watermark free;
  * otherwise the fault maps a 4 KiB page as always (thp_fault_fallback
- * counts the faults that met the rule but found no run). Mapping at the
+ * counts the faults that met the rule but found no run). The fault path
+ * asks thp_fault_candidate (huge_page.h, inline) first: under madvise an
+ * area without MADV_HUGEPAGE, or any area under 2 MiB, costs one test. Mapping at the
  * first touch rather than "when the whole 2 MiB has been touched" needs no
  * record of touches and gives the common case (a large array written from
  * its start) one fault per 2 MiB; the price is up to 2 MiB of zeroed memory
