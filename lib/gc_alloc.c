@@ -120,11 +120,12 @@ void *gc_malloc_kind(size_t n, enum obj_kind k)
 /* ---- the slow path ----------------------------------------------------- */
 
 /* While an incremental cycle marks, the heap grows (until the cycle has
- * allocated twice the trigger) rather than finish the marking in one pause. */
+ * allocated twice the trigger) rather than finish the marking in one pause;
+ * by the least chunk, since the cycle's end frees what it outran. */
 static int grow_while_marking(size_t npages)
 {
 	return G.phase == PHASE_MARKING && G.allocd - G.cycle_allocd < 2 * collect_trigger() &&
-	       heap_grow(npages) == 0;
+	       heap_grow_least(npages) == 0;
 }
 
 /* Called when no free pages are left: collect if enough was allocated since

@@ -88,10 +88,11 @@ void gc_ensure_init(void)
 }
 
 /* Allocation that makes a collection worth it: growth_percent% of the live
- * bytes; young_percent% for a generational minor (it costs far less). */
+ * bytes; young_percent% for a generational minor (it costs far less,
+ * unless minors were found costly: gc_incremental.c). */
 size_t collect_trigger(void)
 {
-	int minor = G.mode == MODE_GENERATIONAL && !G.major_due && G.phase == PHASE_IDLE;
+	int minor = G.mode == MODE_GENERATIONAL && !G.major_due && !G.minors_costly && G.phase == PHASE_IDLE;
 	size_t trigger = G.live_bytes / 100 * (minor ? YOUNG_PERCENT : G.growth_percent);
 	return trigger < MIN_TRIGGER ? MIN_TRIGGER : trigger;
 }

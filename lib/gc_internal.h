@@ -138,6 +138,7 @@ struct gc_state {
 	/* incremental and generational collection (gc_incremental.c) */
 	uint8_t mode, phase, dirty_source, major_due;
 	uint8_t manual_vdb;                       /* GC_set_manual_vdb_allowed: the program reports its stores */
+	uint8_t minors_costly;                    /* generational: the last minor would have rescanned over a step */
 	size_t step_at;                           /* G.allocd at the last step */
 	size_t step_words;                        /* words the last marking step could scan */
 	size_t cycle_allocd;                      /* G.allocd when the cycle started */
@@ -222,6 +223,7 @@ static inline size_t block_capacity(const struct gc_block *b)
 void heap_init(void);
 struct gc_block *heap_alloc_pages(size_t npages);   /* NULL: no free run */
 int heap_grow(size_t npages);                        /* 0 on success */
+int heap_grow_least(size_t npages);                  /* by 1 MiB (or npages), not heap/8 */
 void heap_free_run(struct gc_block *head, size_t npages);
 void heap_reset_runs(void);
 void heap_map_large(struct gc_block *head, size_t npages);
