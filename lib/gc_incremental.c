@@ -25,7 +25,7 @@
  *        pages, drain, finalize and sweep --> IDLE.
  *        Else pre-clean: the written pages become pending, a new interval
  *        starts, the roots are pushed, and steps go on, FINAL_STEP_SHARE
- *        times as often (at FINAL_RATE at least, so that the rescans outrun
+ *        times as often with page-grained bits (at FINAL_RATE at least, so that the rescans outrun
  *        the writes and the set shrinks: the shorter the program runs
  *        between two steps, the fewer pages it writes, so the sooner one
  *        step rescans the whole written set and can finish).
@@ -386,6 +386,14 @@ static int major_starts(void)
 	return (G.mode == MODE_INCREMENTAL || G.major_due || G.minors_costly) && cycle_due();
 }
 
+/* Allocation between two steps: STEP_BYTES, or a FINAL_STEP_SHARE of it
+ * once pre-cleaning with page-grained dirty bits (the manual mode's cards
+ * converge without it, and its steps would only come more often). */
+static size_t step_every(void)
+{
+	return G.precleans && G.dirty_source != DIRTY_MANUAL ? STEP_BYTES / FINAL_STEP_SHARE : STEP_BYTES;
+}
+
 /* ---- the hooks ------------------------------------------------------------------- */
 
 void incremental_alloc_hook(void)
@@ -394,7 +402,7 @@ void incremental_alloc_hook(void)
 		return;
 	if (G.phase == PHASE_MARKING) {
 		size_t bytes = G.allocd - G.step_at;
-		if (bytes >= (G.precleans ? STEP_BYTES / FINAL_STEP_SHARE : STEP_BYTES)) {
+		if (bytes >= step_every()) {
 			G.step_at = G.allocd;
 			cycle_step(step_budget(bytes));
 		}
