@@ -48,6 +48,7 @@ static const struct shell_case cases[] = {
 	{ "bb_test", NULL, { "busybox", "test", "3", "-gt", "2" } },
 	{ "bb_cat_stdin", "through cat\n", { "busybox", "cat" } },
 	{ "bb_sh_pipeline", NULL, { "busybox", "sh", "-c", "echo b a c | ./busybox tr ' ' '\\n' | ./busybox sort | ./busybox head -n 2" } },
+	{ "bb_taskset", NULL, { "busybox", "taskset", "1", "./busybox", "sh", "-c", "./busybox taskset -p $$ | ./busybox sed 's/.*: //'" } },
 	{ "bb_sh_subst", NULL, { "busybox", "sh", "-c", "echo x$(echo y$(echo z))" } },
 	{ "bb_sh_redirect", NULL, { "busybox", "sh", "-c", "echo hi > /tmp/bb_r; ./busybox cat /tmp/bb_r; ./busybox rm /tmp/bb_r" } },
 	{ "bb_sh_status", NULL, { "busybox", "sh", "-c", "exit 42" } },
