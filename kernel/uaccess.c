@@ -56,13 +56,13 @@ static bool uaccess_ok(uintptr_t addr, size_t n, bool write)
 	return access_ok(addr, n) && accessible_bytes(addr, n, write) == n;
 }
 
-static void user_access_begin(void)
+void user_access_begin(void)
 {
 	if (cpu_has_smap)
 		stac();
 }
 
-static void user_access_end(void)
+void user_access_end(void)
 {
 	if (cpu_has_smap)
 		clac();

@@ -21,6 +21,10 @@ long strncpy_from_user(char *dst, uintptr_t src, size_t max);
  * for n == 0 only when addr itself is a user address (read(fd, kernel_ptr, 0)
  * is EFAULT on Linux). The copies above check this and more. */
 bool access_ok(uintptr_t addr, size_t n);
+/* Around a direct touch of user memory (the copies, the TLB ktests): SMAP's
+ * AC flag set and cleared, on a CPU that has SMAP (stac is #UD without). */
+void user_access_begin(void);
+void user_access_end(void);
 /* One atomic compare-and-exchange of an aligned user word (another thread
  * may change it on another CPU meanwhile): *found is what was there, and
  * new was stored if that equals old. 0, or -EFAULT. */

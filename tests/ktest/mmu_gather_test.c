@@ -6,6 +6,7 @@
 #include "../../kernel/ktest.h"
 #include "../../kernel/percpu.h"
 #include "../../kernel/smp.h"
+#include "../../kernel/uaccess.h"
 #include "../../kernel/x86.h"
 #include "../../mm/frame.h"
 #include "../../mm/mm.h"
@@ -74,9 +75,9 @@ static void touch_on_cpu1(void *arg)
 {
 	if (this_cpu()->loaded_mm != arg)
 		mm_activate(arg);
-	stac();
+	user_access_begin();
 	*(volatile uint8_t *)base = 1;   /* CPU 1's TLB now maps base, writable */
-	clac();
+	user_access_end();
 }
 
 KTEST(smp_mmu_gather_puts_frames_after_the_shootdown)

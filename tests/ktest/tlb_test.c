@@ -8,6 +8,7 @@
 #include "../../kernel/ktest.h"
 #include "../../kernel/percpu.h"
 #include "../../kernel/smp.h"
+#include "../../kernel/uaccess.h"
 #include "../../kernel/x86.h"
 #include "../../mm/frame.h"
 #include "../../mm/mm.h"
@@ -22,9 +23,9 @@ static void read_byte(void *arg)
 {
 	if (this_cpu()->loaded_mm != arg)
 		mm_activate(arg);
-	stac();
+	user_access_begin();
 	seen = *(volatile uint8_t *)addr;
-	clac();
+	user_access_end();
 }
 
 static uint8_t read_on_cpu1(struct mm *mm)
