@@ -46,16 +46,18 @@ static void *map_anon(size_t bytes)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-/* npages of chunk memory between two guard pages (see the top). */
+/* npages of chunk memory between two guard pages (see the top). The
+ * mapping is made readable and writable and only the guards are taken
+ * away, so a kernel whose mprotect fails (a lab tree with the mprotect lab
+ * stubbed: ENOSYS) still gives a working heap, without guards; mapping it
+ * PROT_NONE first left such a kernel with no heap at all. */
 static char *chunk_pages_map(size_t npages)
 {
-	char *p = mmap(NULL, (npages + 2) * GC_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
+	char *p = map_anon((npages + 2) * GC_PAGE);
+	if (!p)
 		return NULL;
-	if (mprotect(p + GC_PAGE, npages * GC_PAGE, PROT_READ | PROT_WRITE)) {
-		munmap(p, (npages + 2) * GC_PAGE);
-		return NULL;
-	}
+	(void)mprotect(p, GC_PAGE, PROT_NONE);
+	(void)mprotect(p + (npages + 1) * GC_PAGE, GC_PAGE, PROT_NONE);
 	return p + GC_PAGE;
 }
 
