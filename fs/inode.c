@@ -2,15 +2,23 @@
  * Inodes: allocation, the inode cache (iget by super block and number) and
  * reference counting (igrab/iput).
  *
- * Invariants: an inode is in the cache (I_HASHED) only while i_count > 0;
- * when i_count reaches 0 the inode's dirty pages are written back, its
- * metadata stored (write_inode), its cache emptied and the inode freed;
- * with i_nlink 0 its file system's evict_inode frees the data instead.
+ * Invariants: an inode in the cache (I_HASHED) has i_count > 0, or is
+ * I_FREEING: when i_count reaches 0 the inode's dirty pages are written
+ * back, its metadata stored (write_inode), its cache emptied and the inode
+ * freed; with i_nlink 0 its file system's evict_inode frees the data
+ * instead. That sleeps on the disk with the inode still in the cache, and
+ * iget never hands out an I_FREEING inode: it waits until the inode has
+ * left the cache and reads it afresh (as Linux's __wait_on_freeing_inode);
+ * nor an I_NEW one, which its file system is still reading from the disk:
+ * it waits for unlock_new_inode.
+ * Taking it back instead let the release free it under its new user (with
+ * four CPUs, ext2's fsparallel read freed inodes and panicked).
  * inode_hash_lock guards the hash chains (innermost lock: docs/locking.md).
  */
 #include "vfs.h"
 #include "../kernel/errno.h"
 #include "../kernel/param.h"
+#include "../kernel/proc.h"
 #include "../kernel/rtc.h"
 #include "../kernel/string.h"
 #include "../kernel/timer.h"
@@ -91,6 +99,12 @@ struct inode *iget(struct super_block *sb, uint64_t ino, bool *fresh)
 {
 	spin_lock(&inode_hash_lock);
 	struct inode *inode = find_inode(sb, ino);
+	while (inode && (inode->i_state & (I_FREEING | I_NEW))) {
+		spin_unlock(&inode_hash_lock);
+		sleep_on(inode, 0);   /* unlock_new_inode or inode_release wakes us */
+		spin_lock(&inode_hash_lock);
+		inode = find_inode(sb, ino);
+	}
 	*fresh = !inode;
 	if (inode) {
 		inode->i_count++;
@@ -107,6 +121,7 @@ struct inode *iget(struct super_block *sb, uint64_t ino, bool *fresh)
 void unlock_new_inode(struct inode *inode)
 {
 	inode->i_state &= ~I_NEW;
+	wakeup(inode);   /* iget's waiters: the inode is filled */
 }
 
 struct inode *igrab(struct inode *inode)
@@ -130,6 +145,7 @@ static void unhash(struct inode *inode)
 static void inode_release(struct inode *inode)
 {
 	const struct super_operations *op = inode->i_sb ? inode->i_sb->s_op : NULL;   /* NULL: a pseudo inode (pipe) */
+	inode->i_state |= I_FREEING;
 	if (inode->i_nlink) {
 		filemap_write_back(inode->i_mapping);
 		if (op && op->write_inode && !(inode->i_state & I_NEW))
@@ -140,6 +156,7 @@ static void inode_release(struct inode *inode)
 		op->evict_inode(inode);
 	if (inode->i_state & I_HASHED)
 		unhash(inode);
+	wakeup(inode);   /* every sleeper on the channel: iget's waiters look again and miss it */
 }
 
 void iput(struct inode *inode)

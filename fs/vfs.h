@@ -218,6 +218,7 @@ struct super_operations {
 #define I_NEW 0x1      /* being filled by its file system after iget */
 #define I_HASHED 0x4   /* in the inode cache (iget) */
 #define I_LINKABLE 0x8 /* O_TMPFILE without O_EXCL: linkat may give it a name */
+#define I_FREEING 0x10 /* its last reference is gone: being written back and freed */
 
 /* i_flags */
 #define S_SWAPFILE 0x1   /* an active swap area (mm/swapon.c): writes and shrinking
