@@ -79,21 +79,21 @@ void lapic_send_sipi(uint32_t apic_id, paddr_t start)
 	send(apic_id, ICR_STARTUP | ICR_ASSERT | (uint32_t)(start >> 12));
 }
 
-/* Count the APIC timer down across ten PIT ticks (timer_ns polls the PIT's
- * counter, so interrupts may stay off). Under -icount both clocks are
- * virtual and the result is exact. */
+/* Count the APIC timer down across ten PIT ticks or a little more, halted
+ * meanwhile (timer_delay_ns), and scale by the time the PIT says passed.
+ * Under -icount both clocks are virtual and the result is exact. */
 void lapic_timer_calibrate(void)
 {
-	const uint64_t span = 10 * (1000000000ull / HZ);
+	const uint64_t tick_ns = 1000000000ull / HZ;
 	wr(LAPIC_TIMER_DIV, TIMER_DIV_16);
 	wr(LAPIC_LVT_TIMER, TIMER_MASKED | T_LAPIC_TIMER);
 	uint64_t t0 = timer_ns();
 	wr(LAPIC_TIMER_INIT, 0xffffffff);
-	while (timer_ns() - t0 < span)
-		pause();
-	uint32_t used = 0xffffffff - rd(LAPIC_TIMER_CUR);
+	timer_delay_ns(10 * tick_ns);
+	uint64_t used = 0xffffffff - rd(LAPIC_TIMER_CUR);
+	uint64_t per_tick = used * tick_ns / (timer_ns() - t0);
 	wr(LAPIC_TIMER_INIT, 0);
-	counts_per_tick = used / 10 ? used / 10 : 1;
+	counts_per_tick = per_tick ? per_tick : 1;
 }
 
 void lapic_timer_start(void)

@@ -5,11 +5,17 @@
  * its parameters name the CPU, its kernel stack and a page table that
  * identity-maps the trampoline and shares the kernel half; the CPU comes up
  * in ap_entry, sets up its own GDT/TSS, per-CPU area, system-call MSRs,
- * FPU, local APIC and tick, says it is online and enters its idle loop.
+ * FPU and local APIC, says it is online and halts until the boot CPU has
+ * started them all (release_cpus); then it starts its tick and enters its
+ * idle loop.
  *
  * Always true: cpus[0 .. ncpus-1] are the CPUs that came online, in the
  * MADT's order; one CPU is in the trampoline at a time (its parameters are
  * shared); a CPU that does not answer is left out (one line says so).
+ * Every wait of the boot halts (timer_delay_ns) and a started CPU halts
+ * until released, so the boot spends no instructions waiting: under -icount
+ * the CPUs take turns on one host thread and a spin would be counted and,
+ * in tools/kprof, logged (100 million instructions at four CPUs).
  */
 #include "acpi.h"
 #include "cmdline.h"
@@ -20,8 +26,10 @@
 #include "lapic.h"
 #include "panic.h"
 #include "percpu.h"
+#include "param.h"
 #include "printk.h"
 #include "proc.h"
+#include "smp.h"
 #include "string.h"
 #include "timer.h"
 #include "x86.h"
@@ -66,6 +74,28 @@ static struct trampoline_params *install_trampoline(void)
 	return t;
 }
 
+static volatile bool cpus_released;   /* every CPU has been started */
+
+/* A started CPU, until the boot CPU has started the others: halted with its
+ * tick off, so that only an IPI wakes it (a tick's handler would spin for
+ * the kernel lock that the boot CPU holds across its waits). An IPI call (a
+ * shootdown) is served meanwhile; the boot CPU's reschedule IPI ends it. */
+static void wait_for_release(void)
+{
+	while (!cpus_released)
+		sti_hlt();
+	cli();
+}
+
+/* After the last CPU: each leaves wait_for_release, its reschedule IPI's
+ * handler waiting for the kernel lock until the boot CPU first lets go. */
+static void release_cpus(void)
+{
+	cpus_released = true;
+	for (int i = 1; i < ncpus; i++)
+		smp_send_reschedule(i);
+}
+
 /* The secondary CPU's C entry, on its idle process's kernel stack. */
 __attribute__((noreturn)) void ap_entry(int cpu)
 {
@@ -78,24 +108,19 @@ __attribute__((noreturn)) void ap_entry(int cpu)
 	fpu_init_cpu();
 	syscall_init();
 	lapic_init_cpu();
-	lapic_timer_start();
 	struct percpu *c = this_cpu();
 	c->current = c->idle;
 	c->kstack_top = c->idle->kstack_top;
 	barrier();
 	c->online = true;
+	wait_for_release();
+	lapic_timer_start();
 	idle_loop();
 }
 
-static void delay_us(uint64_t us)
-{
-	uint64_t t0 = timer_ns();
-	while (timer_ns() - t0 < us * 1000)
-		pause();
-}
-
-/* INIT, 10 ms, STARTUP, 200 us, STARTUP (the SDM's sequence); then up to
- * ten seconds for the CPU to say it is online (TCG on a loaded host is slow). */
+/* INIT, 10 ms, STARTUP, 200 us, STARTUP (the SDM's sequence; each wait may
+ * last up to two ticks longer, timer_delay_ns); then up to ten seconds for
+ * the CPU to say it is online (TCG on a loaded host is slow). */
 static bool start_cpu(struct trampoline_params *t, int cpu, uint32_t apic_id)
 {
 	uintptr_t stack = kstack_alloc();
@@ -107,14 +132,13 @@ static bool start_cpu(struct trampoline_params *t, int cpu, uint32_t apic_id)
 	t->entry = (uintptr_t)ap_entry;
 	t->cpu = cpu;
 	lapic_send_init(apic_id);
-	delay_us(10000);
+	timer_delay_ns(10000000);
 	for (int i = 0; i < 2 && !cpus[cpu].online; i++) {
 		lapic_send_sipi(apic_id, AP_TRAMPOLINE_PA);
-		delay_us(200);
+		timer_delay_ns(200000);
 	}
-	uint64_t t0 = timer_ns();
-	while (!cpus[cpu].online && timer_ns() - t0 < 10000000000ull)
-		pause();
+	for (int i = 0; i < 10 * HZ && !cpus[cpu].online; i++)
+		timer_delay_ns(1);   /* one tick */
 	return cpus[cpu].online;
 }
 
@@ -136,6 +160,7 @@ static void start_secondary_cpus(const struct acpi_cpus *found)
 		else
 			printk("smp: the CPU with APIC id %u did not start\n", found->apic_id[i]);
 	}
+	release_cpus();
 	pr_info("smp: %d CPUs online (the MADT lists %d)\n", ncpus, found->n);
 }
 

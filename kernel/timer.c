@@ -10,6 +10,7 @@
  */
 #include "timer.h"
 #include "irq.h"
+#include "panic.h"
 #include "param.h"
 #include "sched_hooks.h"
 #include "serial.h"
@@ -120,6 +121,20 @@ uint64_t timer_ns(void)
 	last = ns;
 	irq_restore(irq);
 	return ns;
+}
+
+/* A wait that spends no instructions: halted between the ticks until the
+ * clock has advanced ns (and up to two ticks more: it ends at a tick, and a
+ * tick just before the halt is missed). A polling wait would spend the whole
+ * time in instructions: under -icount, 1 ns each, so the boot's 100 ms of
+ * delays were 100 million kernel instructions (tools/kprof logs every one).
+ * Interrupts must be on: the tick (the PIT's on the boot CPU) wakes the halt. */
+void timer_delay_ns(uint64_t ns)
+{
+	kassert(read_rflags() & RFLAGS_IF);
+	uint64_t t0 = timer_ns();
+	while (timer_ns() - t0 < ns)
+		hlt();
 }
 
 /* Counted from the tick the clock is in, not from `ticks`: with several

@@ -5,6 +5,8 @@
 void timer_init(void);
 uint64_t timer_ticks(void);
 uint64_t timer_ns(void);   /* nanoseconds since boot, from the tick count */
+/* Interrupts on: wait ns, or up to two ticks more, halted (no instructions). */
+void timer_delay_ns(uint64_t ns);
 void irq_dispatch(unsigned irq, struct trapframe *tf);
 void pic_unmask(unsigned irq);
 /* A relative or absolute timeout in whole ticks, rounded up. */
