@@ -5,13 +5,15 @@
  */
 #include "panic.h"
 #include "ksyms.h"
+#include "percpu.h"
 #include "printk.h"
 #include "qemu.h"
 #include "trap.h"
 #include "x86.h"
 #include "../mm/layout.h"
 
-static bool panicking;
+static volatile uint32_t panicking;   /* a CPU has entered panic */
+static volatile int panic_cpu = -1;    /* which one */
 
 static bool plausible_frame(uint64_t rbp)
 {
@@ -31,15 +33,20 @@ void backtrace_from(uint64_t rip, uint64_t rbp)
 	}
 }
 
-/* A fault inside panic must not recurse forever. */
+/* One CPU panics: a fault inside its panic must not recurse forever, and a
+ * second CPU that panics meanwhile (several targets of one bad IPI call)
+ * stops, so that the first one's report comes out whole. */
 static void enter_panic(void)
 {
 	cli();
-	if (panicking) {
+	if (xchg32(&panicking, 1)) {
+		if (panic_cpu != smp_processor_id())
+			for (;;)
+				hlt();
 		printk("PANIC: fault while panicking; giving up\n");
 		qemu_exit(QEMU_EXIT_PANIC);
 	}
-	panicking = true;
+	panic_cpu = smp_processor_id();
 }
 
 void panic(const char *fmt, ...)

@@ -31,6 +31,7 @@ struct percpu {
 	struct mm *loaded_mm;   /* whose page tables CR3 holds; kept while idle (lazy TLB) */
 	uint64_t pcid_gen;      /* the PCID generation this CPU's TLB belongs to (mm/pcid.c) */
 	volatile uint32_t call_pending;   /* set by an IPI call's sender, cleared here (kernel/smp.c) */
+	void (*call_running)(void *);     /* the IPI call function this CPU is inside, or NULL */
 	int held_locks[16];     /* the lock checker's stack of held lock classes (kernel/lockdep.c) */
 	int nheld;
 };

@@ -2,21 +2,27 @@
  * Cross-CPU calls and wake-ups by IPI: the one mechanism TLB shootdowns
  * (mm/tlbflush.c) and the lock checker's test stand on.
  *
- *   call: { fn, arg, pending } -- one call in flight at a time; pending has
- *         a bit for each CPU that has yet to run it.
+ *   call: { fn, arg, sender, pending } -- one call in flight at a time;
+ *         pending has a bit for each CPU that has yet to run it.
  *   cpus[n].call_pending: 1 while cpu n has a call to run.
+ *   cpus[n].call_running: the call function cpu n is inside, or NULL
+ *         (written by cpu n only).
  *
  * Always true: only a holder of the kernel lock starts a call, and it waits
  * for the previous one to finish first, so the slot is never overwritten
  * while a CPU may still read it. A target clears its call_pending with xchg
  * before running fn, so fn runs once even when the IPI and the kernel-lock
- * spin both see it.
+ * spin both see it. An exception inside fn panics on the spot
+ * (smp_call_exception): the sender holds the kernel lock and waits for this
+ * CPU, so the exception's usual path, which takes the lock, would hang both.
  */
 #include "smp.h"
 #include "kernel_lock.h"
+#include "ksyms.h"
 #include "lapic.h"
 #include "panic.h"
 #include "percpu.h"
+#include "printk.h"
 #include "proc.h"
 #include "trap.h"
 #include "x86.h"
@@ -24,6 +30,7 @@
 static struct {
 	void (*fn)(void *);
 	void *arg;
+	int sender;
 	volatile uint64_t pending;
 } call;
 
@@ -52,6 +59,7 @@ void smp_call_many(cpumask_t mask, void (*fn)(void *), void *arg, bool wait)
 		return;
 	call.fn = fn;
 	call.arg = arg;
+	call.sender = smp_processor_id();
 	call.pending = mask;
 	for (int i = 0; i < ncpus; i++) {
 		if (!(mask >> i & 1))
@@ -68,8 +76,21 @@ void smp_call_poll(void)
 	struct percpu *c = this_cpu();
 	if (!c->call_pending || !xchg32(&c->call_pending, 0))
 		return;
+	c->call_running = call.fn;
 	call.fn(call.arg);
+	c->call_running = NULL;
 	atomic_and64(&call.pending, ~(1ull << c->cpu));
+}
+
+/* trap() calls this, without the kernel lock, for an exception raised inside
+ * a call function; it never returns. A call function touches only its CPU's
+ * TLB, so any exception there is a kernel bug. */
+void smp_call_exception(const struct trapframe *tf)
+{
+	struct percpu *c = this_cpu();
+	printk("\nsmp: cpu %d took %s (vector %lu) inside the IPI call function %s from cpu %d\n", c->cpu,
+	       trap_name(tf->vector), tf->vector, ksym_name((uintptr_t)c->call_running), call.sender);
+	panic_trap(tf, tf->vector == T_PF ? read_cr2() : 0);
 }
 
 void smp_call_interrupt(void)

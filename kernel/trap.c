@@ -183,6 +183,8 @@ void trap(struct trapframe *tf)
 		smp_call_interrupt();
 		return;
 	}
+	if (tf->vector < 32 && this_cpu()->call_running)
+		smp_call_exception(tf);   /* its sender holds the lock and waits for us */
 	bool taken = kernel_lock_enter();
 	if (tf->vector == T_PF) {
 		page_fault(tf);

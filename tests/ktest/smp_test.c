@@ -34,3 +34,20 @@ KTEST(smp_call_runs_on_every_other_cpu)
 	smp_call_many(cpu_online_mask(), mark_cpu, (void *)&ran, true);
 	KT_EQ(ran, cpu_online_mask() & ~1ull);
 }
+
+static void call_reads_null(void *arg)
+{
+	(void)arg;
+	*(volatile int *)0;
+}
+
+/* Must panic (tests/run.py SELFCHECKS boots it with two CPUs or more): CPU 1
+ * takes a page fault inside the call function while CPU 0, the sender, holds
+ * the kernel lock and waits for it. Before smp_call_exception this hung
+ * (docs/smp.md bug 3); with one CPU there is no one to call and it fails. */
+KTEST_SELFCHECK(selfcheck_ipi_call_fault_panics)
+{
+	KT_ASSERT(ncpus >= 2);
+	smp_call_many(1ull << 1, call_reads_null, NULL, true);
+	KT_ASSERT(!"the faulting call returned");
+}
