@@ -19,6 +19,9 @@
  *                     "TLB:" row of Linux's /proc/interrupts (one per CPU
  *                     told, so a shootdown per munmap is threads x samples)
  *   pcid              1 if CPUID offers PCID (QEMU 7.2's TCG does not)
+ *   cpus_used         distinct CPUs that the measuring thread and the
+ *                     spinners ran on after pinning (sched_getcpu): the
+ *                     threads row measures a shootdown to cpus_used - 1 CPUs
  *
  * argv[1]: the number of CPUs (threads started: one fewer). Each figure is
  * the median of its samples.
@@ -39,6 +42,7 @@ enum { N = 128, PAGE = 4096, HUGE = 2 << 20, STACK = 64 * 1024, MAX_THREADS = 8 
 
 static unsigned long long t[N];
 static volatile int stop, running;
+static volatile unsigned long long cpus_seen;   /* bit n: a thread ran on CPU n after pinning */
 
 static void report(const char *name, unsigned long long v)
 {
@@ -77,15 +81,19 @@ static unsigned long long munmap_cost(void)
 	return median(t, N);
 }
 
-/* Run the calling thread on CPU `cpu` only, where the kernel has
- * sched_setaffinity (Linux; Pagoda places a new thread on an idle CPU
- * itself, and the shootdown IPIs it counts show where the threads ran). */
+/* Run the calling thread on CPU `cpu` only (sched_setaffinity, on Linux
+ * and Pagoda alike, returns once the thread runs there), and say where it
+ * runs in cpus_seen. */
 static void pin_to_cpu(long cpu)
 {
 	cpu_set_t set;
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		perror("smpcost: sched_setaffinity");
+	int on = sched_getcpu();
+	if (on >= 0 && on < 64)
+		__atomic_or_fetch(&cpus_seen, 1ull << on, __ATOMIC_SEQ_CST);
 }
 
 /* A thread that only spins in user mode (it touches no libc state), with
@@ -138,6 +146,7 @@ static int start_spinners(int n)
 	}
 	while (running < started)
 		relax();
+	report("cpus_used", __builtin_popcountll(cpus_seen));
 	return started;
 }
 

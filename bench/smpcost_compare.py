@@ -116,6 +116,8 @@ def smp_table():
         print("  shootdown IPIs counted in the 128 munmaps with %d threads (one per other CPU: %d): Pagoda %s, "
               "Linux %s" % (c, 128 * (c - 1), cell(fig[("pagoda", c)].get("tlb_ipis")),
                             cell(fig[("linux", c)].get("tlb_ipis"))))
+        print("  CPUs the %d pinned threads ran on (sched_getcpu, want %d): Pagoda %s, Linux %s"
+              % (c, c, cell(fig[("pagoda", c)].get("cpus_used")), cell(fig[("linux", c)].get("cpus_used"))))
     print("(- : not measured: the program did not report it, or no Linux kernel in /boot)")
 
 

@@ -911,8 +911,11 @@ def kprof_smoke(t):
     m = re.search(r"kprof: getpid total=(\d+) per op", p.stdout)
     total = int(m.group(1)) if m else 0
     path = sum(v for k, v in rows.items() if k.startswith("syscall_") or k == "sys_getpid")
+    cpus = re.search(r"kprof: per CPU: (.*)", p.stdout)   # with several CPUs: the total split by CPU
+    split = sum(int(w.split("=")[1]) for w in cpus.group(1).split()) if cpus else total
     t.record(p.returncode == 0 and 30 <= total <= 5000 and rows.get("sys_getpid", 0) >= 1
-             and path >= 0.4 * total, "tools/kprof_getpid_attributed",
+             and path >= 0.4 * total and (cpus is not None) == (pq.smp_count(None) > 1)
+             and abs(split - total) <= pq.smp_count(None), "tools/kprof_getpid_attributed",
              "exit %d, total %d, syscall path %.0f; output %r"
              % (p.returncode, total, path, (p.stdout + p.stderr)[-400:]))
 
