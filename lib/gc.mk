@@ -34,7 +34,7 @@
 GC_SRC := lib/gc_alloc.c lib/gc_heap.c lib/gc_mark.c lib/gc_roots.c lib/gc_sweep.c \
 	lib/gc_collect.c lib/gc_leak.c lib/gc_check.c lib/gc_compat.c lib/gc_table.c \
 	lib/gc_typed.c lib/gc_finalize.c lib/gc_debug.c lib/gc_backptr.c lib/gc_dirty.c \
-	lib/gc_incremental.c lib/gc_threads.c lib/gc_rescan.c
+	lib/gc_incremental.c lib/gc_threads.c lib/gc_rescan.c lib/gc_minor.c
 GC_HDR := lib/gc_internal.h lib/gc_table.h lib/include/pagoda_gc.h lib/include/gc.h \
 	$(wildcard lib/include/gc/*.h)
 
@@ -85,7 +85,8 @@ $(GC_USER_LIB): $(GC_USER_OBJ)
 	@rm -f $@ && ar rcs $@ $^
 
 # ---- tests ------------------------------------------------------------------
-GC_TEST_SRC := tests/lib/gc/gc_tests.c tests/lib/gc/gc_tests_graph.c tests/lib/gc/gc_tests_threads.c
+GC_TEST_SRC := tests/lib/gc/gc_tests.c tests/lib/gc/gc_tests_graph.c tests/lib/gc/gc_tests_threads.c \
+	tests/lib/gc/gc_tests_generational.c
 GC_TEST_HDR := tests/lib/gc/gc_test.h
 
 $(BUILD)/host/gc_tests: $(GC_TEST_SRC) $(GC_TEST_HDR) $(GC_SAN_LIB)

@@ -88,12 +88,13 @@ void gc_ensure_init(void)
 }
 
 /* Allocation that makes a collection worth it: growth_percent% of the live
- * bytes; young_percent% for a generational minor (it costs far less,
- * unless minors were found costly: gc_incremental.c). */
+ * bytes; in the generational mode, gc_minor.c's choice from it (a minor's
+ * YOUNG_PERCENT%, or a due major's room). */
 size_t collect_trigger(void)
 {
-	int minor = G.mode == MODE_GENERATIONAL && !G.major_due && !G.minors_costly && G.phase == PHASE_IDLE;
-	size_t trigger = G.live_bytes / 100 * (minor ? YOUNG_PERCENT : G.growth_percent);
+	size_t trigger = G.live_bytes / 100 * G.growth_percent;
+	if (G.mode == MODE_GENERATIONAL)
+		trigger = generational_trigger(trigger, G.live_bytes / 100 * YOUNG_PERCENT, MIN_TRIGGER);
 	return trigger < MIN_TRIGGER ? MIN_TRIGGER : trigger;
 }
 
@@ -172,6 +173,7 @@ void collect_full(void)
 	uint64_t t0 = gc_now_ns();
 	if (G.phase == PHASE_MARKING) {
 		G.phase = PHASE_IDLE;
+		G.cycle_minor = 0;
 		rescan_drop();
 	}
 	mark_clear_all();
@@ -182,11 +184,8 @@ void collect_full(void)
 	else if (G.mode == MODE_INCREMENTAL)
 		dirty_stop();
 	collect_finish(t0);
-	if (G.mode == MODE_GENERATIONAL) {
-		G.major_live = G.live_bytes;
-		G.major_due = 0;
-		G.majors++;
-	}
+	if (G.mode == MODE_GENERATIONAL)
+		generational_finished(0, 0);
 }
 
 void collect_now(void)
@@ -252,4 +251,5 @@ void gc_get_stats(struct gc_stats *st)
 	st->leaks_reported = G.leaks_reported;
 	st->disabled = (unsigned)G.disabled;
 	st->marking = G.phase == PHASE_MARKING;
+	st->minor_collections = G.minors;
 }

@@ -206,7 +206,20 @@ void GC_noop1(GC_word x)
 
 void *GC_call_with_alloc_lock(GC_fn_type fn, void *client_data)
 {
-	return fn(client_data);
+	gc_lock();
+	void *r = fn(client_data);
+	gc_unlock();
+	return r;
+}
+
+void GC_alloc_lock(void)
+{
+	gc_lock();
+}
+
+void GC_alloc_unlock(void)
+{
+	gc_unlock();
 }
 
 /* ---- warnings -------------------------------------------------------------- */

@@ -52,19 +52,14 @@
  * did not shorten the longest finish, which was marking left undone, not
  * new objects.
  *
- * Generational (MODE_GENERATIONAL, "sticky mark bits"): between full
- * ("major") collections, marks are not cleared: every object that survived
- * a collection stays marked, i.e. old. A minor collection (stop the world)
- * marks from the roots and from the marked objects on pages written since
- * the last collection, and sweeps: only unmarked (young) objects can be
- * reclaimed, and the work is the roots, the written pages and the young
- * survivors, not the whole heap. When the live data has grown by half the
- * growth percentage (plus MAJOR_SLACK) since the last major, the next major
- * runs as an incremental cycle. Minors collect after young_percent% of the live data is allocated.
+ * Generational (MODE_GENERATIONAL, gc_minor.c): the same cycles, but most
+ * of them minors, which keep the marks of the last collection (the old
+ * objects) and start from the roots and the old objects on pages written
+ * since then; gc_minor.c says why that is enough and when a major runs.
  *
  * Owns: G.mode, G.phase, G.step_at, G.step_words, G.cycle_allocd,
- * G.interval_allocd, G.cycle_scanned, G.last_scanned, G.precleans,
- * G.major_live, G.major_due, G.minors_costly, the minor, major and step counts. Invariant: PHASE_MARKING only outside STW mode;
+ * G.interval_allocd, G.cycle_scanned, G.last_scanned, G.precleans, the
+ * major and step counts. Invariant: PHASE_MARKING only outside STW mode;
  * during it, the sweep lists are empty (so no lazy sweep reads mark bits
  * that are being rebuilt).
  */
@@ -84,14 +79,12 @@ enum {
 	MIN_LEFT = 256 << 10,      /* allocation left that pacing assumes at least */
 	GOAL_PERCENT = 85,         /* of a stop-the-world collector's allocation, where marking should end */
 	PRECLEAN_ROUNDS = 32,      /* dirty intervals a cycle may take before it finishes regardless */
-	MAJOR_SLACK = 512 << 10,   /* growth of the live data that calls for a major */
-	MINOR_PROMOTED_STEPS = 1,  /* a minor that promoted more (in max_step_words) makes minors costly */
 	SWEEP_STEP = 256,          /* blocks swept per step before a cycle starts */
 };
 
 /* ---- modes ----------------------------------------------------------------- */
 
-static int enable(enum gc_mode mode)
+int incremental_enable(enum gc_mode mode)
 {
 	gc_ensure_init();
 	if (G.find_leak || G.mode == mode)
@@ -107,15 +100,7 @@ static int enable(enum gc_mode mode)
 
 void GC_enable_incremental(void)
 {
-	enable(MODE_INCREMENTAL);
-}
-
-void GC_enable_generational(void)
-{
-	if (enable(MODE_GENERATIONAL) == 0 && G.phase == PHASE_IDLE) {
-		G.major_live = G.live_bytes;
-		dirty_start();   /* marks of the last collection are the old objects */
-	}
+	incremental_enable(MODE_INCREMENTAL);
 }
 
 int GC_is_incremental_mode(void)
@@ -160,11 +145,13 @@ static size_t cycle_goal(void)
 
 /* Bytes the cycle's marking will scan, besides what is allocated during
  * it: what the last cycle scanned (the live data less its atomic
- * objects), or the live data before the first cycle. */
+ * objects), or the live data before the first cycle; a minor's own
+ * estimate (gc_minor.c) when the cycle is one. */
 static size_t scan_estimate(void)
 {
 	size_t last = G.last_scanned * sizeof(uintptr_t);
-	return last && last < G.live_bytes ? last : G.live_bytes;
+	size_t major = last && last < G.live_bytes ? last : G.live_bytes;
+	return minor_next() ? minor_estimate(major) : major;
 }
 
 /* The most a step scans: MAX_STEP_WORDS, or 1/LIVE_SHARE of the live
@@ -202,11 +189,17 @@ static size_t step_budget(size_t bytes)
 	return words < MIN_STEP_WORDS ? MIN_STEP_WORDS : words > most ? most : words;
 }
 
-/* t0: when the pause that starts the cycle began. */
+/* t0: when the pause that starts the cycle began. A major clears the
+ * marks; a minor keeps them, and the pages written since the last
+ * collection become pending (gc_minor.c). */
 static void cycle_start(uint64_t t0)
 {
 	sweep_some(SIZE_MAX);
-	mark_clear_all();
+	G.cycle_minor = (uint8_t)minor_chosen();
+	if (G.cycle_minor)
+		rescan_defer();
+	else
+		mark_clear_all();
 	dirty_start();
 	roots_push_all();
 	G.phase = PHASE_MARKING;
@@ -284,18 +277,19 @@ static void cycle_finish(uint64_t t0)
 {
 	remark();
 	rescan_drop();
-	G.last_scanned = G.cycle_scanned;
+	if (!G.cycle_minor)
+		G.last_scanned = G.cycle_scanned;
 	G.phase = PHASE_IDLE;
 	if (G.mode == MODE_GENERATIONAL)
 		dirty_start();   /* the next minor's interval (the sweep writes no page) */
 	else
 		dirty_stop();
 	collect_finish(t0);
-	G.majors++;
-	if (G.mode == MODE_GENERATIONAL) {
-		G.major_live = G.live_bytes;
-		G.major_due = 0;
-	}
+	if (G.mode == MODE_GENERATIONAL)
+		generational_finished(G.cycle_minor, G.cycle_scanned);
+	else
+		G.majors++;
+	G.cycle_minor = 0;
 }
 
 /* One marking step of `words` words. When the interval's work is done,
@@ -328,64 +322,6 @@ static void cycle_step(size_t words)
 			G.rescan_left, (unsigned long long)G.pause_last / 1000);
 }
 
-/* ---- generational minor collections --------------------------------------------- */
-
-/* The dirty bits already fetched. A minor that promoted more than
- * MINOR_PROMOTED_STEPS steps' worth of young objects (all marked in its
- * one pause: GCBench's minors that promoted a whole depth-16 tree took
- * 17-45 million instructions) makes minors costly. */
-static void minor_collect(uint64_t t0)
-{
-	size_t before = G.live_bytes;
-	remark();
-	dirty_start();   /* before the sweep, which writes no heap page: in the pause */
-	collect_finish(t0);
-	G.minors++;
-	if (G.live_bytes > before + MINOR_PROMOTED_STEPS * max_step_words() * sizeof(uintptr_t))
-		G.minors_costly = 1;
-	if (G.live_bytes > G.major_live / 200 * (200 + G.growth_percent) + MAJOR_SLACK)
-		G.major_due = 1;   /* old garbage may have piled up: mark everything */
-}
-
-/* The heap is full and nothing is marking. A minor rescans the old
- * objects on every page written since the last collection; where the
- * program allocates into the holes of old blocks (the cache workload:
- * entries die at random, so every block keeps some), that is every old
- * page, a full marking in one pause (37-44 million instructions inside
- * Pagoda, against a step's 5). Such a minor is not run, nor is a major that
- * came due too late to start before the heap filled (it was one pause of
- * 42-45 million): the heap grows and the major runs in steps. Once minors
- * are found costly, they stay so (program phases are not tracked), and
- * majors start as incremental cycles do (cycle_due), before the heap
- * fills, so the heap grows only this once. */
-static void minor_or_major(void)
-{
-	uint64_t t0 = gc_now_ns();
-	if (!G.major_due) {
-		dirty_fetch();
-		G.minors_costly |= rescan_cost() > max_step_words();
-		if (!G.minors_costly) {
-			minor_collect(t0);
-			return;
-		}
-	}
-	if (heap_grow_least(1) == 0) {
-		G.major_due = 1;
-		cycle_start(t0);
-	} else if (G.major_due) {
-		collect_full();
-	} else {
-		minor_collect(t0);
-	}
-}
-
-/* Does a cycle start now? Incremental: when it is due. Generational: when
- * due if a major is due or minors are costly. */
-static int major_starts(void)
-{
-	return (G.mode == MODE_INCREMENTAL || G.major_due || G.minors_costly) && cycle_due();
-}
-
 /* Allocation between two steps: STEP_BYTES, or a FINAL_STEP_SHARE of it
  * once pre-cleaning with page-grained dirty bits (the manual mode's cards
  * converge without it, and its steps would only come more often). */
@@ -408,7 +344,7 @@ void incremental_alloc_hook(void)
 		}
 		return;
 	}
-	if (major_starts()) {
+	if (cycle_due()) {
 		uint64_t t0 = gc_now_ns();
 		if (sweep_some(SWEEP_STEP)) {   /* the lazy sweep first, in steps too */
 			record_pause(gc_now_ns() - t0);
@@ -418,18 +354,26 @@ void incremental_alloc_hook(void)
 	}
 }
 
-/* The heap is full and a collection is due (gc_collect.c's policy). */
+/* The heap is full and a collection is due (gc_collect.c's policy).
+ * Marking: the rest of it in this pause. Generational, and no cycle began
+ * in time: the heap grows by the least chunk and a cycle (a minor or a
+ * major, gc_minor.c) starts, to mark in steps; if the heap cannot grow,
+ * it finishes in the same pause. */
 void incremental_collect(void)
 {
-	if (G.phase == PHASE_MARKING) {
-		uint64_t t0 = gc_now_ns();
-		dirty_fetch();
-		cycle_finish(t0);   /* the rest of the marking in this pause */
+	uint64_t t0 = gc_now_ns();
+	if (G.phase == PHASE_IDLE && G.mode == MODE_GENERATIONAL) {
+		int room = heap_grow_least(1) == 0;
+		cycle_start(t0);
+		if (room)
+			return;
 	}
-	else if (G.mode == MODE_GENERATIONAL)
-		minor_or_major();
-	else
+	if (G.phase == PHASE_MARKING) {
+		dirty_fetch();
+		cycle_finish(t0);
+	} else {
 		collect_full();
+	}
 }
 
 int GC_collect_a_little(void)

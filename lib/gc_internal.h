@@ -138,7 +138,8 @@ struct gc_state {
 	/* incremental and generational collection (gc_incremental.c) */
 	uint8_t mode, phase, dirty_source, major_due;
 	uint8_t manual_vdb;                       /* GC_set_manual_vdb_allowed: the program reports its stores */
-	uint8_t minors_costly;                    /* generational: the last minor would have rescanned over a step */
+	uint8_t minors_costly;                    /* generational: a minor's remembered set was too big (gc_minor.c) */
+	uint8_t cycle_minor;                      /* the cycle marking now is a minor (gc_minor.c) */
 	size_t step_at;                           /* G.allocd at the last step */
 	size_t step_words;                        /* words the last marking step could scan */
 	size_t cycle_allocd;                      /* G.allocd when the cycle started */
@@ -149,7 +150,9 @@ struct gc_state {
 	struct gc_chunk *rescan_chunk;            /* gc_rescan.c: the pending pages' cursor */
 	size_t rescan_page, rescan_left;
 	size_t major_live;                        /* live bytes after the last major */
+	size_t minor_scanned;                     /* words the last minor's steps scanned */
 	uint64_t minors, majors, steps;
+	uint64_t minors_at_major;                 /* G.minors when the last major ended (gc_minor.c) */
 	uint64_t overflows, leaks_reported;
 
 	/* mark stack */
@@ -303,10 +306,18 @@ int rescan_some(size_t *budget);    /* rescan pending pages; 1: some are left */
 void rescan_drop(void);             /* forget the pending pages */
 
 /* gc_incremental.c */
+int incremental_enable(enum gc_mode mode);   /* 0: on (dirty bits found) */
 void incremental_collect(void);      /* collect_now in the other modes */
 void incremental_alloc_hook(void);   /* slow path: start or step a cycle */
 int collect_is_due(void);
 size_t collect_heap_target(void);
+
+/* gc_minor.c: the generational mode's minors and majors */
+int minor_next(void);                /* the next (or current) cycle is a minor */
+size_t minor_estimate(size_t major_estimate);   /* bytes a minor's marking scans */
+int minor_chosen(void);              /* at a cycle's start: a minor? (reads the dirty bits) */
+void generational_finished(int minor, size_t scanned);
+size_t generational_trigger(size_t major, size_t minor, size_t least);
 
 /* gc_alloc.c */
 void alloc_init_classes(void);

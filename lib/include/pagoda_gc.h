@@ -92,6 +92,7 @@ struct gc_stats {
 	uint64_t leaks_reported;     /* leak-finding mode */
 	unsigned disabled;           /* gc_disable count */
 	unsigned marking;            /* 1 while an incremental cycle is marking */
+	uint64_t minor_collections;  /* generational: the collections that were minors */
 };
 void gc_get_stats(struct gc_stats *st);
 /* Every pause so far, in nanoseconds, oldest first (a stop-the-world

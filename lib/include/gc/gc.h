@@ -7,8 +7,10 @@
  *
  * Where the semantics cannot be bdwgc's exactly, the declaration says so
  * under "Differs:" and the function behaves conservatively (keeps objects
- * alive, never frees early). Everything is single-threaded: Pagoda has no
- * threads, so the thread API is not offered at all.
+ * alive, never frees early). Threads: a thread that allocates or holds
+ * collector pointers is made with GC_pthread_create (below); the rest of
+ * bdwgc's thread API (GC_THREADS's redirect, GC_register_my_thread, parallel
+ * marking) is not offered: docs/gc.md lists it.
  *
  * The upper-case names are macros, as in bdwgc. Define GC_DEBUG before
  * including this header and GC_MALLOC & co. become the GC_debug_* calls,
@@ -165,11 +167,11 @@ typedef GC_word GC_hidden_pointer;
 #define GC_reachable_here(ptr) __asm__ __volatile__(" " : : "X"(ptr) : "memory")
 void GC_noop1(GC_word x);
 
-/* Single-threaded: the "allocation lock" is the call itself. */
+/* The allocation lock (lib/gc_threads.c's, recursive: fn may allocate). */
 typedef void *(*GC_fn_type)(void *client_data);
 void *GC_call_with_alloc_lock(GC_fn_type fn, void *client_data);
-#define GC_alloc_lock() (void)0
-#define GC_alloc_unlock() (void)0
+void GC_alloc_lock(void);
+void GC_alloc_unlock(void);
 
 /* ---- warnings, leak finding ---------------------------------------------- */
 

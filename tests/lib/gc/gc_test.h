@@ -70,6 +70,7 @@ int t_random_graph(void);
 int t_long_list_10m(void);
 int t_threads_stacks_are_roots(void);       /* gc_tests_threads.c */
 int t_threads_collect_from_thread(void);
+int t_generational_minor_stores(void);        /* gc_tests_generational.c */
 int t_mark_stack_overflow(void);
 int t_large_objects(void);
 int t_realloc(void);

@@ -595,6 +595,7 @@ static const struct test tests[] = {
 	{ "dirty_bits_source", t_dirty_bits_source },
 	{ "incremental_stores_mid_cycle", t_incremental_stores_mid_cycle },
 	{ "manual_vdb_stores_mid_cycle", t_manual_vdb_stores_mid_cycle },
+	{ "generational_minor_stores", t_generational_minor_stores },
 	{ "root_register", t_root_register },
 	{ "root_stack_local", t_root_stack_local },
 	{ "root_data", t_root_data },
