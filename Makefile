@@ -248,7 +248,7 @@ bench-scale: all $(BUILD)/bench/vmscale
 	@tools/setup.sh --bench
 	python3 bench/vmscale_compare.py
 
-$(BUILD)/bench/smpcost: bench/smpcost.c bench/icount.h user/vmcounters.h | setup
+$(BUILD)/bench/smpcost: bench/smpcost.c bench/spinners.h bench/icount.h user/vmcounters.h | setup
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
 
@@ -261,7 +261,7 @@ bench-smp: all $(BUILD)/bench/smpcost $(BUILD)/bench/thpcost $(BUILD)/bench/linu
 	@tools/setup.sh --bench
 	python3 bench/smpcost_compare.py
 
-$(BUILD)/bench/kprof_op: bench/kprof_op.c | setup
+$(BUILD)/bench/kprof_op: bench/kprof_op.c bench/spinners.h | setup
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror $< -o $@
 

@@ -25,9 +25,15 @@
  *              the child's)
  *   munmap     one munmap of COUNT touched pages: per page (vmcost's
  *              "munmap touched, per page" row)
+ *   shootdown  mmap, write and munmap of one page, COUNT times, while a thread of
+ *              this process spins on every other CPU (bench/spinners.h):
+ *              one TLB shootdown each, the targets' handlers included
+ *              (tools/kprof's per-CPU line splits them); the page as in
+ *              bench/smpcost.c, an area of its own in a 2 MiB reservation
  * Always true: kprof_mark() runs exactly twice, just before and just after
  * the COUNT operations.
  */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +43,9 @@
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "spinners.h"
 
-enum { PAGE = 4096, AREA_PAGES = 16, FORK_BYTES = 16 << 20 };
+enum { PAGE = 4096, AREA_PAGES = 16, FORK_BYTES = 16 << 20, HUGE = 2 << 20 };
 
 static void die(const char *what)
 {
@@ -133,6 +140,30 @@ static void op_munmap(long n)
 	kprof_mark();
 }
 
+/* One page a fixed place of its own, mapped and touched, unmapped COUNT
+ * times with a spinner on each other CPU; exits 1 unless they all started. */
+static void op_shootdown(long n)
+{
+	int others = (int)sysconf(_SC_NPROCESSORS_ONLN) - 1;
+	char *r = mmap(NULL, 2 * HUGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (r == MAP_FAILED)
+		die("mmap");
+	char *slot = (char *)(((unsigned long)r + HUGE - 1) & ~(unsigned long)(HUGE - 1)) + 2 * PAGE;
+	if (start_spinners(others) != others || __builtin_popcountll(spinners_cpus) != others + 1)
+		die("start_spinners");
+	kprof_mark();
+	for (long i = 0; i < n; i++) {
+		volatile char *p = mmap(slot, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		if (p == MAP_FAILED)
+			die("mmap");
+		p[0] = 1;
+		if (munmap((void *)p, PAGE))
+			die("munmap");
+	}
+	kprof_mark();
+	stop_spinners();
+}
+
 static long major_faults(void)
 {
 	struct rusage ru;
@@ -214,7 +245,7 @@ static void op_fork(long n)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: kprof_op getpid|mprotect|mmap|mmaptouch|fork|fault|reuse|cow|majfault|munmap COUNT\n");
+		fprintf(stderr, "usage: kprof_op getpid|mprotect|mmap|mmaptouch|fork|fault|reuse|cow|majfault|munmap|shootdown COUNT\n");
 		return 2;
 	}
 	const char *op = argv[1];
@@ -239,6 +270,8 @@ int main(int argc, char **argv)
 		op_majfault(n);
 	else if (!strcmp(op, "munmap"))
 		op_munmap(n);
+	else if (!strcmp(op, "shootdown"))
+		op_shootdown(n);
 	else {
 		fprintf(stderr, "kprof_op: unknown operation %s\n", op);
 		return 2;

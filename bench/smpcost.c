@@ -7,8 +7,8 @@
  *                     the page is an area of its own at a fixed place
  *                     beside others in one page table (munmap_slot)
  *   munmap_threads    the same while threads of this process (clone with
- *                     CLONE_VM) spin on every other CPU (one each, pinned
- *                     where the kernel has sched_setaffinity), so every munmap
+ *                     CLONE_VM) spin on every other CPU (one each, pinned:
+ *                     bench/spinners.h), so every munmap
  *                     is a TLB shootdown to them; absent when clone
  *                     refuses CLONE_VM
  *   ctx_switch        pipe ping-pong between two processes: a round trip
@@ -29,6 +29,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sched.h>
+#include "spinners.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +39,9 @@
 #include <cpuid.h>
 #include "icount.h"
 
-enum { N = 128, PAGE = 4096, HUGE = 2 << 20, STACK = 64 * 1024, MAX_THREADS = 8 };
+enum { N = 128, PAGE = 4096, HUGE = 2 << 20, MAX_THREADS = 8 };
 
 static unsigned long long t[N];
-static volatile int stop, running;
-static volatile unsigned long long cpus_seen;   /* bit n: a thread ran on CPU n after pinning */
 
 static void report(const char *name, unsigned long long v)
 {
@@ -79,75 +78,6 @@ static unsigned long long munmap_cost(void)
 		t[i] = rdtsc() - t0;
 	}
 	return median(t, N);
-}
-
-/* Run the calling thread on CPU `cpu` only (sched_setaffinity, on Linux
- * and Pagoda alike, returns once the thread runs there), and say where it
- * runs in cpus_seen. */
-static void pin_to_cpu(long cpu)
-{
-	cpu_set_t set;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		perror("smpcost: sched_setaffinity");
-	int on = sched_getcpu();
-	if (on >= 0 && on < 64)
-		__atomic_or_fetch(&cpus_seen, 1ull << on, __ATOMIC_SEQ_CST);
-}
-
-/* A thread that only spins in user mode (it touches no libc state), with
- * `pause` in its loop as every spin-wait should have. Under -icount QEMU
- * 7.2 runs the CPUs in turn on one thread and gives the CPU whose turn it is
- * every instruction up to the next timer deadline; a CPU leaves its turn
- * early only at hlt, pause or an interrupt sent to some CPU. A loop without
- * pause would run to that deadline (millions of instructions, all counted
- * by the rdtsc of the CPU measuring) and leave the CPUs after it no turn at
- * all: a shootdown to them would wait forever. With pause, each spinner
- * adds a few instructions per turn, the same on every kernel. */
-static int spinner(void *arg)
-{
-	pin_to_cpu((long)arg);
-	__atomic_add_fetch(&running, 1, __ATOMIC_SEQ_CST);
-	while (!stop)
-		__builtin_ia32_pause();
-	__atomic_sub_fetch(&running, 1, __ATOMIC_SEQ_CST);
-	return 0;
-}
-
-/* The top of a STACK-byte thread stack with a PROT_NONE page below it (as
- * pthread_create makes them), or NULL. */
-static char *guarded_stack(void)
-{
-	char *p = mmap(NULL, PAGE + STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED || mprotect(p, PAGE, PROT_NONE))
-		return NULL;
-	return p + PAGE + STACK;
-}
-
-/* A wait for the spinners: they may share this CPU (yield) or need a turn
- * on theirs (pause, see spinner). */
-static void relax(void)
-{
-	__builtin_ia32_pause();
-	sched_yield();
-}
-
-static int start_spinners(int n)
-{
-	int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
-	int started = 0;
-	pin_to_cpu(0);
-	for (long i = 0; i < n; i++) {
-		char *stack = guarded_stack();
-		if (!stack || clone(spinner, stack, flags, (void *)(i + 1)) < 0)
-			break;
-		started++;
-	}
-	while (running < started)
-		relax();
-	report("cpus_used", __builtin_popcountll(cpus_seen));
-	return started;
 }
 
 static unsigned long long switch_cost(void)
@@ -238,11 +168,10 @@ int main(int argc, char **argv)
 	if (cpus > 1 && cpus <= MAX_THREADS) {
 		int n = start_spinners(cpus - 1);
 		printf("smpcost: threads=%d\n", n);
+		report("cpus_used", __builtin_popcountll(spinners_cpus));
 		if (n == cpus - 1)
 			munmap_threads();
-		stop = 1;
-		while (running)
-			relax();
+		stop_spinners();
 	}
 	return 0;
 }
