@@ -71,12 +71,13 @@ class Console(threading.Thread):
                     time.sleep(0.01)
 
 
-def run(readme=os.path.join(ROOT, "README.md"), timeout=300):
-    """Returns (transcript, console output, gdb's stderr)."""
-    steps = walkthrough_lines(readme)
+def run(readme=os.path.join(ROOT, "README.md"), timeout=300, steps=None, smp=None):
+    """Returns (transcript, console output, gdb's stderr). `steps`, as
+    walkthrough_lines returns them, replace the README's; `smp`: CPUs."""
+    steps = steps or walkthrough_lines(readme)
     typed = [t for _, t in steps if t]
     port = free_port()
-    qemu = subprocess.Popen(pq.qemu_command(pq.DIRECT, "quiet", gdb_port=port, paused=True),
+    qemu = subprocess.Popen(pq.qemu_command(pq.DIRECT, "quiet", gdb_port=port, paused=True, smp=smp),
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     console = Console(qemu, typed[0] if typed else None)
     console.start()

@@ -209,6 +209,7 @@ def suite_gdb(t):
         t.record(re.search(pattern, out, re.M) is not None, "gdb/" + name,
                  "missing %r; see %s" % (pattern, log_path("gdb")))
     gdb_walkthrough(t)
+    gdb_pfbreak_other_cpu(t)
 
 
 def gdb_walkthrough(t):
@@ -228,6 +229,22 @@ def gdb_walkthrough(t):
     for name, pattern in WALKTHROUGH_CHECKS:
         t.record(re.search(pattern, out, re.M) is not None, "gdb/walkthrough_" + name,
                  "missing %r%s" % (pattern, where))
+
+
+def gdb_pfbreak_other_cpu(t):
+    """With two CPUs (or PAGODA_SMP's count), pfbreak, bt and procs name the
+    process of the CPU that hit the breakpoint: demo_lazy pinned to CPU 1
+    (busybox taskset), so reading cpus[0] never sees it and gdb waits."""
+    import gdb_walkthrough as gw
+    steps = [("pfbreak demo_lazy", None), ("continue", "busybox taskset 2 demo_lazy"), ("bt", None), ("procs", None)]
+    out, console, err = gw.run(timeout=BOOT_TIMEOUT, steps=steps, smp=max(2, pq.smp_count(None)))
+    with open(log_path("gdb_other_cpu"), "w") as f:
+        f.write(out + "\n---- gdb stderr ----\n" + err + "\n---- console ----\n" + console)
+    where = "; see " + log_path("gdb_other_cpu")
+    for name, pattern in (("pfbreak_stops", r"^pfbreak: pid \d+ \(demo_lazy\) page fault at 0x\w+"),
+                          ("bt_names_the_process", r"^#\d+\s+\[#PF page fault at 0x\w+ from user mode: rip 0x\w+ in demo_lazy"),
+                          ("procs_marks_it_running", r"^\* pid +\d+ +running +demo_lazy$")):
+        t.record(re.search(pattern, out, re.M) is not None, "gdb/other_cpu_" + name, "missing %r%s" % (pattern, where))
 
 
 # What the README walk-through must show, step by step.

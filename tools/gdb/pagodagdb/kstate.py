@@ -29,10 +29,26 @@ def kva_to_pa(va):
     return va - DIRECT_MAP_BASE
 
 
+def this_cpu():
+    """The per-CPU area (struct percpu) of the CPU gdb has selected (the
+    one that hit the breakpoint; QEMU shows each CPU as a thread). Its GS
+    base in kernel mode, the saved one (KERNEL_GS_BASE) after swapgs to user
+    mode (kernel/percpu.h); cpus[0] before the CPU points GS at its area."""
+    cpus = gdb.parse_and_eval("cpus")
+    first = int(cpus[0].address) & U64
+    end = first + cpus.type.sizeof
+    for reg in ("$gs_base", "$k_gs_base"):
+        base = int(gdb.parse_and_eval(reg)) & U64
+        if first <= base < end:
+            return cpus[(base - first) // cpus[0].type.sizeof]
+    return cpus[0]
+
+
 def current_proc():
-    """The running process (struct proc *), or None before the first one."""
+    """The process running on the selected CPU (struct proc *), or None
+    before the first one."""
     try:
-        p = gdb.parse_and_eval("cpus[0].current")
+        p = this_cpu()["current"]
     except gdb.error:
         return None
     return p if int(p) else None
