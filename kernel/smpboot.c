@@ -138,7 +138,7 @@ static bool start_cpu(struct trampoline_params *t, int cpu, uint32_t apic_id)
 		timer_delay_ns(200000);
 	}
 	for (int i = 0; i < 10 * HZ && !cpus[cpu].online; i++)
-		timer_delay_ns(1);   /* one tick */
+		timer_delay_ns(1000000000ull / HZ);   /* a tick or more: ten seconds at least in all */
 	return cpus[cpu].online;
 }
 
