@@ -139,8 +139,8 @@ static int make_room(size_t npages)
 	}
 	if (G.mode == MODE_GENERATIONAL)
 		G.major_due = 1;   /* minors no longer keep up: a major soon */
-	if (heap_grow(npages) == 0)
-		return 0;
+	if (G.phase == PHASE_MARKING ? heap_grow_least(npages) == 0 : heap_grow(npages) == 0)
+		return 0;   /* while marking, by the least chunk (see grow_while_marking) */
 	if (G.allocd && !G.disabled) {   /* the heap may not grow: collect now */
 		collect_now();
 		return 0;
