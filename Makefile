@@ -219,7 +219,7 @@ gdb: | setup
 
 # ---- tests -----------------------------------------------------------------
 .PHONY: test
-test: all | setup
+test: all $(BUILD)/bench/linux_init | setup
 	PAGODA_SMP=$(SMP) python3 tests/run.py
 
 # Long hostile runs, not part of `make test`: ext2 on thousands of corrupted

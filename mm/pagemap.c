@@ -15,7 +15,13 @@
  *     63 present | 62 swapped | 61 file page or shared anonymous |
  *     56 mapped exactly once | 55 soft-dirty | 54..0 frame number (PFN)
  *
- * Pagoda has no swap (bit 62 is always 0). Linux shows frame numbers only to
+ * A swapped-out page reads swapped (62) with Linux's type and slot fields.
+ * Linux keeps a page's soft-dirty bit in its swap entry; Pagoda's swap
+ * entries are the swap cache's keys and have no such bit, so a soft-dirty
+ * page that goes to swap makes its whole area read soft-dirty until the next
+ * clear_refs (soft_dirty_swapped_out): more pages than Linux may read
+ * written, never fewer. mremap's moved entries read soft-dirty, as Linux
+ * (mm/pagetable.c pt_move_range). Linux shows frame numbers only to
  * an opener with CAP_SYS_ADMIN; every Pagoda process runs as root with every
  * capability (getuid returns 0), so Pagoda always shows them, as Linux does
  * for root. clear_refs also takes Linux's other values: 1, 2, 3 clear the
@@ -33,7 +39,8 @@
  * page tables (pt_traverse: one walk down to each leaf table in the batch,
  * then its entries in a row), not a walk from the root for every page.
  *
- * Callers: kernel/file.c (the two /proc files), mm/fault.c (sets the bit).
+ * Callers: kernel/file.c (the two /proc files), mm/fault.c (sets the bit),
+ * mm/vmscan.c (a soft-dirty page unmapped for swap).
  */
 #include "pagemap.h"
 #include "frame.h"
@@ -164,6 +171,13 @@ long pagemap_read(struct mm *mm, uint64_t *pos, uintptr_t ubuf, size_t n)
 }
 
 /* ---- clear_refs ---- */
+
+void soft_dirty_swapped_out(struct mm *mm, uintptr_t va)
+{
+	struct vma *v = vma_lookup(mm, va);
+	if (v)
+		v->soft_dirty = true;
+}
 
 static uint64_t clear_soft_dirty(pte_t old, void *arg)
 {

@@ -775,14 +775,16 @@ static void reserve_swap(uintptr_t va, pte_t *slot, void *arg)
 	reserve_leaf(va, slot, 1, arg);
 }
 
-/* Pass 2: the entry goes, unchanged, to its destination slot. */
+/* Pass 2: the entry goes to its destination slot, unchanged but for the
+ * soft-dirty bit a present page gains there (Linux's move_soft_dirty_pte: a
+ * page at a new address counts as written; mm/pagemap.c). */
 static void move_leaf(uintptr_t va, pte_t *slot, int level, void *arg)
 {
 	struct move_ctx *c = arg;
 	struct pt_walk w;
 	pt_walk(c->root, va + c->delta, 1, false, &w);
 	kassert(level == 1 && w.level == 1 && pte_none(*w.slot[1]));
-	*w.slot[1] = *slot;
+	*w.slot[1] = pte_present(*slot) ? *slot | PTE_SOFT_DIRTY : *slot;
 	table_page(w.slot[1])->count++;
 	*slot = 0;
 	table_page(slot)->count--;

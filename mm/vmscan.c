@@ -39,6 +39,7 @@
 #include "filemap.h"
 #include "kswapd.h"
 #include "mm.h"
+#include "pagemap.h"
 #include "pagetable.h"
 #include "replace.h"
 #include "rmap.h"
@@ -108,6 +109,8 @@ static void unmap_one(struct mm *mm, uintptr_t va, void *arg)
 {
 	pte_t swp = *(pte_t *)arg;
 	pte_t old = pt_swap_out(mm->pgd, va, swp);
+	if (old & PTE_SOFT_DIRTY)
+		soft_dirty_swapped_out(mm, va);
 	swap_duplicate(swp);
 	log_eviction(mm, va, pte_addr(old));
 	frame_put(pte_addr(old));   /* the PTE's reference; the swap cache keeps the frame */

@@ -28,9 +28,10 @@ packages=(
   "chromium:/usr/bin/chromium"
 )
 
-# `setup.sh --bench` also wants a Linux kernel image to compare against
-# (bench/vmcost_compare.py boots it under the same QEMU).
-if [ "${1:-}" = "--bench" ] && ! ls /boot/vmlinuz-* >/dev/null 2>&1; then
+# A Linux kernel image to compare against: the benchmarks boot it under the
+# same QEMU (bench/vmcost_compare.py), and so does the pagoda suite, whose
+# soft-dirty test needs a kernel built with CONFIG_MEM_SOFT_DIRTY (Debian's).
+if ! ls /boot/vmlinuz-* >/dev/null 2>&1; then
   packages+=("linux-image-cloud-amd64:/boot/vmlinuz-missing")
 fi
 
