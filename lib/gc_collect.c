@@ -22,7 +22,9 @@
  * was allocated since the last one. Requiring allocation >= p% of live keeps
  * the marking work per allocated byte bounded by 100/p, whatever the program
  * does; growing instead makes room for that allocation, so the heap settles
- * near live * (1 + p/100). Collecting only when the heap is full means a heap
+ * near live * (1 + p/100) (in the incremental mode live * (1 + p/100 * c),
+ * c the last cycle's cost over its marking's, 1 to 2: gc_incremental.c's
+ * incremental_trigger). Collecting only when the heap is full means a heap
  * that once grew (a burst of live data) is used before collecting again,
  * which trades that memory for fewer collections; a chunk that a collection
  * finds wholly free is unmapped while the heap stays above twice
@@ -88,11 +90,12 @@ void gc_ensure_init(void)
 }
 
 /* Allocation that makes a collection worth it: growth_percent% of the live
- * bytes; in the generational mode, gc_minor.c's choice from it (a minor's
- * YOUNG_PERCENT%, or a due major's room). */
+ * bytes (in the incremental mode, stretched by the last cycle's cost:
+ * incremental_trigger); in the generational mode, gc_minor.c's choice
+ * from it (a minor's YOUNG_PERCENT%, or a due major's room). */
 size_t collect_trigger(void)
 {
-	size_t trigger = G.live_bytes / 100 * G.growth_percent;
+	size_t trigger = G.mode == MODE_INCREMENTAL ? incremental_trigger() : G.live_bytes / 100 * G.growth_percent;
 	if (G.mode == MODE_GENERATIONAL)
 		trigger = generational_trigger(trigger, G.live_bytes / 100 * YOUNG_PERCENT, MIN_TRIGGER);
 	return trigger < MIN_TRIGGER ? MIN_TRIGGER : trigger;

@@ -29,7 +29,9 @@
  *               limit); free pages are not protected, so blocks allocated
  *               during tracking are noted by the allocator (dirty_new_block).
  *
- * Owns: the source, the two /proc fds, each chunk's `dirty` bitmap (one bit
+ * Owns: the source, the two /proc fds, the counts G.cycle_dirty_read and
+ * G.cycle_dirty_found (pagemap entries read, and soft-dirty pages found
+ * there: each cost a write fault; gc_incremental.c's cost of a cycle), each chunk's `dirty` bitmap (one bit
  * per page) and `cards` (32 bits per page, one per GC_CARD bytes), mmap'd
  * outside the scanned memory, with gc_rescan.c's pending bits, marks and
  * cards in the same mapping.
@@ -176,9 +178,12 @@ static int fetch_run(struct gc_chunk *c, size_t first, size_t n)
 		off_t at = (off_t)((uintptr_t)c->base / GC_PAGE + i) * 8;
 		if (read_at(pagemap_fd, buf, len * 8, at) != (ssize_t)(len * 8))
 			return -1;
+		G.cycle_dirty_read += len;
 		for (k = 0; k < len; k++)
-			if (buf[k] >> PM_SOFT_DIRTY_BIT & 1 && page_scannable(c, i + k))
+			if (buf[k] >> PM_SOFT_DIRTY_BIT & 1 && page_scannable(c, i + k)) {
 				bit_set(c, i + k);
+				G.cycle_dirty_found++;
+			}
 	}
 	return 0;
 }

@@ -146,6 +146,10 @@ struct gc_state {
 	size_t interval_allocd;                   /* G.allocd when its dirty interval started */
 	size_t cycle_scanned;                     /* words scanned by this cycle's steps */
 	size_t last_scanned;                      /* cycle_scanned of the last finished cycle */
+	size_t cycle_rescanned;                   /* words of this cycle's page rescans (gc_rescan.c) */
+	size_t cycle_dirty_read;                  /* pagemap entries this cycle read (gc_dirty.c) */
+	size_t cycle_dirty_found;                 /* soft-dirty pages found there (gc_dirty.c) */
+	unsigned cycle_cost;                      /* the last cycle's words over its marking's, in percent (0: none yet) */
 	unsigned precleans;                       /* pre-clean rounds of this cycle */
 	struct gc_chunk *rescan_chunk;            /* gc_rescan.c: the pending pages' cursor */
 	size_t rescan_page, rescan_left;
@@ -309,6 +313,7 @@ void rescan_drop(void);             /* forget the pending pages */
 int incremental_enable(enum gc_mode mode);   /* 0: on (dirty bits found) */
 void incremental_collect(void);      /* collect_now in the other modes */
 void incremental_alloc_hook(void);   /* slow path: start or step a cycle */
+size_t incremental_trigger(void);    /* collect_trigger in the incremental mode */
 int collect_is_due(void);
 size_t collect_heap_target(void);
 

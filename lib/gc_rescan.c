@@ -19,8 +19,9 @@
  * pending page is rescanned with the marks it had when its interval ended
  * (rescan_defer): objects marked since were scanned since.
  *
- * Owns: every chunk's pending bits, marks and cards, G.rescan_chunk, G.rescan_page,
- * G.rescan_left. Invariants: G.rescan_left is the number of pending bits
+ * Owns: every chunk's pending bits, marks and cards, G.rescan_chunk,
+ * G.rescan_page, G.rescan_left; adds to G.cycle_rescanned the words each
+ * page's rescan pushes, and VISIT_WORDS. Invariants: G.rescan_left is the number of pending bits
  * set; every chunk holding one is at or after G.rescan_chunk in G.chunks
  * (new chunks are added at the head with no pending bit); pending bits are
  * clear outside PHASE_MARKING.
@@ -41,9 +42,10 @@ static uint32_t cards_of(size_t off, size_t size)
 }
 
 /* A marked large object's page: each run of written cards, for the drain
- * to scan within the step's budget. */
-static void rescan_large_page(char *page, uint32_t cards)
+ * to scan within the step's budget. Returns the words pushed. */
+static size_t rescan_large_page(char *page, uint32_t cards)
 {
+	size_t words = (size_t)__builtin_popcount(cards) * (GC_CARD / sizeof(uintptr_t));
 	while (cards) {
 		unsigned first = (unsigned)__builtin_ctz(cards), n = 0;
 		while (first + n < GC_PAGE_CARDS && (cards >> (first + n) & 1))
@@ -51,28 +53,33 @@ static void rescan_large_page(char *page, uint32_t cards)
 		mark_push_range((uintptr_t *)(page + first * GC_CARD), (uintptr_t *)(page + (first + n) * GC_CARD));
 		cards &= n + first >= 32 ? 0 : ~0u << (first + n);
 	}
+	return words;
 }
 
 /* Push what the objects on c's page i that `marks` names and that touch a
- * card of `cards` point to (a large object: those cards' words only). */
-static void rescan_page(struct gc_chunk *c, size_t i, const uint64_t marks[4], uint32_t cards)
+ * card of `cards` point to (a large object: those cards' words only).
+ * Returns the words pushed. */
+static size_t rescan_page(struct gc_chunk *c, size_t i, const uint64_t marks[4], uint32_t cards)
 {
 	char *page = c->base + i * GC_PAGE;
 	struct gc_block *b = block_of((uintptr_t)page);
 	if (!b || b->kind == BLOCK_FREE || b->okind == OBJ_ATOMIC || !cards)
-		return;
+		return 0;
 	if (b->kind == BLOCK_LARGE) {
 		if (!(marks[0] & 1))
-			return;
-		if (b->okind == OBJ_TYPED)
-			mark_contents(b, b->start);
-		else
-			rescan_large_page(page, cards);
-		return;
+			return 0;
+		if (b->okind != OBJ_TYPED)
+			return rescan_large_page(page, cards);
+		mark_contents(b, b->start);
+		return block_capacity(b) / sizeof(uintptr_t);
 	}
+	size_t words = 0;
 	for (uint32_t k = 0; k < b->n; k++)
-		if ((marks[k >> 6] >> (k & 63)) & 1 && (cards_of((size_t)k * b->size, b->size) & cards))
+		if ((marks[k >> 6] >> (k & 63)) & 1 && (cards_of((size_t)k * b->size, b->size) & cards)) {
 			mark_contents(b, b->start + (size_t)k * b->size);
+			words += b->size / sizeof(uintptr_t);
+		}
+	return words;
 }
 
 /* Remember which objects of c's page i are marked now. */
@@ -119,8 +126,7 @@ void rescan_now(void)
 		for (size_t i = 0; c->dirty && i < c->npages; i++)
 			if (bit_test(c->dirty, i)) {
 				const struct gc_block *b = block_of((uintptr_t)(c->base + i * GC_PAGE));
-				if (b)
-					rescan_page(c, i, b->mark, c->cards[i]);
+				G.cycle_rescanned += VISIT_WORDS + (b ? rescan_page(c, i, b->mark, c->cards[i]) : 0);
 				mark_drain();
 			}
 }
@@ -180,7 +186,7 @@ int rescan_some(size_t *budget)
 			G.rescan_left = 0;
 			break;
 		}
-		rescan_page(c, i, c->pending_marks[i], c->cards[c->npages + i]);
+		G.cycle_rescanned += VISIT_WORDS + rescan_page(c, i, c->pending_marks[i], c->cards[c->npages + i]);
 		c->cards[c->npages + i] = 0;
 		*budget = *budget > VISIT_WORDS ? *budget - VISIT_WORDS : 0;
 		if (mark_drain_some(budget))
