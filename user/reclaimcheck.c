@@ -47,6 +47,11 @@
  *   mlock       a locked area is never evicted under pressure (mincore: all
  *               resident, every byte intact); mlock of an area whose pages
  *               went to swap brings them all back in
+ *   softdirty   pages written after clear_refs ("4") and then evicted read
+ *               soft-dirty in /proc/self/pagemap while in swap (bit 62 and
+ *               55), as Linux keeps the bit in the swap entry; after the
+ *               next clear_refs they read clean, and the one written then
+ *               (brought back by the write) reads soft-dirty again
  *
  * One line per case, "reclaimcheck: CASE ok" or "reclaimcheck: CASE FAIL
  * (why)", then "reclaimcheck: done N failed". Each case runs in a child,
@@ -705,6 +710,67 @@ static int mlock_case(void *unused)
 	return pattern_check_pages(locked, 0, pages, 21) || pattern_check_pages(later, 0, pages, 22) ? 7 : 0;
 }
 
+/* ---- softdirty ---- */
+
+static void clear_soft_dirty(void)
+{
+	int fd = open("/proc/self/clear_refs", O_WRONLY);
+	if (fd >= 0 && write(fd, "4", 1) != 1)
+		printf("reclaimcheck: clear_refs write failed\n");
+	close(fd);
+}
+
+/* Of the pages of [p, p + pages) in swap: how many, and how many read
+ * soft-dirty; pagemap's entry of page 0 in *first. */
+static size_t swapped_dirty(int pm, char *p, size_t pages, size_t *dirty, uint64_t *first)
+{
+	static uint64_t e[1024];
+	size_t n = 0;
+	*dirty = 0;
+	if (pages > 1024 || pread(pm, e, pages * 8, (off_t)((uintptr_t)p / PAGE * 8)) != (ssize_t)(pages * 8))
+		return 0;
+	for (size_t i = 0; i < pages; i++) {
+		n += e[i] >> 62 & 1;
+		*dirty += (e[i] >> 62 & 1) && (e[i] >> 55 & 1);
+	}
+	*first = e[0];
+	return n;
+}
+
+static int softdirty_case(void *unused)
+{
+	size_t pages = pages_of(LOCKED_MIB), dirty;
+	uint64_t first;
+	char *g = map_anon((pages + 2) * PAGE, PROT_READ | PROT_WRITE), *p = g + PAGE;
+	int pm = open("/proc/self/pagemap", O_RDONLY);
+
+	(void)unused;
+	/* Guard pages of their own protection: the pressure's new mapping must
+	 * not merge with the area (a merge ORs the areas' soft-dirty flags, as
+	 * Linux, and every page would read soft-dirty whatever swap did). */
+	if (pm < 0 || mprotect(g, PAGE, PROT_NONE) || mprotect(p + pages * PAGE, PAGE, PROT_NONE))
+		return 1;
+	pattern_fill_pages(p, 0, pages, 31);
+	clear_soft_dirty();
+	pattern_fill_pages(p, 0, pages, 32);   /* every page written since the clear */
+	if (pressure(33))
+		return 1;
+	size_t out = swapped_dirty(pm, p, pages, &dirty, &first);
+	if (!out)
+		return 2;   /* nothing went to swap: the check would prove nothing */
+	if (dirty != out)
+		return 3;
+	clear_soft_dirty();
+	swapped_dirty(pm, p, pages, &dirty, &first);
+	if (dirty)
+		return 4;
+	*(volatile uint64_t *)p = pattern_word(32, 0);   /* the same word again: a write */
+	swapped_dirty(pm, p, pages, &dirty, &first);
+	if (!(first >> 55 & 1))
+		return 5;
+	return pattern_check_pages(p, 0, pages, 32) ? 6 : 0;
+}
+
 static const char *const kswapd_why[] = { NULL, "no pageoutrun or pgscan_kswapd in /proc/vmstat",
 	"kswapd never ran", "kswapd ran but scanned or stole nothing", "wrong words after pressure" };
 static const char *const shared_why[] = { NULL, "setup or pressure failed", "no shared page went to swap",
@@ -739,6 +805,11 @@ static const char *const procfull_why[] = { NULL, "wrong words under pressure",
 static const char *const mlock_why[] = { NULL, "mlock failed", "wrong words under pressure",
 	"a locked page was evicted", "no unlocked page went to swap", "mlock left swapped pages out",
 	"locked pages evicted after mlock", "wrong words in the locked areas" };
+
+static const char *const softdirty_why[] = { NULL, "setup or pressure failed", "no page went to swap",
+	"a page written since clear_refs read clean while in swap",
+	"a swapped page read soft-dirty after the next clear_refs", "a page written after that read clean",
+	"wrong words after swap" };
 
 /* For whoever reads the log: who reclaimed, from /proc/vmstat. */
 static void print_reclaim_counters(void)
@@ -787,6 +858,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "file"))   /* an ext2 disk is at /mnt */
 		run_case("file", file_case, file_why, ARRAY_SIZE(file_why));
 	run_case("mlock", mlock_case, mlock_why, ARRAY_SIZE(mlock_why));
+	run_case("softdirty", softdirty_case, softdirty_why, ARRAY_SIZE(softdirty_why));
 	run_case("procfull", procfull_case, procfull_why, ARRAY_SIZE(procfull_why));
 	if (argc > 2 && !strcmp(argv[2], "swapctl")) {   /* last: they turn the disk off and on */
 		run_case("swapareas", swapareas_case, swapareas_why, ARRAY_SIZE(swapareas_why));
