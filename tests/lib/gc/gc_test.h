@@ -37,6 +37,25 @@ static inline int reclaimed(const void *p)
 	return gc_was_marked(p) != 1;
 }
 
+static inline struct gc_stats now_stats(void)
+{
+	struct gc_stats st;
+	gc_get_stats(&st);
+	return st;
+}
+
+/* Allocate garbage until a cycle (incremental or minor) is marking, or,
+ * with marking 0, until the collection count passes `after`. */
+__attribute__((noinline, unused)) static void churn_until(int marking, uint64_t after)
+{
+	for (long i = 0; i < 1 << 22; i++) {
+		struct gc_stats st = now_stats();
+		if (marking ? st.marking : st.collections > after)
+			return;
+		gc_malloc(64);
+	}
+}
+
 /* The test's name, for failure lines (set by the runner). */
 extern const char *test_name;
 

@@ -523,25 +523,6 @@ static void refill(void **slots, uintptr_t *hidden, unsigned seed)
 	refill_with(slots, hidden, seed, 0);
 }
 
-static struct gc_stats now_stats(void)
-{
-	struct gc_stats st;
-	gc_get_stats(&st);
-	return st;
-}
-
-/* Allocate garbage until an incremental cycle is marking (or, with
- * marking 0, until the collection count passes `after`). */
-__attribute__((noinline)) static void churn(int marking, uint64_t after)
-{
-	for (long i = 0; i < 1 << 22; i++) {
-		struct gc_stats st = now_stats();
-		if (marking ? st.marking : st.collections > after)
-			return;
-		gc_malloc(64);
-	}
-}
-
 /* The write the dirty bits exist for: pointers to new objects stored into
  * an object that marking has already reached, in the middle of a cycle. The
  * finish must find them through the written page. */
@@ -556,7 +537,7 @@ static int stores_mid_cycle(int barrier)
 	}
 	void **volatile slots = gc_malloc(SLOTS * sizeof(void *));
 	refill(slots, hidden, 0);
-	churn(1, 0);
+	churn_until(1, 0);
 	for (int i = 0; i < 100 && gc_was_marked(slots) != 1 && now_stats().marking; i++)
 		GC_collect_a_little();
 	uint64_t during = now_stats().collections;
@@ -565,7 +546,7 @@ static int stores_mid_cycle(int barrier)
 	refill_with(slots, hidden, 100000, barrier);   /* only reachable through slots */
 	gc_enable();
 	scrub_stack();
-	churn(0, during);                /* that cycle finished */
+	churn_until(0, during);                /* that cycle finished */
 	int kept = 0;
 	for (int i = 0; i < SLOTS; i++)
 		kept += gc_was_marked(unhide(hidden[i])) == 1 && *(unsigned *)slots[i] == 100000u + (unsigned)i;

@@ -62,25 +62,6 @@ static int intact(void **slots, int from, int to, unsigned seed, int chain)
 	return 1;
 }
 
-static struct gc_stats stats(void)
-{
-	struct gc_stats st;
-	gc_get_stats(&st);
-	return st;
-}
-
-/* Allocate garbage until a cycle is marking (marking 1) or until the
- * collection count passes `after`. */
-__attribute__((noinline)) static void churn_until(int marking, uint64_t after)
-{
-	for (long i = 0; i < 1 << 22; i++) {
-		struct gc_stats st = stats();
-		if (marking ? st.marking : st.collections > after)
-			return;
-		gc_malloc(64);
-	}
-}
-
 int t_generational_minor_stores(void)
 {
 	static uintptr_t first[SLOTS], before[HALF], during[HALF];
@@ -94,18 +75,18 @@ int t_generational_minor_stores(void)
 	gc_disable();
 	fill(slots, 0, HALF, before, 100000, CHAIN);   /* stores between two collections */
 	gc_enable();
-	uint64_t minors = stats().minor_collections;
+	uint64_t minors = now_stats().minor_collections;
 	churn_until(1, 0);
-	uint64_t cycle = stats().collections;
-	for (int i = 0; i < 1000 && count_marked(before, HALF) < HALF && stats().marking; i++)
+	uint64_t cycle = now_stats().collections;
+	for (int i = 0; i < 1000 && count_marked(before, HALF) < HALF && now_stats().marking; i++)
 		GC_collect_a_little();           /* until the table's written page is rescanned */
-	CHECK(stats().marking && count_marked(before, HALF) == HALF);
+	CHECK(now_stats().marking && count_marked(before, HALF) == HALF);
 	gc_disable();                            /* no step may finish the cycle halfway through */
 	fill(slots, HALF, SLOTS, during, 200000, 0);   /* stores while the minor marks */
 	gc_enable();
 	scrub_stack();
 	churn_until(0, cycle);
-	CHECK(stats().collections == cycle + 1 && stats().minor_collections == minors + 1);
+	CHECK(now_stats().collections == cycle + 1 && now_stats().minor_collections == minors + 1);
 	CHECK(intact(slots, 0, HALF, 100000, CHAIN) && intact(slots, HALF, SLOTS, 200000, 0));
 	CHECK(count_marked(first, SLOTS) == SLOTS);   /* old garbage: a minor keeps it */
 	scrub_stack();
